@@ -1,0 +1,266 @@
+/*
+ * custclass.h -- the C ABI of libcustclass, the customer-classification plugin.
+ *
+ * This header is the whole contract between a host application (a CRM or ERP written in C, C++,
+ * Python, PHP, ...) and the plugin. A host built against ABI major version 1 keeps working, without
+ * recompiling, with every later 1.x plugin: functions are only ever added, option and record
+ * structs only ever grow at the end, status codes are never renumbered.
+ *
+ * Conventions that hold for every function below:
+ *
+ *  - Status.  Every function that can fail returns an int32_t status: CUSTCLASS_OK (0) on success,
+ *    a negative CUSTCLASS_E_* code on failure. custclass_status_name() names a code. The message of
+ *    the failure is returned by custclass_last_error(engine) for calls made on an engine, and by
+ *    custclass_last_error_global() for calls made without one (opening, validating). Messages say
+ *    what failed, where (file:line:column for configuration errors, table and key for data errors)
+ *    and what to do.
+ *
+ *  - Output parameters come first and are set to NULL (or 0) before anything else is checked, so a
+ *    host may call the matching release function on them whatever the status.
+ *
+ *  - Ownership.  Strings passed in are UTF-8, NUL-terminated, and copied before the call returns.
+ *    Every char* the plugin hands out through an output parameter is owned by the host and must be
+ *    released with custclass_free() (never free()). const char* results (names, messages, the
+ *    plugin info) are owned by the plugin and stay valid as each function says.
+ *
+ *  - Handles.  custclass_engine is opaque. A handle that was closed, or a pointer that is not a
+ *    handle, is reported as CUSTCLASS_E_INVALID_HANDLE, never dereferenced.
+ *
+ *  - Structs.  Every option struct starts with uint32_t struct_size and has a *_init(&s, sizeof s)
+ *    function that fills the defaults. The plugin reads only the fields that struct_size covers,
+ *    so a host compiled against an older, shorter struct keeps working.
+ *
+ *  - Threads.  All functions are thread-safe. One engine may be used from several threads at once;
+ *    full runs on one engine are serialised; lookups run concurrently with each other and with a
+ *    full run and see the last completed run only. Callbacks are called on the calling thread.
+ *
+ *  - No C++ exception, abort or exit ever leaves the plugin.
+ *
+ *  - Documents.  Structured results are UTF-8 JSON documents; their shapes are the JSON Schemas
+ *    installed beside this header (share/custclass/schemas/).
+ */
+#ifndef CUSTCLASS_H
+#define CUSTCLASS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define CUSTCLASS_API __attribute__((visibility("default")))
+#else
+#define CUSTCLASS_API
+#endif
+
+/* ABI version of this header. The major version changes never within a product line; the minor
+ * version grows when functions or struct fields are added. */
+#define CUSTCLASS_ABI_MAJOR 1
+#define CUSTCLASS_ABI_MINOR 0
+
+/* ---------------------------------------------------------------------------------------------
+ * Status codes. Values are fixed forever; new codes are only ever appended.
+ * ------------------------------------------------------------------------------------------- */
+enum custclass_status_code {
+    CUSTCLASS_OK = 0,
+    /* A required pointer was NULL, a struct_size too small, a string not valid UTF-8, or a value
+     * out of its range. Nothing was done. */
+    CUSTCLASS_E_INVALID_ARGUMENT = -1,
+    /* The handle was closed already, or is not a handle this plugin returned. */
+    CUSTCLASS_E_INVALID_HANDLE = -2,
+    /* The host asked for an ABI the plugin does not provide. */
+    CUSTCLASS_E_ABI_VERSION = -3,
+    /* A configuration file, rule set or policy is invalid; the message (or the diagnostics
+     * document) says file, line, column and what to do. */
+    CUSTCLASS_E_CONFIG = -4,
+    /* The database could not be reached or a statement failed. */
+    CUSTCLASS_E_DATABASE = -5,
+    /* The host's data could not be used as it is (a required column missing, an unparseable
+     * value); the message names the table, the key and the value. */
+    CUSTCLASS_E_DATA = -6,
+    /* A file could not be read or written. */
+    CUSTCLASS_E_IO = -7,
+    /* The thing asked for (a customer, a run, a segment) does not exist. */
+    CUSTCLASS_E_NOT_FOUND = -8,
+    /* The progress callback asked to stop; previous results are untouched. */
+    CUSTCLASS_E_CANCELLED = -9,
+    /* The privacy policy refuses the work; the message says which check and why. */
+    CUSTCLASS_E_PRIVACY = -10,
+    /* Memory ran out. */
+    CUSTCLASS_E_NO_MEMORY = -11,
+    /* A bug in the plugin; the message says what happened. Please report it. */
+    CUSTCLASS_E_INTERNAL = -12
+};
+
+/* ---------------------------------------------------------------------------------------------
+ * Discovery: the first calls a host makes.
+ * ------------------------------------------------------------------------------------------- */
+
+/* What the plugin is. Data only; never changes while the library is loaded. Fields after the
+ * ones a host knows may be added; check struct_size before reading beyond what you know. */
+typedef struct custclass_plugin_info {
+    uint32_t struct_size;  /* sizeof the struct as the plugin was built */
+    uint32_t abi_major;    /* CUSTCLASS_ABI_MAJOR of the plugin */
+    uint32_t abi_minor;    /* highest ABI minor version the plugin provides */
+    uint32_t pointer_size; /* sizeof(void*) of the plugin build, to catch a 32/64-bit mix-up */
+    const char* name;      /* "custclass" */
+    const char* version;   /* the plugin's product version, e.g. "0.1.0" */
+    const char* build_id;  /* compiler, build type and source revision the plugin was built from */
+} custclass_plugin_info_t;
+
+/* Returns a pointer to the plugin's static information. Never NULL; owned by the plugin; valid
+ * as long as the library is loaded. Thread-safe. */
+CUSTCLASS_API const custclass_plugin_info_t* custclass_plugin_info(void);
+
+/* Settles the ABI minor version used between host and plugin: *agreed_minor is set to the lower
+ * of host_max_minor and the plugin's abi_minor. Call it once before anything else, with the
+ * CUSTCLASS_ABI_MINOR the host was compiled with; a host must not call functions introduced
+ * after *agreed_minor.
+ * Fails with CUSTCLASS_E_INVALID_ARGUMENT if agreed_minor is NULL. */
+CUSTCLASS_API int32_t custclass_abi_negotiate(uint32_t host_max_minor, uint32_t* agreed_minor);
+
+/* Names a status code ("CUSTCLASS_E_CONFIG"); an unknown code gives "CUSTCLASS_E_UNKNOWN".
+ * Never NULL; the string is static. */
+CUSTCLASS_API const char* custclass_status_name(int32_t status);
+
+/* ---------------------------------------------------------------------------------------------
+ * Errors and memory.
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct custclass_engine custclass_engine;
+
+/* The message of the last failed call made by the calling thread on this engine, or "" if that
+ * call succeeded. Valid until the calling thread's next call on this engine. Never NULL; for a
+ * NULL or invalid engine it returns the calling thread's global message (see below). */
+CUSTCLASS_API const char* custclass_last_error(const custclass_engine* engine);
+
+/* The message of the calling thread's last failed call that had no engine to record it on
+ * (custclass_engine_open*, custclass_validate*, a call with an invalid handle), or "" if none
+ * failed. Valid until the calling thread's next such call. Never NULL. */
+CUSTCLASS_API const char* custclass_last_error_global(void);
+
+/* Releases memory the plugin handed to the host (JSON documents). NULL is a no-op. */
+CUSTCLASS_API void custclass_free(void* memory);
+
+/* ---------------------------------------------------------------------------------------------
+ * Validation: checks configuration files without opening any database.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Validates one file: an engine config, a rule set or a privacy policy (recognised by its keys).
+ * An engine config is validated together with the rule set and policy it names.
+ * *diagnostics_json is set to a document of schema diagnostics.schema.json (every problem found,
+ * each with severity, file, line, column, message and hint) whatever the outcome, except when
+ * the arguments themselves are invalid.
+ * Returns CUSTCLASS_OK when there is no error (warnings may be present), CUSTCLASS_E_CONFIG when
+ * there is at least one, CUSTCLASS_E_IO when the file cannot be read (also reported in the
+ * document), CUSTCLASS_E_INVALID_ARGUMENT for NULL arguments. */
+CUSTCLASS_API int32_t custclass_validate_file(char** diagnostics_json, const char* path);
+
+/* Like custclass_validate_file, for YAML text held by the host. display_name is used as the file
+ * name in diagnostics (NULL: "<yaml>"); relative paths inside are resolved against base_dir
+ * (NULL: the current directory). */
+CUSTCLASS_API int32_t custclass_validate_yaml(char** diagnostics_json, const char* yaml_text,
+                                              const char* display_name, const char* base_dir);
+
+/* ---------------------------------------------------------------------------------------------
+ * Engines.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Options for opening an engine. Initialise with custclass_open_options_init. */
+typedef struct custclass_open_options {
+    uint32_t struct_size;
+    /* Directory against which relative paths in YAML text are resolved (custclass_engine_open_yaml
+     * only). NULL (default): the current directory. */
+    const char* base_dir;
+    /* Directory holding the shipped YAML files (rulesets/, presets/, privacy/). NULL (default):
+     * the directory the plugin was installed with. */
+    const char* data_dir;
+} custclass_open_options;
+
+/* Fills *options with the defaults. size must be sizeof *options as the host knows it.
+ * Fails with CUSTCLASS_E_INVALID_ARGUMENT for NULL or a size smaller than a uint32_t. */
+CUSTCLASS_API int32_t custclass_open_options_init(custclass_open_options* options, uint32_t size);
+
+/* Opens an engine from an engine config file (custclass.yaml), which names the source, the
+ * result store, the rule set and the privacy policy. The files are loaded and validated; no
+ * database is opened until the first call that needs one. options may be NULL (defaults).
+ * On success *engine is a new handle, released with custclass_engine_close.
+ * Fails with CUSTCLASS_E_CONFIG (the message gives file:line:column of the first error; use
+ * custclass_validate_file for all of them), CUSTCLASS_E_IO or CUSTCLASS_E_INVALID_ARGUMENT;
+ * *engine is then NULL and custclass_last_error_global() says why. */
+CUSTCLASS_API int32_t custclass_engine_open(custclass_engine** engine, const char* config_path,
+                                            const custclass_open_options* options);
+
+/* Like custclass_engine_open, from the text of an engine config held by the host. */
+CUSTCLASS_API int32_t custclass_engine_open_yaml(custclass_engine** engine, const char* yaml_text,
+                                                 const custclass_open_options* options);
+
+/* Closes the engine and releases everything it holds. Waits for calls running on it in other
+ * threads to finish. NULL is a no-op returning CUSTCLASS_OK; a handle closed already gives
+ * CUSTCLASS_E_INVALID_HANDLE. */
+CUSTCLASS_API int32_t custclass_engine_close(custclass_engine* engine);
+
+/* ---------------------------------------------------------------------------------------------
+ * Runs.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Called during long work. phase names the step ("read", "features", "rules", ...); done and
+ * total count its units (total 0: unknown). Return 0 to go on, non-zero to cancel the work. */
+typedef int32_t (*custclass_progress_fn)(void* user, const char* phase, uint64_t done,
+                                         uint64_t total);
+
+/* Log levels passed to custclass_log_fn. */
+enum custclass_log_level {
+    CUSTCLASS_LOG_DEBUG = 0,
+    CUSTCLASS_LOG_INFO = 1,
+    CUSTCLASS_LOG_WARNING = 2,
+    CUSTCLASS_LOG_ERROR = 3
+};
+
+/* Receives log messages (one line each, UTF-8, valid only during the call). */
+typedef void (*custclass_log_fn)(void* user, int32_t level, const char* message);
+
+/* Options for a full run. Initialise with custclass_run_options_init. */
+typedef struct custclass_run_options {
+    uint32_t struct_size;
+    /* The date of the run, "YYYY-MM-DD". NULL (default): today in the rule set's time zone. */
+    const char* as_of;
+    /* Non-zero: compute everything, write nothing (default 0). */
+    int32_t dry_run;
+    /* Optional callbacks (default NULL) and the pointer passed back to them. */
+    custclass_progress_fn progress;
+    custclass_log_fn log;
+    void* user;
+} custclass_run_options;
+
+/* Fills *options with the defaults. Same rules as custclass_open_options_init. */
+CUSTCLASS_API int32_t custclass_run_options_init(custclass_run_options* options, uint32_t size);
+
+/* Runs a full classification: reads the source, computes the features of every customer,
+ * applies the rule set. options may be NULL (defaults). On success *summary_json is the run
+ * summary (schema run_summary.schema.json: run id, status, as_of, rule set, customers read,
+ * segment counts per classification, exclusions by reason, duration); release it with
+ * custclass_free. Runs on one engine are serialised.
+ * Fails with CUSTCLASS_E_DATABASE, CUSTCLASS_E_DATA, CUSTCLASS_E_CANCELLED,
+ * CUSTCLASS_E_INVALID_ARGUMENT (a bad as_of) and others; *summary_json is then NULL and the
+ * results of the previous run stay current. */
+CUSTCLASS_API int32_t custclass_run(char** summary_json, custclass_engine* engine,
+                                    const custclass_run_options* options);
+
+/* Classifies one customer and explains it. The features are those of the engine's last run when
+ * it was made with the same as_of; otherwise they are computed from current data first (a dry
+ * run). options may be NULL; only as_of and the callbacks are read. On success *result_json is a
+ * document of schema customer_result.schema.json: per classification the segment (or null when
+ * unclassified), the rule that held, the value of every feature it read, and for each earlier
+ * segment the sub-condition that failed. Release it with custclass_free.
+ * Fails with CUSTCLASS_E_NOT_FOUND when no such customer exists as of that date. */
+CUSTCLASS_API int32_t custclass_classify_customer(char** result_json, custclass_engine* engine,
+                                                  const char* customer_id,
+                                                  const custclass_run_options* options);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CUSTCLASS_H */

@@ -1,0 +1,538 @@
+// custclass.hpp -- a header-only C++17 wrapper over the C ABI of libcustclass (custclass.h).
+//
+// The "hourglass": C++ inside the plugin, plain C at the waist (custclass.h), and this header on
+// the host's side to make the C calls safe and pleasant again: handles that close themselves,
+// documents that free themselves, failures that arrive as exceptions carrying the status and the
+// plugin's message. Nothing here is compiled into the plugin, so nothing here can break the ABI.
+//
+// Function table.  A host normally loads the plugin at run time (dlopen, Boost.DLL,
+// LoadLibrary), so this header never calls a custclass_* function by its symbol: every call goes
+// through a custclass::Api, one function pointer per C function, with the exact types of
+// custclass.h. A loader fills it (see Api::for_each_function and host/plugin_loader.cpp); a
+// program that links libcustclass directly (a test) defines CUSTCLASS_HPP_LINKED before including
+// this header and uses Api::linked().
+//
+//     custclass::Api api = ...;                        // filled by the loader
+//     custclass::negotiate(api);                       // settles the ABI minor version
+//     custclass::Engine engine = custclass::Engine::open(api, "custclass.yaml");
+//     custclass::Document summary = engine.run(custclass::RunOptions().as_of("2026-11-30"));
+//     std::cout << summary.view() << '\n';
+//
+// Ownership.  The plugin's library must stay loaded as long as anything made from its Api is
+// alive: the Api's pointers, every Engine and every Document point into it. Engine and Document
+// are move-only owners: an Engine closes its handle, a Document releases its text with
+// custclass_free, both in their destructors. Plugin strings that are only borrowed (error
+// messages) are copied into std::string before the next call can invalidate them.
+//
+// Threads.  The plugin is thread-safe (see custclass.h): an Api may be shared freely once filled,
+// and one Engine may be used from several threads at once (its member functions are const for
+// that reason; full runs on one engine are serialised by the plugin). Error messages are kept per
+// thread by the plugin, and this wrapper reads them on the thread that made the failing call.
+// A Document has one owner and does not change: several threads may read it. Callbacks given in
+// RunOptions run on the thread that called run() or classify_customer().
+#ifndef CUSTCLASS_HPP
+#define CUSTCLASS_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "custclass.h"
+
+namespace custclass {
+
+// ---------------------------------------------------------------------------------------------
+// The function table.
+// ---------------------------------------------------------------------------------------------
+
+// One pointer per function of custclass.h. decltype makes each member's type the header's own,
+// so a changed signature in custclass.h cannot silently disagree with the table. A pointer is
+// null when the loader did not fill it (a function newer than the agreed ABI minor version).
+struct Api {
+    // Discovery.
+    decltype(&::custclass_plugin_info) plugin_info = nullptr;
+    decltype(&::custclass_abi_negotiate) abi_negotiate = nullptr;
+    decltype(&::custclass_status_name) status_name = nullptr;
+    // Errors and memory.
+    decltype(&::custclass_last_error) last_error = nullptr;
+    decltype(&::custclass_last_error_global) last_error_global = nullptr;
+    decltype(&::custclass_free) free = nullptr;
+    // Validation.
+    decltype(&::custclass_validate_file) validate_file = nullptr;
+    decltype(&::custclass_validate_yaml) validate_yaml = nullptr;
+    // Engines.
+    decltype(&::custclass_open_options_init) open_options_init = nullptr;
+    decltype(&::custclass_engine_open) engine_open = nullptr;
+    decltype(&::custclass_engine_open_yaml) engine_open_yaml = nullptr;
+    decltype(&::custclass_engine_close) engine_close = nullptr;
+    // Runs.
+    decltype(&::custclass_run_options_init) run_options_init = nullptr;
+    decltype(&::custclass_run) run = nullptr;
+    decltype(&::custclass_classify_customer) classify_customer = nullptr;
+
+    // Calls visit(symbol, slot, since_minor) for every member above: symbol is the exported name
+    // ("custclass_run"), slot a reference to the member, since_minor the ABI 1.x minor version
+    // that introduced the function. A loader resolves each symbol into its slot; functions with
+    // since_minor above the agreed minor version may be missing from an older plugin.
+    // When a function is added to custclass.h, add it to the members above, here, and in linked().
+    template <class Visitor>
+    void for_each_function(Visitor&& visit) {
+        visit_all(*this, visit);
+    }
+    template <class Visitor>
+    void for_each_function(Visitor&& visit) const {
+        visit_all(*this, visit);
+    }
+
+#ifdef CUSTCLASS_HPP_LINKED
+    // The table of the library this program is linked with (tests, static hosts).
+    static Api linked() noexcept;
+#endif
+
+private:
+    template <class Self, class Visitor>
+    static void visit_all(Self& api, Visitor& visit) {
+        visit("custclass_plugin_info", api.plugin_info, 0u);
+        visit("custclass_abi_negotiate", api.abi_negotiate, 0u);
+        visit("custclass_status_name", api.status_name, 0u);
+        visit("custclass_last_error", api.last_error, 0u);
+        visit("custclass_last_error_global", api.last_error_global, 0u);
+        visit("custclass_free", api.free, 0u);
+        visit("custclass_validate_file", api.validate_file, 0u);
+        visit("custclass_validate_yaml", api.validate_yaml, 0u);
+        visit("custclass_open_options_init", api.open_options_init, 0u);
+        visit("custclass_engine_open", api.engine_open, 0u);
+        visit("custclass_engine_open_yaml", api.engine_open_yaml, 0u);
+        visit("custclass_engine_close", api.engine_close, 0u);
+        visit("custclass_run_options_init", api.run_options_init, 0u);
+        visit("custclass_run", api.run, 0u);
+        visit("custclass_classify_customer", api.classify_customer, 0u);
+    }
+};
+
+#ifdef CUSTCLASS_HPP_LINKED
+inline Api Api::linked() noexcept {
+    Api api;
+    api.plugin_info = &::custclass_plugin_info;
+    api.abi_negotiate = &::custclass_abi_negotiate;
+    api.status_name = &::custclass_status_name;
+    api.last_error = &::custclass_last_error;
+    api.last_error_global = &::custclass_last_error_global;
+    api.free = &::custclass_free;
+    api.validate_file = &::custclass_validate_file;
+    api.validate_yaml = &::custclass_validate_yaml;
+    api.open_options_init = &::custclass_open_options_init;
+    api.engine_open = &::custclass_engine_open;
+    api.engine_open_yaml = &::custclass_engine_open_yaml;
+    api.engine_close = &::custclass_engine_close;
+    api.run_options_init = &::custclass_run_options_init;
+    api.run = &::custclass_run;
+    api.classify_customer = &::custclass_classify_customer;
+    return api;
+}
+#endif
+
+// ---------------------------------------------------------------------------------------------
+// Errors.
+// ---------------------------------------------------------------------------------------------
+
+// A failed call: the status code (CUSTCLASS_E_*), its name and the plugin's message (what
+// failed, where, what to do). what() is the message, or the status name when the plugin gave none.
+class Error : public std::runtime_error {
+public:
+    Error(std::int32_t status, std::string status_name, const std::string& message)
+        : std::runtime_error(message.empty() ? status_name : message),
+          status_(status),
+          status_name_(std::move(status_name)) {}
+
+    std::int32_t status() const noexcept { return status_; }
+    const std::string& status_name() const noexcept { return status_name_; }
+
+private:
+    std::int32_t status_;
+    std::string status_name_;
+};
+
+// Throws the Error of a failed call. engine: the engine the call was made on, or nullptr for
+// calls that have none (opening, validating, negotiating), whose message is the thread's global
+// one.
+[[noreturn]] inline void throw_error(const Api& api, std::int32_t status,
+                                     const custclass_engine* engine) {
+    const char* name = api.status_name != nullptr ? api.status_name(status) : nullptr;
+    const char* message = nullptr;
+    if (engine != nullptr && api.last_error != nullptr) {
+        message = api.last_error(engine);
+    } else if (api.last_error_global != nullptr) {
+        message = api.last_error_global();
+    }
+    // Copied here: the plugin's message is valid only until this thread's next call.
+    throw Error(status, name != nullptr ? name : "CUSTCLASS_E_UNKNOWN",
+                message != nullptr ? message : "");
+}
+
+inline void check(const Api& api, std::int32_t status, const custclass_engine* engine) {
+    if (status != CUSTCLASS_OK) throw_error(api, status, engine);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Discovery.
+// ---------------------------------------------------------------------------------------------
+
+// The plugin's self-description, copied out of custclass_plugin_info_t. Only the fields the
+// plugin's struct_size covers are read; the others keep the defaults below.
+struct PluginInfo {
+    std::uint32_t abi_major = 0;
+    std::uint32_t abi_minor = 0;
+    std::uint32_t pointer_size = 0;
+    std::string name;
+    std::string version;
+    std::string build_id;
+};
+
+[[nodiscard]] inline PluginInfo read_plugin_info(const Api& api) {
+    const custclass_plugin_info_t* raw = api.plugin_info();
+    PluginInfo info;
+    if (raw == nullptr) return info;
+    const auto covers = [raw](std::size_t offset, std::size_t size) {
+        return offset + size <= raw->struct_size;
+    };
+    const auto text = [](const char* s) { return std::string(s != nullptr ? s : ""); };
+    using Raw = custclass_plugin_info_t;
+    if (covers(offsetof(Raw, abi_major), sizeof raw->abi_major)) info.abi_major = raw->abi_major;
+    if (covers(offsetof(Raw, abi_minor), sizeof raw->abi_minor)) info.abi_minor = raw->abi_minor;
+    if (covers(offsetof(Raw, pointer_size), sizeof raw->pointer_size))
+        info.pointer_size = raw->pointer_size;
+    if (covers(offsetof(Raw, name), sizeof raw->name)) info.name = text(raw->name);
+    if (covers(offsetof(Raw, version), sizeof raw->version)) info.version = text(raw->version);
+    if (covers(offsetof(Raw, build_id), sizeof raw->build_id)) info.build_id = text(raw->build_id);
+    return info;
+}
+
+// Settles the ABI minor version: the lower of host_max_minor and the plugin's. Call it once,
+// before anything else but read_plugin_info; then call no function newer than the result.
+inline std::uint32_t negotiate(const Api& api, std::uint32_t host_max_minor = CUSTCLASS_ABI_MINOR) {
+    std::uint32_t agreed = 0;
+    check(api, api.abi_negotiate(host_max_minor, &agreed), nullptr);
+    return agreed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents: JSON text the plugin allocated for the host.
+// ---------------------------------------------------------------------------------------------
+
+// Owns a char* the plugin handed out and releases it with custclass_free (never free()).
+// Move-only. An empty Document (no text) views as "".
+class Document {
+public:
+    Document() noexcept = default;
+    // Takes ownership of text (may be null), to be released with release_fn (custclass_free).
+    Document(char* text, decltype(Api::free) release_fn) noexcept
+        : text_(text), free_(release_fn) {}
+
+    Document(Document&& other) noexcept
+        : text_(std::exchange(other.text_, nullptr)), free_(other.free_) {}
+    Document& operator=(Document&& other) noexcept {
+        if (this != &other) {
+            reset();
+            text_ = std::exchange(other.text_, nullptr);
+            free_ = other.free_;
+        }
+        return *this;
+    }
+    Document(const Document&) = delete;
+    Document& operator=(const Document&) = delete;
+    ~Document() { reset(); }
+
+    explicit operator bool() const noexcept { return text_ != nullptr; }
+    const char* c_str() const noexcept { return text_ != nullptr ? text_ : ""; }
+    std::string_view view() const noexcept { return c_str(); }
+    std::string str() const { return std::string(view()); }
+
+    // Gives up ownership: the caller must release the text with the plugin's custclass_free.
+    char* release() noexcept { return std::exchange(text_, nullptr); }
+
+private:
+    void reset() noexcept {
+        if (text_ != nullptr && free_ != nullptr) free_(text_);
+        text_ = nullptr;
+    }
+
+    char* text_ = nullptr;
+    decltype(Api::free) free_ = nullptr;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Validation.
+// ---------------------------------------------------------------------------------------------
+
+// The outcome of validating a file or a text. Problems in the file are not exceptions: they are
+// the result, reported in diagnostics (schema diagnostics.schema.json).
+struct Validation {
+    // CUSTCLASS_OK (no error; warnings may be present), CUSTCLASS_E_CONFIG (at least one error)
+    // or CUSTCLASS_E_IO (the file could not be read; also said in the diagnostics).
+    std::int32_t status = CUSTCLASS_OK;
+    Document diagnostics;
+
+    bool valid() const noexcept { return status == CUSTCLASS_OK; }
+};
+
+namespace detail {
+inline Validation validation_result(const Api& api, std::int32_t status, char* text) {
+    Validation result{status, Document(text, api.free)};
+    // Without a document the call itself failed (invalid arguments): that is an Error.
+    if (!result.diagnostics && status != CUSTCLASS_OK) throw_error(api, status, nullptr);
+    return result;
+}
+inline const char* nullable(const std::string& s) {
+    return s.empty() ? nullptr : s.c_str();
+}
+}  // namespace detail
+
+// Validates an engine config, rule set or privacy policy file without opening any database.
+// Throws Error only when no diagnostics could be produced at all.
+[[nodiscard]] inline Validation validate_file(const Api& api, const std::string& path) {
+    char* text = nullptr;
+    const std::int32_t status = api.validate_file(&text, path.c_str());
+    return detail::validation_result(api, status, text);
+}
+
+// Validates YAML text held by the host. display_name names it in diagnostics (empty: "<yaml>");
+// relative paths in it are resolved against base_dir (empty: the current directory).
+[[nodiscard]] inline Validation validate_yaml(const Api& api, const std::string& yaml_text,
+                                              const std::string& display_name = {},
+                                              const std::string& base_dir = {}) {
+    char* text = nullptr;
+    const std::int32_t status = api.validate_yaml(
+        &text, yaml_text.c_str(), detail::nullable(display_name), detail::nullable(base_dir));
+    return detail::validation_result(api, status, text);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Options.
+// ---------------------------------------------------------------------------------------------
+
+// Options for opening an engine. Unset options keep the plugin's defaults: the C struct is
+// always filled by the plugin's custclass_open_options_init first, so fields added in later
+// ABI versions get their defaults without this host knowing them.
+class OpenOptions {
+public:
+    // Directory against which relative paths in YAML text are resolved (Engine::open_yaml).
+    OpenOptions& base_dir(std::string dir) {
+        base_dir_ = std::move(dir);
+        return *this;
+    }
+    // Directory of the shipped YAML files (rulesets/, presets/, privacy/).
+    OpenOptions& data_dir(std::string dir) {
+        data_dir_ = std::move(dir);
+        return *this;
+    }
+
+    // The C struct. Its strings point into *this: keep *this alive and unchanged while it is used.
+    custclass_open_options to_c(const Api& api) const {
+        custclass_open_options raw{};
+        check(api, api.open_options_init(&raw, sizeof raw), nullptr);
+        if (base_dir_) raw.base_dir = base_dir_->c_str();
+        if (data_dir_) raw.data_dir = data_dir_->c_str();
+        return raw;
+    }
+
+private:
+    std::optional<std::string> base_dir_;
+    std::optional<std::string> data_dir_;
+};
+
+// What a progress callback answers.
+enum class ProgressAction { proceed, cancel };
+
+// phase names the step ("read", "features", "rules", ...); done and total count its units
+// (total 0: unknown).
+using ProgressFn =
+    std::function<ProgressAction(std::string_view phase, std::uint64_t done, std::uint64_t total)>;
+// level is a CUSTCLASS_LOG_* value (later plugins may send levels this host does not know);
+// message is one line, valid only during the call.
+using LogFn = std::function<void(std::int32_t level, std::string_view message)>;
+
+// Options for Engine::run and Engine::classify_customer. A plain value: copy it, reuse it.
+class RunOptions {
+public:
+    // The date of the run, "YYYY-MM-DD". Unset: today in the rule set's time zone.
+    RunOptions& as_of(std::string date) {
+        as_of_ = std::move(date);
+        return *this;
+    }
+    // Compute everything, write nothing. Ignored by classify_customer.
+    RunOptions& dry_run(bool on = true) {
+        dry_run_ = on;
+        return *this;
+    }
+    // Called during long work; answering ProgressAction::cancel stops it (status
+    // CUSTCLASS_E_CANCELLED, previous results untouched).
+    RunOptions& on_progress(ProgressFn fn) {
+        progress_ = std::move(fn);
+        return *this;
+    }
+    RunOptions& on_log(LogFn fn) {
+        log_ = std::move(fn);
+        return *this;
+    }
+
+private:
+    friend class Engine;
+    std::optional<std::string> as_of_;
+    bool dry_run_ = false;
+    ProgressFn progress_;
+    LogFn log_;
+};
+
+namespace detail {
+
+// What the C callbacks receive as their user pointer during one call. An exception thrown by a
+// host callback must not unwind through the plugin's C frames: the trampolines catch it, ask the
+// plugin to stop, and the wrapper rethrows it once the call has returned.
+struct CallbackContext {
+    const ProgressFn* progress = nullptr;
+    const LogFn* log = nullptr;
+    std::exception_ptr error;
+};
+
+inline std::int32_t progress_trampoline(void* user, const char* phase, std::uint64_t done,
+                                        std::uint64_t total) noexcept {
+    auto* context = static_cast<CallbackContext*>(user);
+    if (context->error) return 1;
+    try {
+        const ProgressAction action =
+            (*context->progress)(phase != nullptr ? phase : "", done, total);
+        return action == ProgressAction::cancel ? 1 : 0;
+    } catch (...) {
+        context->error = std::current_exception();
+        return 1;
+    }
+}
+
+inline void log_trampoline(void* user, std::int32_t level, const char* message) noexcept {
+    auto* context = static_cast<CallbackContext*>(user);
+    if (context->error) return;
+    try {
+        (*context->log)(level, message != nullptr ? message : "");
+    } catch (...) {
+        // Cannot cancel from here; the progress callback (or the end of the call) will.
+        context->error = std::current_exception();
+    }
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Engines.
+// ---------------------------------------------------------------------------------------------
+
+// An open engine: owns a custclass_engine handle and closes it on destruction. Move-only.
+// The Api it was opened with must outlive it.
+class Engine {
+public:
+    // Opens an engine from an engine config file (custclass.yaml). Throws Error
+    // (CUSTCLASS_E_CONFIG with file:line:column, CUSTCLASS_E_IO, ...).
+    [[nodiscard]] static Engine open(const Api& api, const std::string& config_path,
+                                     const OpenOptions& options = {}) {
+        const custclass_open_options raw = options.to_c(api);
+        custclass_engine* handle = nullptr;
+        check(api, api.engine_open(&handle, config_path.c_str(), &raw), nullptr);
+        return Engine(api, handle);
+    }
+
+    // Opens an engine from the text of an engine config held by the host.
+    [[nodiscard]] static Engine open_yaml(const Api& api, const std::string& yaml_text,
+                                          const OpenOptions& options = {}) {
+        const custclass_open_options raw = options.to_c(api);
+        custclass_engine* handle = nullptr;
+        check(api, api.engine_open_yaml(&handle, yaml_text.c_str(), &raw), nullptr);
+        return Engine(api, handle);
+    }
+
+    Engine(Engine&& other) noexcept
+        : api_(other.api_), handle_(std::exchange(other.handle_, nullptr)) {}
+    Engine& operator=(Engine&& other) noexcept {
+        if (this != &other) {
+            close_quietly();
+            api_ = other.api_;
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+    ~Engine() { close_quietly(); }
+
+    // Closes now and reports a failure, which the destructor cannot.
+    void close() {
+        custclass_engine* handle = std::exchange(handle_, nullptr);
+        if (handle != nullptr) check(*api_, api_->engine_close(handle), nullptr);
+    }
+
+    // A full run; returns the run summary (run_summary.schema.json). Throws Error
+    // (CUSTCLASS_E_DATABASE, CUSTCLASS_E_DATA, CUSTCLASS_E_CANCELLED, ...) or, if a callback
+    // threw, that exception.
+    Document run(const RunOptions& options = {}) const {
+        return call_with_options(options, [&](char** out, const custclass_run_options* raw) {
+            return api_->run(out, handle_, raw);
+        });
+    }
+
+    // One customer's segments and why (customer_result.schema.json). Throws Error
+    // (CUSTCLASS_E_NOT_FOUND when there is no such customer as of that date, ...).
+    [[nodiscard]] Document classify_customer(const std::string& customer_id,
+                                             const RunOptions& options = {}) const {
+        return call_with_options(options, [&](char** out, const custclass_run_options* raw) {
+            return api_->classify_customer(out, handle_, customer_id.c_str(), raw);
+        });
+    }
+
+    custclass_engine* handle() const noexcept { return handle_; }
+    const Api& api() const noexcept { return *api_; }
+
+private:
+    Engine(const Api& api, custclass_engine* handle) noexcept : api_(&api), handle_(handle) {}
+
+    void close_quietly() noexcept {
+        if (handle_ != nullptr) api_->engine_close(std::exchange(handle_, nullptr));
+    }
+
+    template <class Call>
+    Document call_with_options(const RunOptions& options, Call&& call) const {
+        custclass_run_options raw{};
+        check(*api_, api_->run_options_init(&raw, sizeof raw), nullptr);  // no engine: global error
+        if (options.as_of_) raw.as_of = options.as_of_->c_str();
+        raw.dry_run = options.dry_run_ ? 1 : 0;
+
+        detail::CallbackContext context;
+        if (options.progress_) {
+            context.progress = &options.progress_;
+            raw.progress = &detail::progress_trampoline;
+        }
+        if (options.log_) {
+            context.log = &options.log_;
+            raw.log = &detail::log_trampoline;
+        }
+        raw.user = &context;
+
+        char* text = nullptr;
+        const std::int32_t status = call(&text, &raw);
+        Document result(text, api_->free);
+        if (context.error) std::rethrow_exception(context.error);
+        check(*api_, status, handle_);
+        return result;
+    }
+
+    const Api* api_;
+    custclass_engine* handle_;
+};
+
+}  // namespace custclass
+
+#endif  // CUSTCLASS_HPP

@@ -1,0 +1,28 @@
+// The one place that knows how the SQL of each supported database differs.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace custclass::adapters {
+
+enum class Dialect { SQLite, PostgreSQL, MySQL };
+
+// From a SOCI backend name (sqlite3, postgresql, mysql); throws std::invalid_argument otherwise.
+Dialect dialect_of_backend(std::string_view backend);
+
+// An identifier quoted for the dialect ("x" or `x`).
+std::string quote_identifier(Dialect dialect, std::string_view name);
+
+// A column of a mapped query as it must be selected so that its value arrives as the text the
+// database holds: SQLite's client converts by declared type (a NUMERIC "12,50" would arrive as
+// 12, a REAL 0.1 as 0.10000000000000000555), so there the value is cast to TEXT.
+std::string text_column(Dialect dialect, std::string_view name);
+
+// `SELECT <columns> FROM (<query>) AS <alias>`: a mapped query wrapped as a derived table.
+std::string wrap_query(Dialect dialect, std::string_view query, std::string_view columns);
+
+// A mapped query with its trailing semicolons and white space removed, ready to wrap.
+std::string strip_query(std::string_view query);
+
+}  // namespace custclass::adapters

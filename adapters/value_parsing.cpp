@@ -1,0 +1,144 @@
+#include "value_parsing.h"
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+
+namespace custclass::adapters {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_money(std::string_view text, int decimals) {
+    std::string_view s = trim(text);
+    bool negative = false;
+    if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
+        negative = s.front() == '-';
+        s.remove_prefix(1);
+    }
+    std::string digits;  // all significant digits, integer part then fraction
+    int fraction_digits = 0;
+    bool seen_point = false, any_digit = false;
+    std::size_t i = 0;
+    for (; i < s.size(); ++i) {
+        const char c = s[i];
+        if (std::isdigit(static_cast<unsigned char>(c))) {
+            any_digit = true;
+            digits += c;
+            if (seen_point) ++fraction_digits;
+        } else if (c == '.' && !seen_point) {
+            seen_point = true;
+        } else {
+            break;
+        }
+    }
+    if (!any_digit) return std::nullopt;
+    int exponent = 0;
+    if (i < s.size()) {
+        if (s[i] != 'e' && s[i] != 'E') return std::nullopt;
+        ++i;
+        bool exp_negative = false;
+        if (i < s.size() && (s[i] == '-' || s[i] == '+')) exp_negative = s[i++] == '-';
+        if (i == s.size()) return std::nullopt;
+        for (; i < s.size(); ++i) {
+            if (!std::isdigit(static_cast<unsigned char>(s[i])) || exponent > 1000)
+                return std::nullopt;
+            exponent = exponent * 10 + (s[i] - '0');
+        }
+        if (exp_negative) exponent = -exponent;
+    }
+    // value = digits × 10^(exponent − fraction_digits); we want value × 10^decimals.
+    const int shift = exponent - fraction_digits + decimals;
+    std::string whole = digits;
+    int round_digit = 0;
+    if (shift >= 0) {
+        whole.append(static_cast<std::size_t>(shift), '0');
+    } else {
+        const std::size_t cut = static_cast<std::size_t>(-shift);
+        // The first digit cut off decides the rounding; beyond the digits it is 0.
+        if (cut <= whole.size()) {
+            round_digit = whole[whole.size() - cut] - '0';
+            whole.resize(whole.size() - cut);
+        } else {
+            whole.clear();
+        }
+    }
+    // Strip leading zeros, then check the magnitude fits.
+    const std::size_t nz = whole.find_first_not_of('0');
+    whole = nz == std::string::npos ? std::string() : whole.substr(nz);
+    if (whole.size() > 18) return std::nullopt;
+    std::int64_t value = 0;
+    for (char c : whole) value = value * 10 + (c - '0');
+    if (round_digit >= 5) ++value;
+    return negative ? -value : value;
+}
+
+std::optional<bool> parse_flag(std::string_view text) {
+    std::string s(trim(text));
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (s == "1" || s == "t" || s == "true" || s == "yes" || s == "y") return true;
+    if (s == "0" || s == "f" || s == "false" || s == "no" || s == "n") return false;
+    return std::nullopt;
+}
+
+std::string normalise_id(std::string_view text) {
+    std::string_view s = trim(text);
+    const std::size_t point = s.find('.');
+    if (point != std::string_view::npos && point > 0) {
+        const std::string_view integer = s.substr(0, point);
+        const std::string_view fraction = s.substr(point + 1);
+        const bool integral =
+            std::all_of(integer.begin() + (integer[0] == '-' ? 1 : 0), integer.end(),
+                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) &&
+            !fraction.empty() && std::all_of(fraction.begin(), fraction.end(), [](char c) {
+                return c == '0';
+            });
+        if (integral) return std::string(integer);
+    }
+    return std::string(s);
+}
+
+bool valid_utf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        std::size_t n = 0;
+        std::uint32_t cp = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            n = 1;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + n >= text.size()) return false;
+        for (std::size_t k = 1; k <= n; ++k) {
+            const auto cc = static_cast<unsigned char>(text[i + k]);
+            if ((cc & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += n + 1;
+    }
+    return true;
+}
+
+}  // namespace custclass::adapters

@@ -1,0 +1,28 @@
+# Every dependency comes from Debian 12 packages (see README.md); nothing is downloaded.
+find_package(Threads REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(PostgreSQL REQUIRED)
+find_package(yaml-cpp 0.7 REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(date REQUIRED)
+find_package(Boost 1.74 REQUIRED COMPONENTS filesystem)
+
+# SOCI 4.0.3 ships neither a CMake config nor a pkg-config file. Its MySQL and PostgreSQL
+# headers include the client libraries' headers, so those include directories come along.
+find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)
+find_path(MARIADB_INCLUDE_DIR mysql.h PATH_SUFFIXES mariadb REQUIRED)
+foreach(part core sqlite3 postgresql mysql)
+  # The shared libraries: Debian's static SOCI archives are not position-independent.
+  find_library(SOCI_${part}_LIBRARY NAMES libsoci_${part}.so soci_${part} REQUIRED)
+endforeach()
+add_library(soci INTERFACE)
+target_include_directories(soci SYSTEM INTERFACE ${SOCI_INCLUDE_DIR} ${MARIADB_INCLUDE_DIR}
+                           ${PostgreSQL_INCLUDE_DIRS})
+target_link_libraries(soci INTERFACE ${SOCI_sqlite3_LIBRARY} ${SOCI_postgresql_LIBRARY}
+                      ${SOCI_mysql_LIBRARY} ${SOCI_core_LIBRARY} SQLite::SQLite3 PostgreSQL::PostgreSQL)
+
+if(CUSTCLASS_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()

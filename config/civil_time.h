@@ -1,0 +1,54 @@
+// Days, timestamps and time zones: the one place that parses dates and turns an order's
+// timestamp into the day it belongs to (RULES.md section 4: "an order's day is its timestamp's
+// date in the rule set's time zone; a timestamp without a zone is local time in that zone").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace date {
+class time_zone;
+}
+
+namespace custclass::config {
+
+// A calendar day as a count of days since 1970-01-01.
+using Day = std::int32_t;
+
+// A timestamp as read from a host database: either a civil (wall-clock) time without a zone, or
+// an instant (seconds since the epoch, UTC) when the value carried a zone or offset.
+struct Timestamp {
+    std::int64_t seconds = 0;  // civil seconds since 1970-01-01 00:00, or UTC seconds
+    bool has_zone = false;
+};
+
+// "YYYY-MM-DD" (a valid calendar date) or nullopt.
+std::optional<Day> parse_day(std::string_view text);
+std::string format_day(Day day);
+
+// "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS[.fff]]", with "T" instead of the space, optionally
+// followed by "Z" or an offset "+HH", "+HH:MM", "+HHMM" (PostgreSQL's timestamptz text) — or
+// nullopt when the text is none of these.
+std::optional<Timestamp> parse_timestamp(std::string_view text);
+
+// A time zone of the IANA database (the system's zoneinfo).
+class TimeZone {
+public:
+    // Throws std::runtime_error for an unknown zone name.
+    explicit TimeZone(const std::string& name);
+    static bool exists(const std::string& name);
+
+    const std::string& name() const { return name_; }
+    // The day a timestamp belongs to in this zone.
+    Day day_of(const Timestamp& t) const;
+    // Today's date in this zone.
+    Day today() const;
+
+private:
+    std::string name_;
+    const date::time_zone* zone_ = nullptr;
+};
+
+}  // namespace custclass::config

@@ -1,0 +1,174 @@
+#include "engine_config.h"
+
+#include <filesystem>
+
+#include "nearest_name.h"
+
+namespace custclass::config {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::vector<std::string> kBackends = {"sqlite3", "postgresql", "mysql"};
+const std::vector<std::string> kTables = {"customers", "orders",    "order_lines",
+                                          "referrals", "opt_outs", "interactions"};
+
+std::vector<std::string> available_presets(const LoadContext& context) {
+    std::vector<std::string> names = {"generic"};
+    std::error_code ec;
+    const fs::path dir = fs::path(context.data_dir) / "presets";
+    if (!context.data_dir.empty() && fs::is_directory(dir, ec))
+        for (const auto& entry : fs::directory_iterator(dir, ec))
+            if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
+    return names;
+}
+
+// Makes a relative SQLite `db=` path absolute against the config's directory.
+std::string resolve_sqlite_path(const std::string& params, const std::string& base_dir) {
+    auto absolute = [&](const std::string& p) {
+        if (p.empty() || p == ":memory:" || fs::path(p).is_absolute()) return p;
+        return (fs::path(base_dir) / p).lexically_normal().string();
+    };
+    if (params.find('=') == std::string::npos) return "db=" + absolute(params);
+    const std::size_t at = params.find("db=");
+    if (at == std::string::npos || (at > 0 && params[at - 1] != ' ')) return params;
+    const std::size_t start = at + 3;
+    std::size_t end = params.find(' ', start);
+    if (end == std::string::npos) end = params.size();
+    return params.substr(0, start) + absolute(params.substr(start, end - start)) +
+           params.substr(end);
+}
+
+}  // namespace
+
+std::optional<CanonicalTable> canonical_table(std::string_view name) {
+    for (std::size_t i = 0; i < kTables.size(); ++i)
+        if (kTables[i] == name) return static_cast<CanonicalTable>(i);
+    return std::nullopt;
+}
+
+std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const std::string& base_dir,
+                                               const LoadContext& context, Diagnostics& d) {
+    const std::size_t errors_before = d.error_count();
+    MapReader top(doc, doc.root(), "the engine config", {"custclass", "source", "rules"}, d);
+    if (!top.valid()) return std::nullopt;
+    EngineConfig cfg;
+    cfg.file = doc.file();
+    cfg.base_dir = base_dir;
+    if (const auto format = top.integer("custclass", true); format && *format != 1)
+        doc.error(d, top.node("custclass"),
+                  "unsupported file format version " + std::to_string(*format),
+                  "this version of custclass reads `custclass: 1`");
+
+    const YAML::Node source = top.mapping("source", true);
+    if (source.IsDefined()) {
+        MapReader s(doc, source, "`source`",
+                    {"preset", "connection", "password_env", "queries", "currency_decimals"}, d);
+        SourceConfig& src = cfg.source;
+        if (auto preset = s.text("preset")) {
+            const auto presets = available_presets(context);
+            if (std::find(presets.begin(), presets.end(), *preset) == presets.end()) {
+                std::string hint = did_you_mean(*preset, presets);
+                if (hint.empty()) {
+                    hint = "available presets:";
+                    for (const auto& p : presets) hint += " " + p;
+                }
+                doc.error(d, s.node("preset"), "unknown preset `" + *preset + "`", hint);
+            }
+            src.preset = *preset;
+        }
+        if (auto connection = s.text("connection", true)) {
+            const std::size_t sep = connection->find("://");
+            const std::string backend =
+                sep == std::string::npos ? std::string() : connection->substr(0, sep);
+            if (std::find(kBackends.begin(), kBackends.end(), backend) == kBackends.end()) {
+                std::string hint = backend.empty() ? std::string() : did_you_mean(backend, kBackends);
+                if (hint.empty())
+                    hint = "write `backend://parameters` with backend sqlite3, postgresql or mysql, "
+                           "e.g. `sqlite3://db=shop.sqlite`";
+                doc.error(d, s.node("connection"),
+                          backend.empty() ? "the connection has no `backend://` prefix"
+                                          : "unknown database backend `" + backend + "`",
+                          hint);
+            } else {
+                std::string params = connection->substr(sep + 3);
+                if (backend == "sqlite3") params = resolve_sqlite_path(params, base_dir);
+                src.backend = backend;
+                src.connection = backend + "://" + params;
+                if (connection->find("password=") != std::string::npos)
+                    doc.warning(d, s.node("connection"),
+                                "the connection string holds a password",
+                                "put it in an environment variable and name it in `password_env`");
+            }
+        }
+        if (auto env = s.text("password_env")) src.password_env = *env;
+        if (auto decimals = s.integer("currency_decimals", false, 0, 4))
+            src.currency_decimals = static_cast<int>(*decimals);
+        const YAML::Node queries = s.mapping("queries");
+        if (queries.IsDefined()) {
+            MapReader q(doc, queries, "`queries`", kTables, d);
+            for (auto it = queries.begin(); it != queries.end(); ++it) {
+                const auto table = canonical_table(it->first.Scalar());
+                if (!table) continue;  // reported by the reader
+                if (!it->second.IsScalar() || it->second.Scalar().empty()) {
+                    doc.error(d, it->second,
+                              "the query for `" + it->first.Scalar() + "` must be a SELECT statement");
+                    continue;
+                }
+                const Position pos = doc.position(it->second);
+                src.queries[*table] = {it->second.Scalar(),
+                                       doc.file() + ":" + std::to_string(pos.line)};
+            }
+        }
+        if (src.preset == "generic" && s.valid()) {
+            for (const auto table : {CanonicalTable::Customers, CanonicalTable::Orders})
+                if (!src.queries.count(table))
+                    doc.error(d, queries.IsDefined() ? queries : source,
+                              "the generic source needs a query for the `" +
+                                  std::string(table_name(table)) + "` table",
+                              "add `queries: {" + std::string(table_name(table)) +
+                                  ": SELECT …}`, see ADAPTERS.md for the columns");
+        }
+    }
+
+    if (auto rules = top.text("rules", true)) {
+        fs::path path(*rules);
+        if (path.is_relative()) path = fs::path(base_dir) / path;
+        cfg.rules_path = path.lexically_normal().string();
+        try {
+            auto rdoc = YamlDocument::load(cfg.rules_path, d);
+            if (rdoc) {
+                if (auto rs = load_rule_set(*rdoc, d)) cfg.rules = std::move(*rs);
+            }
+        } catch (const FileError& e) {
+            doc.error(d, top.node("rules"), e.what(),
+                      "relative paths are relative to the directory of " + doc.file());
+        }
+    }
+    if (d.error_count() > errors_before) return std::nullopt;
+    return cfg;
+}
+
+EngineConfig load_engine_config_file(const std::string& path, const LoadContext& context) {
+    Diagnostics d;
+    auto doc = YamlDocument::load(path, d);
+    if (!doc) throw ConfigError(std::move(d));
+    const std::string base = fs::absolute(fs::path(path)).parent_path().string();
+    auto cfg = load_engine_config(*doc, base, context, d);
+    if (!cfg) throw ConfigError(std::move(d));
+    return std::move(*cfg);
+}
+
+EngineConfig load_engine_config_text(const std::string& text, const std::string& base_dir,
+                                     const LoadContext& context) {
+    Diagnostics d;
+    auto doc = YamlDocument::parse(text, "<yaml>", d);
+    if (!doc) throw ConfigError(std::move(d));
+    auto cfg = load_engine_config(*doc, fs::absolute(base_dir.empty() ? "." : base_dir).string(),
+                                  context, d);
+    if (!cfg) throw ConfigError(std::move(d));
+    return std::move(*cfg);
+}
+
+}  // namespace custclass::config

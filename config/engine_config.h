@@ -1,0 +1,60 @@
+// The engine config (RULES.md section 1): the file a CRM administrator writes once, naming the
+// host database, the adapter preset or the admin's own queries, and the rule set.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "diagnostic.h"
+#include "feature_catalog.h"
+#include "rule_set.h"
+#include "yaml_document.h"
+
+namespace custclass::config {
+
+// One canonical table as a SELECT over the host's schema, and where that text stands.
+struct TableQuery {
+    std::string sql;
+    std::string origin;  // "file:line" of the query, for error messages
+};
+
+struct SourceConfig {
+    std::string preset = "generic";
+    // SOCI "backend://parameters"; for SQLite a relative `db=` path is made absolute against the
+    // config file's directory.
+    std::string connection;
+    std::string backend;       // sqlite3 | postgresql | mysql
+    std::string password_env;  // the environment variable holding the password, if any
+    std::map<CanonicalTable, TableQuery> queries;
+    // Decimal places of the currency's minor unit (HKD: 2); amounts are summed in minor units.
+    int currency_decimals = 2;
+};
+
+struct EngineConfig {
+    std::string file;
+    std::string base_dir;  // directory of the file; relative paths are resolved against it
+    SourceConfig source;
+    std::string rules_path;
+    RuleSet rules;
+};
+
+// Where the shipped YAML files are (presets/, rulesets/, privacy/).
+struct LoadContext {
+    std::string data_dir;
+};
+
+// Loads an engine config and the rule set it names; every problem of both files goes to
+// `diagnostics`; empty when there is any error. Never opens a database.
+std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const std::string& base_dir,
+                                               const LoadContext& context,
+                                               Diagnostics& diagnostics);
+// Throwing forms: ConfigError with every diagnostic, or FileError.
+EngineConfig load_engine_config_file(const std::string& path, const LoadContext& context);
+EngineConfig load_engine_config_text(const std::string& text, const std::string& base_dir,
+                                     const LoadContext& context);
+
+// The SOCI backend names and the canonical table names accepted in `queries`.
+std::optional<CanonicalTable> canonical_table(std::string_view name);
+
+}  // namespace custclass::config

@@ -1,0 +1,81 @@
+#include "feature_catalog.h"
+
+#include <algorithm>
+
+namespace custclass::config {
+
+std::string_view type_name(ValueType type) {
+    switch (type) {
+        case ValueType::Number: return "number";
+        case ValueType::Text: return "text";
+        case ValueType::Boolean: return "boolean";
+        case ValueType::Date: return "date";
+        case ValueType::TextList: return "list of text";
+        case ValueType::Null: return "null";
+    }
+    return "?";
+}
+
+std::string_view table_name(CanonicalTable table) {
+    switch (table) {
+        case CanonicalTable::Customers: return "customers";
+        case CanonicalTable::Orders: return "orders";
+        case CanonicalTable::OrderLines: return "order_lines";
+        case CanonicalTable::Referrals: return "referrals";
+        case CanonicalTable::OptOuts: return "opt_outs";
+        case CanonicalTable::Interactions: return "interactions";
+    }
+    return "?";
+}
+
+const std::vector<FeatureInfo>& feature_catalog() {
+    using T = ValueType;
+    using C = CanonicalTable;
+    static const std::vector<FeatureInfo> catalog = {
+        {"recency_days", T::Number, C::Orders},
+        {"frequency", T::Number, C::Orders},
+        {"monetary", T::Number, C::Orders},
+        {"avg_order_value", T::Number, C::Orders},
+        {"tenure_days", T::Number, C::Orders},
+        {"orders_total", T::Number, C::Orders},
+        {"returns_rate", T::Number, C::Orders},
+        {"r_score", T::Number, C::Orders},
+        {"f_score", T::Number, C::Orders},
+        {"m_score", T::Number, C::Orders},
+        {"rfm", T::Text, C::Orders},
+        {"pareto_class", T::Text, C::Orders},
+        {"age", T::Number, C::Customers, true},
+        {"age_band", T::Text, C::Customers, true},
+        {"gender", T::Text, C::Customers, true},
+        {"district", T::Text, C::Customers},
+        {"income_band", T::Text, C::Customers, true},
+        {"lead_source", T::Text, C::Customers},
+        {"interests", T::TextList, C::Customers},
+        {"signup_days", T::Number, C::Customers},
+        {"is_prospect", T::Boolean, C::Customers},
+        {"marketing_consent", T::Boolean, C::Customers},
+    };
+    return catalog;
+}
+
+const FeatureInfo* find_feature(std::string_view name) {
+    const auto& catalog = feature_catalog();
+    const auto it = std::find_if(catalog.begin(), catalog.end(),
+                                 [&](const FeatureInfo& f) { return f.name == name; });
+    return it == catalog.end() ? nullptr : &*it;
+}
+
+std::vector<std::string> feature_names() {
+    std::vector<std::string> names;
+    for (const auto& f : feature_catalog()) names.push_back(f.name);
+    return names;
+}
+
+const std::vector<ParametrisedFeature>& parametrised_features() {
+    static const std::vector<ParametrisedFeature> list = {
+        {"channel_share", CanonicalTable::Orders},
+    };
+    return list;
+}
+
+}  // namespace custclass::config

@@ -1,0 +1,338 @@
+#include "rule_set.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "civil_time.h"
+#include "nearest_name.h"
+
+namespace custclass::config {
+
+namespace {
+
+bool valid_id(const std::string& id) {
+    static const std::regex pattern("[a-z][a-z0-9_]*");
+    return std::regex_match(id, pattern);
+}
+
+class RuleSetLoader {
+public:
+    RuleSetLoader(const YamlDocument& doc, Diagnostics& d) : doc_(doc), d_(d) {}
+
+    std::optional<RuleSet> load() {
+        const std::size_t errors_before = d_.error_count();
+        MapReader top(doc_, doc_.root(), "the rule set",
+                      {"custclass", "name", "version", "purpose", "window_days", "time_zone",
+                       "classifications", "scores"},
+                      d_);
+        if (!top.valid()) return std::nullopt;
+        RuleSet rs;
+        rs.file = doc_.file();
+        rs.text = doc_.text();
+        if (const auto format = top.integer("custclass", true); format && *format != 1)
+            doc_.error(d_, top.node("custclass"),
+                       "unsupported file format version " + std::to_string(*format),
+                       "this version of custclass reads `custclass: 1`");
+        if (auto name = top.text("name", true)) {
+            static const std::regex name_pattern("[a-z0-9][a-z0-9_.-]*");
+            if (!std::regex_match(*name, name_pattern))
+                doc_.error(d_, top.node("name"), "the rule set name `" + *name + "` is not valid",
+                           "use lower-case letters, digits, `-` and `_`");
+            rs.name = *name;
+        }
+        if (auto version = top.text("version", true)) {
+            if (version->empty())
+                doc_.error(d_, top.node("version"), "`version` must not be empty");
+            rs.version = *version;
+        }
+        if (auto purpose = top.text("purpose")) rs.purpose = *purpose;
+        if (auto window = top.integer("window_days", false, 1, 36600)) rs.window_days = *window;
+        if (auto zone = top.text("time_zone")) {
+            if (!TimeZone::exists(*zone))
+                doc_.error(d_, top.node("time_zone"), "unknown time zone `" + *zone + "`",
+                           "use a name of the IANA time zone database, e.g. Asia/Hong_Kong");
+            rs.time_zone = *zone;
+        }
+        // Scores first: classifications may read them.
+        read_scores(top.sequence("scores"), rs);
+        read_classifications(top.sequence("classifications", true), rs);
+        order_scores(rs);
+        if (d_.error_count() > errors_before) return std::nullopt;
+        return rs;
+    }
+
+private:
+    // Parses and type-checks one condition; `node` is the YAML scalar holding it.
+    Condition condition(const YAML::Node& node, const RuleSet& rs, std::string_view what) {
+        Condition c;
+        c.position = doc_.position(node);
+        if (!node.IsScalar()) {
+            doc_.error(d_, node, std::string(what) + " must be an expression written as text");
+            return c;
+        }
+        c.text = node.Scalar();
+        ParsedExpr parsed = parse_expression(c.text);
+        if (parsed.error) {
+            report(node, *parsed.error);
+            return c;
+        }
+        ExprScope scope;
+        scope.feature_type = [&](std::string_view name) -> std::optional<ValueType> {
+            if (const FeatureInfo* f = find_feature(name)) return f->type;
+            for (const auto& s : declared_scores_) {
+                if (name == s) return ValueType::Number;
+                if (name == s + "_tier") return ValueType::Text;
+            }
+            const auto colon = name.find(':');
+            if (colon != std::string_view::npos)
+                for (const auto& p : parametrised_features())
+                    if (name.substr(0, colon) == p.function) return ValueType::Number;
+            return std::nullopt;
+        };
+        scope.feature_names = [&]() {
+            std::vector<std::string> names = feature_names();
+            for (const auto& s : declared_scores_) {
+                names.push_back(s);
+                names.push_back(s + "_tier");
+            }
+            return names;
+        };
+        scope.is_score = [&](std::string_view id) {
+            return std::find(declared_scores_.begin(), declared_scores_.end(), id) !=
+                   declared_scores_.end();
+        };
+        (void)rs;
+        const auto errors = check_expression(*parsed.expr, scope, ValueType::Boolean);
+        for (const auto& e : errors) report(node, e);
+        if (errors.empty()) {
+            c.reads = features_read(*parsed.expr);
+            c.expr = std::move(parsed.expr);
+        }
+        return c;
+    }
+
+    void report(const YAML::Node& node, const ExprError& e) {
+        const Position pos = doc_.position_in_scalar(node, e.offset);
+        d_.error(doc_.file(), pos.line, pos.column, e.message, e.hint);
+    }
+
+    std::optional<std::string> id_of(MapReader& r, std::string_view what,
+                                     std::set<std::string>& seen) {
+        auto id = r.text("id", true);
+        if (!id) return std::nullopt;
+        const YAML::Node node = r.node("id");
+        if (!valid_id(*id)) {
+            doc_.error(d_, node, "the " + std::string(what) + " id `" + *id + "` is not valid",
+                       "use lower-case letters, digits and `_`, starting with a letter");
+        } else if (!seen.insert(*id).second) {
+            doc_.error(d_, node, "duplicate " + std::string(what) + " id `" + *id + "`",
+                       "ids must be unique");
+        }
+        return id;
+    }
+
+    void read_scores(const YAML::Node& list, RuleSet& rs) {
+        if (!list.IsDefined()) return;
+        // Collect the declared ids first so that scores may read each other in any order.
+        for (const auto& item : list)
+            if (item.IsMap())
+                for (auto it = item.begin(); it != item.end(); ++it)
+                    if (it->first.Scalar() == "id" && it->second.IsScalar())
+                        declared_scores_.push_back(it->second.Scalar());
+        std::set<std::string> seen;
+        for (const auto& item : list) {
+            MapReader r(doc_, item, "a score", {"id", "label", "description", "points", "tiers"},
+                        d_);
+            if (!r.valid()) continue;
+            Score score;
+            if (auto id = id_of(r, "score", seen)) {
+                score.id = *id;
+                if (find_feature(*id))
+                    doc_.error(d_, r.node("id"),
+                               "the score id `" + *id + "` is the name of a feature",
+                               "choose another id");
+            }
+            score.label = r.text("label").value_or(score.id);
+            score.description = r.text("description").value_or("");
+            const YAML::Node points = r.sequence("points", true);
+            if (points.IsDefined()) {
+                if (points.size() == 0) doc_.error(d_, points, "a score needs at least one point");
+                for (const auto& p : points) {
+                    MapReader pr(doc_, p, "a score point", {"when", "add"}, d_);
+                    if (!pr.valid()) continue;
+                    ScorePoints sp;
+                    if (pr.has("when"))
+                        sp.when = condition(pr.node("when"), rs, "`when`");
+                    else
+                        pr.text("when", true);
+                    if (auto add = pr.number("add", true)) sp.add = *add;
+                    for (const auto& f : sp.when.reads)
+                        if (std::find(score.reads.begin(), score.reads.end(), f) ==
+                            score.reads.end())
+                            score.reads.push_back(f);
+                    score.points.push_back(std::move(sp));
+                }
+            }
+            const YAML::Node tiers = r.mapping("tiers");
+            if (tiers.IsDefined()) {
+                std::set<std::string> tier_ids;
+                for (auto it = tiers.begin(); it != tiers.end(); ++it) {
+                    const std::string tid = it->first.Scalar();
+                    if (!valid_id(tid))
+                        doc_.error(d_, it->first, "the tier name `" + tid + "` is not valid",
+                                   "use lower-case letters, digits and `_`");
+                    else if (!tier_ids.insert(tid).second)
+                        doc_.error(d_, it->first, "duplicate tier `" + tid + "`");
+                    const auto min = it->second.IsScalar() && it->second.Tag() == "?"
+                                         ? parse_number(it->second.Scalar())
+                                         : std::nullopt;
+                    if (!min) {
+                        doc_.error(d_, it->second, "the threshold of tier `" + tid +
+                                                       "` must be a number");
+                        continue;
+                    }
+                    score.tiers.push_back({tid, *min});
+                }
+                std::stable_sort(score.tiers.begin(), score.tiers.end(),
+                                 [](const ScoreTier& a, const ScoreTier& b) { return a.min > b.min; });
+            }
+            score_nodes_.push_back(r.node("id"));
+            rs.scores.push_back(std::move(score));
+        }
+    }
+
+    void read_classifications(const YAML::Node& list, RuleSet& rs) {
+        if (!list.IsDefined()) return;
+        if (list.size() == 0) doc_.error(d_, list, "a rule set needs at least one classification");
+        std::set<std::string> seen;
+        for (const auto& item : list) {
+            MapReader r(doc_, item, "a classification",
+                        {"id", "label", "description", "mode", "segments"}, d_);
+            if (!r.valid()) continue;
+            Classification c;
+            if (auto id = id_of(r, "classification", seen)) c.id = *id;
+            c.label = r.text("label").value_or(c.id);
+            c.description = r.text("description").value_or("");
+            if (auto mode = r.text("mode")) {
+                if (*mode == "first_match") {
+                    c.mode = ClassificationMode::FirstMatch;
+                } else if (*mode == "all_matches") {
+                    c.mode = ClassificationMode::AllMatches;
+                } else {
+                    doc_.error(d_, r.node("mode"), "unknown mode `" + *mode + "`",
+                               "use `first_match` (the default) or `all_matches`");
+                }
+            }
+            const YAML::Node segments = r.sequence("segments", true);
+            std::set<std::string> segment_ids;
+            if (segments.IsDefined()) {
+                if (segments.size() == 0)
+                    doc_.error(d_, segments, "a classification needs at least one segment");
+                for (const auto& s : segments) {
+                    MapReader sr(doc_, s, "a segment",
+                                 {"id", "label", "description", "when", "direct_marketing"}, d_);
+                    if (!sr.valid()) continue;
+                    Segment seg;
+                    if (auto id = id_of(sr, "segment", segment_ids)) seg.id = *id;
+                    seg.label = sr.text("label").value_or(seg.id);
+                    seg.description = sr.text("description").value_or("");
+                    seg.direct_marketing = sr.boolean("direct_marketing").value_or(false);
+                    if (sr.has("when"))
+                        seg.when = condition(sr.node("when"), rs, "`when`");
+                    else
+                        sr.text("when", true);
+                    c.segments.push_back(std::move(seg));
+                }
+            }
+            rs.classifications.push_back(std::move(c));
+        }
+    }
+
+    // Topological order of the scores; a cycle is an error that names it.
+    void order_scores(RuleSet& rs) {
+        std::map<std::string, std::size_t> index;
+        for (std::size_t i = 0; i < rs.scores.size(); ++i) index[rs.scores[i].id] = i;
+        auto depends = [&](const Score& s) {
+            std::vector<std::size_t> out;
+            for (const auto& f : s.reads) {
+                std::string id = f;
+                if (id.size() > 5 && id.ends_with("_tier") && !index.count(id))
+                    id.resize(id.size() - 5);
+                if (auto it = index.find(id); it != index.end()) out.push_back(it->second);
+            }
+            return out;
+        };
+        std::vector<int> state(rs.scores.size(), 0);  // 0 new, 1 on the path, 2 done
+        std::vector<std::size_t> order, path;
+        bool cycle = false;
+        std::function<void(std::size_t)> visit = [&](std::size_t i) {
+            if (cycle || state[i] == 2) return;
+            if (state[i] == 1) {
+                std::string names;
+                auto from = std::find(path.begin(), path.end(), i);
+                for (auto it = from; it != path.end(); ++it) names += rs.scores[*it].id + " → ";
+                names += rs.scores[i].id;
+                doc_.error(d_, score_nodes_[i], "the scores read each other in a cycle: " + names,
+                           "a score may read only scores that do not read it back");
+                cycle = true;
+                return;
+            }
+            state[i] = 1;
+            path.push_back(i);
+            for (std::size_t dep : depends(rs.scores[i])) visit(dep);
+            path.pop_back();
+            state[i] = 2;
+            order.push_back(i);
+        };
+        for (std::size_t i = 0; i < rs.scores.size(); ++i) visit(i);
+        if (cycle) return;
+        std::vector<Score> sorted;
+        for (std::size_t i : order) sorted.push_back(std::move(rs.scores[i]));
+        rs.scores = std::move(sorted);
+    }
+
+    const YamlDocument& doc_;
+    Diagnostics& d_;
+    std::vector<std::string> declared_scores_;
+    std::vector<YAML::Node> score_nodes_;
+};
+
+}  // namespace
+
+std::vector<std::string> RuleSet::features_read() const {
+    std::vector<std::string> out;
+    auto add = [&](const std::vector<std::string>& names) {
+        for (const auto& n : names)
+            if (!find_score(n) && !(n.ends_with("_tier") && find_score(n.substr(0, n.size() - 5))) &&
+                std::find(out.begin(), out.end(), n) == out.end())
+                out.push_back(n);
+    };
+    for (const auto& s : scores) add(s.reads);
+    for (const auto& c : classifications)
+        for (const auto& seg : c.segments) add(seg.when.reads);
+    return out;
+}
+
+const Score* RuleSet::find_score(std::string_view id) const {
+    for (const auto& s : scores)
+        if (s.id == id) return &s;
+    return nullptr;
+}
+
+std::optional<RuleSet> load_rule_set(const YamlDocument& doc, Diagnostics& diagnostics) {
+    return RuleSetLoader(doc, diagnostics).load();
+}
+
+RuleSet load_rule_set_file(const std::string& path) {
+    Diagnostics d;
+    auto doc = YamlDocument::load(path, d);
+    if (!doc) throw ConfigError(std::move(d));
+    auto rs = load_rule_set(*doc, d);
+    if (!rs) throw ConfigError(std::move(d));
+    return std::move(*rs);
+}
+
+}  // namespace custclass::config

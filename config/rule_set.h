@@ -1,0 +1,83 @@
+// A rule set (RULES.md section 2): the classifications with their segments, and the scores,
+// as written by a consultant, loaded strictly and type-checked. Loading never opens a database.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "diagnostic.h"
+#include "expression.h"
+#include "yaml_document.h"
+
+namespace custclass::config {
+
+// A condition as written, with its compiled syntax tree and where it stands in the file.
+struct Condition {
+    std::string text;
+    std::unique_ptr<Expr> expr;
+    Position position;
+    std::vector<std::string> reads;  // features it reads
+};
+
+struct Segment {
+    std::string id;
+    std::string label;
+    std::string description;
+    Condition when;
+    bool direct_marketing = false;
+};
+
+enum class ClassificationMode { FirstMatch, AllMatches };
+
+struct Classification {
+    std::string id;
+    std::string label;
+    std::string description;
+    ClassificationMode mode = ClassificationMode::FirstMatch;
+    std::vector<Segment> segments;
+};
+
+struct ScorePoints {
+    Condition when;
+    double add = 0;
+};
+
+struct ScoreTier {
+    std::string id;
+    double min = 0;
+};
+
+struct Score {
+    std::string id;
+    std::string label;
+    std::string description;
+    std::vector<ScorePoints> points;
+    std::vector<ScoreTier> tiers;  // by descending `min`
+    std::vector<std::string> reads;
+};
+
+struct RuleSet {
+    std::string file;
+    std::string text;  // the YAML as read, stored with every run
+    std::string name;
+    std::string version;
+    std::string purpose = "customer_analytics";
+    std::int64_t window_days = 365;
+    std::string time_zone = "Asia/Hong_Kong";
+    std::vector<Classification> classifications;
+    std::vector<Score> scores;  // in dependency order: a score comes after those it reads
+
+    // Every catalog feature any rule or score reads (not the scores themselves).
+    std::vector<std::string> features_read() const;
+    const Score* find_score(std::string_view id) const;
+};
+
+// Loads a rule set from a parsed document; problems go to `diagnostics` (all of them), and the
+// result is empty when there is any error.
+std::optional<RuleSet> load_rule_set(const YamlDocument& doc, Diagnostics& diagnostics);
+// Reads, parses and loads a file; throws ConfigError (all diagnostics) or FileError.
+RuleSet load_rule_set_file(const std::string& path);
+
+}  // namespace custclass::config

@@ -1,0 +1,86 @@
+// The subcommands of `custclass`. Each one registers its options on the command line in its
+// constructor and does its work in execute(), through the C ABI only (custclass.hpp over the
+// function table the plugin loader filled). One file per command: command_<name>.cpp.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "custclass.hpp"
+#include "exit_code.h"
+
+namespace custclass::host {
+
+// What every command works with once the command line is parsed.
+struct Session {
+    const custclass::Api& api;  // the loaded plugin's functions
+    bool verbose;               // show the plugin's info and debug log lines
+    std::string plugin_option;  // --plugin as given (empty if not), for the hints a command prints
+};
+
+class Command {
+public:
+    virtual ~Command() = default;
+    // Whether this command was named on the command line.
+    bool chosen() const { return app_->parsed(); }
+    // Does the work. Failures of plugin calls are thrown as custclass::Error, failures of the
+    // command itself as CommandFailure; main() turns both into a message and an exit code.
+    virtual ExitCode execute(const Session& session) const = 0;
+
+protected:
+    explicit Command(CLI::App* app) : app_(app) {}
+    CLI::App* app_;
+};
+
+// custclass validate FILE...
+class ValidateCommand final : public Command {
+public:
+    explicit ValidateCommand(CLI::App& parent);
+    ExitCode execute(const Session& session) const override;
+
+private:
+    std::vector<std::string> files_;
+    bool json_ = false;
+};
+
+// custclass run -c CONFIG [--as-of DATE] [--dry-run] [--json]
+class RunCommand final : public Command {
+public:
+    explicit RunCommand(CLI::App& parent);
+    ExitCode execute(const Session& session) const override;
+
+private:
+    std::string config_;
+    std::string as_of_;
+    bool dry_run_ = false;
+    bool json_ = false;
+};
+
+// custclass explain -c CONFIG [--as-of DATE] [--json] CUSTOMER_ID
+class ExplainCommand final : public Command {
+public:
+    explicit ExplainCommand(CLI::App& parent);
+    ExitCode execute(const Session& session) const override;
+
+private:
+    std::string config_;
+    std::string as_of_;
+    bool json_ = false;
+    std::string customer_id_;
+};
+
+// custclass demo [--dir DIR] [--customers N]
+class DemoCommand final : public Command {
+public:
+    explicit DemoCommand(CLI::App& parent);
+    ExitCode execute(const Session& session) const override;
+
+private:
+    std::string dir_ = "custclass-demo";
+    std::size_t customers_ = 5000;
+};
+
+}  // namespace custclass::host

@@ -1,0 +1,404 @@
+// The C boundary: every function of abi/custclass.h. A thin layer that checks arguments,
+// finds handles in the registry (never dereferencing a pointer it did not hand out), runs the
+// engine, catches every exception and turns it into a status code and a message.
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <new>
+#include <shared_mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "custclass.h"
+#include "diagnostic.h"
+#include "diagnostics_document.h"
+#include "engine.h"
+#include "errors.h"
+#include "source.h"
+#include "validation.h"
+#include "value_parsing.h"
+
+#ifndef CUSTCLASS_VERSION
+#error "CUSTCLASS_VERSION must be defined by the build"
+#endif
+
+// The handle a host holds. Its per-thread last error messages live here.
+struct custclass_engine {
+    std::shared_ptr<custclass::plugin::Engine> engine;
+    std::mutex errors_mutex;
+    std::unordered_map<std::thread::id, std::string> errors;
+
+    void set_error(const std::string& message) {
+        std::lock_guard<std::mutex> lock(errors_mutex);
+        errors[std::this_thread::get_id()] = message;
+    }
+    const char* error() {
+        std::lock_guard<std::mutex> lock(errors_mutex);
+        return errors[std::this_thread::get_id()].c_str();
+    }
+};
+
+namespace {
+
+using namespace custclass;
+
+thread_local std::string g_last_error;
+
+// Every live handle. Calls take a shared_ptr copy, so a concurrent close cannot free a handle
+// under a running call.
+std::shared_mutex g_registry_mutex;
+std::map<const custclass_engine*, std::shared_ptr<custclass_engine>>& registry() {
+    static std::map<const custclass_engine*, std::shared_ptr<custclass_engine>> handles;
+    return handles;
+}
+
+std::shared_ptr<custclass_engine> find_handle(const custclass_engine* engine) {
+    std::shared_lock<std::shared_mutex> lock(g_registry_mutex);
+    const auto it = registry().find(engine);
+    return it == registry().end() ? nullptr : it->second;
+}
+
+struct Failure {
+    std::int32_t status;
+    std::string message;
+};
+
+Failure failure_of_current_exception() {
+    try {
+        throw;
+    } catch (const config::ConfigError& e) {
+        return {CUSTCLASS_E_CONFIG, e.diagnostics().to_string()};
+    } catch (const config::FileError& e) {
+        return {CUSTCLASS_E_IO, e.what()};
+    } catch (const adapters::DatabaseError& e) {
+        return {CUSTCLASS_E_DATABASE, e.what()};
+    } catch (const adapters::DataError& e) {
+        return {CUSTCLASS_E_DATA, e.what()};
+    } catch (const plugin::InvalidArgument& e) {
+        return {CUSTCLASS_E_INVALID_ARGUMENT, e.what()};
+    } catch (const plugin::NotFound& e) {
+        return {CUSTCLASS_E_NOT_FOUND, e.what()};
+    } catch (const plugin::Cancelled& e) {
+        return {CUSTCLASS_E_CANCELLED, e.what()};
+    } catch (const std::bad_alloc&) {
+        return {CUSTCLASS_E_NO_MEMORY, "out of memory"};
+    } catch (const std::exception& e) {
+        return {CUSTCLASS_E_INTERNAL, std::string("internal error: ") + e.what()};
+    } catch (...) {
+        return {CUSTCLASS_E_INTERNAL, "internal error: unknown exception"};
+    }
+}
+
+// Runs `fn` for a call without an engine: the outcome is recorded as the thread's global error.
+template <typename Fn>
+std::int32_t global_call(Fn&& fn) noexcept {
+    try {
+        g_last_error.clear();
+        const std::int32_t status = fn();
+        return status;
+    } catch (...) {
+        try {
+            Failure f = failure_of_current_exception();
+            g_last_error = std::move(f.message);
+            return f.status;
+        } catch (...) {
+            return CUSTCLASS_E_NO_MEMORY;
+        }
+    }
+}
+
+// Runs `fn(engine)` for a call on an engine handle.
+template <typename Fn>
+std::int32_t engine_call(custclass_engine* handle, Fn&& fn) noexcept {
+    std::shared_ptr<custclass_engine> h;
+    try {
+        h = find_handle(handle);
+        if (!h) {
+            g_last_error = handle ? "the engine handle is closed or was never opened"
+                                  : "the engine handle is NULL";
+            return handle ? CUSTCLASS_E_INVALID_HANDLE : CUSTCLASS_E_INVALID_ARGUMENT;
+        }
+        h->set_error("");
+        return fn(*h->engine);
+    } catch (...) {
+        try {
+            Failure f = failure_of_current_exception();
+            if (h)
+                h->set_error(f.message);
+            else
+                g_last_error = f.message;
+            return f.status;
+        } catch (...) {
+            return CUSTCLASS_E_NO_MEMORY;
+        }
+    }
+}
+
+void require(bool ok, const char* message) {
+    if (!ok) throw plugin::InvalidArgument(message);
+}
+
+std::string checked_text(const char* text, const char* what) {
+    if (!text) throw plugin::InvalidArgument(std::string(what) + " is NULL");
+    std::string s(text);
+    if (!adapters::valid_utf8(s)) throw plugin::InvalidArgument(std::string(what) + " is not valid UTF-8");
+    return s;
+}
+
+// A copy of `text` in memory the host releases with custclass_free.
+char* to_host(const std::string& text) {
+    char* out = static_cast<char*>(std::malloc(text.size() + 1));
+    if (!out) throw std::bad_alloc();
+    std::memcpy(out, text.c_str(), text.size() + 1);
+    return out;
+}
+
+// The size a struct of the caller covers, checked: at least struct_size itself.
+template <typename T>
+bool covers(const T* options, std::size_t end_of_field) {
+    return options->struct_size >= end_of_field;
+}
+#define CUSTCLASS_COVERS(ptr, field) \
+    covers(ptr, offsetof(std::remove_pointer_t<decltype(ptr)>, field) + sizeof((ptr)->field))
+
+std::string default_data_dir() {
+    if (const char* env = std::getenv("CUSTCLASS_DATA_DIR"); env && *env) return env;
+    std::error_code ec;
+    if (std::filesystem::is_directory(CUSTCLASS_INSTALL_DATA_DIR, ec))
+        return CUSTCLASS_INSTALL_DATA_DIR;
+    return CUSTCLASS_SOURCE_DATA_DIR;
+}
+
+struct OpenArgs {
+    std::string base_dir;
+    std::string data_dir;
+};
+
+OpenArgs open_args(const custclass_open_options* options) {
+    OpenArgs args;
+    args.data_dir = default_data_dir();
+    if (!options) return args;
+    require(options->struct_size >= sizeof(std::uint32_t),
+            "custclass_open_options.struct_size is too small; call custclass_open_options_init");
+    if (CUSTCLASS_COVERS(options, base_dir) && options->base_dir)
+        args.base_dir = checked_text(options->base_dir, "base_dir");
+    if (CUSTCLASS_COVERS(options, data_dir) && options->data_dir)
+        args.data_dir = checked_text(options->data_dir, "data_dir");
+    return args;
+}
+
+plugin::RunRequest run_request(const custclass_run_options* options) {
+    plugin::RunRequest request;
+    if (!options) return request;
+    require(options->struct_size >= sizeof(std::uint32_t),
+            "custclass_run_options.struct_size is too small; call custclass_run_options_init");
+    if (CUSTCLASS_COVERS(options, as_of) && options->as_of) {
+        const std::string text = checked_text(options->as_of, "as_of");
+        request.as_of = config::parse_day(text);
+        if (!request.as_of)
+            throw plugin::InvalidArgument("as_of `" + text +
+                                          "` is not a valid date; write it as YYYY-MM-DD");
+    }
+    if (CUSTCLASS_COVERS(options, dry_run)) request.dry_run = options->dry_run != 0;
+    void* user = CUSTCLASS_COVERS(options, user) ? options->user : nullptr;
+    if (CUSTCLASS_COVERS(options, progress) && options->progress) {
+        const custclass_progress_fn fn = options->progress;
+        request.progress = [fn, user](const char* phase, std::uint64_t done, std::uint64_t total) {
+            return fn(user, phase, done, total) == 0;
+        };
+    }
+    if (CUSTCLASS_COVERS(options, log) && options->log) {
+        const custclass_log_fn fn = options->log;
+        request.log = [fn, user](int level, const std::string& message) {
+            fn(user, level, message.c_str());
+        };
+    }
+    return request;
+}
+
+const custclass_plugin_info_t kInfo = {
+    sizeof(custclass_plugin_info_t), CUSTCLASS_ABI_MAJOR, CUSTCLASS_ABI_MINOR,
+    static_cast<std::uint32_t>(sizeof(void*)), "custclass", CUSTCLASS_VERSION, CUSTCLASS_BUILD_ID};
+
+std::int32_t validate(char** out, const config::Diagnostics& d, bool unreadable) {
+    *out = to_host(plugin::diagnostics_document(d).dump());
+    if (unreadable) return CUSTCLASS_E_IO;
+    return d.has_errors() ? CUSTCLASS_E_CONFIG : CUSTCLASS_OK;
+}
+
+}  // namespace
+
+extern "C" {
+
+const custclass_plugin_info_t* custclass_plugin_info(void) { return &kInfo; }
+
+int32_t custclass_abi_negotiate(uint32_t host_max_minor, uint32_t* agreed_minor) {
+    return global_call([&]() -> std::int32_t {
+        require(agreed_minor != nullptr, "agreed_minor is NULL");
+        *agreed_minor = std::min<std::uint32_t>(host_max_minor, CUSTCLASS_ABI_MINOR);
+        return CUSTCLASS_OK;
+    });
+}
+
+const char* custclass_status_name(int32_t status) {
+    switch (status) {
+        case CUSTCLASS_OK: return "CUSTCLASS_OK";
+        case CUSTCLASS_E_INVALID_ARGUMENT: return "CUSTCLASS_E_INVALID_ARGUMENT";
+        case CUSTCLASS_E_INVALID_HANDLE: return "CUSTCLASS_E_INVALID_HANDLE";
+        case CUSTCLASS_E_ABI_VERSION: return "CUSTCLASS_E_ABI_VERSION";
+        case CUSTCLASS_E_CONFIG: return "CUSTCLASS_E_CONFIG";
+        case CUSTCLASS_E_DATABASE: return "CUSTCLASS_E_DATABASE";
+        case CUSTCLASS_E_DATA: return "CUSTCLASS_E_DATA";
+        case CUSTCLASS_E_IO: return "CUSTCLASS_E_IO";
+        case CUSTCLASS_E_NOT_FOUND: return "CUSTCLASS_E_NOT_FOUND";
+        case CUSTCLASS_E_CANCELLED: return "CUSTCLASS_E_CANCELLED";
+        case CUSTCLASS_E_PRIVACY: return "CUSTCLASS_E_PRIVACY";
+        case CUSTCLASS_E_NO_MEMORY: return "CUSTCLASS_E_NO_MEMORY";
+        case CUSTCLASS_E_INTERNAL: return "CUSTCLASS_E_INTERNAL";
+        default: return "CUSTCLASS_E_UNKNOWN";
+    }
+}
+
+const char* custclass_last_error(const custclass_engine* engine) {
+    try {
+        if (auto h = find_handle(engine)) return h->error();
+    } catch (...) {
+    }
+    return g_last_error.c_str();
+}
+
+const char* custclass_last_error_global(void) { return g_last_error.c_str(); }
+
+void custclass_free(void* memory) { std::free(memory); }
+
+int32_t custclass_validate_file(char** diagnostics_json, const char* path) {
+    if (diagnostics_json) *diagnostics_json = nullptr;
+    return global_call([&]() -> std::int32_t {
+        require(diagnostics_json != nullptr, "diagnostics_json is NULL");
+        const std::string file = checked_text(path, "path");
+        const config::Diagnostics d = config::validate_file(file, {default_data_dir()});
+        const bool unreadable = !d.items().empty() && d.items().front().line == 0 &&
+                                d.items().front().file == file && d.error_count() == 1 &&
+                                d.items().front().message.starts_with("cannot read");
+        if (d.has_errors()) g_last_error = d.to_string();
+        return validate(diagnostics_json, d, unreadable);
+    });
+}
+
+int32_t custclass_validate_yaml(char** diagnostics_json, const char* yaml_text,
+                                const char* display_name, const char* base_dir) {
+    if (diagnostics_json) *diagnostics_json = nullptr;
+    return global_call([&]() -> std::int32_t {
+        require(diagnostics_json != nullptr, "diagnostics_json is NULL");
+        const std::string text = checked_text(yaml_text, "yaml_text");
+        const std::string name = display_name ? checked_text(display_name, "display_name") : "<yaml>";
+        const std::string base = base_dir ? checked_text(base_dir, "base_dir") : std::string();
+        const config::Diagnostics d = config::validate_text(text, name, base, {default_data_dir()});
+        if (d.has_errors()) g_last_error = d.to_string();
+        return validate(diagnostics_json, d, false);
+    });
+}
+
+int32_t custclass_open_options_init(custclass_open_options* options, uint32_t size) {
+    return global_call([&]() -> std::int32_t {
+        require(options != nullptr, "options is NULL");
+        require(size >= sizeof(std::uint32_t), "size is smaller than the struct_size field");
+        const custclass_open_options defaults = {sizeof(custclass_open_options), nullptr, nullptr};
+        std::memcpy(options, &defaults, std::min<std::size_t>(size, sizeof defaults));
+        options->struct_size = std::min<std::uint32_t>(size, sizeof defaults);
+        return CUSTCLASS_OK;
+    });
+}
+
+int32_t custclass_run_options_init(custclass_run_options* options, uint32_t size) {
+    return global_call([&]() -> std::int32_t {
+        require(options != nullptr, "options is NULL");
+        require(size >= sizeof(std::uint32_t), "size is smaller than the struct_size field");
+        const custclass_run_options defaults = {sizeof(custclass_run_options), nullptr, 0,
+                                                nullptr, nullptr, nullptr};
+        std::memcpy(options, &defaults, std::min<std::size_t>(size, sizeof defaults));
+        options->struct_size = std::min<std::uint32_t>(size, sizeof defaults);
+        return CUSTCLASS_OK;
+    });
+}
+
+static int32_t register_engine(custclass_engine** out, std::unique_ptr<plugin::Engine> engine) {
+    auto handle = std::make_shared<custclass_engine>();
+    handle->engine = std::move(engine);
+    std::unique_lock<std::shared_mutex> lock(g_registry_mutex);
+    registry()[handle.get()] = handle;
+    *out = handle.get();
+    return CUSTCLASS_OK;
+}
+
+int32_t custclass_engine_open(custclass_engine** engine, const char* config_path,
+                              const custclass_open_options* options) {
+    if (engine) *engine = nullptr;
+    return global_call([&]() -> std::int32_t {
+        require(engine != nullptr, "engine (the output handle) is NULL");
+        const std::string path = checked_text(config_path, "config_path");
+        const OpenArgs args = open_args(options);
+        return register_engine(engine, plugin::Engine::open_file(path, args.data_dir));
+    });
+}
+
+int32_t custclass_engine_open_yaml(custclass_engine** engine, const char* yaml_text,
+                                   const custclass_open_options* options) {
+    if (engine) *engine = nullptr;
+    return global_call([&]() -> std::int32_t {
+        require(engine != nullptr, "engine (the output handle) is NULL");
+        const std::string text = checked_text(yaml_text, "yaml_text");
+        const OpenArgs args = open_args(options);
+        return register_engine(engine, plugin::Engine::open_text(text, args.base_dir, args.data_dir));
+    });
+}
+
+int32_t custclass_engine_close(custclass_engine* engine) {
+    if (!engine) return CUSTCLASS_OK;
+    return global_call([&]() -> std::int32_t {
+        std::shared_ptr<custclass_engine> handle;
+        {
+            std::unique_lock<std::shared_mutex> lock(g_registry_mutex);
+            const auto it = registry().find(engine);
+            if (it == registry().end()) {
+                g_last_error = "the engine handle is closed already or was never opened";
+                return CUSTCLASS_E_INVALID_HANDLE;
+            }
+            handle = std::move(it->second);
+            registry().erase(it);
+        }
+        // Wait for calls still running on the engine in other threads.
+        while (handle.use_count() > 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        return CUSTCLASS_OK;
+    });
+}
+
+int32_t custclass_run(char** summary_json, custclass_engine* engine,
+                      const custclass_run_options* options) {
+    if (summary_json) *summary_json = nullptr;
+    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
+        require(summary_json != nullptr, "summary_json is NULL");
+        const plugin::RunRequest request = run_request(options);
+        *summary_json = to_host(e.run(request).dump());
+        return CUSTCLASS_OK;
+    });
+}
+
+int32_t custclass_classify_customer(char** result_json, custclass_engine* engine,
+                                    const char* customer_id, const custclass_run_options* options) {
+    if (result_json) *result_json = nullptr;
+    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
+        require(result_json != nullptr, "result_json is NULL");
+        const std::string id = checked_text(customer_id, "customer_id");
+        const plugin::RunRequest request = run_request(options);
+        *result_json = to_host(e.classify(id, request).dump());
+        return CUSTCLASS_OK;
+    });
+}
+
+}  // extern "C"

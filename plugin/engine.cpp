@@ -1,0 +1,114 @@
+#include "engine.h"
+
+#include <chrono>
+
+#include "content_hash.h"
+#include "errors.h"
+#include "feature_builder.h"
+#include "run_summary.h"
+#include "soci_source.h"
+
+namespace custclass::plugin {
+
+Engine::Engine(config::EngineConfig config)
+    : config_(std::move(config)), ruleset_hash_(content_hash(config_.rules.text)) {}
+
+std::unique_ptr<Engine> Engine::open_file(const std::string& path, const std::string& data_dir) {
+    return std::make_unique<Engine>(config::load_engine_config_file(path, {data_dir}));
+}
+
+std::unique_ptr<Engine> Engine::open_text(const std::string& yaml, const std::string& base_dir,
+                                          const std::string& data_dir) {
+    return std::make_unique<Engine>(config::load_engine_config_text(yaml, base_dir, {data_dir}));
+}
+
+Day Engine::resolve_as_of(const RunRequest& request) const {
+    if (request.as_of) return *request.as_of;
+    return config::TimeZone(config_.rules.time_zone).today();
+}
+
+std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequest& request,
+                                                        nlohmann::ordered_json* summary, bool dry_run) {
+    const auto started = std::chrono::steady_clock::now();
+    const config::RuleSet& rules = config_.rules;
+
+    FeatureBuildOptions options;
+    options.as_of = as_of;
+    options.window_days = rules.window_days;
+    options.time_zone = rules.time_zone;
+    options.currency_decimals = config_.source.currency_decimals;
+    options.features = rules.features_read();
+    options.progress = [&](const char* phase, std::uint64_t done) {
+        if (request.progress && !request.progress(phase, done, 0)) throw Cancelled();
+    };
+
+    auto source = adapters::make_soci_source(config_.source);
+    FeatureBuildReport report;
+    FeatureTable table = build_features(*source, options, report);
+
+    RuleProgram program(rules, as_of);
+    auto results = program.run(table);
+    if (request.progress && !request.progress("rules", table.rows(), table.rows()))
+        throw Cancelled();
+
+    auto state = std::make_shared<RunState>(
+        RunState{as_of, random_uuid(), std::move(table), std::move(results)});
+    if (summary) {
+        RunSummary s;
+        s.run_id = state->run_id;
+        s.as_of = as_of;
+        s.dry_run = dry_run;
+        s.ruleset_hash = ruleset_hash_;
+        s.customers = state->table.rows();
+        s.excluded = report.excluded;
+        s.data_quality = report.data_quality;
+        s.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+        *summary = run_summary_document(s, rules, state->results, state->table);
+    }
+    return state;
+}
+
+nlohmann::ordered_json Engine::run(const RunRequest& request) {
+    std::lock_guard<std::mutex> serial(run_mutex_);
+    nlohmann::ordered_json summary;
+    auto state = compute(resolve_as_of(request), request, &summary, request.dry_run);
+    if (!request.dry_run) {
+        std::lock_guard<std::mutex> lock(publish_mutex_);
+        last_ = std::move(state);
+    }
+    if (request.log)
+        request.log(1, "run " + summary["run_id"].get<std::string>() + " classified " +
+                           std::to_string(summary["customers"].get<std::uint64_t>()) +
+                           " customers");
+    return summary;
+}
+
+nlohmann::ordered_json Engine::classify(const std::string& customer_id, const RunRequest& request) {
+    const Day as_of = resolve_as_of(request);
+    std::shared_ptr<const RunState> state;
+    {
+        std::lock_guard<std::mutex> lock(publish_mutex_);
+        if (last_ && last_->as_of == as_of) state = last_;
+    }
+    // No published run for that date: compute from current data, publishing nothing.
+    if (!state) state = compute(as_of, request, nullptr, true);
+    const auto row = state->table.row_of(customer_id);
+    if (!row)
+        throw NotFound("no customer `" + customer_id + "` exists as of " +
+                       config::format_day(as_of) +
+                       " (unknown id, or created after that date with no order before it)");
+    RuleProgram program(config_.rules, as_of);
+    nlohmann::ordered_json explanation = program.explain(state->table, *row);
+    return {{"customer_id", customer_id},
+            {"as_of", config::format_day(as_of)},
+            {"ruleset",
+             {{"name", config_.rules.name},
+              {"version", config_.rules.version},
+              {"hash", ruleset_hash_}}},
+            {"classifications", std::move(explanation["classifications"])},
+            {"scores", std::move(explanation["scores"])}};
+}
+
+}  // namespace custclass::plugin

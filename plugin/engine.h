@@ -1,0 +1,62 @@
+// The engine: one opened engine config with its rule set. A full run reads the source, builds
+// the feature table, runs the compiled rules and publishes the results; lookups of a single
+// customer read the last published run. Full runs are serialised; lookups run concurrently.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "engine_config.h"
+#include "feature_table.h"
+#include "rule_program.h"
+
+namespace custclass::plugin {
+
+struct RunRequest {
+    std::optional<Day> as_of;  // default: today in the rule set's time zone
+    bool dry_run = false;
+    // Progress: return false to cancel.
+    std::function<bool(const char* phase, std::uint64_t done, std::uint64_t total)> progress;
+    std::function<void(int level, const std::string& message)> log;
+};
+
+class Engine {
+public:
+    explicit Engine(config::EngineConfig config);
+
+    static std::unique_ptr<Engine> open_file(const std::string& path, const std::string& data_dir);
+    static std::unique_ptr<Engine> open_text(const std::string& yaml, const std::string& base_dir,
+                                             const std::string& data_dir);
+
+    // A full run; returns the run summary document.
+    nlohmann::ordered_json run(const RunRequest& request);
+    // One customer's segments with their explanation.
+    nlohmann::ordered_json classify(const std::string& customer_id, const RunRequest& request);
+
+    const config::EngineConfig& config() const { return config_; }
+
+private:
+    // Everything a run computed, immutable once published.
+    struct RunState {
+        Day as_of = 0;
+        std::string run_id;
+        FeatureTable table;
+        std::vector<ClassificationResult> results;
+    };
+    std::shared_ptr<const RunState> compute(Day as_of, const RunRequest& request,
+                                            nlohmann::ordered_json* summary, bool dry_run);
+    Day resolve_as_of(const RunRequest& request) const;
+
+    config::EngineConfig config_;
+    std::string ruleset_hash_;
+    std::mutex run_mutex_;      // one full run at a time
+    std::mutex publish_mutex_;  // guards last_
+    std::shared_ptr<const RunState> last_;
+};
+
+}  // namespace custclass::plugin

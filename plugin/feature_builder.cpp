@@ -1,0 +1,359 @@
+#include "feature_builder.h"
+
+#include <date/date.h>
+
+#include <algorithm>
+#include <cctype>
+#include <numeric>
+#include <unordered_map>
+
+namespace custclass::plugin {
+
+namespace {
+
+using adapters::CustomerRow;
+using adapters::OrderRow;
+
+constexpr Day kNoDay = kNullDay;
+
+// What the orders of one customer add up to, as of the run date.
+struct OrderAggregate {
+    Day first_order = kNoDay;     // any order on or before as_of (for the existence rule)
+    Day first_purchase = kNoDay;  // ever, up to as_of
+    Day last_purchase = kNoDay;
+    std::uint32_t purchases_total = 0;
+    std::uint32_t purchases_window = 0;
+    std::uint32_t orders_window = 0;
+    std::uint32_t returns_window = 0;
+    std::int64_t purchase_amount_window = 0;  // minor units
+    std::int64_t net_amount_window = 0;       // minor units, returns subtracted
+};
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::string trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return std::string(s);
+}
+
+// Full years from `birth` to `on`.
+std::optional<int> full_years(Day birth, Day on) {
+    if (birth > on) return std::nullopt;
+    const date::year_month_day b{date::sys_days{date::days{birth}}};
+    const date::year_month_day o{date::sys_days{date::days{on}}};
+    int years = static_cast<int>(o.year()) - static_cast<int>(b.year());
+    if (std::pair(static_cast<unsigned>(o.month()), static_cast<unsigned>(o.day())) <
+        std::pair(static_cast<unsigned>(b.month()), static_cast<unsigned>(b.day())))
+        --years;
+    return years;
+}
+
+const char* age_band(int age) {
+    if (age < 25) return "<25";
+    if (age < 35) return "25-34";
+    if (age < 45) return "35-44";
+    if (age < 55) return "45-54";
+    if (age < 65) return "55-64";
+    return "65+";
+}
+
+// r/f/m score: 1 + floor(5 × w / n), w = active customers with a strictly worse value.
+// `better_is_larger` says which direction is better; `active` selects the ranked rows.
+template <typename T>
+void rank_scores(const std::vector<T>& values, const std::vector<bool>& active,
+                 bool better_is_larger, std::vector<double>& out) {
+    std::vector<T> sorted;
+    for (std::size_t i = 0; i < values.size(); ++i)
+        if (active[i]) sorted.push_back(values[i]);
+    std::sort(sorted.begin(), sorted.end());
+    const auto n = static_cast<std::int64_t>(sorted.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (!active[i]) continue;
+        std::int64_t worse = 0;
+        if (better_is_larger)  // worse = strictly smaller
+            worse = std::lower_bound(sorted.begin(), sorted.end(), values[i]) - sorted.begin();
+        else  // worse = strictly larger
+            worse = sorted.end() - std::upper_bound(sorted.begin(), sorted.end(), values[i]);
+        out[i] = static_cast<double>(1 + (5 * worse) / n);
+    }
+}
+
+bool wants(const FeatureBuildOptions& o, std::string_view name) {
+    return std::find(o.features.begin(), o.features.end(), name) != o.features.end();
+}
+
+}  // namespace
+
+FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions& options,
+                            FeatureBuildReport& report) {
+    const config::TimeZone zone(options.time_zone);
+    const Day as_of = options.as_of;
+    const Day window_start = static_cast<Day>(as_of - options.window_days);  // exclusive
+
+    // 1. Customers.
+    std::vector<CustomerRow> customers;
+    std::unordered_map<std::string, std::uint32_t> index;
+    source.read_customers([&](adapters::CustomerBatch batch) {
+        for (const CustomerRow& c : batch) {
+            const auto [it, inserted] =
+                index.try_emplace(c.customer_id, static_cast<std::uint32_t>(customers.size()));
+            if (!inserted)
+                throw adapters::DataError("table `customers`: the customer id `" + c.customer_id +
+                                          "` appears more than once; customer ids must be unique");
+            customers.push_back(c);
+        }
+        if (options.progress) options.progress("read customers", customers.size());
+    });
+    report.customers_read = customers.size();
+
+    // 2. Orders, aggregated as they stream in.
+    std::vector<OrderAggregate> agg(customers.size());
+    // channel_share(ch) features wanted: per customer, purchases in the window per channel.
+    std::vector<std::string> channels;
+    for (const auto& f : options.features)
+        if (f.starts_with("channel_share:")) channels.push_back(lower(f.substr(14)));
+    std::vector<std::uint32_t> channel_counts(customers.size() * channels.size(), 0);
+    std::uint64_t orders_read = 0, unknown_customer = 0, after_as_of = 0;
+    source.read_orders([&](adapters::OrderBatch batch) {
+        for (const OrderRow& o : batch) {
+            const auto it = index.find(o.customer_id);
+            if (it == index.end()) {
+                ++unknown_customer;
+                continue;
+            }
+            const Day day = zone.day_of(o.ordered_at);
+            if (day > as_of) {
+                ++after_as_of;
+                continue;
+            }
+            OrderAggregate& a = agg[it->second];
+            if (a.first_order == kNoDay || day < a.first_order) a.first_order = day;
+            const bool in_window = day > window_start;
+            const bool purchase = o.amount > 0;
+            if (purchase) {
+                ++a.purchases_total;
+                if (a.first_purchase == kNoDay || day < a.first_purchase) a.first_purchase = day;
+                if (a.last_purchase == kNoDay || day > a.last_purchase) a.last_purchase = day;
+            }
+            if (in_window) {
+                ++a.orders_window;
+                a.net_amount_window += o.amount;
+                if (purchase) {
+                    ++a.purchases_window;
+                    a.purchase_amount_window += o.amount;
+                    if (!channels.empty() && o.channel) {
+                        const std::string ch = lower(*o.channel);
+                        for (std::size_t k = 0; k < channels.size(); ++k)
+                            if (channels[k] == ch) ++channel_counts[it->second * channels.size() + k];
+                    }
+                } else if (o.amount < 0) {
+                    ++a.returns_window;
+                }
+            }
+        }
+        orders_read += batch.size();
+        if (options.progress) options.progress("read orders", orders_read);
+    });
+    const adapters::ReadCounts counts = source.counts();
+    if (counts.orders_without_customer)
+        report.data_quality["orders_without_customer"] = counts.orders_without_customer;
+    if (unknown_customer) report.data_quality["orders_of_unknown_customer"] = unknown_customer;
+    if (after_as_of) report.data_quality["orders_after_as_of"] = after_as_of;
+
+    // 3. The existence rule: created on or before as_of, or an order on or before as_of.
+    std::vector<std::uint32_t> rows;
+    std::uint64_t not_yet = 0;
+    for (std::uint32_t i = 0; i < customers.size(); ++i) {
+        const auto& created = customers[i].created_at;
+        const bool exists = (created && zone.day_of(*created) <= as_of) ||
+                            agg[i].first_order != kNoDay;
+        if (exists)
+            rows.push_back(i);
+        else
+            ++not_yet;
+    }
+    if (not_yet) report.excluded["not_yet_customer"] = not_yet;
+
+    std::vector<std::string> ids;
+    ids.reserve(rows.size());
+    for (std::uint32_t i : rows) ids.push_back(customers[i].customer_id);
+    FeatureTable table(std::move(ids));
+    const std::size_t n = rows.size();
+    const double unit = std::pow(10.0, options.currency_decimals);
+    auto money = [&](std::int64_t minor) { return static_cast<double>(minor) / unit; };
+
+    auto number = [&](const char* name, auto&& fn) {
+        if (!wants(options, name)) return;
+        Column& col = table.add(name, ValueType::Number);
+        for (std::size_t r = 0; r < n; ++r) col.numbers[r] = fn(rows[r]);
+    };
+    auto text = [&](const char* name, auto&& fn) {
+        if (!wants(options, name)) return;
+        Column& col = table.add(name, ValueType::Text);
+        for (std::size_t r = 0; r < n; ++r) {
+            const std::optional<std::string> v = fn(rows[r]);
+            if (v) col.codes[r] = col.intern(*v);
+        }
+    };
+    auto flag = [&](const char* name, auto&& fn) {
+        if (!wants(options, name)) return;
+        Column& col = table.add(name, ValueType::Boolean);
+        for (std::size_t r = 0; r < n; ++r) {
+            const std::optional<bool> v = fn(rows[r]);
+            col.booleans[r] = v ? static_cast<std::uint8_t>(*v) : kNullBool;
+        }
+    };
+
+    // 4. Behaviour.
+    number("recency_days", [&](std::uint32_t i) {
+        return agg[i].last_purchase == kNoDay ? kNullNumber : double(as_of - agg[i].last_purchase);
+    });
+    number("frequency", [&](std::uint32_t i) { return double(agg[i].purchases_window); });
+    number("monetary", [&](std::uint32_t i) { return money(agg[i].net_amount_window); });
+    number("avg_order_value", [&](std::uint32_t i) {
+        const auto& a = agg[i];
+        return a.purchases_window == 0 ? kNullNumber
+                                       : money(a.purchase_amount_window) / a.purchases_window;
+    });
+    number("tenure_days", [&](std::uint32_t i) {
+        return agg[i].first_purchase == kNoDay ? kNullNumber
+                                               : double(as_of - agg[i].first_purchase);
+    });
+    number("orders_total", [&](std::uint32_t i) { return double(agg[i].purchases_total); });
+    number("returns_rate", [&](std::uint32_t i) {
+        const auto& a = agg[i];
+        return a.orders_window == 0 ? kNullNumber : double(a.returns_window) / a.orders_window;
+    });
+    for (std::size_t k = 0; k < channels.size(); ++k) {
+        // The feature keeps the name the rule wrote; match it case-insensitively.
+        for (const auto& f : options.features) {
+            if (!f.starts_with("channel_share:") || lower(f.substr(14)) != channels[k]) continue;
+            Column& col = table.add(f, ValueType::Number);
+            for (std::size_t r = 0; r < n; ++r) {
+                const std::uint32_t i = rows[r];
+                col.numbers[r] = agg[i].purchases_window == 0
+                                     ? kNullNumber
+                                     : double(channel_counts[i * channels.size() + k]) /
+                                           agg[i].purchases_window;
+            }
+        }
+    }
+
+    // RFM scores among active customers (frequency >= 1).
+    const bool want_rfm = wants(options, "rfm");
+    if (want_rfm || wants(options, "r_score") || wants(options, "f_score") ||
+        wants(options, "m_score")) {
+        std::vector<bool> active(n);
+        std::vector<std::int64_t> recency(n), frequency(n), monetary(n);
+        for (std::size_t r = 0; r < n; ++r) {
+            const auto& a = agg[rows[r]];
+            active[r] = a.purchases_window >= 1;
+            recency[r] = active[r] ? as_of - a.last_purchase : 0;
+            frequency[r] = a.purchases_window;
+            monetary[r] = a.net_amount_window;
+        }
+        std::vector<double> rs(n, kNullNumber), fs(n, kNullNumber), ms(n, kNullNumber);
+        rank_scores(recency, active, false, rs);
+        rank_scores(frequency, active, true, fs);
+        rank_scores(monetary, active, true, ms);
+        if (wants(options, "r_score")) table.add("r_score", ValueType::Number).numbers = rs;
+        if (wants(options, "f_score")) table.add("f_score", ValueType::Number).numbers = fs;
+        if (wants(options, "m_score")) table.add("m_score", ValueType::Number).numbers = ms;
+        if (want_rfm) {
+            Column& col = table.add("rfm", ValueType::Text);
+            for (std::size_t r = 0; r < n; ++r)
+                if (active[r]) {
+                    const std::string v = std::to_string(int(rs[r])) + std::to_string(int(fs[r])) +
+                                          std::to_string(int(ms[r]));
+                    col.codes[r] = col.intern(v);
+                }
+        }
+    }
+
+    // Pareto class: customers with monetary > 0, by monetary descending then id ascending.
+    if (wants(options, "pareto_class")) {
+        std::vector<std::size_t> order;
+        std::int64_t total = 0;
+        for (std::size_t r = 0; r < n; ++r)
+            if (agg[rows[r]].net_amount_window > 0) {
+                order.push_back(r);
+                total += agg[rows[r]].net_amount_window;
+            }
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            const auto ma = agg[rows[a]].net_amount_window, mb = agg[rows[b]].net_amount_window;
+            if (ma != mb) return ma > mb;
+            return table.customer_ids()[a] < table.customer_ids()[b];
+        });
+        Column& col = table.add("pareto_class", ValueType::Text);
+        const std::int32_t a = col.intern("A"), b = col.intern("B"), c = col.intern("C");
+        std::int64_t ahead = 0;  // exact: s < 0.80  <=>  100 × ahead < 80 × total
+        for (std::size_t r : order) {
+            col.codes[r] = 100 * ahead < 80 * total ? a : 100 * ahead < 95 * total ? b : c;
+            ahead += agg[rows[r]].net_amount_window;
+        }
+    }
+
+    // 5. Background, from the customers table.
+    auto created_day = [&](std::uint32_t i) -> std::optional<Day> {
+        if (!customers[i].created_at) return std::nullopt;
+        return zone.day_of(*customers[i].created_at);
+    };
+    number("age", [&](std::uint32_t i) {
+        const auto& b = customers[i].birth_date;
+        const auto years = b ? full_years(*b, as_of) : std::nullopt;
+        return years ? double(*years) : kNullNumber;
+    });
+    text("age_band", [&](std::uint32_t i) -> std::optional<std::string> {
+        const auto& b = customers[i].birth_date;
+        const auto years = b ? full_years(*b, as_of) : std::nullopt;
+        if (!years) return std::nullopt;
+        return age_band(*years);
+    });
+    text("gender", [&](std::uint32_t i) { return customers[i].gender; });
+    text("district", [&](std::uint32_t i) { return customers[i].district; });
+    text("income_band", [&](std::uint32_t i) { return customers[i].income_band; });
+    text("lead_source", [&](std::uint32_t i) { return customers[i].lead_source; });
+    number("signup_days", [&](std::uint32_t i) {
+        const auto d = created_day(i);
+        return d ? double(as_of - *d) : kNullNumber;
+    });
+    flag("is_prospect", [&](std::uint32_t i) -> std::optional<bool> {
+        return customers[i].is_prospect.value_or(false) || agg[i].purchases_total == 0;
+    });
+    flag("marketing_consent", [&](std::uint32_t i) { return customers[i].marketing_consent; });
+    if (wants(options, "interests")) {
+        Column& col = table.add("interests", ValueType::TextList);
+        for (std::size_t r = 0; r < n; ++r) {
+            col.offsets[r + 1] = col.offsets[r];
+            const auto& v = customers[rows[r]].interests;
+            if (!v) continue;
+            col.list_null[r] = 0;
+            std::vector<std::int32_t> seen;
+            std::size_t start = 0;
+            while (start <= v->size()) {
+                std::size_t end = v->find(',', start);
+                if (end == std::string::npos) end = v->size();
+                const std::string word = lower(trim(std::string_view(*v).substr(start, end - start)));
+                if (!word.empty()) {
+                    const std::int32_t code = col.intern(word);
+                    if (std::find(seen.begin(), seen.end(), code) == seen.end()) {
+                        seen.push_back(code);
+                        col.codes.push_back(code);
+                        ++col.offsets[r + 1];
+                    }
+                }
+                start = end + 1;
+            }
+        }
+    }
+    if (options.progress) options.progress("features", n);
+    return table;
+}
+
+}  // namespace custclass::plugin

@@ -1,0 +1,38 @@
+// Builds the feature table of a run from a source: reads the customers and their orders once,
+// aggregates per customer (exact money in minor units, days in the rule set's time zone,
+// nothing after as_of), applies the existence rule, then derives every requested feature
+// exactly as RULES.md section 4 defines it.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "civil_time.h"
+#include "feature_table.h"
+#include "source.h"
+
+namespace custclass::plugin {
+
+struct FeatureBuildOptions {
+    Day as_of = 0;
+    std::int64_t window_days = 365;
+    std::string time_zone = "Asia/Hong_Kong";
+    int currency_decimals = 2;
+    // Catalog features to compute (score features are added by the rule program).
+    std::vector<std::string> features;
+    // Called between batches; may throw to cancel.
+    std::function<void(const char* phase, std::uint64_t done)> progress;
+};
+
+struct FeatureBuildReport {
+    std::uint64_t customers_read = 0;
+    std::map<std::string, std::uint64_t> excluded;      // customers left out, by reason
+    std::map<std::string, std::uint64_t> data_quality;  // rows not used, by reason
+};
+
+FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions& options,
+                            FeatureBuildReport& report);
+
+}  // namespace custclass::plugin

@@ -1,0 +1,77 @@
+#include "feature_table.h"
+
+namespace custclass::plugin {
+
+std::int32_t Column::code_of(std::string_view value) const {
+    const auto it = index_.find(std::string(value));
+    return it == index_.end() ? kNullCode : it->second;
+}
+
+std::int32_t Column::intern(std::string_view value) {
+    const auto [it, inserted] =
+        index_.try_emplace(std::string(value), static_cast<std::int32_t>(dictionary.size()));
+    if (inserted) dictionary.emplace_back(value);
+    return it->second;
+}
+
+nlohmann::ordered_json Column::json_value(std::size_t row) const {
+    switch (type) {
+        case ValueType::Number:
+            return is_null(numbers[row]) ? nlohmann::ordered_json() : nlohmann::ordered_json(numbers[row]);
+        case ValueType::Boolean:
+            return booleans[row] == kNullBool ? nlohmann::ordered_json() : nlohmann::ordered_json(booleans[row] == 1);
+        case ValueType::Date:
+            return days[row] == kNullDay ? nlohmann::ordered_json() : nlohmann::ordered_json(config::format_day(days[row]));
+        case ValueType::Text:
+            return codes[row] == kNullCode ? nlohmann::ordered_json()
+                                           : nlohmann::ordered_json(dictionary[static_cast<std::size_t>(codes[row])]);
+        case ValueType::TextList: {
+            if (list_null[row]) return nlohmann::ordered_json();
+            nlohmann::ordered_json list = nlohmann::ordered_json::array();
+            for (std::uint32_t i = offsets[row]; i < offsets[row + 1]; ++i)
+                list.push_back(dictionary[static_cast<std::size_t>(codes[i])]);
+            return list;
+        }
+        case ValueType::Null:
+            break;
+    }
+    return nlohmann::ordered_json();
+}
+
+FeatureTable::FeatureTable(std::vector<std::string> customer_ids) : ids_(std::move(customer_ids)) {
+    rows_.reserve(ids_.size());
+    for (std::size_t i = 0; i < ids_.size(); ++i) rows_.emplace(ids_[i], i);
+}
+
+std::optional<std::size_t> FeatureTable::row_of(std::string_view customer_id) const {
+    const auto it = rows_.find(customer_id);
+    if (it == rows_.end()) return std::nullopt;
+    return it->second;
+}
+
+Column& FeatureTable::add(const std::string& name, ValueType type) {
+    auto column = std::make_unique<Column>();
+    column->type = type;
+    const std::size_t n = rows();
+    switch (type) {
+        case ValueType::Number: column->numbers.assign(n, kNullNumber); break;
+        case ValueType::Boolean: column->booleans.assign(n, kNullBool); break;
+        case ValueType::Date: column->days.assign(n, kNullDay); break;
+        case ValueType::Text: column->codes.assign(n, kNullCode); break;
+        case ValueType::TextList:
+            column->offsets.assign(n + 1, 0);
+            column->list_null.assign(n, 1);
+            break;
+        case ValueType::Null: break;
+    }
+    Column& ref = *column;
+    columns_[name] = std::move(column);
+    return ref;
+}
+
+const Column* FeatureTable::find(std::string_view name) const {
+    const auto it = columns_.find(name);
+    return it == columns_.end() ? nullptr : it->second.get();
+}
+
+}  // namespace custclass::plugin

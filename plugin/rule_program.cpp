@@ -1,0 +1,779 @@
+#include "rule_program.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <stdexcept>
+
+namespace custclass::plugin {
+
+using config::ArithOp;
+using config::CompareOp;
+using config::Expr;
+using config::ExprKind;
+
+namespace {
+
+constexpr std::size_t kBlock = 1024;
+
+struct Block {
+    std::size_t begin = 0;
+    std::size_t size = 0;
+};
+
+// A text value during evaluation: a pointer to a string that outlives the block, or null.
+using TextValue = const std::string*;
+
+// A list value: codes into a dictionary, or null (dictionary == nullptr).
+struct ListValue {
+    const std::int32_t* begin = nullptr;
+    const std::int32_t* end = nullptr;
+    const std::vector<std::string>* dictionary = nullptr;
+};
+
+[[noreturn]] void wrong_type(const char* what) {
+    throw std::logic_error(std::string("rule program: node evaluated as ") + what);
+}
+
+}  // namespace
+
+// One operator of a compiled expression. Each evaluates a block of rows into a typed output
+// buffer through the method of its result type.
+class VecNode {
+public:
+    VecNode(const Expr& e) : expr(e) {}
+    virtual ~VecNode() = default;
+    virtual void numbers(const Block&, double*) { wrong_type("number"); }
+    // Booleans: 0 false, 1 true, kNullBool null; logic treats null as not true.
+    virtual void bools(const Block&, std::uint8_t*) { wrong_type("boolean"); }
+    virtual void texts(const Block&, TextValue*) { wrong_type("text"); }
+    virtual void days(const Block&, std::int32_t*) { wrong_type("date"); }
+    virtual void lists(const Block&, ListValue*) { wrong_type("list"); }
+
+    const Expr& expr;
+    std::vector<std::unique_ptr<VecNode>> children;
+};
+
+namespace {
+
+// Scratch buffers for a node's operands.
+struct NumberBuf { std::array<double, kBlock> v; };
+struct BoolBuf { std::array<std::uint8_t, kBlock> v; };
+struct TextBuf { std::array<TextValue, kBlock> v; };
+struct DayBuf { std::array<std::int32_t, kBlock> v; };
+
+// ------------------------------------------------------------------------------- literals --
+
+class NullLiteral final : public VecNode {
+public:
+    using VecNode::VecNode;
+    void numbers(const Block& b, double* out) override { std::fill_n(out, b.size, kNullNumber); }
+    void bools(const Block& b, std::uint8_t* out) override { std::fill_n(out, b.size, kNullBool); }
+    void texts(const Block& b, TextValue* out) override { std::fill_n(out, b.size, nullptr); }
+    void days(const Block& b, std::int32_t* out) override { std::fill_n(out, b.size, kNullDay); }
+    void lists(const Block& b, ListValue* out) override { std::fill_n(out, b.size, ListValue{}); }
+};
+
+class NumberLiteral final : public VecNode {
+public:
+    using VecNode::VecNode;
+    void numbers(const Block& b, double* out) override { std::fill_n(out, b.size, expr.number); }
+};
+
+class BoolLiteral final : public VecNode {
+public:
+    using VecNode::VecNode;
+    void bools(const Block& b, std::uint8_t* out) override {
+        std::fill_n(out, b.size, static_cast<std::uint8_t>(expr.boolean));
+    }
+};
+
+class TextLiteral final : public VecNode {
+public:
+    using VecNode::VecNode;
+    void texts(const Block& b, TextValue* out) override { std::fill_n(out, b.size, &expr.text); }
+};
+
+class DateLiteral final : public VecNode {
+public:
+    using VecNode::VecNode;
+    void days(const Block& b, std::int32_t* out) override {
+        std::fill_n(out, b.size, static_cast<std::int32_t>(expr.number));
+    }
+};
+
+// ------------------------------------------------------------------------------- features --
+
+class FeatureRead final : public VecNode {
+public:
+    FeatureRead(const Expr& e, const Column& c) : VecNode(e), column(c) {}
+    void numbers(const Block& b, double* out) override {
+        std::copy_n(column.numbers.data() + b.begin, b.size, out);
+    }
+    void bools(const Block& b, std::uint8_t* out) override {
+        std::copy_n(column.booleans.data() + b.begin, b.size, out);
+    }
+    void days(const Block& b, std::int32_t* out) override {
+        std::copy_n(column.days.data() + b.begin, b.size, out);
+    }
+    void texts(const Block& b, TextValue* out) override {
+        for (std::size_t i = 0; i < b.size; ++i) {
+            const std::int32_t code = column.codes[b.begin + i];
+            out[i] = code == kNullCode ? nullptr : &column.dictionary[static_cast<std::size_t>(code)];
+        }
+    }
+    void lists(const Block& b, ListValue* out) override {
+        for (std::size_t i = 0; i < b.size; ++i) {
+            const std::size_t r = b.begin + i;
+            out[i] = column.list_null[r]
+                         ? ListValue{}
+                         : ListValue{column.codes.data() + column.offsets[r],
+                                     column.codes.data() + column.offsets[r + 1],
+                                     &column.dictionary};
+        }
+    }
+    const Column& column;
+};
+
+// ------------------------------------------------------------------------------ arithmetic --
+
+class Negate final : public VecNode {
+public:
+    using VecNode::VecNode;
+    void numbers(const Block& b, double* out) override {
+        children[0]->numbers(b, out);
+        for (std::size_t i = 0; i < b.size; ++i) out[i] = -out[i];
+    }
+};
+
+class Arith final : public VecNode {
+public:
+    using VecNode::VecNode;
+    void numbers(const Block& b, double* out) override {
+        if (expr.args[0]->type == ValueType::Date) {  // date − date: days between
+            children[0]->days(b, x.v.data());
+            children[1]->days(b, y.v.data());
+            for (std::size_t i = 0; i < b.size; ++i)
+                out[i] = x.v[i] == kNullDay || y.v[i] == kNullDay ? kNullNumber
+                                                                  : double(x.v[i]) - double(y.v[i]);
+            return;
+        }
+        children[0]->numbers(b, out);
+        children[1]->numbers(b, n.v.data());
+        const double* r = n.v.data();
+        switch (expr.arith) {
+            case ArithOp::Add: for (std::size_t i = 0; i < b.size; ++i) out[i] += r[i]; break;
+            case ArithOp::Sub: for (std::size_t i = 0; i < b.size; ++i) out[i] -= r[i]; break;
+            case ArithOp::Mul: for (std::size_t i = 0; i < b.size; ++i) out[i] *= r[i]; break;
+            case ArithOp::Div:
+                for (std::size_t i = 0; i < b.size; ++i)
+                    out[i] = r[i] == 0 ? kNullNumber : out[i] / r[i];  // x / 0 is null
+                break;
+        }
+    }
+    void days(const Block& b, std::int32_t* out) override {  // date ± number of days
+        children[0]->days(b, out);
+        children[1]->numbers(b, n.v.data());
+        const double sign = expr.arith == ArithOp::Sub ? -1 : 1;
+        for (std::size_t i = 0; i < b.size; ++i) {
+            const double d = n.v[i];
+            if (out[i] == kNullDay || is_null(d) || std::abs(d) > 1e7)
+                out[i] = kNullDay;
+            else
+                out[i] = static_cast<std::int32_t>(out[i] + sign * std::floor(d));
+        }
+    }
+    NumberBuf n;
+    DayBuf x, y;
+};
+
+// ---------------------------------------------------------------------------------- logic --
+
+class Not final : public VecNode {
+public:
+    using VecNode::VecNode;
+    void bools(const Block& b, std::uint8_t* out) override {
+        children[0]->bools(b, out);
+        for (std::size_t i = 0; i < b.size; ++i) out[i] = out[i] != 1;
+    }
+};
+
+class AndOr final : public VecNode {
+public:
+    using VecNode::VecNode;
+    void bools(const Block& b, std::uint8_t* out) override {
+        children[0]->bools(b, out);
+        children[1]->bools(b, r.v.data());
+        if (expr.kind == ExprKind::And)
+            for (std::size_t i = 0; i < b.size; ++i) out[i] = (out[i] == 1) & (r.v[i] == 1);
+        else
+            for (std::size_t i = 0; i < b.size; ++i) out[i] = (out[i] == 1) | (r.v[i] == 1);
+    }
+    BoolBuf r;
+};
+
+// ----------------------------------------------------------------------------- comparison --
+
+template <typename T>
+bool compare(CompareOp op, const T& a, const T& b) {
+    switch (op) {
+        case CompareOp::Eq: return a == b;
+        case CompareOp::Ne: return a != b;
+        case CompareOp::Lt: return a < b;
+        case CompareOp::Le: return a <= b;
+        case CompareOp::Gt: return a > b;
+        case CompareOp::Ge: return a >= b;
+    }
+    return false;
+}
+
+// The type both operands are evaluated as (a null literal takes the other side's type).
+ValueType operand_type(const Expr& a, const Expr& b) {
+    return a.type != ValueType::Null ? a.type : b.type;
+}
+
+class Compare final : public VecNode {
+public:
+    Compare(const Expr& e) : VecNode(e), type(operand_type(*e.args[0], *e.args[1])) {}
+    void bools(const Block& b, std::uint8_t* out) override {
+        const CompareOp op = expr.compare;
+        switch (type) {
+            case ValueType::Number: {
+                children[0]->numbers(b, x.v.data());
+                children[1]->numbers(b, y.v.data());
+                const double* l = x.v.data();
+                const double* r = y.v.data();
+                // NaN (null) compares false under every operator, != included.
+                switch (op) {
+                    case CompareOp::Eq: for (std::size_t i = 0; i < b.size; ++i) out[i] = l[i] == r[i]; break;
+                    case CompareOp::Ne: for (std::size_t i = 0; i < b.size; ++i) out[i] = (l[i] < r[i]) | (l[i] > r[i]); break;
+                    case CompareOp::Lt: for (std::size_t i = 0; i < b.size; ++i) out[i] = l[i] < r[i]; break;
+                    case CompareOp::Le: for (std::size_t i = 0; i < b.size; ++i) out[i] = l[i] <= r[i]; break;
+                    case CompareOp::Gt: for (std::size_t i = 0; i < b.size; ++i) out[i] = l[i] > r[i]; break;
+                    case CompareOp::Ge: for (std::size_t i = 0; i < b.size; ++i) out[i] = l[i] >= r[i]; break;
+                }
+                return;
+            }
+            case ValueType::Date:
+                children[0]->days(b, dx.v.data());
+                children[1]->days(b, dy.v.data());
+                for (std::size_t i = 0; i < b.size; ++i)
+                    out[i] = dx.v[i] != kNullDay && dy.v[i] != kNullDay &&
+                             compare(op, dx.v[i], dy.v[i]);
+                return;
+            case ValueType::Text:
+                children[0]->texts(b, tx.v.data());
+                children[1]->texts(b, ty.v.data());
+                for (std::size_t i = 0; i < b.size; ++i)
+                    out[i] = tx.v[i] && ty.v[i] && compare(op, *tx.v[i], *ty.v[i]);
+                return;
+            case ValueType::Boolean:
+                children[0]->bools(b, bx.v.data());
+                children[1]->bools(b, out);
+                for (std::size_t i = 0; i < b.size; ++i)
+                    out[i] = bx.v[i] != kNullBool && out[i] != kNullBool &&
+                             compare(op, bx.v[i], out[i]);
+                return;
+            default:  // null compared with null
+                std::fill_n(out, b.size, 0);
+        }
+    }
+    ValueType type;
+    NumberBuf x, y;
+    DayBuf dx, dy;
+    TextBuf tx, ty;
+    BoolBuf bx;
+};
+
+// `a [not] in [literals]`: a null operand gives false either way.
+class InLiterals final : public VecNode {
+public:
+    InLiterals(const Expr& e) : VecNode(e) {
+        for (const auto& item : e.args[1]->args) {
+            if (item->kind == ExprKind::Number) numbers_.push_back(item->number);
+            if (item->kind == ExprKind::Text) texts_.push_back(item->text);
+            if (item->kind == ExprKind::Boolean) bools_.push_back(item->boolean);
+        }
+    }
+    void bools(const Block& b, std::uint8_t* out) override {
+        const bool neg = expr.negated;
+        switch (expr.args[0]->type) {
+            case ValueType::Number:
+                children[0]->numbers(b, x.v.data());
+                for (std::size_t i = 0; i < b.size; ++i) {
+                    const double v = x.v[i];
+                    out[i] = !is_null(v) &&
+                             (std::find(numbers_.begin(), numbers_.end(), v) != numbers_.end()) != neg;
+                }
+                return;
+            case ValueType::Text:
+                children[0]->texts(b, t.v.data());
+                for (std::size_t i = 0; i < b.size; ++i)
+                    out[i] = t.v[i] &&
+                             (std::find(texts_.begin(), texts_.end(), *t.v[i]) != texts_.end()) != neg;
+                return;
+            case ValueType::Boolean:
+                children[0]->bools(b, out);
+                for (std::size_t i = 0; i < b.size; ++i)
+                    out[i] = out[i] != kNullBool &&
+                             (std::find(bools_.begin(), bools_.end(), out[i] == 1) != bools_.end()) != neg;
+                return;
+            default:
+                std::fill_n(out, b.size, 0);
+        }
+    }
+    std::vector<double> numbers_;
+    std::vector<std::string> texts_;
+    std::vector<bool> bools_;
+    NumberBuf x;
+    TextBuf t;
+};
+
+// `text [not] in list-valued expression` (e.g. 'skincare' in interests).
+class InList final : public VecNode {
+public:
+    using VecNode::VecNode;
+    void bools(const Block& b, std::uint8_t* out) override {
+        children[0]->texts(b, t.v.data());
+        children[1]->lists(b, l.data());
+        for (std::size_t i = 0; i < b.size; ++i) {
+            const ListValue& list = l[i];
+            if (!t.v[i] || !list.dictionary) {
+                out[i] = 0;
+                continue;
+            }
+            bool found = false;
+            for (const std::int32_t* c = list.begin; c != list.end && !found; ++c)
+                found = (*list.dictionary)[static_cast<std::size_t>(*c)] == *t.v[i];
+            out[i] = found != expr.negated;
+        }
+    }
+    TextBuf t;
+    std::array<ListValue, kBlock> l;
+};
+
+class Between final : public VecNode {
+public:
+    using VecNode::VecNode;
+    void bools(const Block& b, std::uint8_t* out) override {
+        ValueType type = ValueType::Null;
+        for (const auto& a : expr.args)
+            if (a->type != ValueType::Null) type = a->type;
+        switch (type) {
+            case ValueType::Number:
+                children[0]->numbers(b, v.v.data());
+                children[1]->numbers(b, lo.v.data());
+                children[2]->numbers(b, hi.v.data());
+                for (std::size_t i = 0; i < b.size; ++i)
+                    out[i] = (v.v[i] >= lo.v[i]) & (v.v[i] <= hi.v[i]);
+                return;
+            case ValueType::Date:
+                children[0]->days(b, dv.v.data());
+                children[1]->days(b, dlo.v.data());
+                children[2]->days(b, dhi.v.data());
+                for (std::size_t i = 0; i < b.size; ++i)
+                    out[i] = dv.v[i] != kNullDay && dlo.v[i] != kNullDay && dhi.v[i] != kNullDay &&
+                             dv.v[i] >= dlo.v[i] && dv.v[i] <= dhi.v[i];
+                return;
+            case ValueType::Text:
+                children[0]->texts(b, tv.v.data());
+                children[1]->texts(b, tlo.v.data());
+                children[2]->texts(b, thi.v.data());
+                for (std::size_t i = 0; i < b.size; ++i)
+                    out[i] = tv.v[i] && tlo.v[i] && thi.v[i] && *tv.v[i] >= *tlo.v[i] &&
+                             *tv.v[i] <= *thi.v[i];
+                return;
+            default:
+                std::fill_n(out, b.size, 0);
+        }
+    }
+    NumberBuf v, lo, hi;
+    DayBuf dv, dlo, dhi;
+    TextBuf tv, tlo, thi;
+};
+
+class IsNull final : public VecNode {
+public:
+    using VecNode::VecNode;
+    void bools(const Block& b, std::uint8_t* out) override {
+        const bool neg = expr.negated;
+        switch (expr.args[0]->type) {
+            case ValueType::Number:
+                children[0]->numbers(b, n.v.data());
+                for (std::size_t i = 0; i < b.size; ++i) out[i] = is_null(n.v[i]) != neg;
+                return;
+            case ValueType::Boolean:
+                children[0]->bools(b, out);
+                for (std::size_t i = 0; i < b.size; ++i) out[i] = (out[i] == kNullBool) != neg;
+                return;
+            case ValueType::Date:
+                children[0]->days(b, d.v.data());
+                for (std::size_t i = 0; i < b.size; ++i) out[i] = (d.v[i] == kNullDay) != neg;
+                return;
+            case ValueType::Text:
+                children[0]->texts(b, t.v.data());
+                for (std::size_t i = 0; i < b.size; ++i) out[i] = (t.v[i] == nullptr) != neg;
+                return;
+            case ValueType::TextList:
+                children[0]->lists(b, l.data());
+                for (std::size_t i = 0; i < b.size; ++i) out[i] = (l[i].dictionary == nullptr) != neg;
+                return;
+            case ValueType::Null:
+                std::fill_n(out, b.size, static_cast<std::uint8_t>(!neg));
+                return;
+        }
+    }
+    NumberBuf n;
+    DayBuf d;
+    TextBuf t;
+    std::array<ListValue, kBlock> l;
+};
+
+// ------------------------------------------------------------------------------ functions --
+
+// coalesce(a, b, …): the first non-null argument.
+class Coalesce final : public VecNode {
+public:
+    using VecNode::VecNode;
+    void numbers(const Block& b, double* out) override {
+        children[0]->numbers(b, out);
+        for (std::size_t k = 1; k < children.size(); ++k) {
+            children[k]->numbers(b, n.v.data());
+            for (std::size_t i = 0; i < b.size; ++i)
+                if (is_null(out[i])) out[i] = n.v[i];
+        }
+    }
+    void bools(const Block& b, std::uint8_t* out) override {
+        children[0]->bools(b, out);
+        for (std::size_t k = 1; k < children.size(); ++k) {
+            children[k]->bools(b, x.v.data());
+            for (std::size_t i = 0; i < b.size; ++i)
+                if (out[i] == kNullBool) out[i] = x.v[i];
+        }
+    }
+    void texts(const Block& b, TextValue* out) override {
+        children[0]->texts(b, out);
+        for (std::size_t k = 1; k < children.size(); ++k) {
+            children[k]->texts(b, t.v.data());
+            for (std::size_t i = 0; i < b.size; ++i)
+                if (!out[i]) out[i] = t.v[i];
+        }
+    }
+    void days(const Block& b, std::int32_t* out) override {
+        children[0]->days(b, out);
+        for (std::size_t k = 1; k < children.size(); ++k) {
+            children[k]->days(b, d.v.data());
+            for (std::size_t i = 0; i < b.size; ++i)
+                if (out[i] == kNullDay) out[i] = d.v[i];
+        }
+    }
+    void lists(const Block& b, ListValue* out) override {
+        children[0]->lists(b, out);
+        for (std::size_t k = 1; k < children.size(); ++k) {
+            children[k]->lists(b, l.data());
+            for (std::size_t i = 0; i < b.size; ++i)
+                if (!out[i].dictionary) out[i] = l[i];
+        }
+    }
+    NumberBuf n;
+    BoolBuf x;
+    TextBuf t;
+    DayBuf d;
+    std::array<ListValue, kBlock> l;
+};
+
+// min(…) / max(…): nulls are ignored; null only when every argument is null.
+class MinMax final : public VecNode {
+public:
+    using VecNode::VecNode;
+    void numbers(const Block& b, double* out) override {
+        const bool is_max = expr.name == "max";
+        children[0]->numbers(b, out);
+        for (std::size_t k = 1; k < children.size(); ++k) {
+            children[k]->numbers(b, n.v.data());
+            for (std::size_t i = 0; i < b.size; ++i) {
+                const double v = n.v[i];
+                if (is_null(v)) continue;
+                if (is_null(out[i]) || (is_max ? v > out[i] : v < out[i])) out[i] = v;
+            }
+        }
+    }
+    void days(const Block& b, std::int32_t* out) override {
+        const bool is_max = expr.name == "max";
+        children[0]->days(b, out);
+        for (std::size_t k = 1; k < children.size(); ++k) {
+            children[k]->days(b, d.v.data());
+            for (std::size_t i = 0; i < b.size; ++i) {
+                const std::int32_t v = d.v[i];
+                if (v == kNullDay) continue;
+                if (out[i] == kNullDay || (is_max ? v > out[i] : v < out[i])) out[i] = v;
+            }
+        }
+    }
+    NumberBuf n;
+    DayBuf d;
+};
+
+class Abs final : public VecNode {
+public:
+    using VecNode::VecNode;
+    void numbers(const Block& b, double* out) override {
+        children[0]->numbers(b, out);
+        for (std::size_t i = 0; i < b.size; ++i) out[i] = std::abs(out[i]);
+    }
+};
+
+// lower(text): ASCII letters lower-cased (other characters unchanged).
+class Lower final : public VecNode {
+public:
+    using VecNode::VecNode;
+    void texts(const Block& b, TextValue* out) override {
+        children[0]->texts(b, t.v.data());
+        for (std::size_t i = 0; i < b.size; ++i) {
+            if (!t.v[i]) {
+                out[i] = nullptr;
+                continue;
+            }
+            std::string& s = store[i];
+            s = *t.v[i];
+            std::transform(s.begin(), s.end(), s.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            out[i] = &s;
+        }
+    }
+    TextBuf t;
+    std::array<std::string, kBlock> store;
+};
+
+class Contains final : public VecNode {
+public:
+    using VecNode::VecNode;
+    void bools(const Block& b, std::uint8_t* out) override {
+        children[0]->texts(b, x.v.data());
+        children[1]->texts(b, y.v.data());
+        for (std::size_t i = 0; i < b.size; ++i)
+            out[i] = x.v[i] && y.v[i] && x.v[i]->find(*y.v[i]) != std::string::npos;
+    }
+    TextBuf x, y;
+};
+
+class DaysSince final : public VecNode {
+public:
+    DaysSince(const Expr& e, Day as_of) : VecNode(e), as_of_(as_of) {}
+    void numbers(const Block& b, double* out) override {
+        children[0]->days(b, d.v.data());
+        for (std::size_t i = 0; i < b.size; ++i)
+            out[i] = d.v[i] == kNullDay ? kNullNumber : double(as_of_) - double(d.v[i]);
+    }
+    Day as_of_;
+    DayBuf d;
+};
+
+// --------------------------------------------------------------------------------- compile --
+
+std::unique_ptr<VecNode> compile(const Expr& e, const FeatureTable& table, Day as_of) {
+    std::unique_ptr<VecNode> node;
+    switch (e.kind) {
+        case ExprKind::Number: node = std::make_unique<NumberLiteral>(e); break;
+        case ExprKind::Text: node = std::make_unique<TextLiteral>(e); break;
+        case ExprKind::Boolean: node = std::make_unique<BoolLiteral>(e); break;
+        case ExprKind::Null: node = std::make_unique<NullLiteral>(e); break;
+        case ExprKind::DateLit: node = std::make_unique<DateLiteral>(e); break;
+        case ExprKind::Feature: {
+            const Column* column = table.find(e.name);
+            if (!column)
+                throw std::logic_error("rule program: feature `" + e.name + "` was not computed");
+            return std::make_unique<FeatureRead>(e, *column);
+        }
+        case ExprKind::List: node = std::make_unique<NullLiteral>(e); break;
+        case ExprKind::Negate: node = std::make_unique<Negate>(e); break;
+        case ExprKind::Not: node = std::make_unique<Not>(e); break;
+        case ExprKind::And:
+        case ExprKind::Or: node = std::make_unique<AndOr>(e); break;
+        case ExprKind::Compare: node = std::make_unique<Compare>(e); break;
+        case ExprKind::In:
+            if (e.args[1]->kind == ExprKind::List) {
+                node = std::make_unique<InLiterals>(e);
+                node->children.push_back(compile(*e.args[0], table, as_of));
+                return node;
+            }
+            node = std::make_unique<InList>(e);
+            break;
+        case ExprKind::Between: node = std::make_unique<Between>(e); break;
+        case ExprKind::IsNull: node = std::make_unique<IsNull>(e); break;
+        case ExprKind::Arith: node = std::make_unique<Arith>(e); break;
+        case ExprKind::Call:
+            if (e.name == "coalesce") node = std::make_unique<Coalesce>(e);
+            else if (e.name == "min" || e.name == "max") node = std::make_unique<MinMax>(e);
+            else if (e.name == "abs") node = std::make_unique<Abs>(e);
+            else if (e.name == "lower") node = std::make_unique<Lower>(e);
+            else if (e.name == "contains") node = std::make_unique<Contains>(e);
+            else if (e.name == "days_since") node = std::make_unique<DaysSince>(e, as_of);
+            else throw std::logic_error("rule program: unknown function `" + e.name + "`");
+            break;
+    }
+    if (e.kind != ExprKind::List)
+        for (const auto& a : e.args) node->children.push_back(compile(*a, table, as_of));
+    return node;
+}
+
+std::string tier_of(const config::Score& score, double value) {
+    for (const auto& t : score.tiers)
+        if (value >= t.min) return t.id;
+    return "cold";  // below every threshold (RULES.md: "else cold")
+}
+
+// Evaluates a boolean node for one row.
+bool holds(VecNode& node, std::size_t row) {
+    std::uint8_t v = 0;
+    node.bools(Block{row, 1}, &v);
+    return v == 1;
+}
+
+// The sub-condition that made `node` false for `row`: into `and`s, the first false operand.
+const VecNode& failing_part(VecNode& node, std::size_t row) {
+    if (node.expr.kind == ExprKind::And)
+        for (auto& child : node.children)
+            if (!holds(*child, row)) return failing_part(*child, row);
+    return node;
+}
+
+nlohmann::ordered_json feature_values(const config::Condition& c, const FeatureTable& table,
+                              std::size_t row) {
+    nlohmann::ordered_json values = nlohmann::ordered_json::object();
+    for (const auto& name : c.reads)
+        if (const Column* col = table.find(name)) values[name] = col->json_value(row);
+    return values;
+}
+
+std::string source_text(const config::Condition& c, const Expr& e) {
+    return c.text.substr(e.offset, e.length);
+}
+
+}  // namespace
+
+RuleProgram::RuleProgram(const config::RuleSet& rules, Day as_of) : rules_(rules), as_of_(as_of) {}
+RuleProgram::~RuleProgram() = default;
+
+std::unique_ptr<VecNode> RuleProgram::compile_condition(const config::Condition& c,
+                                                        const FeatureTable& table) const {
+    if (!c.expr) throw std::logic_error("rule program: a condition was not compiled");
+    return compile(*c.expr, table, as_of_);
+}
+
+std::vector<ClassificationResult> RuleProgram::run(FeatureTable& table) {
+    const std::size_t n = table.rows();
+    std::array<std::uint8_t, kBlock> truth{};
+
+    // Scores, in dependency order: each becomes a number column and a tier column.
+    for (const auto& score : rules_.scores) {
+        std::vector<double> total(n, 0.0);
+        for (const auto& p : score.points) {
+            auto node = compile_condition(p.when, table);
+            for (std::size_t begin = 0; begin < n; begin += kBlock) {
+                const Block b{begin, std::min(kBlock, n - begin)};
+                node->bools(b, truth.data());
+                for (std::size_t i = 0; i < b.size; ++i)
+                    if (truth[i] == 1) total[begin + i] += p.add;
+            }
+        }
+        Column& tier = table.add(score.id + "_tier", ValueType::Text);
+        for (std::size_t r = 0; r < n; ++r) tier.codes[r] = tier.intern(tier_of(score, total[r]));
+        table.add(score.id, ValueType::Number).numbers = std::move(total);
+    }
+
+    std::vector<ClassificationResult> results;
+    for (const auto& cls : rules_.classifications) {
+        ClassificationResult res;
+        res.counts.assign(cls.segments.size(), 0);
+        std::vector<std::unique_ptr<VecNode>> nodes;
+        for (const auto& seg : cls.segments) nodes.push_back(compile_condition(seg.when, table));
+        if (cls.mode == config::ClassificationMode::FirstMatch) {
+            res.segment.assign(n, -1);
+            for (std::size_t begin = 0; begin < n; begin += kBlock) {
+                const Block b{begin, std::min(kBlock, n - begin)};
+                std::size_t open = b.size;  // rows of the block without a segment yet
+                for (std::size_t s = 0; s < nodes.size() && open > 0; ++s) {
+                    nodes[s]->bools(b, truth.data());
+                    std::int32_t* seg = res.segment.data() + begin;
+                    for (std::size_t i = 0; i < b.size; ++i)
+                        if (seg[i] < 0 && truth[i] == 1) {
+                            seg[i] = static_cast<std::int32_t>(s);
+                            --open;
+                        }
+                }
+            }
+            for (std::int32_t s : res.segment) {
+                if (s < 0)
+                    ++res.unclassified;
+                else
+                    ++res.counts[static_cast<std::size_t>(s)];
+            }
+        } else {
+            res.matches.assign(nodes.size(), std::vector<std::uint8_t>(n, 0));
+            std::vector<std::uint8_t> any(n, 0);
+            for (std::size_t s = 0; s < nodes.size(); ++s)
+                for (std::size_t begin = 0; begin < n; begin += kBlock) {
+                    const Block b{begin, std::min(kBlock, n - begin)};
+                    nodes[s]->bools(b, truth.data());
+                    for (std::size_t i = 0; i < b.size; ++i) {
+                        const std::uint8_t m = truth[i] == 1;
+                        res.matches[s][begin + i] = m;
+                        res.counts[s] += m;
+                        any[begin + i] |= m;
+                    }
+                }
+            for (std::uint8_t a : any) res.unclassified += !a;
+        }
+        results.push_back(std::move(res));
+    }
+    return results;
+}
+
+nlohmann::ordered_json RuleProgram::explain(const FeatureTable& table, std::size_t row) const {
+    nlohmann::ordered_json classifications = nlohmann::ordered_json::object();
+    for (const auto& cls : rules_.classifications) {
+        const bool first = cls.mode == config::ClassificationMode::FirstMatch;
+        nlohmann::ordered_json matched = nlohmann::ordered_json::array();
+        nlohmann::ordered_json not_matched = nlohmann::ordered_json::array();
+        nlohmann::ordered_json segment = nullptr;
+        for (const auto& seg : cls.segments) {
+            auto node = compile_condition(seg.when, table);
+            if (holds(*node, row)) {
+                matched.push_back({{"segment", seg.id},
+                                   {"label", seg.label},
+                                   {"rule", seg.when.text},
+                                   {"features", feature_values(seg.when, table, row)}});
+                if (segment.is_null()) segment = seg.id;
+                if (first) break;
+            } else {
+                const VecNode& failed = failing_part(*node, row);
+                not_matched.push_back({{"segment", seg.id},
+                                       {"rule", seg.when.text},
+                                       {"failed_condition", source_text(seg.when, failed.expr)},
+                                       {"features", feature_values(seg.when, table, row)}});
+            }
+        }
+        classifications[cls.id] = {{"label", cls.label},
+                                   {"mode", first ? "first_match" : "all_matches"},
+                                   {"segment", segment},
+                                   {"matched", std::move(matched)},
+                                   {"not_matched", std::move(not_matched)}};
+    }
+    nlohmann::ordered_json scores = nlohmann::ordered_json::object();
+    for (const auto& score : rules_.scores) {
+        const Column* value = table.find(score.id);
+        const Column* tier = table.find(score.id + "_tier");
+        nlohmann::ordered_json points = nlohmann::ordered_json::array();
+        for (const auto& p : score.points) {
+            auto node = compile_condition(p.when, table);
+            points.push_back({{"when", p.when.text}, {"add", p.add}, {"held", holds(*node, row)}});
+        }
+        scores[score.id] = {{"value", value ? value->json_value(row) : nlohmann::ordered_json()},
+                            {"tier", tier ? tier->json_value(row) : nlohmann::ordered_json()},
+                            {"points", std::move(points)}};
+    }
+    return {{"classifications", std::move(classifications)}, {"scores", std::move(scores)}};
+}
+
+}  // namespace custclass::plugin

@@ -1,0 +1,54 @@
+// The compiled form of a rule set: every expression becomes a tree of vector operators bound
+// to feature columns at compile time, evaluated over blocks of rows (a column at a time, with no
+// per-customer name lookups). Scores are evaluated first, in dependency order, and become
+// feature columns; then each classification assigns its segments. The same compiled nodes,
+// run on a block of one row, give the explanation of a single customer.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "feature_table.h"
+#include "rule_set.h"
+
+namespace custclass::plugin {
+
+class VecNode;
+
+// The segments of every customer for one classification.
+struct ClassificationResult {
+    // first_match: the segment index per row, -1 when unclassified.
+    std::vector<std::int32_t> segment;
+    // all_matches: membership per segment, matches[s][row].
+    std::vector<std::vector<std::uint8_t>> matches;
+    std::vector<std::uint64_t> counts;  // customers per segment
+    std::uint64_t unclassified = 0;
+};
+
+class RuleProgram {
+public:
+    // Compiles the rule set against the table's columns. Adds the score columns to `table`
+    // when run. `as_of` is needed by days_since().
+    RuleProgram(const config::RuleSet& rules, Day as_of);
+    ~RuleProgram();
+    RuleProgram(const RuleProgram&) = delete;
+    RuleProgram& operator=(const RuleProgram&) = delete;
+
+    // Computes the scores into `table` and the segments of every row.
+    std::vector<ClassificationResult> run(FeatureTable& table);
+
+    // The explanation of one row (scores must have been computed into `table`).
+    nlohmann::ordered_json explain(const FeatureTable& table, std::size_t row) const;
+
+private:
+    struct Compiled;
+    std::unique_ptr<VecNode> compile_condition(const config::Condition& c,
+                                               const FeatureTable& table) const;
+    const config::RuleSet& rules_;
+    Day as_of_;
+};
+
+}  // namespace custclass::plugin

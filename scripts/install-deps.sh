@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that building, running and testing custclass needs.
+# Run as root on a fresh machine; it is safe to run again.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config git
+  libsoci-dev libsqlite3-dev libpq-dev libmariadb-dev   # SOCI and its database clients
+  libyaml-cpp-dev                                       # YAML configuration
+  libhowardhinnant-date-dev tzdata                      # time zones (IANA database)
+  libboost-dev libboost-filesystem-dev                  # Boost.DLL in the reference host
+  nlohmann-json3-dev libcli11-dev libssl-dev            # JSON documents, command line, SHA-256
+  googletest libgtest-dev libgmock-dev                  # tests
+  sqlite3 abigail-tools python3 php-cli                 # test tools and the example hosts
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

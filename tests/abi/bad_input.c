@@ -1,0 +1,731 @@
+/*
+ * bad_input.c -- the test abi_bad_input: every entry point of custclass.h survives what a buggy
+ * host passes it, and says so the documented way.
+ *
+ *     abi_bad_input CONFIG [DATA_DIR]
+ *
+ * CONFIG is the engine config of tests/abi/fixture.py (a SQLite database with customers 101,
+ * 102, 103 existing as of 2024-06-30, and 104 created later). For NULL pointers, struct_size 0
+ * and 3, pointers that are not handles (0x1234, the address of a local struct), a closed handle,
+ * invalid YAML, invalid UTF-8 (plain garbage, an overlong encoding, a surrogate), a bad as_of,
+ * an unknown customer, each call must return the exact status custclass.h documents, leave its
+ * output parameter NULL, and leave a non-empty message in custclass_last_error (calls on a valid
+ * engine) or custclass_last_error_global (calls without one or with an invalid handle). The
+ * process must not crash: it is built with the project's flags, so under the dev preset
+ * AddressSanitizer and UBSan watch every call, including the ones on a closed handle.
+ *
+ * Linked to the library directly. Exit 0 when every check holds, 1 otherwise.
+ */
+#include "custclass.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int checks;
+static int failures;
+
+static const char* as_of = "2024-06-30";
+
+/* A pointer value for output parameters, to see that the plugin resets them. */
+static char sentinel;
+#define SENTINEL_TEXT ((char*)&sentinel)
+#define SENTINEL_ENGINE ((custclass_engine*)(void*)&sentinel)
+
+/* Something that is not a handle: the address of a local struct of about a handle's size. */
+struct not_a_handle {
+    void* fields[16];
+};
+
+static void fail(const char* what, const char* why)
+{
+    ++failures;
+    printf("FAIL  %s: %s\n", what, why);
+}
+
+static void expect(int condition, const char* what)
+{
+    ++checks;
+    if (condition)
+        printf("ok    %s\n", what);
+    else
+        fail(what, "does not hold");
+}
+
+/* Where the message of a call is: the engine's (a valid engine) or the thread's global one. */
+static const char* message_of(const custclass_engine* engine)
+{
+    return engine ? custclass_last_error(engine) : custclass_last_error_global();
+}
+
+/* The status of a call is `expected` and a message says why (read right after the call: it is
+ * valid until the next call). message_engine: the valid engine the call was made on, or NULL. */
+static void expect_status(const char* what, int32_t status, int32_t expected,
+                          const custclass_engine* message_engine)
+{
+    const char* message = message_of(message_engine);
+    char why[512];
+    ++checks;
+    if (status != expected) {
+        snprintf(why, sizeof why, "returned %s (%d), expected %s (%d); message: %s",
+                 custclass_status_name(status), (int)status, custclass_status_name(expected),
+                 (int)expected, message ? message : "(NULL)");
+        fail(what, why);
+        return;
+    }
+    if (message == NULL) {
+        fail(what, "the message is NULL (documented: never NULL)");
+        return;
+    }
+    if (expected != CUSTCLASS_OK && message[0] == '\0') {
+        fail(what, "the status is right but the message is empty");
+        return;
+    }
+    printf("ok    %s -> %s: %s\n", what, custclass_status_name(status), message);
+}
+
+/* Like expect_status, for calls where two codes fit the documentation. */
+static void expect_status2(const char* what, int32_t status, int32_t expected1, int32_t expected2,
+                           const custclass_engine* message_engine)
+{
+    expect_status(what, status, status == expected2 ? expected2 : expected1, message_engine);
+}
+
+static void expect_null_output(const char* what, const void* output)
+{
+    ++checks;
+    if (output != NULL)
+        fail(what, output == (const void*)&sentinel
+                       ? "the output parameter was left as it was (documented: set to NULL first)"
+                       : "the output parameter is not NULL after a failure");
+}
+
+static int nonempty(const char* text)
+{
+    return text != NULL && text[0] != '\0';
+}
+
+static int is_empty(const char* text)
+{
+    return text != NULL && text[0] == '\0';
+}
+
+static char* read_file(const char* path)
+{
+    FILE* f = fopen(path, "rb");
+    char* text;
+    long size;
+    if (f == NULL) return NULL;
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return NULL;
+    }
+    text = (char*)malloc((size_t)size + 1);
+    if (text != NULL && fread(text, 1, (size_t)size, f) != (size_t)size) {
+        free(text);
+        text = NULL;
+    }
+    if (text != NULL) text[size] = '\0';
+    fclose(f);
+    return text;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+static void test_discovery(void)
+{
+    const custclass_plugin_info_t* info = custclass_plugin_info();
+    uint32_t agreed = 77;
+    static const struct {
+        int32_t code;
+        const char* name;
+    } names[] = {
+        {CUSTCLASS_OK, "CUSTCLASS_OK"},
+        {CUSTCLASS_E_INVALID_ARGUMENT, "CUSTCLASS_E_INVALID_ARGUMENT"},
+        {CUSTCLASS_E_INVALID_HANDLE, "CUSTCLASS_E_INVALID_HANDLE"},
+        {CUSTCLASS_E_ABI_VERSION, "CUSTCLASS_E_ABI_VERSION"},
+        {CUSTCLASS_E_CONFIG, "CUSTCLASS_E_CONFIG"},
+        {CUSTCLASS_E_DATABASE, "CUSTCLASS_E_DATABASE"},
+        {CUSTCLASS_E_DATA, "CUSTCLASS_E_DATA"},
+        {CUSTCLASS_E_IO, "CUSTCLASS_E_IO"},
+        {CUSTCLASS_E_NOT_FOUND, "CUSTCLASS_E_NOT_FOUND"},
+        {CUSTCLASS_E_CANCELLED, "CUSTCLASS_E_CANCELLED"},
+        {CUSTCLASS_E_PRIVACY, "CUSTCLASS_E_PRIVACY"},
+        {CUSTCLASS_E_NO_MEMORY, "CUSTCLASS_E_NO_MEMORY"},
+        {CUSTCLASS_E_INTERNAL, "CUSTCLASS_E_INTERNAL"},
+    };
+    static const int32_t unknown[] = {1, -13, 4096, INT32_MIN, INT32_MAX};
+    size_t i;
+
+    printf("-- discovery\n");
+    expect(info != NULL, "custclass_plugin_info() is not NULL");
+    if (info != NULL) {
+        expect(info->struct_size >= sizeof *info, "plugin info struct_size covers ABI 1.0");
+        expect(info->abi_major == CUSTCLASS_ABI_MAJOR, "plugin info abi_major is 1");
+        expect(info->pointer_size == sizeof(void*), "plugin info pointer_size is sizeof(void*)");
+        expect(info->name != NULL && strcmp(info->name, "custclass") == 0,
+               "plugin info name is \"custclass\"");
+        expect(info->version != NULL && info->version[0] != '\0', "plugin info has a version");
+        expect(info->build_id != NULL && info->build_id[0] != '\0', "plugin info has a build id");
+        expect(custclass_plugin_info() == info, "custclass_plugin_info() is one static struct");
+    }
+
+    expect_status("custclass_abi_negotiate(minor, NULL)",
+                  custclass_abi_negotiate(CUSTCLASS_ABI_MINOR, NULL), CUSTCLASS_E_INVALID_ARGUMENT,
+                  NULL);
+    expect_status("custclass_abi_negotiate(0, &agreed)", custclass_abi_negotiate(0, &agreed),
+                  CUSTCLASS_OK, NULL);
+    expect(agreed == 0, "negotiating with host minor 0 agrees on 0");
+    expect_status("custclass_abi_negotiate(UINT32_MAX, &agreed)",
+                  custclass_abi_negotiate(UINT32_MAX, &agreed), CUSTCLASS_OK, NULL);
+    expect(info != NULL && agreed == info->abi_minor,
+           "negotiating with a newer host agrees on the plugin's abi_minor");
+
+    for (i = 0; i < sizeof names / sizeof names[0]; ++i) {
+        const char* name = custclass_status_name(names[i].code);
+        char what[128];
+        snprintf(what, sizeof what, "custclass_status_name(%d) is %s", (int)names[i].code,
+                 names[i].name);
+        expect(name != NULL && strcmp(name, names[i].name) == 0, what);
+    }
+    for (i = 0; i < sizeof unknown / sizeof unknown[0]; ++i) {
+        const char* name = custclass_status_name(unknown[i]);
+        char what[128];
+        snprintf(what, sizeof what, "custclass_status_name(%ld) is CUSTCLASS_E_UNKNOWN",
+                 (long)unknown[i]);
+        expect(name != NULL && strcmp(name, "CUSTCLASS_E_UNKNOWN") == 0, what);
+    }
+}
+
+static void test_errors_and_memory(void)
+{
+    struct not_a_handle local;
+    memset(&local, 0xA5, sizeof local);
+    printf("-- errors and memory\n");
+    expect(custclass_last_error_global() != NULL, "custclass_last_error_global() is not NULL");
+    expect(custclass_last_error(NULL) != NULL, "custclass_last_error(NULL) is not NULL");
+    expect(custclass_last_error((const custclass_engine*)(uintptr_t)0x1234) != NULL,
+           "custclass_last_error(0x1234) is not NULL");
+    expect(custclass_last_error((const custclass_engine*)(void*)&local) != NULL,
+           "custclass_last_error(&local struct) is not NULL");
+    custclass_free(NULL);
+    expect(1, "custclass_free(NULL) is a no-op");
+}
+
+static void test_validation(const char* config)
+{
+    char* doc = SENTINEL_TEXT;
+    printf("-- validation\n");
+
+    expect_status("custclass_validate_file(NULL, config)", custclass_validate_file(NULL, config),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+
+    expect_status("custclass_validate_file(&doc, NULL)", custclass_validate_file(&doc, NULL),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_null_output("custclass_validate_file(&doc, NULL) output", doc);
+    custclass_free(doc);
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_validate_file(&doc, invalid UTF-8 path)",
+                  custclass_validate_file(&doc, "/tmp/\xff\xfe.yaml"), CUSTCLASS_E_INVALID_ARGUMENT,
+                  NULL);
+    expect_null_output("custclass_validate_file(invalid UTF-8) output", doc);
+    custclass_free(doc);
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_validate_file(&doc, missing file)",
+                  custclass_validate_file(&doc, "/nonexistent/custclass-abi-test/custclass.yaml"),
+                  CUSTCLASS_E_IO, NULL);
+    expect(doc != NULL && doc != SENTINEL_TEXT,
+           "custclass_validate_file(missing file) still returns the diagnostics document");
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_validate_file(&doc, the fixture config)",
+                  custclass_validate_file(&doc, config), CUSTCLASS_OK, NULL);
+    expect(doc != NULL && doc != SENTINEL_TEXT && strstr(doc, "\"valid\"") != NULL,
+           "the fixture config validates, with a diagnostics document");
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+
+    expect_status("custclass_validate_yaml(NULL, text)",
+                  custclass_validate_yaml(NULL, "custclass: 1\n", NULL, NULL),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_validate_yaml(&doc, NULL)", custclass_validate_yaml(&doc, NULL, NULL, NULL),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_null_output("custclass_validate_yaml(&doc, NULL) output", doc);
+    custclass_free(doc);
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_validate_yaml(&doc, invalid YAML)",
+                  custclass_validate_yaml(&doc, "custclass: 1\nsource: [unclosed\n  - {\n",
+                                          "bad.yaml", NULL),
+                  CUSTCLASS_E_CONFIG, NULL);
+    expect(doc != NULL && doc != SENTINEL_TEXT && strstr(doc, "bad.yaml") != NULL,
+           "invalid YAML gives a diagnostics document naming the display name");
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_validate_yaml(&doc, invalid UTF-8 text)",
+                  custclass_validate_yaml(&doc, "custclass: 1\nname: \xc3\x28\n", NULL, NULL),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_null_output("custclass_validate_yaml(invalid UTF-8) output", doc);
+    custclass_free(doc);
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_validate_yaml(&doc, text, invalid UTF-8 display name)",
+                  custclass_validate_yaml(&doc, "custclass: 1\n", "\xff", NULL),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_null_output("custclass_validate_yaml(invalid UTF-8 display name) output", doc);
+    custclass_free(doc);
+}
+
+/* *_init with NULL, sizes 0 and 3, size 4 (only struct_size: nothing else may be written), and
+ * the full size (the documented defaults). */
+static void test_option_structs(void)
+{
+    unsigned char buffer[sizeof(custclass_run_options) + sizeof(custclass_open_options) + 16];
+    custclass_open_options open_options;
+    custclass_run_options run_options;
+    uint32_t size4 = 0;
+    size_t i;
+    int untouched = 1;
+
+    printf("-- option structs\n");
+    expect_status("custclass_open_options_init(NULL, sizeof)",
+                  custclass_open_options_init(NULL, (uint32_t)sizeof open_options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_status("custclass_open_options_init(&o, 0)", custclass_open_options_init(&open_options, 0),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_status("custclass_open_options_init(&o, 3)", custclass_open_options_init(&open_options, 3),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_status("custclass_run_options_init(NULL, sizeof)",
+                  custclass_run_options_init(NULL, (uint32_t)sizeof run_options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_status("custclass_run_options_init(&o, 0)", custclass_run_options_init(&run_options, 0),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_status("custclass_run_options_init(&o, 3)", custclass_run_options_init(&run_options, 3),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+
+    memset(buffer, 0xA5, sizeof buffer);
+    expect_status("custclass_open_options_init(buffer, 4)",
+                  custclass_open_options_init((custclass_open_options*)(void*)buffer, 4),
+                  CUSTCLASS_OK, NULL);
+    memcpy(&size4, buffer, sizeof size4);
+    for (i = sizeof size4; i < sizeof buffer; ++i) untouched = untouched && buffer[i] == 0xA5;
+    expect(size4 == 4 && untouched,
+           "custclass_open_options_init(size 4) writes struct_size = 4 and nothing beyond");
+
+    memset(buffer, 0xA5, sizeof buffer);
+    expect_status("custclass_run_options_init(buffer, 4)",
+                  custclass_run_options_init((custclass_run_options*)(void*)buffer, 4), CUSTCLASS_OK,
+                  NULL);
+    memcpy(&size4, buffer, sizeof size4);
+    untouched = 1;
+    for (i = sizeof size4; i < sizeof buffer; ++i) untouched = untouched && buffer[i] == 0xA5;
+    expect(size4 == 4 && untouched,
+           "custclass_run_options_init(size 4) writes struct_size = 4 and nothing beyond");
+
+    memset(&open_options, 0xA5, sizeof open_options);
+    expect_status("custclass_open_options_init(&o, sizeof o)",
+                  custclass_open_options_init(&open_options, (uint32_t)sizeof open_options),
+                  CUSTCLASS_OK, NULL);
+    expect(open_options.struct_size == sizeof open_options && open_options.base_dir == NULL &&
+               open_options.data_dir == NULL,
+           "open options defaults: struct_size = sizeof, base_dir and data_dir NULL");
+
+    memset(&run_options, 0xA5, sizeof run_options);
+    expect_status("custclass_run_options_init(&o, sizeof o)",
+                  custclass_run_options_init(&run_options, (uint32_t)sizeof run_options),
+                  CUSTCLASS_OK, NULL);
+    expect(run_options.struct_size == sizeof run_options && run_options.as_of == NULL &&
+               run_options.dry_run == 0 && run_options.progress == NULL &&
+               run_options.log == NULL && run_options.user == NULL,
+           "run options defaults: struct_size = sizeof, as_of NULL, dry_run 0, no callbacks");
+}
+
+static void open_options_sized(custclass_open_options* options, uint32_t size, const char* data_dir)
+{
+    memset(options, 0, sizeof *options);
+    options->struct_size = size;
+    options->data_dir = data_dir;
+}
+
+static void test_open(const char* config, const char* data_dir)
+{
+    custclass_engine* engine = SENTINEL_ENGINE;
+    custclass_open_options options;
+    struct not_a_handle local;
+    char* text;
+    char base_dir[4096];
+    const char* slash;
+
+    printf("-- opening and closing\n");
+    memset(&local, 0, sizeof local);
+    open_options_sized(&options, (uint32_t)sizeof options, data_dir);
+
+    expect_status("custclass_engine_open(NULL, config)", custclass_engine_open(NULL, config, &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+
+    expect_status("custclass_engine_open(&e, NULL)", custclass_engine_open(&engine, NULL, &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_null_output("custclass_engine_open(&e, NULL) output", engine);
+
+    engine = SENTINEL_ENGINE;
+    expect_status("custclass_engine_open(&e, missing file)",
+                  custclass_engine_open(&engine, "/nonexistent/custclass-abi-test/custclass.yaml",
+                                        &options),
+                  CUSTCLASS_E_IO, NULL);
+    expect_null_output("custclass_engine_open(missing file) output", engine);
+
+    engine = SENTINEL_ENGINE;
+    expect_status("custclass_engine_open(&e, invalid UTF-8 path)",
+                  custclass_engine_open(&engine, "/tmp/\xff\xfe.yaml", &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_null_output("custclass_engine_open(invalid UTF-8 path) output", engine);
+
+    engine = SENTINEL_ENGINE;
+    open_options_sized(&options, 0, data_dir);
+    expect_status("custclass_engine_open(options.struct_size 0)",
+                  custclass_engine_open(&engine, config, &options), CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_null_output("custclass_engine_open(struct_size 0) output", engine);
+
+    engine = SENTINEL_ENGINE;
+    open_options_sized(&options, 3, data_dir);
+    expect_status("custclass_engine_open(options.struct_size 3)",
+                  custclass_engine_open(&engine, config, &options), CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_null_output("custclass_engine_open(struct_size 3) output", engine);
+
+    engine = SENTINEL_ENGINE;
+    open_options_sized(&options, (uint32_t)sizeof options, "\xc0\xaf");
+    expect_status("custclass_engine_open(options.data_dir invalid UTF-8)",
+                  custclass_engine_open(&engine, config, &options), CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_null_output("custclass_engine_open(data_dir invalid UTF-8) output", engine);
+
+    /* A host built against a shorter struct (only struct_size): the plugin reads nothing else
+     * and uses the defaults. */
+    engine = SENTINEL_ENGINE;
+    open_options_sized(&options, 4, "/nonexistent/not-read");
+    expect_status("custclass_engine_open(options.struct_size 4: defaults)",
+                  custclass_engine_open(&engine, config, &options), CUSTCLASS_OK, NULL);
+    expect(engine != NULL && engine != SENTINEL_ENGINE, "custclass_engine_open returned a handle");
+    if (engine != SENTINEL_ENGINE)
+        expect_status("custclass_engine_close(that engine)", custclass_engine_close(engine),
+                      CUSTCLASS_OK, NULL);
+
+    open_options_sized(&options, (uint32_t)sizeof options, data_dir);
+    expect_status("custclass_engine_open_yaml(NULL, text)",
+                  custclass_engine_open_yaml(NULL, "custclass: 1\n", &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+
+    engine = SENTINEL_ENGINE;
+    expect_status("custclass_engine_open_yaml(&e, NULL)",
+                  custclass_engine_open_yaml(&engine, NULL, &options), CUSTCLASS_E_INVALID_ARGUMENT,
+                  NULL);
+    expect_null_output("custclass_engine_open_yaml(&e, NULL) output", engine);
+
+    engine = SENTINEL_ENGINE;
+    expect_status("custclass_engine_open_yaml(&e, invalid YAML)",
+                  custclass_engine_open_yaml(&engine, "custclass: 1\nsource: [unclosed\n  - {\n",
+                                             &options),
+                  CUSTCLASS_E_CONFIG, NULL);
+    expect_null_output("custclass_engine_open_yaml(invalid YAML) output", engine);
+
+    engine = SENTINEL_ENGINE;
+    expect_status("custclass_engine_open_yaml(&e, YAML that is a list)",
+                  custclass_engine_open_yaml(&engine, "- just\n- a list\n", &options),
+                  CUSTCLASS_E_CONFIG, NULL);
+    expect_null_output("custclass_engine_open_yaml(a list) output", engine);
+
+    engine = SENTINEL_ENGINE;
+    expect_status("custclass_engine_open_yaml(&e, invalid UTF-8 text)",
+                  custclass_engine_open_yaml(&engine, "custclass: 1\nsource:\n  preset: \xed\xa0\x80\n",
+                                             &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_null_output("custclass_engine_open_yaml(invalid UTF-8) output", engine);
+
+    /* The fixture config as text, relative paths resolved against its directory. */
+    text = read_file(config);
+    slash = strrchr(config, '/');
+    if (text != NULL && slash != NULL && (size_t)(slash - config) < sizeof base_dir) {
+        memcpy(base_dir, config, (size_t)(slash - config));
+        base_dir[slash - config] = '\0';
+        options.base_dir = base_dir;
+        engine = SENTINEL_ENGINE;
+        expect_status("custclass_engine_open_yaml(&e, the fixture config, base_dir)",
+                      custclass_engine_open_yaml(&engine, text, &options), CUSTCLASS_OK, NULL);
+        expect(engine != NULL && engine != SENTINEL_ENGINE,
+               "custclass_engine_open_yaml returned a handle");
+        if (engine != SENTINEL_ENGINE)
+            expect_status("custclass_engine_close(that engine)", custclass_engine_close(engine),
+                          CUSTCLASS_OK, NULL);
+    } else {
+        fail("reading the fixture config", config);
+    }
+    free(text);
+
+    expect_status("custclass_engine_close(NULL)", custclass_engine_close(NULL), CUSTCLASS_OK, NULL);
+    expect_status("custclass_engine_close(0x1234)",
+                  custclass_engine_close((custclass_engine*)(uintptr_t)0x1234),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_status("custclass_engine_close(&local struct)",
+                  custclass_engine_close((custclass_engine*)(void*)&local), CUSTCLASS_E_INVALID_HANDLE,
+                  NULL);
+}
+
+static int progress_calls;
+static int32_t cancel_at_once(void* user, const char* phase, uint64_t done, uint64_t total)
+{
+    (void)user;
+    (void)phase;
+    (void)done;
+    (void)total;
+    ++progress_calls;
+    return 1;
+}
+
+static void run_options_sized(custclass_run_options* options, uint32_t size, const char* date)
+{
+    memset(options, 0, sizeof *options);
+    options->struct_size = size;
+    options->as_of = date;
+}
+
+/* The calls on an engine: runs and classification. */
+static void test_engine_calls(custclass_engine* engine)
+{
+    custclass_run_options options;
+    struct not_a_handle local;
+    char* doc = SENTINEL_TEXT;
+    static const char* bad_dates[] = {"not-a-date", "2024-02-30", "2024-13-01", "20240630", "",
+                                      "2024-06-30\xff"};
+    static const char* bad_ids[] = {"\xff\xfe", "10\xc0\xaf" /* overlong '/' */,
+                                    "\xed\xa0\x80" /* UTF-16 surrogate */, "101\x80"};
+    size_t i;
+    char what[160];
+
+    memset(&local, 0, sizeof local);
+    printf("-- runs\n");
+    run_options_sized(&options, (uint32_t)sizeof options, as_of);
+
+    expect_status("custclass_run(NULL, e)", custclass_run(NULL, engine, &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+
+    doc = SENTINEL_TEXT;
+    expect_status2("custclass_run(&doc, NULL engine)", custclass_run(&doc, NULL, &options),
+                   CUSTCLASS_E_INVALID_HANDLE, CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_null_output("custclass_run(NULL engine) output", doc);
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_run(&doc, 0x1234)",
+                  custclass_run(&doc, (custclass_engine*)(uintptr_t)0x1234, &options),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_run(0x1234) output", doc);
+    expect(nonempty(custclass_last_error((const custclass_engine*)(uintptr_t)0x1234)),
+           "custclass_last_error(0x1234) gives the global message of that failure");
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_run(&doc, &local struct)",
+                  custclass_run(&doc, (custclass_engine*)(void*)&local, &options),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_run(&local struct) output", doc);
+
+    doc = SENTINEL_TEXT;
+    run_options_sized(&options, 0, as_of);
+    expect_status("custclass_run(options.struct_size 0)", custclass_run(&doc, engine, &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_null_output("custclass_run(struct_size 0) output", doc);
+
+    doc = SENTINEL_TEXT;
+    run_options_sized(&options, 3, as_of);
+    expect_status("custclass_run(options.struct_size 3)", custclass_run(&doc, engine, &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_null_output("custclass_run(struct_size 3) output", doc);
+
+    for (i = 0; i < sizeof bad_dates / sizeof bad_dates[0]; ++i) {
+        doc = SENTINEL_TEXT;
+        run_options_sized(&options, (uint32_t)sizeof options, bad_dates[i]);
+        snprintf(what, sizeof what, "custclass_run(as_of bad date #%u)", (unsigned)i);
+        expect_status(what, custclass_run(&doc, engine, &options), CUSTCLASS_E_INVALID_ARGUMENT,
+                      engine);
+        expect_null_output(what, doc);
+    }
+
+    /* A progress callback that cancels: the run stops with CUSTCLASS_E_CANCELLED. */
+    doc = SENTINEL_TEXT;
+    run_options_sized(&options, (uint32_t)sizeof options, as_of);
+    options.dry_run = 1;
+    options.progress = cancel_at_once;
+    progress_calls = 0;
+    {
+        int32_t status = custclass_run(&doc, engine, &options);
+        if (progress_calls > 0) {
+            expect_status("custclass_run(progress returns non-zero)", status, CUSTCLASS_E_CANCELLED,
+                          engine);
+            expect_null_output("custclass_run(cancelled) output", doc);
+        } else {
+            printf("note  custclass_run never called the progress callback (status %s)\n",
+                   custclass_status_name(status));
+            if (doc != SENTINEL_TEXT) custclass_free(doc);
+        }
+    }
+
+    /* The real run the classification checks below read. */
+    doc = SENTINEL_TEXT;
+    run_options_sized(&options, (uint32_t)sizeof options, as_of);
+    expect_status("custclass_run(&doc, e, as_of 2024-06-30)", custclass_run(&doc, engine, &options),
+                  CUSTCLASS_OK, engine);
+    expect(doc != NULL && doc != SENTINEL_TEXT && strstr(doc, "\"run_id\"") != NULL,
+           "the run returns its summary");
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+    expect(is_empty(custclass_last_error(engine)),
+           "custclass_last_error(e) is \"\" after a successful call");
+
+    printf("-- classifying one customer\n");
+    run_options_sized(&options, (uint32_t)sizeof options, as_of);
+    expect_status("custclass_classify_customer(NULL, e, \"101\")",
+                  custclass_classify_customer(NULL, engine, "101", &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_classify_customer(&doc, e, NULL)",
+                  custclass_classify_customer(&doc, engine, NULL, &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_null_output("custclass_classify_customer(NULL id) output", doc);
+
+    for (i = 0; i < sizeof bad_ids / sizeof bad_ids[0]; ++i) {
+        doc = SENTINEL_TEXT;
+        snprintf(what, sizeof what, "custclass_classify_customer(invalid UTF-8 id #%u)", (unsigned)i);
+        expect_status(what, custclass_classify_customer(&doc, engine, bad_ids[i], &options),
+                      CUSTCLASS_E_INVALID_ARGUMENT, engine);
+        expect_null_output(what, doc);
+    }
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_classify_customer(&doc, e, unknown \"999\")",
+                  custclass_classify_customer(&doc, engine, "999", &options), CUSTCLASS_E_NOT_FOUND,
+                  engine);
+    expect_null_output("custclass_classify_customer(unknown) output", doc);
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_classify_customer(&doc, e, \"104\" created after as_of)",
+                  custclass_classify_customer(&doc, engine, "104", &options), CUSTCLASS_E_NOT_FOUND,
+                  engine);
+    expect_null_output("custclass_classify_customer(not yet existing) output", doc);
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_classify_customer(&doc, 0x1234, \"101\")",
+                  custclass_classify_customer(&doc, (custclass_engine*)(uintptr_t)0x1234, "101",
+                                              &options),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_classify_customer(0x1234) output", doc);
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_classify_customer(&doc, &local struct, \"101\")",
+                  custclass_classify_customer(&doc, (custclass_engine*)(void*)&local, "101",
+                                              &options),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_classify_customer(&local struct) output", doc);
+
+    doc = SENTINEL_TEXT;
+    run_options_sized(&options, 3, as_of);
+    expect_status("custclass_classify_customer(options.struct_size 3)",
+                  custclass_classify_customer(&doc, engine, "101", &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_null_output("custclass_classify_customer(struct_size 3) output", doc);
+
+    doc = SENTINEL_TEXT;
+    run_options_sized(&options, (uint32_t)sizeof options, "2024-02-30");
+    expect_status("custclass_classify_customer(as_of 2024-02-30)",
+                  custclass_classify_customer(&doc, engine, "101", &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_null_output("custclass_classify_customer(bad as_of) output", doc);
+
+    doc = SENTINEL_TEXT;
+    run_options_sized(&options, (uint32_t)sizeof options, as_of);
+    expect_status("custclass_classify_customer(&doc, e, \"101\")",
+                  custclass_classify_customer(&doc, engine, "101", &options), CUSTCLASS_OK, engine);
+    expect(doc != NULL && doc != SENTINEL_TEXT && strstr(doc, "\"buyer\"") != NULL,
+           "customer 101 is a buyer");
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+    expect(is_empty(custclass_last_error(engine)),
+           "custclass_last_error(e) is \"\" after a successful call");
+
+    /* A host built against a shorter struct: as_of is not read, so "today" applies, when every
+     * fixture customer exists. */
+    doc = SENTINEL_TEXT;
+    run_options_sized(&options, 4, "not read");
+    expect_status("custclass_classify_customer(options.struct_size 4: defaults)",
+                  custclass_classify_customer(&doc, engine, "101", &options), CUSTCLASS_OK, engine);
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_classify_customer(options NULL: defaults)",
+                  custclass_classify_customer(&doc, engine, "101", NULL), CUSTCLASS_OK, engine);
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+}
+
+/* After close, the handle is invalid for every call, and no call touches its memory. */
+static void test_closed(custclass_engine* closed)
+{
+    custclass_run_options options;
+    char* doc = SENTINEL_TEXT;
+
+    printf("-- a closed handle\n");
+    run_options_sized(&options, (uint32_t)sizeof options, as_of);
+    expect_status("custclass_run(&doc, closed)", custclass_run(&doc, closed, &options),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_run(closed) output", doc);
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_classify_customer(&doc, closed, \"101\")",
+                  custclass_classify_customer(&doc, closed, "101", &options),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_classify_customer(closed) output", doc);
+
+    expect(custclass_last_error(closed) != NULL, "custclass_last_error(closed) is not NULL");
+    expect_status("custclass_engine_close(closed) again", custclass_engine_close(closed),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+}
+
+int main(int argc, char** argv)
+{
+    const char* config;
+    const char* data_dir;
+    custclass_open_options options;
+    custclass_engine* engine = NULL;
+    int32_t status;
+
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: %s CONFIG [DATA_DIR]\n", argv[0]);
+        return 2;
+    }
+    config = argv[1];
+    data_dir = argc == 3 ? argv[2] : NULL;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+
+    test_discovery();
+    test_errors_and_memory();
+    test_validation(config);
+    test_option_structs();
+    test_open(config, data_dir);
+
+    printf("-- the fixture engine\n");
+    custclass_open_options_init(&options, (uint32_t)sizeof options);
+    options.data_dir = data_dir;
+    status = custclass_engine_open(&engine, config, &options);
+    expect_status("custclass_engine_open(&e, the fixture config)", status, CUSTCLASS_OK, NULL);
+    if (status == CUSTCLASS_OK && engine != NULL) {
+        test_engine_calls(engine);
+        expect_status("custclass_engine_close(e)", custclass_engine_close(engine), CUSTCLASS_OK,
+                      NULL);
+        test_closed(engine);
+    } else {
+        fail("the engine calls", "not run: the fixture engine did not open");
+    }
+
+    printf("\n%d checks, %d failed\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}

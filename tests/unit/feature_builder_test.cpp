@@ -1,0 +1,211 @@
+#include "feature_builder.h"
+
+#include <gtest/gtest.h>
+
+#include "engine_config.h"
+#include "soci_source.h"
+#include "test_database.h"
+
+using namespace custclass;
+using custclass::test::TestCustomer;
+using custclass::test::TestDatabase;
+using custclass::test::TestOrder;
+
+namespace {
+
+const std::string kRules =
+    "custclass: 1\nname: t\nversion: \"1\"\nwindow_days: 30\nclassifications:\n  - id: v\n"
+    "    segments:\n      - id: a\n        when: true\n";
+
+struct Built {
+    plugin::FeatureTable table;
+    plugin::FeatureBuildReport report;
+};
+
+Built build(const TestDatabase& db, const std::string& as_of, std::vector<std::string> features,
+            std::int64_t window_days = 30) {
+    const auto cfg = config::load_engine_config_file(db.write_config(kRules), {});
+    auto source = adapters::make_soci_source(cfg.source);
+    plugin::FeatureBuildOptions options;
+    options.as_of = *config::parse_day(as_of);
+    options.window_days = window_days;
+    options.features = std::move(features);
+    plugin::FeatureBuildReport report;
+    auto table = plugin::build_features(*source, options, report);
+    return {std::move(table), std::move(report)};
+}
+
+double number(const Built& b, const std::string& feature, const std::string& id) {
+    return b.table.find(feature)->numbers[*b.table.row_of(id)];
+}
+
+}  // namespace
+
+TEST(Features, RecencyFrequencyMonetaryWithinTheWindowAsOfTheRunDate) {
+    TestDatabase db;
+    db.add({{"c1", "2025-01-01"}},
+           {{"o1", "c1", "2026-11-01 09:00:00", "100.10"},   // day 29 before as_of: in the window
+            {"o2", "c1", "2026-10-31 23:59:59", "50"},       // exactly window_days before: out
+            {"o3", "c1", "2026-11-20 10:00:00", "20.05"},
+            {"o4", "c1", "2026-11-30 12:00:00", "-20.05"},   // a full refund of o3, on as_of
+            {"o5", "c1", "2026-12-01 08:00:00", "999"}});    // after as_of: ignored
+    const Built b = build(db, "2026-11-30",
+                          {"recency_days", "frequency", "monetary", "avg_order_value",
+                           "tenure_days", "orders_total", "returns_rate"});
+    EXPECT_EQ(number(b, "recency_days", "c1"), 10);
+    EXPECT_EQ(number(b, "frequency", "c1"), 2);
+    EXPECT_EQ(number(b, "monetary", "c1"), 100.10);  // 100.10 + 20.05 − 20.05, exactly
+    EXPECT_DOUBLE_EQ(number(b, "avg_order_value", "c1"), 60.075);
+    EXPECT_EQ(number(b, "tenure_days", "c1"), 30);
+    EXPECT_EQ(number(b, "orders_total", "c1"), 3);
+    EXPECT_DOUBLE_EQ(number(b, "returns_rate", "c1"), 1.0 / 3.0);
+    EXPECT_EQ(b.report.data_quality.at("orders_after_as_of"), 1u);
+}
+
+TEST(Features, OrderTimestampsWithAZoneCountInTheRuleSetTimeZone) {
+    TestDatabase db;
+    // 2026-11-29 17:00 UTC is 2026-11-30 01:00 in Hong Kong.
+    db.add({{"c1", "2025-01-01"}}, {{"o1", "c1", "2026-11-29T17:00:00Z", "10"}});
+    const Built b = build(db, "2026-11-30", {"recency_days"});
+    EXPECT_EQ(number(b, "recency_days", "c1"), 0);
+}
+
+TEST(Features, ACustomerExistsOnlyIfCreatedOrBuyingByTheRunDate) {
+    TestDatabase db;
+    db.add({{"early", "2026-01-01"},
+            {"late", "2026-12-15"},
+            {"imported_late", "2026-12-20"},
+            {"no_date", ""}},
+           {{"o1", "imported_late", "2026-06-01", "10"}});
+    const Built b = build(db, "2026-11-30", {"frequency"});
+    EXPECT_TRUE(b.table.row_of("early"));
+    EXPECT_FALSE(b.table.row_of("late"));
+    EXPECT_TRUE(b.table.row_of("imported_late"));
+    EXPECT_FALSE(b.table.row_of("no_date"));
+    EXPECT_EQ(b.report.excluded.at("not_yet_customer"), 2u);
+    EXPECT_EQ(b.report.customers_read, 4u);
+}
+
+TEST(Features, NullsWhereTheDefinitionSaysSo) {
+    TestDatabase db;
+    db.add({{"never", "2026-01-01"}}, {});
+    const Built b = build(db, "2026-11-30",
+                          {"recency_days", "frequency", "monetary", "avg_order_value",
+                           "tenure_days", "returns_rate", "r_score", "rfm"});
+    EXPECT_TRUE(std::isnan(number(b, "recency_days", "never")));
+    EXPECT_EQ(number(b, "frequency", "never"), 0);
+    EXPECT_EQ(number(b, "monetary", "never"), 0);
+    EXPECT_TRUE(std::isnan(number(b, "avg_order_value", "never")));
+    EXPECT_TRUE(std::isnan(number(b, "tenure_days", "never")));
+    EXPECT_TRUE(std::isnan(number(b, "returns_rate", "never")));
+    EXPECT_TRUE(std::isnan(number(b, "r_score", "never")));
+    EXPECT_EQ(b.table.find("rfm")->codes[0], plugin::kNullCode);
+}
+
+TEST(Features, RfmScoresRankAmongActiveCustomersAndTiesShareAScore) {
+    TestDatabase db;
+    std::vector<TestCustomer> customers;
+    std::vector<TestOrder> orders;
+    // Ten active customers: c0 bought 1 time ... c9 10 times; c4 and c5 tie on 5 purchases.
+    const int purchases[10] = {1, 2, 3, 4, 5, 5, 7, 8, 9, 10};
+    for (int i = 0; i < 10; ++i) {
+        const std::string id = "c" + std::to_string(i);
+        customers.push_back({id, "2026-01-01"});
+        for (int k = 0; k < purchases[i]; ++k)
+            orders.push_back({id + "-" + std::to_string(k), id,
+                              "2026-11-" + std::string(k + 1 < 10 ? "0" : "") + std::to_string(k + 1),
+                              "10"});
+    }
+    customers.push_back({"inactive", "2026-01-01"});
+    db.add(customers, orders);
+    const Built b = build(db, "2026-11-30", {"f_score", "m_score", "r_score", "rfm"});
+    // f_score = 1 + floor(5 × worse / 10).
+    const int expected[10] = {1, 1, 2, 2, 3, 3, 4, 4, 5, 5};
+    for (int i = 0; i < 10; ++i) {
+        const std::string id = "c" + std::to_string(i);
+        EXPECT_EQ(number(b, "f_score", id), expected[i]) << id;
+        EXPECT_EQ(number(b, "m_score", id), expected[i]) << id;  // monetary = 10 × purchases
+    }
+    EXPECT_TRUE(std::isnan(number(b, "f_score", "inactive")));
+    // Last purchase on day k = purchases: c9 bought most recently → best recency.
+    EXPECT_EQ(number(b, "r_score", "c9"), 5);
+    EXPECT_EQ(number(b, "r_score", "c0"), 1);
+    EXPECT_EQ(number(b, "r_score", "c4"), number(b, "r_score", "c5"));
+    const auto& rfm = *b.table.find("rfm");
+    EXPECT_EQ(rfm.dictionary[static_cast<std::size_t>(rfm.codes[*b.table.row_of("c9")])], "555");
+}
+
+TEST(Features, ParetoClassesByShareOfRevenueRankedAhead) {
+    TestDatabase db;
+    db.add({{"a", "2026-01-01"}, {"b", "2026-01-01"}, {"c", "2026-01-01"}, {"d", "2026-01-01"},
+            {"e", "2026-01-01"}},
+           {{"1", "a", "2026-11-01", "700"},
+            {"2", "b", "2026-11-01", "150"},  // ahead of b: 70%
+            {"3", "c", "2026-11-01", "100"},  // ahead of c: 85%
+            {"4", "d", "2026-11-01", "50"},   // ahead of d: 95%
+            {"5", "e", "2026-11-01", "-5"}});
+    const Built b = build(db, "2026-11-30", {"pareto_class"});
+    const auto& col = *b.table.find("pareto_class");
+    auto cls = [&](const char* id) {
+        const auto code = col.codes[*b.table.row_of(id)];
+        return code < 0 ? std::string("null") : col.dictionary[static_cast<std::size_t>(code)];
+    };
+    EXPECT_EQ(cls("a"), "A");
+    EXPECT_EQ(cls("b"), "A");
+    EXPECT_EQ(cls("c"), "B");
+    EXPECT_EQ(cls("d"), "C");
+    EXPECT_EQ(cls("e"), "null");
+}
+
+TEST(Features, BackgroundAttributes) {
+    TestDatabase db;
+    db.add({{"c1", "2026-11-01", "2000-11-30", "F", "Sha Tin", "Skincare, toys ,skincare"},
+            {"c2", "2026-11-01", "2000-12-01", "M", "", ""}},
+           {});
+    const Built b = build(db, "2026-11-30",
+                          {"age", "age_band", "gender", "district", "interests", "signup_days",
+                           "is_prospect"});
+    EXPECT_EQ(number(b, "age", "c1"), 26);  // birthday on as_of
+    EXPECT_EQ(number(b, "age", "c2"), 25);
+    EXPECT_EQ(b.table.find("age_band")->json_value(0), "25-34");
+    EXPECT_EQ(b.table.find("interests")->json_value(0), nlohmann::ordered_json({"skincare", "toys"}));
+    EXPECT_TRUE(b.table.find("interests")->json_value(1).is_null());
+    EXPECT_EQ(number(b, "signup_days", "c1"), 29);
+    EXPECT_EQ(b.table.find("is_prospect")->json_value(0), true);
+}
+
+TEST(Features, BadDataIsAnErrorNamingTableKeyAndValue) {
+    TestDatabase db;
+    db.add({{"c1", "2026-01-01"}}, {{"o1", "c1", "2026-11-01", "'12,50'"}});
+    try {
+        build(db, "2026-11-30", {"monetary"});
+        FAIL() << "no error";
+    } catch (const adapters::DataError& e) {
+        EXPECT_NE(std::string(e.what()).find("table `orders`, key `o1`, column `amount`: `12,50` is not an amount"),
+                  std::string::npos)
+            << e.what();
+    }
+    TestDatabase db2;
+    db2.add({{"c1", "yesterday"}}, {});
+    EXPECT_THROW(build(db2, "2026-11-30", {"frequency"}), adapters::DataError);
+}
+
+TEST(Features, OrdersWithoutCustomerAreCountedNotFailed) {
+    TestDatabase db;
+    db.add({{"c1", "2026-01-01"}},
+           {{"o1", "", "2026-11-01", "10"}, {"o2", "ghost", "2026-11-01", "10"}});
+    const Built b = build(db, "2026-11-30", {"frequency"});
+    EXPECT_EQ(b.report.data_quality.at("orders_without_customer"), 1u);
+    EXPECT_EQ(b.report.data_quality.at("orders_of_unknown_customer"), 1u);
+}
+
+TEST(Features, SQLiteRealAndNumericAmountsAreReadExactly) {
+    TestDatabase db;
+    // 0.1 + 0.2 in binary floating point is not 0.3; read as decimal text it is.
+    db.add({{"c1", "2026-01-01"}, {"c2", "2026-01-01"}},
+           {{"o1", "c1", "2026-11-01", "0.1"}, {"o2", "c1", "2026-11-02", "0.2"},
+            {"o3", "c2", "2026-11-03", "0.3"}});
+    const Built b = build(db, "2026-11-30", {"monetary", "m_score"});
+    EXPECT_EQ(number(b, "monetary", "c1"), number(b, "monetary", "c2"));
+    EXPECT_EQ(number(b, "m_score", "c1"), number(b, "m_score", "c2"));  // equal totals tie
+}

@@ -1,0 +1,96 @@
+#include "test_database.h"
+
+#include <sqlite3.h>
+
+#include <fstream>
+#include <random>
+#include <stdexcept>
+
+namespace custclass::test {
+
+namespace {
+
+void exec(sqlite3* db, const std::string& sql) {
+    char* error = nullptr;
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+        std::string message = error ? error : "?";
+        sqlite3_free(error);
+        throw std::runtime_error("sqlite: " + message + " in: " + sql);
+    }
+}
+
+std::string text_or_null(const std::string& s) {
+    if (s.empty()) return "NULL";
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    return out + "'";
+}
+
+}  // namespace
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+TestDatabase::TestDatabase() {
+    std::random_device rd;
+    dir_ = std::filesystem::temp_directory_path() /
+           ("custclass-test-" + std::to_string(rd()) + std::to_string(rd()));
+    std::filesystem::create_directories(dir_);
+    sqlite3* db = nullptr;
+    if (sqlite3_open(db_path().c_str(), &db) != SQLITE_OK) throw std::runtime_error("sqlite open");
+    exec(db,
+         "CREATE TABLE customer(id TEXT PRIMARY KEY, created TEXT, birth TEXT, gender TEXT, "
+         "district TEXT, interests TEXT);"
+         "CREATE TABLE sale(id TEXT, customer TEXT, at TEXT, total NUMERIC, channel TEXT);");
+    sqlite3_close(db);
+}
+
+TestDatabase::~TestDatabase() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+}
+
+void TestDatabase::add(const std::vector<TestCustomer>& customers,
+                       const std::vector<TestOrder>& orders) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open(db_path().c_str(), &db) != SQLITE_OK) throw std::runtime_error("sqlite open");
+    std::string sql = "BEGIN;";
+    for (const auto& c : customers)
+        sql += "INSERT INTO customer VALUES(" + text_or_null(c.id) + "," +
+               text_or_null(c.created_at) + "," + text_or_null(c.birth_date) + "," +
+               text_or_null(c.gender) + "," + text_or_null(c.district) + "," +
+               text_or_null(c.interests) + ");";
+    for (const auto& o : orders)
+        sql += "INSERT INTO sale VALUES(" + text_or_null(o.id) + "," +
+               text_or_null(o.customer_id) + "," + text_or_null(o.ordered_at) + "," +
+               (o.amount.empty() ? "NULL" : o.amount) + "," + text_or_null(o.channel) + ");";
+    sql += "COMMIT;";
+    exec(db, sql);
+    sqlite3_close(db);
+}
+
+std::string TestDatabase::write_config(const std::string& rules_yaml) const {
+    write_file(dir_ / "rules.yaml", rules_yaml);
+    write_file(dir_ / "custclass.yaml",
+               "custclass: 1\n"
+               "source:\n"
+               "  preset: generic\n"
+               "  connection: \"sqlite3://db=shop.sqlite\"\n"
+               "  queries:\n"
+               "    customers: >-\n"
+               "      SELECT id AS customer_id, created AS created_at, birth AS birth_date,\n"
+               "      gender, district, interests FROM customer\n"
+               "    orders: >-\n"
+               "      SELECT id AS order_id, customer AS customer_id, at AS ordered_at,\n"
+               "      total AS amount, channel FROM sale\n"
+               "rules: rules.yaml\n");
+    return (dir_ / "custclass.yaml").string();
+}
+
+}  // namespace custclass::test

@@ -1,0 +1,47 @@
+// A small SQLite host database for tests, written with the sqlite3 C API in a fresh temporary
+// directory, plus the engine config and rule set files that point at it.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace custclass::test {
+
+struct TestCustomer {
+    std::string id;
+    std::string created_at;  // "" for NULL
+    std::string birth_date = {};
+    std::string gender = {};
+    std::string district = {};
+    std::string interests = {};
+};
+
+struct TestOrder {
+    std::string id;
+    std::string customer_id;  // "" for NULL
+    std::string ordered_at;
+    std::string amount;  // as SQL literal text, e.g. "12.50"
+    std::string channel = "store";
+};
+
+class TestDatabase {
+public:
+    TestDatabase();
+    ~TestDatabase();
+
+    void add(const std::vector<TestCustomer>& customers, const std::vector<TestOrder>& orders);
+    // Writes custclass.yaml (generic mapping onto the test schema) and rules.yaml; returns the
+    // path of custclass.yaml.
+    std::string write_config(const std::string& rules_yaml) const;
+    std::filesystem::path dir() const { return dir_; }
+    std::string db_path() const { return (dir_ / "shop.sqlite").string(); }
+
+private:
+    std::filesystem::path dir_;
+};
+
+// Writes `text` to `path`.
+void write_file(const std::filesystem::path& path, const std::string& text);
+
+}  // namespace custclass::test

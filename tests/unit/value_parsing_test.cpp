@@ -1,0 +1,58 @@
+#include "value_parsing.h"
+
+#include <gtest/gtest.h>
+
+using namespace custclass::adapters;
+
+TEST(ParseMoney, IsExactInMinorUnits) {
+    EXPECT_EQ(parse_money("1234.5", 2), 123450);
+    EXPECT_EQ(parse_money("-0.10", 2), -10);
+    EXPECT_EQ(parse_money("12", 2), 1200);
+    EXPECT_EQ(parse_money(" 0.3 ", 2), 30);
+    EXPECT_EQ(parse_money("1.5e3", 2), 150000);
+    EXPECT_EQ(parse_money("2.5E-1", 2), 25);
+    EXPECT_EQ(parse_money("100", 0), 100);
+}
+
+TEST(ParseMoney, RoundsHalfAwayFromZeroBeyondTheMinorUnit) {
+    EXPECT_EQ(parse_money("0.125", 2), 13);
+    EXPECT_EQ(parse_money("-0.125", 2), -13);
+    EXPECT_EQ(parse_money("0.124", 2), 12);
+    EXPECT_EQ(parse_money("0.005", 2), 1);
+    EXPECT_EQ(parse_money("0.0049", 2), 0);
+    EXPECT_EQ(parse_money("1e-9", 2), 0);
+}
+
+TEST(ParseMoney, RejectsWhatIsNotANumber) {
+    EXPECT_FALSE(parse_money("", 2));
+    EXPECT_FALSE(parse_money("abc", 2));
+    EXPECT_FALSE(parse_money("1.2.3", 2));
+    EXPECT_FALSE(parse_money("12 HKD", 2));
+    EXPECT_FALSE(parse_money("1e", 2));
+    EXPECT_FALSE(parse_money("99999999999999999999", 2));
+}
+
+TEST(NormaliseId, DropsTheZeroFractionOfIntegerKeys) {
+    EXPECT_EQ(normalise_id("17850.0"), "17850");
+    EXPECT_EQ(normalise_id(" 42 "), "42");
+    EXPECT_EQ(normalise_id("17850.5"), "17850.5");
+    EXPECT_EQ(normalise_id("C000001"), "C000001");
+    EXPECT_EQ(normalise_id("a.0"), "a.0");
+}
+
+TEST(ParseFlag, ReadsTheWaysDatabasesWriteBooleans) {
+    EXPECT_EQ(parse_flag("1"), true);
+    EXPECT_EQ(parse_flag("t"), true);
+    EXPECT_EQ(parse_flag("TRUE"), true);
+    EXPECT_EQ(parse_flag("0"), false);
+    EXPECT_EQ(parse_flag("f"), false);
+    EXPECT_FALSE(parse_flag("maybe"));
+}
+
+TEST(ValidUtf8, AcceptsChineseAndRejectsBrokenSequences) {
+    EXPECT_TRUE(valid_utf8("沙田 Sha Tin"));
+    EXPECT_FALSE(valid_utf8("\xff"));
+    EXPECT_FALSE(valid_utf8("\xe6\xb2"));         // cut short
+    EXPECT_FALSE(valid_utf8("\xc0\xaf"));         // overlong
+    EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));     // surrogate
+}
