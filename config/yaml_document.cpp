@@ -166,11 +166,8 @@ void MapReader::missing(std::string_view key) {
 }
 
 std::optional<std::string> MapReader::text(std::string_view key, bool required) {
-    const YAML::Node n = node(key);
-    if (!n.IsDefined()) {
-        if (required && valid_) missing(key);
-        return std::nullopt;
-    }
+    const YAML::Node n = present(key, required);
+    if (!n.IsDefined()) return std::nullopt;
     if (!n.IsScalar() || (n.Tag() == "?" && n.Scalar() == "~") || n.IsNull()) {
         doc_.error(diagnostics_, n, "`" + std::string(key) + "` must be text");
         return std::nullopt;
@@ -178,22 +175,26 @@ std::optional<std::string> MapReader::text(std::string_view key, bool required) 
     return n.Scalar();
 }
 
+// A plain scalar parsed by `parse`, or an error saying it must be `what`.
+template <typename T, typename Parse>
+std::optional<T> MapReader::scalar(std::string_view key, bool required, const char* what,
+                                   Parse&& parse) {
+    const YAML::Node n = present(key, required);
+    if (!n.IsDefined()) return std::nullopt;
+    const std::optional<T> value =
+        n.IsScalar() && n.Tag() == "?" ? parse(n.Scalar()) : std::optional<T>();
+    if (!value)
+        doc_.error(diagnostics_, n,
+                   "`" + std::string(key) + "` must be " + what +
+                       (n.IsScalar() ? ", not `" + n.Scalar() + "`" : std::string()));
+    return value;
+}
+
 std::optional<std::int64_t> MapReader::integer(std::string_view key, bool required,
                                                std::int64_t min, std::int64_t max) {
-    const YAML::Node n = node(key);
-    if (!n.IsDefined()) {
-        if (required && valid_) missing(key);
-        return std::nullopt;
-    }
-    const auto value = n.IsScalar() && n.Tag() == "?" ? parse_integer(n.Scalar()) : std::nullopt;
-    if (!value) {
-        doc_.error(diagnostics_, n,
-                   "`" + std::string(key) + "` must be a whole number" +
-                       (n.IsScalar() ? ", not `" + n.Scalar() + "`" : std::string()));
-        return std::nullopt;
-    }
-    if (*value < min || *value > max) {
-        doc_.error(diagnostics_, n,
+    const auto value = scalar<std::int64_t>(key, required, "a whole number", parse_integer);
+    if (value && (*value < min || *value > max)) {
+        doc_.error(diagnostics_, node(key),
                    "`" + std::string(key) + "` must be between " + std::to_string(min) + " and " +
                        std::to_string(max) + ", not " + std::to_string(*value));
         return std::nullopt;
@@ -202,61 +203,33 @@ std::optional<std::int64_t> MapReader::integer(std::string_view key, bool requir
 }
 
 std::optional<double> MapReader::number(std::string_view key, bool required) {
-    const YAML::Node n = node(key);
-    if (!n.IsDefined()) {
-        if (required && valid_) missing(key);
-        return std::nullopt;
-    }
-    const auto value = n.IsScalar() && n.Tag() == "?" ? parse_number(n.Scalar()) : std::nullopt;
-    if (!value) {
-        doc_.error(diagnostics_, n,
-                   "`" + std::string(key) + "` must be a number" +
-                       (n.IsScalar() ? ", not `" + n.Scalar() + "`" : std::string()));
-        return std::nullopt;
-    }
-    return value;
+    return scalar<double>(key, required, "a number", parse_number);
 }
 
 std::optional<bool> MapReader::boolean(std::string_view key, bool required) {
+    return scalar<bool>(key, required, "true or false", parse_boolean);
+}
+
+YAML::Node MapReader::present(std::string_view key, bool required) {
     const YAML::Node n = node(key);
-    if (!n.IsDefined()) {
-        if (required && valid_) missing(key);
-        return std::nullopt;
-    }
-    const auto value = n.IsScalar() && n.Tag() == "?" ? parse_boolean(n.Scalar()) : std::nullopt;
-    if (!value) {
-        doc_.error(diagnostics_, n,
-                   "`" + std::string(key) + "` must be true or false" +
-                       (n.IsScalar() ? ", not `" + n.Scalar() + "`" : std::string()));
-        return std::nullopt;
-    }
-    return value;
+    if (!n.IsDefined() && required && valid_) missing(key);
+    return n;
+}
+
+YAML::Node MapReader::collection(std::string_view key, bool required, YAML::NodeType::value type,
+                                 const char* what) {
+    const YAML::Node n = present(key, required);
+    if (!n.IsDefined() || n.Type() == type) return n;
+    doc_.error(diagnostics_, n, "`" + std::string(key) + "` must be " + what);
+    return YAML::Node(YAML::NodeType::Undefined);
 }
 
 YAML::Node MapReader::sequence(std::string_view key, bool required) {
-    const YAML::Node n = node(key);
-    if (!n.IsDefined()) {
-        if (required && valid_) missing(key);
-        return n;
-    }
-    if (!n.IsSequence()) {
-        doc_.error(diagnostics_, n, "`" + std::string(key) + "` must be a list");
-        return YAML::Node(YAML::NodeType::Undefined);
-    }
-    return n;
+    return collection(key, required, YAML::NodeType::Sequence, "a list");
 }
 
 YAML::Node MapReader::mapping(std::string_view key, bool required) {
-    const YAML::Node n = node(key);
-    if (!n.IsDefined()) {
-        if (required && valid_) missing(key);
-        return n;
-    }
-    if (!n.IsMap()) {
-        doc_.error(diagnostics_, n, "`" + std::string(key) + "` must be a mapping");
-        return YAML::Node(YAML::NodeType::Undefined);
-    }
-    return n;
+    return collection(key, required, YAML::NodeType::Map, "a mapping");
 }
 
 }  // namespace custclass::config

@@ -78,6 +78,12 @@ public:
 
 private:
     void missing(std::string_view key);
+    // The node of `key`, reporting it missing when required.
+    YAML::Node present(std::string_view key, bool required);
+    template <typename T, typename Parse>
+    std::optional<T> scalar(std::string_view key, bool required, const char* what, Parse&& parse);
+    YAML::Node collection(std::string_view key, bool required, YAML::NodeType::value type,
+                          const char* what);
 
     const YamlDocument& doc_;
     YAML::Node map_;
