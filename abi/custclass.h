@@ -232,19 +232,26 @@ typedef struct custclass_run_options {
     custclass_progress_fn progress;
     custclass_log_fn log;
     void* user;
+    /* Who asked for the work (a user name or a job name), recorded in the audit log.
+     * NULL (default): "custclass". */
+    const char* actor;
 } custclass_run_options;
 
 /* Fills *options with the defaults. Same rules as custclass_open_options_init. */
 CUSTCLASS_API int32_t custclass_run_options_init(custclass_run_options* options, uint32_t size);
 
 /* Runs a full classification: reads the source, computes the features of every customer,
- * applies the rule set. options may be NULL (defaults). On success *summary_json is the run
- * summary (schema run_summary.schema.json: run id, status, as_of, rule set, customers read,
- * segment counts per classification, exclusions by reason, duration); release it with
- * custclass_free. Runs on one engine are serialised.
+ * applies the rule set, and (unless dry_run) publishes the results in the result store in one
+ * transaction: the run with its id, every assignment, the live assignment table, an audit entry.
+ * options may be NULL (defaults). On success *summary_json is the run summary (schema
+ * run_summary.schema.json: run id, status, as_of, rule set, customers read, segment counts per
+ * classification, exclusions by reason, duration); release it with custclass_free. Runs on one
+ * engine are serialised.
  * Fails with CUSTCLASS_E_DATABASE, CUSTCLASS_E_DATA, CUSTCLASS_E_CANCELLED,
- * CUSTCLASS_E_INVALID_ARGUMENT (a bad as_of) and others; *summary_json is then NULL and the
- * results of the previous run stay current. */
+ * CUSTCLASS_E_CONFIG (the rule set's name and version were stored before with other content:
+ * bump its version), CUSTCLASS_E_INVALID_ARGUMENT (a bad as_of) and others; *summary_json is
+ * then NULL, the failed run is recorded as such where possible, and the results of the previous
+ * run stay current. */
 CUSTCLASS_API int32_t custclass_run(char** summary_json, custclass_engine* engine,
                                     const custclass_run_options* options);
 

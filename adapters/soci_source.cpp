@@ -1,15 +1,12 @@
 #include "soci_source.h"
 
-#include <soci/mysql/soci-mysql.h>
-#include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
-#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <vector>
 
+#include "soci_connection.h"
 #include "sql_dialect.h"
 #include "value_parsing.h"
 
@@ -183,28 +180,7 @@ public:
 
 private:
     soci::session& session() {
-        if (session_) return *session_;
-        const std::size_t sep = config_.connection.find("://");
-        std::string params = config_.connection.substr(sep + 3);
-        if (!config_.password_env.empty()) {
-            const char* password = std::getenv(config_.password_env.c_str());
-            if (!password)
-                throw DatabaseError("the environment variable `" + config_.password_env +
-                                    "` named by `password_env` is not set");
-            params += " password=" + std::string(password);
-        }
-        const soci::backend_factory* factory = nullptr;
-        switch (dialect_) {
-            case Dialect::SQLite: factory = soci::factory_sqlite3(); break;
-            case Dialect::PostgreSQL: factory = soci::factory_postgresql(); break;
-            case Dialect::MySQL: factory = soci::factory_mysql(); break;
-        }
-        try {
-            session_ = std::make_unique<soci::session>(*factory, params);
-        } catch (const std::exception& e) {
-            throw DatabaseError("cannot connect to the " + config_.backend + " database: " +
-                                e.what());
-        }
+        if (!session_) session_ = connect({config_.connection, config_.password_env});
         return *session_;
     }
 

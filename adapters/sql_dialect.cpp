@@ -29,6 +29,21 @@ std::string text_column(Dialect dialect, std::string_view name) {
     return quoted;
 }
 
+std::string sql_literal(Dialect dialect, std::string_view text) {
+    std::string out = "'";
+    out.reserve(text.size() + 2);
+    for (char c : text) {
+        if (c == '\'') out += '\'';
+        if (c == '\\' && dialect == Dialect::MySQL) out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+
+const char* long_text_type(Dialect dialect) {
+    return dialect == Dialect::MySQL ? "LONGTEXT" : "TEXT";
+}
+
 std::string strip_query(std::string_view query) {
     while (!query.empty() &&
            (query.back() == ';' || std::isspace(static_cast<unsigned char>(query.back()))))

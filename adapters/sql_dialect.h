@@ -19,6 +19,13 @@ std::string quote_identifier(Dialect dialect, std::string_view name);
 // 12, a REAL 0.1 as 0.10000000000000000555), so there the value is cast to TEXT.
 std::string text_column(Dialect dialect, std::string_view name);
 
+// A text value as an SQL string literal (quotes doubled; backslashes too for MySQL, which
+// treats them as escapes by default).
+std::string sql_literal(Dialect dialect, std::string_view text);
+
+// The column type for long text (the YAML of a rule set, a summary document).
+const char* long_text_type(Dialect dialect);
+
 // `SELECT <columns> FROM (<query>) AS <alias>`: a mapped query wrapped as a derived table.
 std::string wrap_query(Dialect dialect, std::string_view query, std::string_view columns);
 

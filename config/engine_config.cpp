@@ -40,6 +40,35 @@ std::string resolve_sqlite_path(const std::string& params, const std::string& ba
            params.substr(end);
 }
 
+// The `connection` of a mapping, checked and resolved: "backend://params" with a known backend,
+// a relative SQLite path made absolute.
+std::optional<std::string> read_connection(MapReader& map, const std::string& base_dir) {
+    const YamlDocument& doc = map.document();
+    Diagnostics& d = map.diagnostics();
+    const auto connection = map.text("connection", true);
+    if (!connection) return std::nullopt;
+    const std::size_t sep = connection->find("://");
+    const std::string backend =
+        sep == std::string::npos ? std::string() : connection->substr(0, sep);
+    if (std::find(kBackends.begin(), kBackends.end(), backend) == kBackends.end()) {
+        std::string hint = backend.empty() ? std::string() : did_you_mean(backend, kBackends);
+        if (hint.empty())
+            hint = "write `backend://parameters` with backend sqlite3, postgresql or mysql, "
+                   "e.g. `sqlite3://db=shop.sqlite`";
+        doc.error(d, map.node("connection"),
+                  backend.empty() ? "the connection has no `backend://` prefix"
+                                  : "unknown database backend `" + backend + "`",
+                  hint);
+        return std::nullopt;
+    }
+    if (connection->find("password=") != std::string::npos)
+        doc.warning(d, map.node("connection"), "the connection string holds a password",
+                    "put it in an environment variable and name it in `password_env`");
+    std::string params = connection->substr(sep + 3);
+    if (backend == "sqlite3") params = resolve_sqlite_path(params, base_dir);
+    return backend + "://" + params;
+}
+
 }  // namespace
 
 std::optional<CanonicalTable> canonical_table(std::string_view name) {
@@ -51,7 +80,8 @@ std::optional<CanonicalTable> canonical_table(std::string_view name) {
 std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const std::string& base_dir,
                                                const LoadContext& context, Diagnostics& d) {
     const std::size_t errors_before = d.error_count();
-    MapReader top(doc, doc.root(), "the engine config", {"custclass", "source", "rules"}, d);
+    MapReader top(doc, doc.root(), "the engine config", {"custclass", "source", "store", "rules"},
+                  d);
     if (!top.valid()) return std::nullopt;
     EngineConfig cfg;
     cfg.file = doc.file();
@@ -78,29 +108,9 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
             }
             src.preset = *preset;
         }
-        if (auto connection = s.text("connection", true)) {
-            const std::size_t sep = connection->find("://");
-            const std::string backend =
-                sep == std::string::npos ? std::string() : connection->substr(0, sep);
-            if (std::find(kBackends.begin(), kBackends.end(), backend) == kBackends.end()) {
-                std::string hint = backend.empty() ? std::string() : did_you_mean(backend, kBackends);
-                if (hint.empty())
-                    hint = "write `backend://parameters` with backend sqlite3, postgresql or mysql, "
-                           "e.g. `sqlite3://db=shop.sqlite`";
-                doc.error(d, s.node("connection"),
-                          backend.empty() ? "the connection has no `backend://` prefix"
-                                          : "unknown database backend `" + backend + "`",
-                          hint);
-            } else {
-                std::string params = connection->substr(sep + 3);
-                if (backend == "sqlite3") params = resolve_sqlite_path(params, base_dir);
-                src.backend = backend;
-                src.connection = backend + "://" + params;
-                if (connection->find("password=") != std::string::npos)
-                    doc.warning(d, s.node("connection"),
-                                "the connection string holds a password",
-                                "put it in an environment variable and name it in `password_env`");
-            }
+        if (auto connection = read_connection(s, base_dir)) {
+            src.backend = connection->substr(0, connection->find("://"));
+            src.connection = *connection;
         }
         if (auto env = s.text("password_env")) src.password_env = *env;
         if (auto decimals = s.integer("currency_decimals", false, 0, 4))
@@ -129,6 +139,23 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
                                   std::string(table_name(table)) + "` table",
                               "add `queries: {" + std::string(table_name(table)) +
                                   ": SELECT …}`, see ADAPTERS.md for the columns");
+        }
+    }
+
+    cfg.store.connection = cfg.source.connection;
+    cfg.store.password_env = cfg.source.password_env;
+    const YAML::Node store = top.mapping("store");
+    if (store.IsDefined()) {
+        MapReader s(doc, store, "`store`", {"connection", "password_env"}, d);
+        const YAML::Node connection = s.node("connection");
+        if (connection.IsScalar() && connection.Scalar() == "same") {
+            if (s.has("password_env"))
+                doc.error(d, s.node("password_env"),
+                          "`password_env` belongs to the source when the store is `same`");
+        } else if (auto resolved = read_connection(s, base_dir)) {
+            cfg.store.same_as_source = false;
+            cfg.store.connection = *resolved;
+            cfg.store.password_env = s.text("password_env").value_or("");
         }
     }
 

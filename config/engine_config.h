@@ -31,10 +31,18 @@ struct SourceConfig {
     int currency_decimals = 2;
 };
 
+// Where the plugin keeps its own tables (runs, assignments, audit log).
+struct StoreConfig {
+    bool same_as_source = true;  // `connection: same` (the default)
+    std::string connection;      // resolved: the source's when same_as_source
+    std::string password_env;
+};
+
 struct EngineConfig {
     std::string file;
     std::string base_dir;  // directory of the file; relative paths are resolved against it
     SourceConfig source;
+    StoreConfig store;
     std::string rules_path;
     RuleSet rules;
 };

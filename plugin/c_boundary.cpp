@@ -18,6 +18,7 @@
 #include "diagnostic.h"
 #include "diagnostics_document.h"
 #include "engine.h"
+#include "result_store.h"
 #include "errors.h"
 #include "source.h"
 #include "validation.h"
@@ -75,6 +76,8 @@ Failure failure_of_current_exception() {
         return {CUSTCLASS_E_CONFIG, e.diagnostics().to_string()};
     } catch (const config::FileError& e) {
         return {CUSTCLASS_E_IO, e.what()};
+    } catch (const adapters::RuleSetConflict& e) {
+        return {CUSTCLASS_E_CONFIG, e.what()};
     } catch (const adapters::DatabaseError& e) {
         return {CUSTCLASS_E_DATABASE, e.what()};
     } catch (const adapters::DataError& e) {
@@ -205,6 +208,8 @@ plugin::RunRequest run_request(const custclass_run_options* options) {
                                           "` is not a valid date; write it as YYYY-MM-DD");
     }
     if (CUSTCLASS_COVERS(options, dry_run)) request.dry_run = options->dry_run != 0;
+    if (CUSTCLASS_COVERS(options, actor) && options->actor)
+        request.actor = checked_text(options->actor, "actor");
     void* user = CUSTCLASS_COVERS(options, user) ? options->user : nullptr;
     if (CUSTCLASS_COVERS(options, progress) && options->progress) {
         const custclass_progress_fn fn = options->progress;
@@ -320,7 +325,7 @@ int32_t custclass_run_options_init(custclass_run_options* options, uint32_t size
         require(options != nullptr, "options is NULL");
         require(size >= sizeof(std::uint32_t), "size is smaller than the struct_size field");
         const custclass_run_options defaults = {sizeof(custclass_run_options), nullptr, 0,
-                                                nullptr, nullptr, nullptr};
+                                                nullptr, nullptr, nullptr, nullptr};
         std::memcpy(options, &defaults, std::min<std::size_t>(size, sizeof defaults));
         options->struct_size = std::min<std::uint32_t>(size, sizeof defaults);
         return CUSTCLASS_OK;

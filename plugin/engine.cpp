@@ -1,6 +1,7 @@
 #include "engine.h"
 
 #include <chrono>
+#include <ctime>
 
 #include "content_hash.h"
 #include "errors.h"
@@ -70,10 +71,105 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
     return state;
 }
 
+namespace {
+
+std::string utc_now() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+}  // namespace
+
+adapters::ResultStore& Engine::store() {
+    if (!store_)
+        store_ = std::make_unique<adapters::ResultStore>(
+            adapters::ConnectionSpec{config_.store.connection, config_.store.password_env});
+    return *store_;
+}
+
+adapters::StoredRuleSet Engine::stored_rules() const {
+    const auto& r = config_.rules;
+    return {r.name, r.version, ruleset_hash_, r.text, config_.rules_path};
+}
+
+void Engine::publish(const RunState& state, const nlohmann::ordered_json& summary,
+                     const std::string& started_at, const std::string& actor) {
+    adapters::RunRecord record;
+    record.run_id = state.run_id;
+    record.ruleset_hash = ruleset_hash_;
+    record.as_of = config::format_day(state.as_of);
+    record.started_at = started_at;
+    record.finished_at = utc_now();
+    record.status = "succeeded";
+    record.customers = state.table.rows();
+    record.summary_json = summary.dump();
+    const auto& classifications = config_.rules.classifications;
+    store().publish(stored_rules(), record, [&](const adapters::AssignmentSink& sink) {
+        const auto& ids = state.table.customer_ids();
+        for (std::size_t c = 0; c < classifications.size(); ++c) {
+            const auto& cls = classifications[c];
+            const ClassificationResult& res = state.results[c];
+            for (std::size_t r = 0; r < ids.size(); ++r) {
+                if (cls.mode == config::ClassificationMode::FirstMatch) {
+                    const std::int32_t s = res.segment[r];
+                    sink(ids[r], cls.id,
+                         s < 0 ? std::nullopt
+                               : std::optional<std::string_view>(
+                                     cls.segments[static_cast<std::size_t>(s)].id));
+                    continue;
+                }
+                bool any = false;
+                for (std::size_t s = 0; s < cls.segments.size(); ++s)
+                    if (res.matches[s][r]) {
+                        sink(ids[r], cls.id, std::string_view(cls.segments[s].id));
+                        any = true;
+                    }
+                if (!any) sink(ids[r], cls.id, std::nullopt);
+            }
+        }
+    }, actor);
+}
+
 nlohmann::ordered_json Engine::run(const RunRequest& request) {
     std::lock_guard<std::mutex> serial(run_mutex_);
+    const Day as_of = resolve_as_of(request);
+    const std::string started_at = utc_now();
+    // Refuse a changed rule set under an old version before reading any data. A dry run
+    // writes nothing, so it may try a changed rule set before its version is bumped.
+    if (!request.dry_run) {
+        if (!store_migrated_) {
+            store().migrate();
+            store_migrated_ = true;
+        }
+        store().check_ruleset(stored_rules());
+    }
     nlohmann::ordered_json summary;
-    auto state = compute(resolve_as_of(request), request, &summary, request.dry_run);
+    std::shared_ptr<const RunState> state;
+    try {
+        state = compute(as_of, request, &summary, request.dry_run);
+        if (!request.dry_run) publish(*state, summary, started_at, request.actor);
+    } catch (const std::exception& e) {
+        if (!request.dry_run) {
+            adapters::RunRecord record;
+            record.run_id = state ? state->run_id : random_uuid();
+            record.ruleset_hash = ruleset_hash_;
+            record.as_of = config::format_day(as_of);
+            record.started_at = started_at;
+            record.finished_at = utc_now();
+            record.status = dynamic_cast<const Cancelled*>(&e) ? "cancelled" : "failed";
+            record.message = e.what();
+            try {
+                store().record_unsuccessful(record, request.actor);
+            } catch (const std::exception&) {
+                // The store itself failed: the original error is the one to report.
+            }
+        }
+        throw;
+    }
     if (!request.dry_run) {
         std::lock_guard<std::mutex> lock(publish_mutex_);
         last_ = std::move(state);

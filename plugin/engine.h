@@ -13,6 +13,7 @@
 
 #include "engine_config.h"
 #include "feature_table.h"
+#include "result_store.h"
 #include "rule_program.h"
 
 namespace custclass::plugin {
@@ -20,6 +21,7 @@ namespace custclass::plugin {
 struct RunRequest {
     std::optional<Day> as_of;  // default: today in the rule set's time zone
     bool dry_run = false;
+    std::string actor = "custclass";  // who asked, for the audit log
     // Progress: return false to cancel.
     std::function<bool(const char* phase, std::uint64_t done, std::uint64_t total)> progress;
     std::function<void(int level, const std::string& message)> log;
@@ -51,10 +53,16 @@ private:
     std::shared_ptr<const RunState> compute(Day as_of, const RunRequest& request,
                                             nlohmann::ordered_json* summary, bool dry_run);
     Day resolve_as_of(const RunRequest& request) const;
+    adapters::ResultStore& store();
+    adapters::StoredRuleSet stored_rules() const;
+    void publish(const RunState& state, const nlohmann::ordered_json& summary,
+                 const std::string& started_at, const std::string& actor);
 
     config::EngineConfig config_;
     std::string ruleset_hash_;
-    std::mutex run_mutex_;      // one full run at a time
+    std::mutex run_mutex_;      // one full run at a time; guards store_
+    std::unique_ptr<adapters::ResultStore> store_;
+    bool store_migrated_ = false;
     std::mutex publish_mutex_;  // guards last_
     std::shared_ptr<const RunState> last_;
 };

@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libssl-dev            # JSON documents, command line, SHA-256
   googletest libgtest-dev libgmock-dev                  # tests
   sqlite3 abigail-tools python3 php-cli                 # test tools and the example hosts
+  postgresql mariadb-server                             # the database servers the tests start
 )
 missing=()
 for p in "${packages[@]}"; do

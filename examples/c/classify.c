@@ -195,6 +195,7 @@ static int classify(const struct plugin* p, const char* config, const char* as_o
     }
     run_options.as_of = as_of;
     run_options.log = log_line;
+    run_options.actor = "examples/c/classify"; /* who asked, for the audit log */
 
     status = p->run(&summary, engine, &run_options);
     if (status != CUSTCLASS_OK) {

@@ -148,6 +148,8 @@ function main(array $argv): int
                    $ffi->custclass_run_options_init(FFI::addr($run_options), FFI::sizeof($run_options)));
         $as_of_c = $cc->cString($as_of);
         $run_options->as_of = FFI::cast('const char*', $as_of_c);
+        $actor_c = $cc->cString('examples/php/classify.php'); // who asked, for the audit log
+        $run_options->actor = FFI::cast('const char*', $actor_c);
 
         $summary = $ffi->new('char*');
         $status = $ffi->custclass_run(FFI::addr($summary), $engine, FFI::addr($run_options));

@@ -36,7 +36,7 @@ def main(argv):
             print(f"log[{level}]: {message}", file=sys.stderr)
 
         with plugin.open_engine(config, data_dir=data_dir) as engine:
-            summary = engine.run(as_of=as_of, log=log)
+            summary = engine.run(as_of=as_of, log=log, actor="examples/python/classify.py")
             print("== run summary ==")
             print(json.dumps(summary, indent=2, sort_keys=True))
 

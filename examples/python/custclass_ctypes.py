@@ -76,6 +76,7 @@ class RunOptions(ctypes.Structure):
         ("progress", PROGRESS_FN),
         ("log", LOG_FN),
         ("user", ctypes.c_void_p),
+        ("actor", ctypes.c_char_p),
     ]
 
 
@@ -225,7 +226,7 @@ class Engine:
             self._plugin._check("custclass_engine_close",
                                 self._plugin.custclass_engine_close(handle))
 
-    def _options(self, as_of, dry_run, progress, log):
+    def _options(self, as_of, dry_run, progress, log, actor=None):
         """Run options; the callbacks and strings must stay referenced during the call."""
         p = self._plugin
         options = RunOptions()
@@ -236,6 +237,9 @@ class Engine:
             keep.append(_text(as_of))
             options.as_of = keep[-1]
         options.dry_run = 1 if dry_run else 0
+        if actor is not None:
+            keep.append(_text(actor))
+            options.actor = keep[-1]
         if progress is not None:
             keep.append(PROGRESS_FN(lambda _user, phase, done, total:
                                     1 if progress(phase.decode(), done, total) else 0))
@@ -249,14 +253,14 @@ class Engine:
         if not self._handle:
             raise ValueError("the engine is closed")
 
-    def run(self, as_of=None, dry_run=False, progress=None, log=None):
+    def run(self, as_of=None, dry_run=False, progress=None, log=None, actor=None):
         """A full classification run; returns the run summary document (a dict).
 
         progress(phase, done, total) may return True to cancel; log(level, message) receives
-        the plugin's log lines."""
+        the plugin's log lines; actor (who asked: a user or job name) goes to the audit log."""
         self._require_open()
         p = self._plugin
-        options, _keep = self._options(as_of, dry_run, progress, log)
+        options, _keep = self._options(as_of, dry_run, progress, log, actor)
         summary = ctypes.c_void_p()
         status = p.custclass_run(ctypes.byref(summary), self._handle, ctypes.byref(options))
         document = p.take_document(summary)

@@ -105,4 +105,5 @@ void custclass_header_compile_fill(custclass_run_options* options, void* user)
     options->progress = progress;
     options->log = log;
     options->user = user;
+    options->actor = "header_compile";
 }

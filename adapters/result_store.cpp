@@ -1,0 +1,335 @@
+#include "result_store.h"
+
+#include <soci/soci.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "source.h"
+#include "sql_dialect.h"
+
+namespace custclass::adapters {
+
+namespace {
+
+// The migrations, in order; migration N brings the schema from version N-1 to N. Never edit
+// one that has shipped: add the next.
+std::vector<std::string> migrations(Dialect d) {
+    const std::string text = long_text_type(d);
+    const std::string key = "VARCHAR(255)";
+    return {
+        // 1: rule sets, runs, assignments, live assignments, audit log.
+        "CREATE TABLE custclass_rulesets ("
+        " hash VARCHAR(80) NOT NULL PRIMARY KEY,"
+        " name VARCHAR(200) NOT NULL,"
+        " version VARCHAR(100) NOT NULL,"
+        " yaml_text " + text + " NOT NULL,"
+        " stored_at VARCHAR(32) NOT NULL,"
+        " UNIQUE (name, version));"
+        "CREATE TABLE custclass_runs ("
+        " run_id VARCHAR(36) NOT NULL PRIMARY KEY,"
+        " run_seq BIGINT NOT NULL,"
+        " ruleset_hash VARCHAR(80) NOT NULL,"
+        " as_of VARCHAR(10) NOT NULL,"
+        " started_at VARCHAR(32) NOT NULL,"
+        " finished_at VARCHAR(32) NOT NULL,"
+        " status VARCHAR(16) NOT NULL,"
+        " customers BIGINT NOT NULL,"
+        " summary_json " + text + ","
+        " message " + text + ");"
+        "CREATE INDEX custclass_runs_seq ON custclass_runs (status, run_seq);"
+        "CREATE TABLE custclass_assignments ("
+        " run_id VARCHAR(36) NOT NULL,"
+        " customer_id " + key + " NOT NULL,"
+        " classification VARCHAR(100) NOT NULL,"
+        " segment VARCHAR(100));"
+        "CREATE INDEX custclass_assignments_run ON custclass_assignments (run_id, classification, segment);"
+        "CREATE INDEX custclass_assignments_customer ON custclass_assignments (customer_id);"
+        "CREATE TABLE custclass_live_assignments ("
+        " customer_id " + key + " NOT NULL,"
+        " classification VARCHAR(100) NOT NULL,"
+        " segment VARCHAR(100),"
+        " run_id VARCHAR(36) NOT NULL,"
+        " updated_at VARCHAR(32) NOT NULL);"
+        "CREATE INDEX custclass_live_customer ON custclass_live_assignments (customer_id, classification);"
+        "CREATE TABLE custclass_audit_log ("
+        " entry_id VARCHAR(36) NOT NULL PRIMARY KEY,"
+        " at VARCHAR(32) NOT NULL,"
+        " actor VARCHAR(200) NOT NULL,"
+        " action VARCHAR(40) NOT NULL,"
+        " subject VARCHAR(255),"
+        " customers BIGINT,"
+        " detail " + text + ");",
+    };
+}
+
+std::vector<std::string> split_statements(const std::string& script) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < script.size()) {
+        std::size_t end = script.find(';', start);
+        if (end == std::string::npos) end = script.size();
+        if (end > start) out.push_back(script.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+std::string utc_now() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+// Rows per multi-row INSERT statement.
+constexpr std::size_t kRowsPerStatement = 1000;
+
+}  // namespace
+
+class ResultStore::Impl {
+public:
+    explicit Impl(ConnectionSpec spec) : spec_(std::move(spec)), dialect_(dialect_of(spec_)) {}
+
+    soci::session& sql() {
+        if (!session_) session_ = connect(spec_);
+        return *session_;
+    }
+
+    template <typename Fn>
+    auto guarded(const char* what, Fn&& fn) {
+        try {
+            return fn();
+        } catch (const soci::soci_error& e) {
+            throw DatabaseError(std::string("result store: ") + what + " failed: " + e.what());
+        }
+    }
+
+    bool has_table(const std::string& name) {
+        std::string query;
+        switch (dialect_) {
+            case Dialect::SQLite:
+                query = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = " +
+                        sql_literal(dialect_, name);
+                break;
+            case Dialect::PostgreSQL:
+                query = "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+                        "current_schema() AND table_name = " + sql_literal(dialect_, name);
+                break;
+            case Dialect::MySQL:
+                query = "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+                        "DATABASE() AND table_name = " + sql_literal(dialect_, name);
+                break;
+        }
+        long long count = 0;
+        sql() << query, soci::into(count);
+        return count > 0;
+    }
+
+    int schema_version() {
+        return guarded("reading the schema version", [&] {
+            if (!has_table("custclass_meta")) return 0;
+            std::string value;
+            soci::indicator ind = soci::i_null;
+            sql() << "SELECT value FROM custclass_meta WHERE name = 'schema_version'",
+                soci::into(value, ind);
+            return ind == soci::i_ok ? std::stoi(value) : 0;
+        });
+    }
+
+    void migrate() {
+        guarded("migrating the schema", [&] {
+            if (!has_table("custclass_meta")) {
+                sql() << "CREATE TABLE custclass_meta (name VARCHAR(64) NOT NULL PRIMARY KEY, "
+                         "value VARCHAR(255) NOT NULL)";
+                sql() << "INSERT INTO custclass_meta (name, value) VALUES ('schema_version', '0')";
+            }
+            const auto all = migrations(dialect_);
+            int version = schema_version();
+            if (version > static_cast<int>(all.size()))
+                throw DatabaseError("result store: the database has schema version " +
+                                    std::to_string(version) + ", newer than this plugin's " +
+                                    std::to_string(all.size()) + "; upgrade the plugin");
+            for (; version < static_cast<int>(all.size()); ++version) {
+                soci::transaction tx(sql());
+                for (const auto& statement : split_statements(all[static_cast<std::size_t>(version)]))
+                    sql() << statement;
+                sql() << "UPDATE custclass_meta SET value = " +
+                             sql_literal(dialect_, std::to_string(version + 1)) +
+                             " WHERE name = 'schema_version'";
+                tx.commit();
+            }
+            return 0;
+        });
+    }
+
+    void check_ruleset(const StoredRuleSet& rules) {
+        guarded("checking the rule set version", [&] {
+            if (!has_table("custclass_rulesets")) return 0;
+            std::string hash;
+            soci::indicator ind = soci::i_null;
+            sql() << "SELECT hash FROM custclass_rulesets WHERE name = " +
+                         sql_literal(dialect_, rules.name) +
+                         " AND version = " + sql_literal(dialect_, rules.version),
+                soci::into(hash, ind);
+            if (ind == soci::i_ok && hash != rules.hash)
+                throw RuleSetConflict(
+                    "the rule set `" + rules.name + "` version `" + rules.version +
+                    "` was used before with different content (" + hash + "); the file " +
+                    rules.file + " has changed since: give it a new `version` to run it");
+            return 0;
+        });
+    }
+
+    void insert_audit(const std::string& actor, const std::string& action,
+                      const std::string& subject, std::uint64_t customers,
+                      const std::string& detail, const std::string& entry_id) {
+        sql() << "INSERT INTO custclass_audit_log (entry_id, at, actor, action, subject, customers, detail) VALUES (" +
+                     sql_literal(dialect_, entry_id) + ", " + sql_literal(dialect_, utc_now()) + ", " +
+                     sql_literal(dialect_, actor) + ", " + sql_literal(dialect_, action) + ", " +
+                     sql_literal(dialect_, subject) + ", " + std::to_string(customers) + ", " +
+                     sql_literal(dialect_, detail) + ")";
+    }
+
+    // Runs are numbered in the order they were recorded: "the latest run" is the highest.
+    void insert_run(const RunRecord& run) {
+        long long seq = 0;
+        soci::indicator ind = soci::i_null;
+        sql() << "SELECT MAX(run_seq) FROM custclass_runs", soci::into(seq, ind);
+        if (ind != soci::i_ok) seq = 0;
+        sql() << "INSERT INTO custclass_runs (run_id, run_seq, ruleset_hash, as_of, started_at, finished_at, status, customers, summary_json, message) VALUES (" +
+                     sql_literal(dialect_, run.run_id) + ", " + std::to_string(seq + 1) + ", " +
+                     sql_literal(dialect_, run.ruleset_hash) +
+                     ", " + sql_literal(dialect_, run.as_of) + ", " +
+                     sql_literal(dialect_, run.started_at) + ", " +
+                     sql_literal(dialect_, run.finished_at) + ", " + sql_literal(dialect_, run.status) +
+                     ", " + std::to_string(run.customers) + ", " +
+                     sql_literal(dialect_, run.summary_json) + ", " +
+                     sql_literal(dialect_, run.message) + ")";
+    }
+
+    void publish(const StoredRuleSet& rules, const RunRecord& run,
+                 const std::function<void(const AssignmentSink&)>& assignments,
+                 const std::string& actor) {
+        guarded("publishing the run", [&] {
+            soci::transaction tx(sql());
+            std::string stored;
+            soci::indicator ind = soci::i_null;
+            sql() << "SELECT hash FROM custclass_rulesets WHERE hash = " +
+                         sql_literal(dialect_, rules.hash),
+                soci::into(stored, ind);
+            if (ind != soci::i_ok) {
+                check_ruleset(rules);
+                sql() << "INSERT INTO custclass_rulesets (hash, name, version, yaml_text, stored_at) VALUES (" +
+                             sql_literal(dialect_, rules.hash) + ", " + sql_literal(dialect_, rules.name) +
+                             ", " + sql_literal(dialect_, rules.version) + ", " +
+                             sql_literal(dialect_, rules.yaml) + ", " + sql_literal(dialect_, utc_now()) + ")";
+            }
+            const std::string run_literal = sql_literal(dialect_, run.run_id);
+            std::string batch;
+            std::size_t rows = 0;
+            auto flush = [&] {
+                if (rows == 0) return;
+                sql() << "INSERT INTO custclass_assignments (run_id, customer_id, classification, segment) VALUES " + batch;
+                batch.clear();
+                rows = 0;
+            };
+            assignments([&](std::string_view customer, std::string_view classification,
+                            std::optional<std::string_view> segment) {
+                if (rows > 0) batch += ",";
+                batch += "(" + run_literal + "," + sql_literal(dialect_, customer) + "," +
+                         sql_literal(dialect_, classification) + "," +
+                         (segment ? sql_literal(dialect_, *segment) : std::string("NULL")) + ")";
+                if (++rows == kRowsPerStatement) flush();
+            });
+            flush();
+            sql() << "DELETE FROM custclass_live_assignments";
+            sql() << "INSERT INTO custclass_live_assignments (customer_id, classification, segment, run_id, updated_at) "
+                     "SELECT customer_id, classification, segment, run_id, " +
+                         sql_literal(dialect_, run.finished_at) +
+                         " FROM custclass_assignments WHERE run_id = " + run_literal;
+            insert_run(run);
+            insert_audit(actor, "run", run.run_id, run.customers,
+                         "rule set " + rules.name + " " + rules.version + ", as of " + run.as_of,
+                         run.run_id);
+            tx.commit();
+            return 0;
+        });
+    }
+
+    void record_unsuccessful(const RunRecord& run, const std::string& actor) {
+        guarded("recording the run", [&] {
+            soci::transaction tx(sql());
+            insert_run(run);
+            insert_audit(actor, "run_" + run.status, run.run_id, 0, run.message, run.run_id);
+            tx.commit();
+            return 0;
+        });
+    }
+
+    std::optional<RunRecord> select_run(const std::string& where) {
+        return guarded("reading a run", [&]() -> std::optional<RunRecord> {
+            if (!has_table("custclass_runs")) return std::nullopt;
+            soci::row row;
+            soci::statement st = (sql().prepare
+                                      << "SELECT run_id, ruleset_hash, as_of, started_at, finished_at, status, "
+                                         "customers, summary_json, message FROM custclass_runs " + where,
+                                  soci::into(row));
+            if (!st.execute(true)) return std::nullopt;
+            auto text = [&](std::size_t i) {
+                return row.get_indicator(i) == soci::i_null ? std::string() : row.get<std::string>(i);
+            };
+            RunRecord r;
+            r.run_id = text(0);
+            r.ruleset_hash = text(1);
+            r.as_of = text(2);
+            r.started_at = text(3);
+            r.finished_at = text(4);
+            r.status = text(5);
+            const auto& props = row.get_properties(6);
+            switch (props.get_data_type()) {
+                case soci::dt_long_long: r.customers = static_cast<std::uint64_t>(row.get<long long>(6)); break;
+                case soci::dt_unsigned_long_long: r.customers = row.get<unsigned long long>(6); break;
+                case soci::dt_integer: r.customers = static_cast<std::uint64_t>(row.get<int>(6)); break;
+                case soci::dt_double: r.customers = static_cast<std::uint64_t>(row.get<double>(6)); break;
+                default: r.customers = std::stoull(row.get<std::string>(6)); break;
+            }
+            r.summary_json = text(7);
+            r.message = text(8);
+            return r;
+        });
+    }
+
+    ConnectionSpec spec_;
+    Dialect dialect_;
+    std::unique_ptr<soci::session> session_;
+};
+
+ResultStore::ResultStore(ConnectionSpec spec) : impl_(std::make_unique<Impl>(std::move(spec))) {}
+ResultStore::~ResultStore() = default;
+
+int ResultStore::latest_schema_version() {
+    return static_cast<int>(migrations(Dialect::SQLite).size());
+}
+void ResultStore::migrate() { impl_->migrate(); }
+int ResultStore::schema_version() { return impl_->schema_version(); }
+void ResultStore::check_ruleset(const StoredRuleSet& rules) { impl_->check_ruleset(rules); }
+void ResultStore::publish(const StoredRuleSet& rules, const RunRecord& run,
+                          const std::function<void(const AssignmentSink&)>& assignments,
+                          const std::string& actor) {
+    impl_->publish(rules, run, assignments, actor);
+}
+void ResultStore::record_unsuccessful(const RunRecord& run, const std::string& actor) {
+    impl_->record_unsuccessful(run, actor);
+}
+std::optional<RunRecord> ResultStore::find_run(const std::string& run_id) {
+    return impl_->select_run("WHERE run_id = " + sql_literal(impl_->dialect_, run_id));
+}
+std::optional<RunRecord> ResultStore::latest_succeeded_run() {
+    return impl_->select_run(
+        "WHERE status = 'succeeded' ORDER BY run_seq DESC LIMIT 1");
+}
+
+}  // namespace custclass::adapters
