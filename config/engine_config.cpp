@@ -80,7 +80,7 @@ std::optional<CanonicalTable> canonical_table(std::string_view name) {
 std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const std::string& base_dir,
                                                const LoadContext& context, Diagnostics& d) {
     const std::size_t errors_before = d.error_count();
-    MapReader top(doc, doc.root(), "the engine config", {"custclass", "source", "store", "rules"},
+    MapReader top(doc, doc.root(), "the engine config", {"custclass", "source", "store", "rules", "privacy"},
                   d);
     if (!top.valid()) return std::nullopt;
     EngineConfig cfg;
@@ -171,6 +171,26 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
         } catch (const FileError& e) {
             doc.error(d, top.node("rules"), e.what(),
                       "relative paths are relative to the directory of " + doc.file());
+        }
+    }
+    if (auto privacy = top.text("privacy")) {
+        fs::path path(*privacy);
+        if (path.is_relative()) path = fs::path(base_dir) / path;
+        cfg.privacy_path = path.lexically_normal().string();
+    } else if (!context.data_dir.empty()) {
+        cfg.privacy_path = (fs::path(context.data_dir) / "privacy" / "pdpo.yaml").string();
+    }
+    if (!cfg.privacy_path.empty()) {
+        try {
+            auto pdoc = YamlDocument::load(cfg.privacy_path, d);
+            if (pdoc) cfg.privacy = load_privacy_policy(*pdoc, d);
+        } catch (const FileError& e) {
+            if (top.has("privacy"))
+                doc.error(d, top.node("privacy"), e.what(),
+                          "relative paths are relative to the directory of " + doc.file());
+            else
+                d.error(doc.file(), 0, 0, std::string("the default privacy policy: ") + e.what(),
+                        "name a policy with `privacy:`, or reinstall the shipped files");
         }
     }
     if (d.error_count() > errors_before) return std::nullopt;

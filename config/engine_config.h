@@ -8,6 +8,7 @@
 
 #include "diagnostic.h"
 #include "feature_catalog.h"
+#include "privacy_policy.h"
 #include "rule_set.h"
 #include "yaml_document.h"
 
@@ -45,6 +46,9 @@ struct EngineConfig {
     StoreConfig store;
     std::string rules_path;
     RuleSet rules;
+    // `privacy:`, or the shipped privacy/pdpo.yaml of the data directory when left out.
+    std::string privacy_path;
+    std::optional<PrivacyPolicy> privacy;
 };
 
 // Where the shipped YAML files are (presets/, rulesets/, privacy/).

@@ -21,10 +21,12 @@ void validate_document(const YamlDocument& doc, const std::string& base_dir,
         load_engine_config(doc, base_dir, context, d);
     } else if (has("classifications") || has("scores") || has("window_days")) {
         load_rule_set(doc, d);
+    } else if (has("policy") || has("fields") || has("purposes")) {
+        load_privacy_policy(doc, d);
     } else {
         doc.error(d, root, "cannot tell what kind of configuration file this is",
                   "an engine config has the keys `source` and `rules`; a rule set has "
-                  "`classifications`");
+                  "`classifications`; a privacy policy has `policy` and `fields`");
     }
 }
 

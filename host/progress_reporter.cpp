@@ -11,7 +11,7 @@ namespace custclass::host {
 
 namespace {
 
-volatile std::sig_atomic_t g_interrupted = 0;
+volatile sig_atomic_t g_interrupted = 0;
 
 extern "C" void on_sigint(int) {
     g_interrupted = 1;

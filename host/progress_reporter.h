@@ -4,8 +4,9 @@
 // previous results). It plugs into custclass::RunOptions as the progress and log callbacks.
 #pragma once
 
+#include <signal.h>  // POSIX sigaction
+
 #include <chrono>
-#include <csignal>
 #include <cstdint>
 #include <string>
 #include <string_view>

@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fixture  # noqa: E402
 
 SKIP = 77
+SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "abi", "schemas")
 
 
 def run(command):
@@ -63,6 +64,22 @@ class Checks:
         self.expect(actual == expected, f"{what}: expected {expected!r}, got {actual!r}")
 
 
+def check_schema(checks, document, schema_file):
+    """The document has the shape abi/schemas/ promises (when jsonschema is installed)."""
+    try:
+        import jsonschema  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        print(f"note    jsonschema is not installed for {sys.executable}: "
+              f"{schema_file} not checked")
+        return
+    with open(os.path.join(SCHEMA_DIR, schema_file), encoding="utf-8") as f:
+        schema = json.load(f)
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(document), key=str)
+    checks.expect(not errors, f"the document matches abi/schemas/{schema_file}" +
+                  "".join(f"\n          {'/'.join(map(str, e.absolute_path))}: {e.message}"
+                          for e in errors))
+
+
 def check_success(checks, stdout):
     e = fixture.EXPECTED
     docs = sections(stdout)
@@ -79,6 +96,8 @@ def check_success(checks, stdout):
         checks.expect(False, "both documents are JSON objects")
         return
 
+    check_schema(checks, summary, "run_summary.schema.json")
+    check_schema(checks, result, "customer_result.schema.json")
     checks.equal(summary.get("status"), "succeeded", "summary status")
     checks.equal(summary.get("as_of"), e["as_of"], "summary as_of")
     checks.equal((summary.get("ruleset") or {}).get("name"), e["ruleset"], "summary ruleset name")

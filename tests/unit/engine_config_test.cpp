@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "test_database.h"
 #include "validation.h"
 
@@ -81,4 +83,50 @@ TEST(Validation, UnreadableFileIsAnErrorWithoutPosition) {
     const Diagnostics d = validate_file("/nonexistent/custclass.yaml", {});
     ASSERT_EQ(d.error_count(), 1u);
     EXPECT_EQ(d.items()[0].line, 0);
+}
+
+TEST(PrivacyPolicy, TheShippedPolicyLoads) {
+    const PrivacyPolicy p = load_privacy_policy_file(CUSTCLASS_SOURCE_DIR "/config/privacy/pdpo.yaml");
+    EXPECT_EQ(p.small_cell_k, 5);
+    EXPECT_EQ(p.fields.at("hkid").category, DataCategory::GovernmentId);
+    EXPECT_EQ(p.fields.at("birth_date").purposes, (std::vector<std::string>{"customer_analytics"}));
+}
+
+TEST(PrivacyPolicy, KeysAndValuesAreChecked) {
+    Diagnostics d;
+    auto doc = YamlDocument::parse(
+        "custclass: 1\npolicy: p\nversion: \"1\"\npurposes: [customer_analytics]\n"
+        "fields:\n  birth_dat: {category: sensitive, purposes: [customer_analytics]}\n"
+        "  hkid: {category: government_id, purposes: [customer_analytics]}\n"
+        "  email: {category: contac, purposes: [marketing]}\n"
+        "small_cell_k: 0\napprovals:\n  - {scope: rule_set, subject: x, who: DPO, when: soon, why: ok}\n",
+        "policy.yaml", d);
+    ASSERT_TRUE(doc);
+    EXPECT_FALSE(load_privacy_policy(*doc, d));
+    std::vector<std::string> got;
+    for (const auto& item : d.items()) got.push_back(item.to_string());
+    EXPECT_EQ(got, (std::vector<std::string>{
+                       "policy.yaml:9:15: error: `small_cell_k` must be between 1 and 1000, not 0",
+                       "policy.yaml:6:3: error: unknown key `birth_dat` in `fields` (did you mean `birth_date`?)",
+                       "policy.yaml:7:45: error: a government identifier (`hkid`) may not be used for any purpose (leave its purposes empty: `purposes: []`)",
+                       "policy.yaml:8:21: error: unknown data category `contac` (did you mean `contact`?)",
+                       "policy.yaml:8:40: error: purpose `marketing` is not declared in `purposes`",
+                       "policy.yaml:11:51: error: `soon` is not a date (write it as YYYY-MM-DD)",
+                   }));
+}
+
+TEST(EngineConfig, ThePrivacyPolicyItNamesIsLoadedAndChecked) {
+    TestDatabase db;
+    const auto path = db.write_config(kRules);
+    write_file(db.dir() / "policy.yaml", "custclass: 1\npolicy: p\nversion: \"1\"\npurposes: [a]\nfields: {}\nretention: 3\n");
+    std::string text = "privacy: policy.yaml\n";
+    {
+        std::ifstream in(path);
+        text = std::string(std::istreambuf_iterator<char>(in), {}) + text;
+    }
+    write_file(path, text);
+    const Diagnostics d = validate_file(path, {});
+    ASSERT_EQ(d.error_count(), 1u) << d.to_string();
+    EXPECT_EQ(d.items()[0].file, (db.dir() / "policy.yaml").string());
+    EXPECT_EQ(d.items()[0].line, 6);
 }
