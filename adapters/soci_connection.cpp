@@ -38,6 +38,8 @@ std::unique_ptr<soci::session> connect(const ConnectionSpec& spec) {
     try {
         auto session = std::make_unique<soci::session>(*factory, params);
         if (dialect == Dialect::SQLite) *session << "PRAGMA busy_timeout = 10000";
+        // Text arrives as UTF-8 whatever the server's default character set.
+        if (dialect == Dialect::MySQL) *session << "SET NAMES utf8mb4";
         return session;
     } catch (const std::exception& e) {
         std::string message = e.what();

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <vector>
 
+#include "row_stream.h"
 #include "soci_connection.h"
 #include "sql_dialect.h"
 #include "value_parsing.h"
@@ -229,40 +230,24 @@ private:
             source_column[i] = next++;
         }
 
-        const std::size_t ncols = static_cast<std::size_t>(next);
-        std::vector<std::vector<std::string>> values(ncols,
-                                                     std::vector<std::string>(kBatchRows));
-        std::vector<std::vector<soci::indicator>> indicators(
-            ncols, std::vector<soci::indicator>(kBatchRows));
         RowView row(table_name, origin);
         row.values.assign(spec.size(), nullptr);
         try {
-            soci::statement st(sql);
-            st.alloc();
-            st.prepare(wrap_query(dialect_, q->second.sql, projection));
-            for (std::size_t c = 0; c < ncols; ++c)
-                st.exchange(soci::into(values[c], indicators[c]));
-            st.define_and_bind();
-            st.execute(false);
-            while (st.fetch()) {
-                const std::size_t n = values.empty() ? 0 : values[0].size();
-                for (std::size_t r = 0; r < n; ++r) {
-                    row.key.clear();
-                    for (std::size_t i = 0; i < spec.size(); ++i) {
-                        const int c = source_column[i];
-                        row.values[i] = c < 0 || indicators[static_cast<std::size_t>(c)][r] ==
-                                                     soci::i_null
-                                            ? nullptr
-                                            : &values[static_cast<std::size_t>(c)][r];
-                    }
-                    row_fn(row, false);
-                }
-                for (std::size_t c = 0; c < ncols; ++c) {
-                    values[c].resize(kBatchRows);
-                    indicators[c].resize(kBatchRows);
-                }
-            }
-        } catch (const soci::soci_error& e) {
+            stream_query(sql, dialect_, wrap_query(dialect_, q->second.sql, projection),
+                         static_cast<std::size_t>(next), kBatchRows, [&](const TextBatch& batch) {
+                             for (std::size_t r = 0; r < batch.rows; ++r) {
+                                 row.key.clear();
+                                 for (std::size_t i = 0; i < spec.size(); ++i) {
+                                     const int c = source_column[i];
+                                     const auto col = static_cast<std::size_t>(c);
+                                     row.values[i] = c < 0 || batch.null[col][r]
+                                                         ? nullptr
+                                                         : &batch.values[col][r];
+                                 }
+                                 row_fn(row, false);
+                             }
+                         });
+        } catch (const DatabaseError& e) {
             throw DatabaseError("reading the `" + table_name + "` table (query at " + origin +
                                 ") failed: " + e.what());
         }

@@ -17,11 +17,14 @@ foreach(part core sqlite3 postgresql mysql)
   # The shared libraries: Debian's static SOCI archives are not position-independent.
   find_library(SOCI_${part}_LIBRARY NAMES libsoci_${part}.so soci_${part} REQUIRED)
 endforeach()
+# The MariaDB client library itself: the source streams large results with mysql_use_result.
+find_library(MARIADB_LIBRARY NAMES mariadb REQUIRED)
 add_library(soci INTERFACE)
 target_include_directories(soci SYSTEM INTERFACE ${SOCI_INCLUDE_DIR} ${MARIADB_INCLUDE_DIR}
                            ${PostgreSQL_INCLUDE_DIRS})
 target_link_libraries(soci INTERFACE ${SOCI_sqlite3_LIBRARY} ${SOCI_postgresql_LIBRARY}
-                      ${SOCI_mysql_LIBRARY} ${SOCI_core_LIBRARY} SQLite::SQLite3 PostgreSQL::PostgreSQL)
+                      ${SOCI_mysql_LIBRARY} ${SOCI_core_LIBRARY} ${MARIADB_LIBRARY} SQLite::SQLite3
+                      PostgreSQL::PostgreSQL)
 
 if(CUSTCLASS_BUILD_TESTS)
   find_package(GTest REQUIRED)

@@ -1,0 +1,561 @@
+// One hand-made shop written into SQLite, PostgreSQL and MariaDB with each database's own types
+// (SQLite text and NUMERIC; PostgreSQL timestamp, timestamptz, numeric(12,2), boolean, date;
+// MariaDB DATETIME, DECIMAL(12,2), BOOLEAN, DATE), mapped with the generic preset and classified
+// with a rule set that reads every feature of config/feature_catalog.cpp. The engine must see the
+// same customers with the same features and segments on every backend, and the values worked out
+// by hand below.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "civil_time.h"
+#include "engine.h"
+#include "integration_support.h"
+
+using namespace custclass;
+using namespace custclass::integration;
+using nlohmann::ordered_json;
+
+namespace {
+
+constexpr const char* kAsOf = "2026-11-30";  // window_days 30: days 2026-11-01 .. 2026-11-30
+
+// A customer as the host holds it; `created` is Hong Kong wall-clock time without a zone.
+struct Customer {
+    int id;
+    std::string name;
+    std::optional<std::string> created, birth, gender, district, income, email, phone, lead;
+    std::optional<bool> prospect;
+    std::optional<std::string> interests;
+    std::optional<bool> consent;
+};
+
+// A shop sale: `sold_at` is Hong Kong wall-clock time without a zone.
+struct Sale {
+    std::string id;
+    std::optional<int> customer;
+    std::string sold_at;
+    std::string total;
+    std::string channel;
+};
+
+// A web-shop sale: `at_utc` is an instant in UTC.
+struct WebSale {
+    std::string id;
+    std::optional<int> customer;
+    std::string at_utc;
+    std::string total;
+};
+
+using S = std::optional<std::string>;
+const S null;
+
+const std::vector<Customer> kCustomers = {
+    {101, "Chan Tai Man", "2025-03-01 10:00:00", "1990-05-20", "F", "Sha Tin", "high",
+     "chan@example.hk", "+852 9123 4567", "web", false, "Skincare, toys", true},
+    {102, "Lee Siu Ming", "2026-01-15 08:00:00", "2001-12-01", "M", "Kwun Tong", "low",
+     "lee@example.hk", null, "store", false, null, false},
+    // A district in Chinese (UTF-8), a birthday on as_of, interests with duplicates and case.
+    {103, "Wong Mei Ling", "2026-02-01 12:00:00", "1960-11-30", "F", "沙田", "mid", null,
+     "91234568", "referral", std::nullopt, "tea,Tea , skincare", true},
+    // Created after as_of, no order: not yet a customer.
+    {104, "Late Signup", "2026-12-05 10:00:00", null, null, null, null, null, null, null,
+     std::nullopt, null, std::nullopt},
+    // Imported after as_of but bought before it: a customer, inactive in the window.
+    {105, "Imported Later", "2026-12-10 09:00:00", "1985-01-01", "M", "Tuen Mun", null, null,
+     null, "import", false, null, false},
+    // Its only order is after as_of: a prospect.
+    {106, "Future Buyer", "2026-11-01 11:00:00", "1999-06-15", "F", "Wan Chai", "mid", null,
+     null, "web", false, "toys", std::nullopt},
+    // Created half an hour after midnight following as_of: not yet a customer.
+    {107, "Midnight Late", "2026-12-01 00:30:00", null, null, null, null, null, null, null,
+     std::nullopt, null, std::nullopt},
+    // Created half an hour before the end of as_of; marked as a lead by the host.
+    {108, "Midnight Lead", "2026-11-30 23:30:00", null, "M", "Islands", null, null, null, "event",
+     true, null, true},
+    // No creation date: exists through its orders.
+    {109, "No Date", null, null, null, null, null, null, null, null, std::nullopt, null,
+     std::nullopt},
+    // No creation date and no order: not a customer.
+    {110, "Ghost", null, null, null, null, null, null, null, null, std::nullopt, null, std::nullopt},
+    {111, "Frequent Five", "2025-06-01 09:00:00", "1975-03-03", "M", "Sha Tin", "high", null, null,
+     "store", false, "watches", true},
+    {112, "Full Refund", "2025-07-01 09:00:00", "1995-07-07", "F", "Eastern", "mid", null, null,
+     "web", false, null, false},
+    {113, "Thirds", "2025-08-01 09:00:00", "1988-08-08", "M", "Yuen Long", "low", null, null,
+     "web", false, null, true},
+    {114, "Same Total", "2025-09-01 09:00:00", "1970-09-09", "F", "Tai Po", "high", null, null,
+     "store", false, "SKINCARE", true},
+    {115, "Thirty Cents", "2025-10-01 09:00:00", "2005-10-10", "M", "North", "low", null, null,
+     "web", false, null, false},
+    {116, "Last Minute", "2025-11-01 09:00:00", "1950-01-01", "F", "Southern", "high", null, null,
+     "store", false, null, true},
+};
+
+const std::vector<Sale> kSales = {
+    {"S1001", 101, "2026-11-28 14:00:00", "120.00", "store"},
+    {"S1002", 101, "2026-11-10 09:30:00", "80.50", "store"},
+    {"S1003", 101, "2026-11-12 10:00:00", "-80.50", "store"},  // full refund of S1002
+    {"S1004", 101, "2026-10-15 12:00:00", "200.00", "store"},  // before the window
+    {"S2001", 102, "2026-11-05 18:00:00", "0.10", "store"},
+    {"S2002", 102, "2026-11-06 18:00:00", "0.20", "store"},    // 0.10 + 0.20 ties 0.30 exactly
+    {"S5001", 105, "2026-06-01 10:00:00", "50.00", "store"},
+    {"S6001", 106, "2026-12-01 10:00:00", "99.00", "store"},   // after as_of
+    {"S1111", 111, "2026-11-01 12:00:00", "100.00", "store"},
+    {"S1112", 111, "2026-11-02 12:00:00", "100.00", "store"},
+    {"S1113", 111, "2026-11-03 12:00:00", "100.00", "store"},
+    {"S1114", 111, "2026-11-04 12:00:00", "100.00", "store"},
+    {"S1115", 111, "2026-11-05 12:00:00", "100.00", "store"},
+    {"S1121", 112, "2026-11-29 10:00:00", "1000.00", "store"},
+    {"S1122", 112, "2026-11-30 11:00:00", "-1000.00", "store"},  // a full refund: nets to 0
+    {"S1131", 113, "2026-11-15 10:00:00", "33.33", "store"},
+    {"S1132", 113, "2026-11-25 10:00:00", "33.34", "online"},
+    {"S1141", 114, "2026-11-25 16:00:00", "66.67", "online"},   // ties 33.33 + 33.34
+    {"S1151", 115, "2026-11-05 09:00:00", "0.30", "store"},
+    {"S1161", 116, "2026-11-30 23:30:00", "250.00", "store"},   // late on as_of
+    {"S9001", std::nullopt, "2026-11-20 10:00:00", "15.00", "store"},  // a guest sale
+    {"S9991", 999, "2026-11-20 10:00:00", "12.00", "store"},           // an unknown customer
+};
+
+const std::vector<WebSale> kWebSales = {
+    {"W101", 101, "2026-11-20 03:00:00", "45.00"},
+    {"W301", 103, "2026-11-05 10:00:00", "0.30"},
+    {"W801", 108, "2026-11-30 15:59:59", "10.00"},   // 23:59:59 in Hong Kong on as_of
+    {"W802", 108, "2026-11-30 16:00:00", "500.00"},  // 00:00 the next day: after as_of
+    {"W901", 109, "2026-10-31 15:59:00", "20.00"},   // 23:59 on 31 October: outside the window
+    {"W902", 109, "2026-10-31 16:00:00", "20.00"},   // 00:00 on 1 November: the window's first day
+    {"W9002", std::nullopt, "2026-11-21 01:00:00", "5.00"},  // a guest sale
+};
+
+const char* kRules = R"(custclass: 1
+name: integration
+version: "1"
+purpose: customer_analytics
+window_days: 30
+time_zone: Asia/Hong_Kong
+scores:
+  - id: engagement
+    points:
+      - when: frequency >= 2
+        add: 20
+      - when: recency_days <= 7
+        add: 20
+      - when: marketing_consent
+        add: 10
+      - when: "'skincare' in interests"
+        add: 10
+      - when: channel_share('online') >= 0.5
+        add: 10
+    tiers: {hot: 50, warm: 20}
+classifications:
+  - id: value
+    segments:
+      - id: champions
+        when: r_score >= 4 and f_score >= 4 and m_score >= 4
+      - id: at_risk
+        when: r_score <= 2 and f_score >= 3
+      - id: promising
+        when: r_score >= 4 and f_score == 1
+      - id: big_basket
+        when: avg_order_value >= 50
+      - id: lost
+        when: orders_total >= 1 and (frequency == 0 or r_score == 1)
+      - id: others
+        when: rfm is not null
+  - id: lifecycle
+    segments:
+      - id: prospect
+        when: is_prospect
+      - id: new
+        when: tenure_days <= 30
+      - id: active
+        when: recency_days <= 30
+      - id: lapsed
+        when: "true"
+  - id: tags
+    mode: all_matches
+    segments:
+      - id: rfm_top
+        when: rfm in ['555', '554', '545', '454']
+      - id: top_spender
+        when: pareto_class == 'A'
+      - id: returner
+        when: returns_rate > 0
+      - id: net_positive
+        when: monetary > 0
+      - id: young
+        when: age_band == '<25'
+      - id: senior
+        when: age >= 60
+      - id: female
+        when: gender == 'F'
+      - id: sha_tin
+        when: district in ['Sha Tin', '沙田']
+      - id: affluent
+        when: income_band == 'high'
+      - id: from_web
+        when: lead_source == 'web'
+      - id: recent_signup
+        when: signup_days <= 30
+      - id: consenting
+        when: marketing_consent
+      - id: store_shopper
+        when: channel_share('store') > 0.5
+      - id: hot
+        when: engagement_tier == 'hot'
+)";
+
+// The tables of the shop in each database's own types.
+void create_shop(ScratchDatabase& db) {
+    switch (db.backend()) {
+        case Backend::SQLite:
+            db.exec_script(
+                "CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT, created TEXT, "
+                "birth TEXT, gender TEXT, district TEXT, income TEXT, email TEXT, phone TEXT, "
+                "lead_src TEXT, prospect INTEGER, interests TEXT, consent INTEGER);\n"
+                "CREATE TABLE sale (id TEXT PRIMARY KEY, customer INTEGER, sold_at TEXT NOT NULL, "
+                "total NUMERIC NOT NULL, channel TEXT);\n"
+                "CREATE TABLE web_sale (id TEXT PRIMARY KEY, customer INTEGER, "
+                "at_utc TEXT NOT NULL, total NUMERIC NOT NULL);\n");
+            break;
+        case Backend::PostgreSQL:
+            db.exec_script(
+                "CREATE TABLE customer (id integer PRIMARY KEY, name text, created timestamp, "
+                "birth date, gender char(1), district varchar(40), income text, email text, "
+                "phone text, lead_src text, prospect boolean, interests text, consent boolean);\n"
+                "CREATE TABLE sale (id varchar(20) PRIMARY KEY, customer integer, "
+                "sold_at timestamp NOT NULL, total numeric(12,2) NOT NULL, channel text);\n"
+                "CREATE TABLE web_sale (id varchar(20) PRIMARY KEY, customer integer, "
+                "at_utc timestamptz NOT NULL, total numeric(12,2) NOT NULL);\n");
+            break;
+        case Backend::MariaDB:
+            db.exec_script(
+                "CREATE TABLE customer (id INT PRIMARY KEY, name VARCHAR(60), created DATETIME, "
+                "birth DATE, gender CHAR(1), district VARCHAR(40), income VARCHAR(10), "
+                "email VARCHAR(80), phone VARCHAR(20), lead_src VARCHAR(20), prospect BOOLEAN, "
+                "interests VARCHAR(200), consent BOOLEAN);\n"
+                "CREATE TABLE sale (id VARCHAR(20) PRIMARY KEY, customer INT NULL, "
+                "sold_at DATETIME NOT NULL, total DECIMAL(12,2) NOT NULL, channel VARCHAR(20));\n"
+                "CREATE TABLE web_sale (id VARCHAR(20) PRIMARY KEY, customer INT NULL, "
+                "at_utc DATETIME NOT NULL, total DECIMAL(12,2) NOT NULL);\n");
+            break;
+    }
+    auto id = [](std::optional<int> v) { return v ? std::to_string(*v) : std::string("NULL"); };
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& c : kCustomers)
+        rows.push_back({std::to_string(c.id), db.literal(c.name), db.literal(c.created),
+                        db.literal(c.birth), db.literal(c.gender), db.literal(c.district),
+                        db.literal(c.income), db.literal(c.email), db.literal(c.phone),
+                        db.literal(c.lead), db.boolean(c.prospect), db.literal(c.interests),
+                        db.boolean(c.consent)});
+    db.insert("customer",
+              {"id", "name", "created", "birth", "gender", "district", "income", "email", "phone",
+               "lead_src", "prospect", "interests", "consent"},
+              rows);
+    rows.clear();
+    for (const auto& s : kSales)
+        rows.push_back({db.literal(s.id), id(s.customer), db.literal(s.sold_at), s.total,
+                        db.literal(s.channel)});
+    db.insert("sale", {"id", "customer", "sold_at", "total", "channel"}, rows);
+    rows.clear();
+    for (const auto& w : kWebSales) {
+        // The same instant as each database writes it: ISO text with Z (SQLite), a timestamptz
+        // literal with its offset (PostgreSQL), a DATETIME holding UTC (MariaDB).
+        std::string at = w.at_utc;
+        if (db.backend() == Backend::SQLite) at = at.substr(0, 10) + "T" + at.substr(11) + "Z";
+        if (db.backend() == Backend::PostgreSQL) at += "+00";
+        rows.push_back({db.literal(w.id), id(w.customer), db.literal(at), w.total});
+    }
+    db.insert("web_sale", {"id", "customer", "at_utc", "total"}, rows);
+}
+
+const char* kCustomersQuery =
+    "SELECT id AS customer_id, created AS created_at, birth AS birth_date, gender, district,\n"
+    "       income AS income_band, email, phone, lead_src AS lead_source,\n"
+    "       prospect AS is_prospect, interests, consent AS marketing_consent\n"
+    "FROM customer";
+
+// The orders mapping as an administrator would write it for each database.
+std::string orders_query(Backend backend) {
+    switch (backend) {
+        case Backend::SQLite:
+            return "SELECT id AS order_id, customer AS customer_id, sold_at AS ordered_at,\n"
+                   "       total AS amount, channel\n"
+                   "FROM sale\n"
+                   "UNION ALL\n"
+                   "SELECT id, customer, at_utc, total, 'online' FROM web_sale";
+        case Backend::PostgreSQL:
+            // A UNION of timestamp and timestamptz would turn the shop times into instants in
+            // the session's zone; say which zone the shop's wall-clock times are in.
+            return "SELECT id AS order_id, customer AS customer_id,\n"
+                   "       sold_at AT TIME ZONE 'Asia/Hong_Kong' AS ordered_at,\n"
+                   "       total AS amount, channel\n"
+                   "FROM sale\n"
+                   "UNION ALL\n"
+                   "SELECT id, customer, at_utc, total, 'online' FROM web_sale";
+        case Backend::MariaDB:
+            return "SELECT id AS order_id, customer AS customer_id, sold_at AS ordered_at,\n"
+                   "       total AS amount, channel\n"
+                   "FROM sale\n"
+                   "UNION ALL\n"
+                   "SELECT id, customer, CONCAT(DATE_FORMAT(at_utc, '%Y-%m-%d %H:%i:%s'), 'Z'),\n"
+                   "       total, 'online'\n"
+                   "FROM web_sale";
+    }
+    return {};
+}
+
+// One backend's copy of the shop and the engine config over it.
+struct Shop {
+    explicit Shop(Backend backend) : db(backend, "shop") {
+        create_shop(db);
+        std::string connection = db.connection();
+        // The session's zone must not matter: timestamptz values arrive with an offset.
+        if (backend == Backend::PostgreSQL) connection += " options='-c TimeZone=America/New_York'";
+        config = write_engine_config(dir.path(), connection, kCustomersQuery,
+                                     orders_query(backend), kRules);
+    }
+    ScratchDatabase db;
+    TempDir dir;
+    std::string config;
+};
+
+const std::vector<std::string> kChannels = {"online", "store"};
+
+struct Classified {
+    ordered_json summary;
+    std::map<std::string, ordered_json> per_customer;  // Engine::classify documents
+};
+
+Classified classify_all(const std::string& config, const std::vector<std::string>& ids) {
+    auto engine = plugin::Engine::open_file(config, "");
+    plugin::RunRequest request;
+    request.as_of = *config::parse_day(kAsOf);
+    Classified out;
+    out.summary = engine->run(request);
+    out.summary.erase("run_id");
+    out.summary.erase("duration_ms");
+    for (const auto& id : ids) out.per_customer[id] = engine->classify(id, request);
+    return out;
+}
+
+std::vector<std::string> ids_of(const FeatureDump& dump) {
+    std::vector<std::string> ids;
+    for (const auto& [id, _] : dump.customers) ids.push_back(id);
+    return ids;
+}
+
+}  // namespace
+
+TEST(CrossBackend, FeaturesAreIdenticalCustomerForCustomerOnSqlitePostgresqlAndMariadb) {
+    std::map<Backend, FeatureDump> dumps;
+    for (Backend b : kAllBackends) {
+        SCOPED_TRACE(backend_name(b));
+        Shop shop(b);
+        dumps[b] = dump_features(shop.config, kAsOf, all_features(kChannels));
+    }
+    const FeatureDump& base = dumps[Backend::SQLite];
+    ASSERT_EQ(base.customers.size(), 13u);
+    for (Backend b : {Backend::PostgreSQL, Backend::MariaDB}) {
+        SCOPED_TRACE(backend_name(b));
+        const FeatureDump& other = dumps[b];
+        EXPECT_EQ(ids_of(other), ids_of(base));
+        EXPECT_EQ(other.excluded, base.excluded);
+        EXPECT_EQ(other.data_quality, base.data_quality);
+        EXPECT_EQ(other.customers_read, base.customers_read);
+        for (const auto& [id, features] : base.customers) {
+            const auto it = other.customers.find(id);
+            if (it == other.customers.end()) continue;  // reported above
+            for (const auto& [name, value] : features.items())
+                EXPECT_EQ(it->second[name], value)
+                    << "customer " << id << ", feature " << name << ": sqlite " << value.dump()
+                    << ", " << backend_name(b) << " " << it->second[name].dump();
+        }
+    }
+}
+
+TEST(CrossBackend, SegmentsAndRunSummaryAreIdenticalOnSqlitePostgresqlAndMariadb) {
+    std::vector<std::string> ids;
+    for (const auto& c : kCustomers) ids.push_back(std::to_string(c.id));
+    // Only the customers that exist as of kAsOf can be classified.
+    ids.erase(std::remove_if(ids.begin(), ids.end(),
+                             [](const std::string& id) {
+                                 return id == "104" || id == "107" || id == "110";
+                             }),
+              ids.end());
+    std::map<Backend, Classified> results;
+    for (Backend b : kAllBackends) {
+        SCOPED_TRACE(backend_name(b));
+        Shop shop(b);
+        results[b] = classify_all(shop.config, ids);
+    }
+    const Classified& base = results[Backend::SQLite];
+    EXPECT_EQ(base.summary["customers"], 13);
+    for (Backend b : {Backend::PostgreSQL, Backend::MariaDB}) {
+        SCOPED_TRACE(backend_name(b));
+        EXPECT_EQ(results[b].summary, base.summary)
+            << "sqlite:\n" << base.summary.dump(1) << "\n" << backend_name(b) << ":\n"
+            << results[b].summary.dump(1);
+        for (const auto& id : ids)
+            EXPECT_EQ(results[b].per_customer[id], base.per_customer[id])
+                << "customer " << id << "\nsqlite:\n" << base.per_customer[id].dump(1) << "\n"
+                << backend_name(b) << ":\n" << results[b].per_customer[id].dump(1);
+    }
+}
+
+// The values of RULES.md section 4 worked out by hand for a few customers, on each backend.
+class HandComputed : public ::testing::TestWithParam<Backend> {};
+
+TEST_P(HandComputed, FeaturesAndSegmentsOfChosenCustomers) {
+    Shop shop(GetParam());
+    const FeatureDump dump = dump_features(shop.config, kAsOf, all_features(kChannels));
+
+    // Who exists: 104 and 107 were created after as_of without orders, 110 has neither a date nor
+    // an order; 105 was imported after as_of but bought before it.
+    EXPECT_EQ(dump.customers_read, 16u);
+    EXPECT_EQ(dump.customers.size(), 13u);
+    EXPECT_EQ(dump.excluded, (std::map<std::string, std::uint64_t>{{"not_yet_customer", 3}}));
+    EXPECT_EQ(dump.data_quality, (std::map<std::string, std::uint64_t>{
+                                     {"orders_after_as_of", 2},          // S6001, W802
+                                     {"orders_of_unknown_customer", 1},  // S9991
+                                     {"orders_without_customer", 2}}));  // S9001, W9002
+    for (const char* absent : {"104", "107", "110"}) EXPECT_EQ(dump.customers.count(absent), 0u) << absent;
+
+    // 101: purchases in the window S1001 120.00 (28 Nov), S1002 80.50, W101 45.00; the refund
+    // S1003 -80.50; S1004 200.00 on 15 Oct is before the window. Active customers: 101, 102, 103,
+    // 108, 109, 111, 112, 113, 114, 115, 116 (n = 11).
+    const ordered_json c101 = {
+        {"recency_days", 2},
+        {"frequency", 3},
+        {"monetary", 165.0},                    // 120 + 80.50 + 45 − 80.50
+        {"avg_order_value", 245.5 / 3},         // purchases only
+        {"tenure_days", 46},                    // first purchase 15 Oct
+        {"orders_total", 4},
+        {"returns_rate", 0.25},                 // 1 return of 4 orders in the window
+        {"r_score", 4},                         // 7 active customers bought longer ago: 1 + ⌊35/11⌋
+        {"f_score", 5},                         // 9 with fewer purchases: 1 + ⌊45/11⌋
+        {"m_score", 4},                         // 8 with less: 1 + ⌊40/11⌋
+        {"rfm", "454"},
+        {"pareto_class", "A"},                  // behind 111 (500) and 116 (250): 750/1079.24
+        {"age", 36},
+        {"age_band", "35-44"},
+        {"gender", "F"},
+        {"district", "Sha Tin"},
+        {"income_band", "high"},
+        {"lead_source", "web"},
+        {"interests", {"skincare", "toys"}},
+        {"signup_days", 639},                   // 2025-03-01 to 2026-11-30
+        {"is_prospect", false},
+        {"marketing_consent", true},
+        {"channel_share:online", 1.0 / 3},
+        {"channel_share:store", 2.0 / 3},
+    };
+    // 102 spent 0.10 + 0.20 and 103 0.30 (a web sale at 18:00 Hong Kong time): equal monetary,
+    // equal m_score; so does 115 with 0.30.
+    const ordered_json c102 = {
+        {"recency_days", 24}, {"frequency", 2}, {"monetary", 0.3}, {"avg_order_value", 0.15},
+        {"tenure_days", 25}, {"orders_total", 2}, {"returns_rate", 0.0}, {"r_score", 2},
+        {"f_score", 4}, {"m_score", 1}, {"rfm", "241"}, {"pareto_class", "C"}, {"age", 24},
+        {"age_band", "<25"}, {"gender", "M"}, {"district", "Kwun Tong"}, {"income_band", "low"},
+        {"lead_source", "store"}, {"interests", nullptr}, {"signup_days", 319},
+        {"is_prospect", false}, {"marketing_consent", false}, {"channel_share:online", 0.0},
+        {"channel_share:store", 1.0}};
+    const ordered_json c103 = {
+        {"recency_days", 25}, {"frequency", 1}, {"monetary", 0.3}, {"avg_order_value", 0.3},
+        {"tenure_days", 25}, {"orders_total", 1}, {"returns_rate", 0.0}, {"r_score", 1},
+        {"f_score", 1}, {"m_score", 1}, {"rfm", "111"}, {"pareto_class", "C"}, {"age", 66},
+        {"age_band", "65+"}, {"gender", "F"}, {"district", "沙田"}, {"income_band", "mid"},
+        {"lead_source", "referral"}, {"interests", {"tea", "skincare"}}, {"signup_days", 302},
+        {"is_prospect", false}, {"marketing_consent", true}, {"channel_share:online", 1.0},
+        {"channel_share:store", 0.0}};
+    // 105: imported after as_of (signup_days negative), one purchase on 1 June.
+    const ordered_json c105 = {
+        {"recency_days", 182}, {"frequency", 0}, {"monetary", 0.0}, {"avg_order_value", nullptr},
+        {"tenure_days", 182}, {"orders_total", 1}, {"returns_rate", nullptr}, {"r_score", nullptr},
+        {"f_score", nullptr}, {"m_score", nullptr}, {"rfm", nullptr}, {"pareto_class", nullptr},
+        {"age", 41}, {"age_band", "35-44"}, {"gender", "M"}, {"district", "Tuen Mun"},
+        {"income_band", nullptr}, {"lead_source", "import"}, {"interests", nullptr},
+        {"signup_days", -10}, {"is_prospect", false}, {"marketing_consent", false},
+        {"channel_share:online", nullptr}, {"channel_share:store", nullptr}};
+    // 108: created 23:30 on as_of, bought at 23:59:59 Hong Kong time (15:59:59 UTC); its order at
+    // 00:00 the next day does not count.
+    const ordered_json c108 = {
+        {"recency_days", 0}, {"frequency", 1}, {"monetary", 10.0}, {"signup_days", 0},
+        {"is_prospect", true}, {"r_score", 5}, {"f_score", 1}, {"m_score", 2}, {"rfm", "512"},
+        {"pareto_class", "C"}};
+    // 109: no creation date; W901 falls on 31 October in Hong Kong (outside the window), W902 on
+    // 1 November (inside).
+    const ordered_json c109 = {
+        {"recency_days", 29}, {"frequency", 1}, {"monetary", 20.0}, {"tenure_days", 30},
+        {"orders_total", 2}, {"returns_rate", 0.0}, {"signup_days", nullptr}, {"rfm", "113"},
+        {"age", nullptr}, {"interests", nullptr}};
+    // 112: a purchase and its full refund: still active (frequency 1), monetary exactly 0.
+    const ordered_json c112 = {{"frequency", 1},     {"monetary", 0.0}, {"returns_rate", 0.5},
+                               {"rfm", "411"},       {"pareto_class", nullptr}};
+    // 113 (33.33 + 33.34) and 114 (66.67) tie; pareto order by id puts 113 first.
+    const ordered_json c113 = {{"monetary", 66.67}, {"m_score", 3}, {"pareto_class", "B"}};
+    const ordered_json c114 = {{"monetary", 66.67}, {"m_score", 3}, {"pareto_class", "B"}};
+    const ordered_json c116 = {{"recency_days", 0}, {"r_score", 5}, {"pareto_class", "A"}};
+
+    for (const auto& [id, expected] :
+         std::vector<std::pair<std::string, ordered_json>>{{"101", c101}, {"102", c102},
+                                                           {"103", c103}, {"105", c105},
+                                                           {"108", c108}, {"109", c109},
+                                                           {"112", c112}, {"113", c113},
+                                                           {"114", c114}, {"116", c116}}) {
+        const auto it = dump.customers.find(id);
+        ASSERT_NE(it, dump.customers.end()) << id;
+        for (const auto& [name, value] : expected.items()) {
+            const ordered_json& got = it->second[name];
+            if (value.is_number_float() && got.is_number())
+                EXPECT_DOUBLE_EQ(got.get<double>(), value.get<double>())
+                    << "customer " << id << ", " << name;
+            else
+                EXPECT_EQ(got, value) << "customer " << id << ", " << name << ": got " << got.dump();
+        }
+    }
+    // Equal totals tie exactly, whatever the database's number types.
+    EXPECT_EQ(dump.customers.at("102")["monetary"], dump.customers.at("103")["monetary"]);
+    EXPECT_EQ(dump.customers.at("102")["monetary"], dump.customers.at("115")["monetary"]);
+    EXPECT_EQ(dump.customers.at("113")["monetary"], dump.customers.at("114")["monetary"]);
+
+    // Segments through the engine's explanation of one customer.
+    auto engine = plugin::Engine::open_file(shop.config, "");
+    plugin::RunRequest request;
+    request.as_of = *config::parse_day(kAsOf);
+    const ordered_json summary = engine->run(request);
+    EXPECT_EQ(summary["customers"], 13);
+    auto segment = [&](const std::string& id, const char* classification) {
+        return engine->classify(id, request)["classifications"][classification]["segment"];
+    };
+    EXPECT_EQ(segment("101", "value"), "champions");
+    EXPECT_EQ(segment("101", "lifecycle"), "active");
+    EXPECT_EQ(segment("102", "value"), "at_risk");       // r_score 2, f_score 4
+    EXPECT_EQ(segment("103", "value"), "lost");          // r_score 1
+    EXPECT_EQ(segment("103", "lifecycle"), "new");       // first purchase 25 days ago
+    EXPECT_EQ(segment("105", "value"), "lost");          // bought, but not in the window
+    EXPECT_EQ(segment("105", "lifecycle"), "lapsed");
+    EXPECT_EQ(segment("106", "value"), nullptr);         // never bought: unclassified
+    EXPECT_EQ(segment("106", "lifecycle"), "prospect");
+    EXPECT_EQ(segment("108", "lifecycle"), "prospect");  // the host marks it as a lead
+    EXPECT_EQ(segment("116", "value"), "promising");     // r 5, f 1
+    const ordered_json tags101 = engine->classify("101", request)["classifications"]["tags"];
+    std::vector<std::string> matched;
+    for (const auto& m : tags101["matched"]) matched.push_back(m["segment"].get<std::string>());
+    EXPECT_EQ(matched, (std::vector<std::string>{"rfm_top", "top_spender", "returner",
+                                                 "net_positive", "female", "sha_tin", "affluent",
+                                                 "from_web", "consenting", "store_shopper", "hot"}));
+    // 101 scores 20 (frequency 3) + 20 (recency 2) + 10 (consent) + 10 (skincare) = 60: hot.
+    const ordered_json score = engine->classify("101", request)["scores"]["engagement"];
+    EXPECT_EQ(score["value"], 60);
+    EXPECT_EQ(score["tier"], "hot");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, HandComputed,
+                         ::testing::Values(Backend::SQLite, Backend::PostgreSQL, Backend::MariaDB),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                             return std::string(backend_name(info.param));
+                         });
