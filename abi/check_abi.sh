@@ -212,6 +212,11 @@ update() {
         echo "check_abi.sh: $lib has no debug information; abidw needs DWARF (RelWithDebInfo)" >&2
         exit 1
     fi
+    if [ "$abi_dir/custclass.h" -nt "$lib" ]; then
+        echo "check_abi.sh: $lib is older than abi/custclass.h: rebuild it first" >&2
+        echo "(cmake --build ${build_dir:-BUILD_DIR} --target custclass_plugin)" >&2
+        exit 1
+    fi
 
     tmp=$(mktemp "${TMPDIR:-/tmp}/custclass-abi.XXXXXX")
     trap 'rm -f "$tmp"' EXIT

@@ -99,7 +99,7 @@ enum custclass_status_code {
 
 /* What the plugin is. Data only; never changes while the library is loaded. Fields after the
  * ones a host knows may be added; check struct_size before reading beyond what you know. */
-typedef struct custclass_plugin_info {
+typedef struct custclass_plugin_info_s {
     uint32_t struct_size;  /* sizeof the struct as the plugin was built */
     uint32_t abi_major;    /* CUSTCLASS_ABI_MAJOR of the plugin */
     uint32_t abi_minor;    /* highest ABI minor version the plugin provides */

@@ -1,6 +1,7 @@
 #include "engine_config.h"
 
 #include <filesystem>
+#include <regex>
 
 #include "nearest_name.h"
 
@@ -24,20 +25,36 @@ std::vector<std::string> available_presets(const LoadContext& context) {
     return names;
 }
 
-// Makes a relative SQLite `db=` path absolute against the config's directory.
+// Makes a relative SQLite `db=` path absolute against the config's directory, and quotes it
+// when it holds a space (SOCI reads `db="a b/c.sqlite"`).
 std::string resolve_sqlite_path(const std::string& params, const std::string& base_dir) {
     auto absolute = [&](const std::string& p) {
-        if (p.empty() || p == ":memory:" || fs::path(p).is_absolute()) return p;
-        return (fs::path(base_dir) / p).lexically_normal().string();
+        std::string out = p;
+        if (!p.empty() && p != ":memory:" && !fs::path(p).is_absolute())
+            out = (fs::path(base_dir) / p).lexically_normal().string();
+        return out.find(' ') == std::string::npos ? out : "\"" + out + "\"";
     };
     if (params.find('=') == std::string::npos) return "db=" + absolute(params);
     const std::size_t at = params.find("db=");
     if (at == std::string::npos || (at > 0 && params[at - 1] != ' ')) return params;
     const std::size_t start = at + 3;
-    std::size_t end = params.find(' ', start);
-    if (end == std::string::npos) end = params.size();
-    return params.substr(0, start) + absolute(params.substr(start, end - start)) +
-           params.substr(end);
+    std::size_t end;
+    std::string path;
+    if (start < params.size() && params[start] == '"') {
+        end = params.find('"', start + 1);
+        end = end == std::string::npos ? params.size() : end + 1;
+        path = params.substr(start + 1, end - start - 2);
+    } else {
+        // Unquoted: the path runs to the next ` name=` parameter, spaces included.
+        static const std::regex next_parameter(" [A-Za-z_]+=");
+        std::smatch m;
+        const std::string rest = params.substr(start);
+        end = std::regex_search(rest, m, next_parameter)
+                  ? start + static_cast<std::size_t>(m.position(0))
+                  : params.size();
+        path = params.substr(start, end - start);
+    }
+    return params.substr(0, start) + absolute(path) + params.substr(end);
 }
 
 // The `connection` of a mapping, checked and resolved: "backend://params" with a known backend,

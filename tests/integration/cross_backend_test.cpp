@@ -400,9 +400,9 @@ TEST(CrossBackend, SegmentsAndRunSummaryAreIdenticalOnSqlitePostgresqlAndMariadb
             << "sqlite:\n" << base.summary.dump(1) << "\n" << backend_name(b) << ":\n"
             << results[b].summary.dump(1);
         for (const auto& id : ids)
-            EXPECT_EQ(results[b].per_customer[id], base.per_customer[id])
-                << "customer " << id << "\nsqlite:\n" << base.per_customer[id].dump(1) << "\n"
-                << backend_name(b) << ":\n" << results[b].per_customer[id].dump(1);
+            EXPECT_EQ(results[b].per_customer.at(id), base.per_customer.at(id))
+                << "customer " << id << "\nsqlite:\n" << base.per_customer.at(id).dump(1) << "\n"
+                << backend_name(b) << ":\n" << results[b].per_customer.at(id).dump(1);
     }
 }
 

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ namespace custclass::integration {
 enum class Backend { SQLite, PostgreSQL, MariaDB };
 
 const char* backend_name(Backend backend);
+// For GoogleTest's messages and test names.
+inline void PrintTo(Backend backend, std::ostream* os) { *os << backend_name(backend); }
 inline const std::vector<Backend> kAllBackends = {Backend::SQLite, Backend::PostgreSQL,
                                                   Backend::MariaDB};
 

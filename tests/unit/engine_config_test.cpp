@@ -130,3 +130,15 @@ TEST(EngineConfig, ThePrivacyPolicyItNamesIsLoadedAndChecked) {
     EXPECT_EQ(d.items()[0].file, (db.dir() / "policy.yaml").string());
     EXPECT_EQ(d.items()[0].line, 6);
 }
+
+TEST(EngineConfig, SQLitePathResolution) {
+    TestDatabase db;
+    write_file(db.dir() / "rules.yaml", kRules);
+    write_file(db.dir() / "custclass.yaml",
+               "custclass: 1\nsource:\n  connection: \"sqlite3://db=my shop.sqlite\"\n"
+               "  queries: {customers: SELECT 1, orders: SELECT 1}\n"
+               "store:\n  connection: 'sqlite3://db=\"/data/x y.sqlite\" timeout=5'\nrules: rules.yaml\n");
+    const EngineConfig cfg = load_engine_config_file((db.dir() / "custclass.yaml").string(), {});
+    EXPECT_EQ(cfg.source.connection, "sqlite3://db=\"" + (db.dir() / "my shop.sqlite").string() + "\"");
+    EXPECT_EQ(cfg.store.connection, "sqlite3://db=\"/data/x y.sqlite\" timeout=5");
+}
