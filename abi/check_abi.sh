@@ -230,8 +230,9 @@ update() {
     echo "\$ ${command[*]}"
     "${command[@]}"
 
-    # Translation unit paths are written as compiled (absolute): keep them relative to the
-    # source tree (or the build tree, for generated sources).
+    # --short-locs already writes file names without directories; should a path of this
+    # machine survive anyway (a newer abidw), make it relative to the source or build tree,
+    # and refuse to record any absolute path that is left.
     local source_root
     source_root=$(dirname "$abi_dir")
     sed -i -e "s|='$source_root/|='|g" "$tmp"

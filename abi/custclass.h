@@ -24,7 +24,8 @@
  *    plugin info) are owned by the plugin and stay valid as each function says.
  *
  *  - Handles.  custclass_engine is opaque. A handle that was closed, or a pointer that is not a
- *    handle, is reported as CUSTCLASS_E_INVALID_HANDLE, never dereferenced.
+ *    handle, is reported as CUSTCLASS_E_INVALID_HANDLE, never dereferenced; a NULL handle as
+ *    CUSTCLASS_E_INVALID_ARGUMENT.
  *
  *  - Structs.  Every option struct starts with uint32_t struct_size and has a *_init(&s, sizeof s)
  *    function that fills the defaults. The plugin reads only the fields that struct_size covers,

@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "civil_time.h"
 
@@ -28,6 +29,9 @@ struct CustomerRow {
     std::optional<bool> is_prospect;
     std::optional<std::string> interests;  // comma-separated, as the host holds them
     std::optional<bool> marketing_consent;
+    std::optional<bool> opted_out;
+    // The values of the `attr_<name>` columns asked for, in the order asked.
+    std::vector<std::optional<std::string>> attributes;
 };
 
 struct OrderRow {
@@ -38,6 +42,29 @@ struct OrderRow {
     std::optional<std::string> channel;
 };
 
+// An order line joined to its order: what the line features need.
+struct OrderLineRow {
+    std::string customer_id;
+    Timestamp ordered_at;
+    std::int64_t order_amount = 0;  // the order's amount, minor units
+    std::string product_id;
+    std::optional<std::string> category;
+    std::int64_t amount = 0;  // the line's amount, minor units
+};
+
+struct ReferralRow {
+    std::string referrer_id;
+    std::string referee_id;
+    std::optional<Timestamp> referred_at;
+};
+
+// One opt-out: by customer id, by e-mail or by phone (whichever the host recorded).
+struct OptOutRow {
+    std::optional<std::string> customer_id;
+    std::optional<std::string> email;
+    std::optional<std::string> phone;
+};
+
 // Rows that a source read but could not attach to anything, counted rather than failed.
 struct ReadCounts {
     std::uint64_t orders_without_customer = 0;  // customer_id null: guest purchases
@@ -45,5 +72,8 @@ struct ReadCounts {
 
 using CustomerBatch = std::span<const CustomerRow>;
 using OrderBatch = std::span<const OrderRow>;
+using OrderLineBatch = std::span<const OrderLineRow>;
+using ReferralBatch = std::span<const ReferralRow>;
+using OptOutBatch = std::span<const OptOutRow>;
 
 }  // namespace custclass::adapters

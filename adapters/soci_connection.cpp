@@ -40,6 +40,8 @@ std::unique_ptr<soci::session> connect(const ConnectionSpec& spec) {
         if (dialect == Dialect::SQLite) *session << "PRAGMA busy_timeout = 10000";
         // Text arrives as UTF-8 whatever the server's default character set.
         if (dialect == Dialect::MySQL) *session << "SET NAMES utf8mb4";
+        // Dates as YYYY-MM-DD whatever DateStyle the server, database or role sets.
+        if (dialect == Dialect::PostgreSQL) *session << "SET DateStyle = ISO";
         return session;
     } catch (const std::exception& e) {
         std::string message = e.what();

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "canonical_rows.h"
+#include "feature_catalog.h"
 
 namespace custclass::adapters {
 
@@ -28,8 +29,20 @@ public:
     virtual ~Source() = default;
     // Calls `sink` with consecutive batches of rows until the table is read. An exception thrown
     // by the sink (a cancellation) stops the read and propagates.
-    virtual void read_customers(const std::function<void(CustomerBatch)>& sink) = 0;
+    // `attributes`: the names of the `attr_<name>` columns to read into CustomerRow::attributes.
+    virtual void read_customers(const std::vector<std::string>& attributes,
+                                const std::function<void(CustomerBatch)>& sink) = 0;
     virtual void read_orders(const std::function<void(OrderBatch)>& sink) = 0;
+    // Optional tables: call only when has_table says the source provides them.
+    virtual bool has_table(config::CanonicalTable table) const = 0;
+    virtual void read_order_lines(const std::function<void(OrderLineBatch)>& sink) = 0;
+    virtual void read_referrals(const std::function<void(ReferralBatch)>& sink) = 0;
+    virtual void read_opt_outs(const std::function<void(OptOutBatch)>& sink) = 0;
+    // Runs an enrichment query on the source database; each row holds `columns` in that order
+    // (nullopt for NULL).
+    virtual void read_enrichment(
+        const std::string& table, const std::string& query, const std::vector<std::string>& columns,
+        const std::function<void(const std::vector<std::optional<std::string>>&)>& sink) = 0;
     virtual ReadCounts counts() const = 0;
 };
 

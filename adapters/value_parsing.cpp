@@ -106,39 +106,34 @@ std::string normalise_id(std::string_view text) {
     return std::string(s);
 }
 
-bool valid_utf8(std::string_view text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        std::size_t n = 0;
-        std::uint32_t cp = 0;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            n = 1;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            n = 2;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + n >= text.size()) return false;
-        for (std::size_t k = 1; k <= n; ++k) {
-            const auto cc = static_cast<unsigned char>(text[i + k]);
-            if ((cc & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += n + 1;
+std::optional<std::string> normalise_email(std::string_view text) {
+    std::string s(trim(text));
+    if (s.empty()) return std::nullopt;
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::optional<std::string> normalise_phone(std::string_view text, std::string_view default_country) {
+    const std::string_view s = trim(text);
+    std::string digits;
+    bool plus = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (std::isdigit(static_cast<unsigned char>(c)))
+            digits += c;
+        else if (c == '+' && i == 0)
+            plus = true;
+        else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')')
+            return std::nullopt;
     }
-    return true;
+    if (digits.empty()) return std::nullopt;
+    if (!plus && digits.starts_with("00")) {
+        plus = true;
+        digits.erase(0, 2);
+    }
+    if (plus) return "+" + digits;
+    return "+" + std::string(default_country) + digits;
 }
 
 }  // namespace custclass::adapters

@@ -8,7 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include "utf8.h"
+
 namespace custclass::adapters {
+
+using config::valid_utf8;
 
 // A decimal amount ("1234.5", "-0.10", "12", "1.5e3") in minor units with `decimals` places,
 // rounded half away from zero beyond them. Exact: no binary floating point is involved.
@@ -21,7 +25,14 @@ std::optional<bool> parse_flag(std::string_view text);
 // spreadsheets and some exports write integer keys) without its zero fraction.
 std::string normalise_id(std::string_view text);
 
-// Whether `text` is well-formed UTF-8.
-bool valid_utf8(std::string_view text);
+// An e-mail address as opt-outs are matched: trimmed and lower-cased; nullopt when empty.
+std::optional<std::string> normalise_email(std::string_view text);
+
+// A phone number in E.164 ("+85291234567"): separators dropped, "00" read as "+", and a number
+// without a country code given `default_country` (852, Hong Kong). nullopt when it holds no
+// digits or characters other than digits, spaces, dots, dashes, parentheses and a leading "+".
+std::optional<std::string> normalise_phone(std::string_view text,
+                                           std::string_view default_country = "852");
+
 
 }  // namespace custclass::adapters

@@ -9,6 +9,10 @@ find_package(OpenSSL REQUIRED)
 find_package(date REQUIRED)
 find_package(Boost 1.74 REQUIRED COMPONENTS filesystem)
 
+# libcsv (CSV files: enrichment tables, the host's feed command) has no CMake config either.
+find_path(CSV_INCLUDE_DIR csv.h REQUIRED)
+find_library(CSV_LIBRARY NAMES csv REQUIRED)
+
 # SOCI 4.0.3 ships neither a CMake config nor a pkg-config file. Its MySQL and PostgreSQL
 # headers include the client libraries' headers, so those include directories come along.
 find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)

@@ -6,7 +6,10 @@ namespace custclass::config {
 
 std::string Diagnostic::to_string() const {
     std::string out = file;
-    if (line > 0) out += ":" + std::to_string(line) + ":" + std::to_string(column);
+    if (line > 0) {
+        // Appended piece by piece: GCC 12 at -O3 warns falsely (-Wrestrict) on "…" + to_string.
+        out.append(":").append(std::to_string(line)).append(":").append(std::to_string(column));
+    }
     out += severity == Severity::Error ? ": error: " : ": warning: ";
     out += message;
     if (!hint.empty()) out += " (" + hint + ")";

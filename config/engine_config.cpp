@@ -22,6 +22,7 @@ std::vector<std::string> available_presets(const LoadContext& context) {
     if (!context.data_dir.empty() && fs::is_directory(dir, ec))
         for (const auto& entry : fs::directory_iterator(dir, ec))
             if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
+    std::sort(names.begin() + 1, names.end());
     return names;
 }
 
@@ -139,7 +140,7 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
                 const auto table = canonical_table(it->first.Scalar());
                 if (!table) continue;  // reported by the reader
                 if (!it->second.IsScalar() || it->second.Scalar().empty()) {
-                    doc.error(d, it->second,
+                    doc.error(d, q.anchor(it->first.Scalar(), it->second),
                               "the query for `" + it->first.Scalar() + "` must be a SELECT statement");
                     continue;
                 }
@@ -190,6 +191,23 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
                       "relative paths are relative to the directory of " + doc.file());
         }
     }
+    // A feature whose table the source does not map is switched off: a rule reading it is an
+    // error that names the table.
+    if (!cfg.rules.name.empty() && cfg.source.preset == "generic" && source.IsDefined()) {
+        for (const auto& feature : cfg.rules.features_read()) {
+            const auto table = cfg.rules.table_of(feature);
+            if (!table || cfg.source.queries.count(*table)) continue;
+            std::string shown = feature;
+            if (const auto colon = shown.find(':'); colon != std::string::npos)
+                shown = shown.substr(0, colon) + "('" + shown.substr(colon + 1) + "')";
+            doc.error(d, source,
+                      "the rule set " + cfg.rules_path + " reads `" + shown + "`, which needs the `" +
+                          std::string(table_name(*table)) + "` table, and the source does not map it",
+                      "add `" + std::string(table_name(*table)) +
+                          ": SELECT …` under `source.queries`, or change the rule");
+        }
+    }
+
     if (auto privacy = top.text("privacy")) {
         fs::path path(*privacy);
         if (path.is_relative()) path = fs::path(base_dir) / path;

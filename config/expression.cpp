@@ -153,8 +153,16 @@ std::vector<Token> tokenize(std::string_view s) {
                 case '|':
                     throw SyntaxError{{i, "`" + std::string(1, c) + "` is not an operator",
                                        c == '&' ? "write `and`" : "write `or`"}};
-                default:
-                    throw SyntaxError{{i, "unexpected character `" + std::string(1, c) + "`", ""}};
+                default: {
+                    // Show the whole UTF-8 character, not its first byte.
+                    std::size_t len = 1;
+                    const auto u = static_cast<unsigned char>(c);
+                    if (u >= 0xF0) len = 4;
+                    else if (u >= 0xE0) len = 3;
+                    else if (u >= 0xC0) len = 2;
+                    throw SyntaxError{{i, "unexpected character `" + std::string(s.substr(i, len)) + "`",
+                                       ""}};
+                }
             }
             i += t.length;
         }
@@ -571,7 +579,7 @@ private:
         std::string want = min == max ? std::to_string(min)
                            : max == SIZE_MAX ? "at least " + std::to_string(min)
                                              : std::to_string(min) + " to " + std::to_string(max);
-        error(e, "`" + e.name + "` takes " + want + " argument" + (max == 1 && min == 1 ? "" : "s") +
+        error(e, "`" + e.name + "` takes " + want + " argument" + (max == 1 || (min == 1 && max == SIZE_MAX) ? "" : "s") +
                      ", not " + std::to_string(e.args.size()));
         return false;
     }
@@ -649,6 +657,8 @@ private:
             if (fn != "coalesce" && common != ValueType::Number && common != ValueType::Date &&
                 common != ValueType::Null)
                 error(e, "`" + fn + "` takes numbers or dates, not " + article(common));
+            else if (fn != "coalesce" && common == ValueType::Null)
+                error(e, "`" + fn + "` needs at least one argument that is not `null`");
             return common;
         }
         if (fn == "abs") {

@@ -43,6 +43,7 @@ const std::vector<FeatureInfo>& feature_catalog() {
         {"f_score", T::Number, C::Orders},
         {"m_score", T::Number, C::Orders},
         {"rfm", T::Text, C::Orders},
+        {"top_category", T::Text, C::OrderLines},
         {"pareto_class", T::Text, C::Orders},
         {"age", T::Number, C::Customers, true},
         {"age_band", T::Text, C::Customers, true},
@@ -54,6 +55,9 @@ const std::vector<FeatureInfo>& feature_catalog() {
         {"signup_days", T::Number, C::Customers},
         {"is_prospect", T::Boolean, C::Customers},
         {"marketing_consent", T::Boolean, C::Customers},
+        {"opted_out", T::Boolean, C::Customers},
+        {"referrals", T::Number, C::Referrals},
+        {"referral_revenue", T::Number, C::Referrals},
     };
     return catalog;
 }
@@ -73,6 +77,7 @@ std::vector<std::string> feature_names() {
 
 const std::vector<ParametrisedFeature>& parametrised_features() {
     static const std::vector<ParametrisedFeature> list = {
+        {"share", CanonicalTable::OrderLines},
         {"channel_share", CanonicalTable::Orders},
     };
     return list;

@@ -62,6 +62,8 @@ std::optional<PrivacyPolicy> load_privacy_policy(const YamlDocument& doc, Diagno
                   "this version of custclass reads `custclass: 1`");
     p.name = top.text("policy", true).value_or("");
     p.version = top.text("version", true).value_or("");
+    if (top.has("version") && p.version.empty() && top.node("version").IsScalar())
+        doc.error(d, top.node("version"), "`version` must not be empty");
     p.purposes = read_names(doc, top.sequence("purposes", true), "`purposes`", d);
     if (auto v = top.integer("retention_days", false, 1, 36600)) p.retention_days = *v;
     if (auto v = top.integer("small_cell_k", false, 1, 1000)) p.small_cell_k = *v;

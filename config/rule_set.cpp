@@ -1,6 +1,7 @@
 #include "rule_set.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <regex>
@@ -26,7 +27,7 @@ public:
         const std::size_t errors_before = d_.error_count();
         MapReader top(doc_, doc_.root(), "the rule set",
                       {"custclass", "name", "version", "purpose", "window_days", "time_zone",
-                       "classifications", "scores"},
+                       "attributes", "enrich", "classifications", "scores"},
                       d_);
         if (!top.valid()) return std::nullopt;
         RuleSet rs;
@@ -56,6 +57,8 @@ public:
                            "use a name of the IANA time zone database, e.g. Asia/Hong_Kong");
             rs.time_zone = *zone;
         }
+        read_attributes(top.mapping("attributes"), rs);
+        read_enrichments(top.sequence("enrich"), rs);
         // Scores first: classifications may read them.
         read_scores(top.sequence("scores"), rs);
         read_classifications(top.sequence("classifications", true), rs);
@@ -66,11 +69,19 @@ public:
 
 private:
     // Parses and type-checks one condition; `node` is the YAML scalar holding it.
-    Condition condition(const YAML::Node& node, const RuleSet& rs, std::string_view what) {
+    Condition condition(MapReader& map, const RuleSet& rs, std::string_view what) {
+        const YAML::Node node = map.node("when");
         Condition c;
         c.position = doc_.position(node);
-        if (!node.IsScalar()) {
-            doc_.error(d_, node, std::string(what) + " must be an expression written as text");
+        if (node.IsScalar() && node.Tag().size() > 1 && node.Tag()[0] == '!') {
+            doc_.error(d_, node,
+                       "`" + node.Tag() + "` is read by YAML as a tag, not as an expression",
+                       "write `not` instead of `!`, or put the expression in double quotes");
+            return c;
+        }
+        if (!node.IsScalar() || node.IsNull()) {
+            doc_.error(d_, map.anchor("when", node),
+                       std::string(what) + " must be an expression written as text");
             return c;
         }
         c.text = node.Scalar();
@@ -82,6 +93,15 @@ private:
         ExprScope scope;
         scope.feature_type = [&](std::string_view name) -> std::optional<ValueType> {
             if (const FeatureInfo* f = find_feature(name)) return f->type;
+            if (name.starts_with("attr."))
+                if (const AttributeDecl* a = rs.find_attribute(name.substr(5))) return a->type;
+            if (name.starts_with("enrich.")) {
+                const auto dot = name.find('.', 7);
+                if (dot != std::string_view::npos)
+                    if (const EnrichmentDecl* e = rs.find_enrichment(name.substr(7, dot - 7)))
+                        for (const auto& c : e->columns)
+                            if (c.name == name.substr(dot + 1)) return c.type;
+            }
             for (const auto& s : declared_scores_) {
                 if (name == s) return ValueType::Number;
                 if (name == s + "_tier") return ValueType::Text;
@@ -94,6 +114,9 @@ private:
         };
         scope.feature_names = [&]() {
             std::vector<std::string> names = feature_names();
+            for (const auto& a : rs.attributes) names.push_back("attr." + a.name);
+            for (const auto& e : rs.enrichments)
+                for (const auto& c : e.columns) names.push_back("enrich." + e.id + "." + c.name);
             for (const auto& s : declared_scores_) {
                 names.push_back(s);
                 names.push_back(s + "_tier");
@@ -104,7 +127,6 @@ private:
             return std::find(declared_scores_.begin(), declared_scores_.end(), id) !=
                    declared_scores_.end();
         };
-        (void)rs;
         const auto errors = check_expression(*parsed.expr, scope, ValueType::Boolean);
         for (const auto& e : errors) report(node, e);
         if (errors.empty()) {
@@ -132,6 +154,81 @@ private:
                        "ids must be unique");
         }
         return id;
+    }
+
+    std::optional<ValueType> column_type(const YAML::Node& node, const std::string& what) {
+        if (node.IsScalar() && node.Scalar() == "text") return ValueType::Text;
+        if (node.IsScalar() && node.Scalar() == "number") return ValueType::Number;
+        doc_.error(d_, node, "the type of " + what + " must be `text` or `number`");
+        return std::nullopt;
+    }
+
+    void read_attributes(const YAML::Node& map, RuleSet& rs) {
+        if (!map.IsDefined()) return;
+        for (auto it = map.begin(); it != map.end(); ++it) {
+            const std::string name = it->first.Scalar();
+            if (!valid_id(name)) {
+                doc_.error(d_, it->first, "the attribute name `" + name + "` is not valid",
+                           "use lower-case letters, digits and `_`; the host maps it as `attr_" +
+                               name + "`");
+                continue;
+            }
+            if (rs.find_attribute(name)) {
+                doc_.error(d_, it->first, "duplicate attribute `" + name + "`");
+                continue;
+            }
+            if (auto type = column_type(it->second, "attribute `" + name + "`"))
+                rs.attributes.push_back({name, *type});
+        }
+    }
+
+    void read_enrichments(const YAML::Node& list, RuleSet& rs) {
+        if (!list.IsDefined()) return;
+        std::set<std::string> seen;
+        for (const auto& item : list) {
+            MapReader r(doc_, item, "an enrichment table",
+                        {"id", "key", "key_column", "csv", "query", "columns"}, d_);
+            if (!r.valid()) continue;
+            EnrichmentDecl e;
+            e.position = doc_.position(item);
+            e.id = id_of(r, "enrichment", seen).value_or("");
+            if (auto key = r.text("key", true)) {
+                const FeatureInfo* f = find_feature(*key);
+                if (!f || f->type != ValueType::Text || f->table != CanonicalTable::Customers)
+                    doc_.error(d_, r.node("key"),
+                               "an enrichment table is joined on a text feature of the customer, "
+                               "not `" + *key + "`",
+                               "e.g. `key: district`");
+                e.key = *key;
+            }
+            e.key_column = r.text("key_column").value_or(e.key);
+            const auto csv = r.text("csv");
+            const auto query = r.text("query");
+            if (csv.has_value() == query.has_value())
+                doc_.error(d_, item, "an enrichment table needs exactly one of `csv` and `query`");
+            if (csv) {
+                std::filesystem::path path(*csv);
+                if (path.is_relative())
+                    path = std::filesystem::path(doc_.file()).parent_path() / path;
+                e.csv = path.lexically_normal().string();
+            }
+            e.query = query.value_or("");
+            const YAML::Node columns = r.mapping("columns", true);
+            if (columns.IsDefined())
+                for (auto it = columns.begin(); it != columns.end(); ++it) {
+                    const std::string name = it->first.Scalar();
+                    const bool duplicate = std::any_of(e.columns.begin(), e.columns.end(),
+                                                       [&](const auto& c) { return c.name == name; });
+                    if (!valid_id(name))
+                        doc_.error(d_, it->first, "the column name `" + name + "` is not valid",
+                                   "use lower-case letters, digits and `_`");
+                    else if (duplicate)
+                        doc_.error(d_, it->first, "duplicate column `" + name + "`");
+                    else if (auto type = column_type(it->second, "column `" + name + "`"))
+                        e.columns.push_back({name, *type});
+                }
+            rs.enrichments.push_back(std::move(e));
+        }
     }
 
     void read_scores(const YAML::Node& list, RuleSet& rs) {
@@ -165,7 +262,7 @@ private:
                     if (!pr.valid()) continue;
                     ScorePoints sp;
                     if (pr.has("when"))
-                        sp.when = condition(pr.node("when"), rs, "`when`");
+                        sp.when = condition(pr, rs, "`when`");
                     else
                         pr.text("when", true);
                     if (auto add = pr.number("add", true)) sp.add = *add;
@@ -241,7 +338,7 @@ private:
                     seg.description = sr.text("description").value_or("");
                     seg.direct_marketing = sr.boolean("direct_marketing").value_or(false);
                     if (sr.has("when"))
-                        seg.when = condition(sr.node("when"), rs, "`when`");
+                        seg.when = condition(sr, rs, "`when`");
                     else
                         sr.text("when", true);
                     c.segments.push_back(std::move(seg));
@@ -314,6 +411,35 @@ std::vector<std::string> RuleSet::features_read() const {
     for (const auto& c : classifications)
         for (const auto& seg : c.segments) add(seg.when.reads);
     return out;
+}
+
+const AttributeDecl* RuleSet::find_attribute(std::string_view name) const {
+    for (const auto& a : attributes)
+        if (a.name == name) return &a;
+    return nullptr;
+}
+
+const EnrichmentDecl* RuleSet::find_enrichment(std::string_view id) const {
+    for (const auto& e : enrichments)
+        if (e.id == id) return &e;
+    return nullptr;
+}
+
+std::optional<CanonicalTable> RuleSet::table_of(std::string_view feature) const {
+    if (const FeatureInfo* f = find_feature(feature)) return f->table;
+    if (feature.starts_with("attr.")) return CanonicalTable::Customers;
+    if (feature.starts_with("enrich.")) {
+        const auto dot = feature.find('.', 7);
+        const EnrichmentDecl* e =
+            find_enrichment(feature.substr(7, dot == std::string_view::npos ? dot : dot - 7));
+        if (e && !e->query.empty()) return CanonicalTable::Customers;
+        return std::nullopt;
+    }
+    const auto colon = feature.find(':');
+    if (colon != std::string_view::npos)
+        for (const auto& p : parametrised_features())
+            if (feature.substr(0, colon) == p.function) return p.table;
+    return std::nullopt;
 }
 
 const Score* RuleSet::find_score(std::string_view id) const {

@@ -58,6 +58,24 @@ struct Score {
     std::vector<std::string> reads;
 };
 
+// An extra customer column the host maps as `attr_<name>`, read by rules as `attr.<name>`.
+struct AttributeDecl {
+    std::string name;
+    ValueType type = ValueType::Text;  // text or number
+};
+
+// Market information joined to customers by one of their text features: a CSV file or a query
+// on the source database; its columns are read as `enrich.<id>.<column>`.
+struct EnrichmentDecl {
+    std::string id;
+    std::string key;     // the customer feature to join on (e.g. district)
+    std::string csv;     // absolute path of the CSV file, or
+    std::string query;   // a SELECT on the source database
+    std::string key_column;  // the column holding the key (default: the key's name)
+    std::vector<AttributeDecl> columns;
+    Position position;
+};
+
 struct RuleSet {
     std::string file;
     std::string text;  // the YAML as read, stored with every run
@@ -66,12 +84,19 @@ struct RuleSet {
     std::string purpose = "customer_analytics";
     std::int64_t window_days = 365;
     std::string time_zone = "Asia/Hong_Kong";
+    std::vector<AttributeDecl> attributes;
+    std::vector<EnrichmentDecl> enrichments;
     std::vector<Classification> classifications;
     std::vector<Score> scores;  // in dependency order: a score comes after those it reads
 
     // Every catalog feature any rule or score reads (not the scores themselves).
     std::vector<std::string> features_read() const;
     const Score* find_score(std::string_view id) const;
+    const AttributeDecl* find_attribute(std::string_view name) const;
+    const EnrichmentDecl* find_enrichment(std::string_view id) const;
+    // The canonical table a feature read by this rule set needs, or nullopt when it needs none
+    // (a score, a CSV enrichment).
+    std::optional<CanonicalTable> table_of(std::string_view feature) const;
 };
 
 // Loads a rule set from a parsed document; problems go to `diagnostics` (all of them), and the

@@ -45,6 +45,8 @@ public:
                  std::string hint = {}) const;
 
 private:
+    std::optional<Position> unterminated_quote(const YAML::Node& node) const;
+
     std::string file_;
     std::string text_;
     std::vector<std::size_t> line_starts_;
@@ -75,6 +77,10 @@ public:
     const YamlDocument& document() const { return doc_; }
     Diagnostics& diagnostics() const { return diagnostics_; }
     const YAML::Node& map() const { return map_; }
+    // The key node of `key`, and where to report a problem with its value (the key itself when
+    // the value is empty).
+    YAML::Node key_node(std::string_view key) const;
+    YAML::Node anchor(std::string_view key, const YAML::Node& value) const;
 
 private:
     void missing(std::string_view key);

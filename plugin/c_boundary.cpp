@@ -149,7 +149,7 @@ void require(bool ok, const char* message) {
 std::string checked_text(const char* text, const char* what) {
     if (!text) throw plugin::InvalidArgument(std::string(what) + " is NULL");
     std::string s(text);
-    if (!adapters::valid_utf8(s)) throw plugin::InvalidArgument(std::string(what) + " is not valid UTF-8");
+    if (!config::valid_utf8(s)) throw plugin::InvalidArgument(std::string(what) + " is not valid UTF-8");
     return s;
 }
 

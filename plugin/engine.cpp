@@ -39,6 +39,8 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
     options.time_zone = rules.time_zone;
     options.currency_decimals = config_.source.currency_decimals;
     options.features = rules.features_read();
+    options.attributes = rules.attributes;
+    options.enrichments = rules.enrichments;
     options.progress = [&](const char* phase, std::uint64_t done) {
         if (request.progress && !request.progress(phase, done, 0)) throw Cancelled();
     };

@@ -5,7 +5,12 @@
 #include <algorithm>
 #include <cctype>
 #include <numeric>
+#include <set>
 #include <unordered_map>
+
+#include "enrichment_table.h"
+#include "value_parsing.h"
+#include "yaml_document.h"
 
 namespace custclass::plugin {
 
@@ -96,10 +101,13 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
     const Day as_of = options.as_of;
     const Day window_start = static_cast<Day>(as_of - options.window_days);  // exclusive
 
-    // 1. Customers.
+    // 1. Customers, with the attributes the rules read.
+    std::vector<std::string> attribute_names;
+    for (const auto& a : options.attributes)
+        if (wants(options, "attr." + a.name)) attribute_names.push_back(a.name);
     std::vector<CustomerRow> customers;
     std::unordered_map<std::string, std::uint32_t> index;
-    source.read_customers([&](adapters::CustomerBatch batch) {
+    source.read_customers(attribute_names, [&](adapters::CustomerBatch batch) {
         for (const CustomerRow& c : batch) {
             const auto [it, inserted] =
                 index.try_emplace(c.customer_id, static_cast<std::uint32_t>(customers.size()));
@@ -299,6 +307,101 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
         }
     }
 
+    // Order lines: category shares and the top category, over purchases in the window.
+    std::vector<std::string> share_categories;  // lower-cased, as share('…') asked
+    for (const auto& f : options.features)
+        if (f.starts_with("share:")) share_categories.push_back(lower(f.substr(6)));
+    if (!share_categories.empty() || wants(options, "top_category")) {
+        std::unordered_map<std::string, std::int32_t> category_code;
+        std::vector<std::string> category_name;
+        // Per customer: (category code, amount in minor units); code −1 for lines without one.
+        std::vector<std::vector<std::pair<std::int32_t, std::int64_t>>> amounts(customers.size());
+        std::uint64_t lines_read = 0;
+        source.read_order_lines([&](adapters::OrderLineBatch batch) {
+            for (const adapters::OrderLineRow& line : batch) {
+                const auto it = index.find(line.customer_id);
+                if (it == index.end() || line.order_amount <= 0) continue;
+                const Day day = zone.day_of(line.ordered_at);
+                if (day > as_of || day <= window_start) continue;
+                std::int32_t code = -1;
+                if (line.category) {
+                    const auto [c, inserted] = category_code.try_emplace(
+                        lower(*line.category), static_cast<std::int32_t>(category_name.size()));
+                    if (inserted) category_name.push_back(c->first);
+                    code = c->second;
+                }
+                auto& list = amounts[it->second];
+                auto at = std::find_if(list.begin(), list.end(),
+                                       [&](const auto& p) { return p.first == code; });
+                if (at == list.end())
+                    list.emplace_back(code, line.amount);
+                else
+                    at->second += line.amount;
+            }
+            lines_read += batch.size();
+            if (options.progress) options.progress("read order lines", lines_read);
+        });
+        for (const auto& f : options.features) {
+            if (!f.starts_with("share:")) continue;
+            const auto code_it = category_code.find(lower(f.substr(6)));
+            Column& col = table.add(f, ValueType::Number);
+            for (std::size_t r = 0; r < n; ++r) {
+                const auto& list = amounts[rows[r]];
+                std::int64_t total = 0, in_category = 0;
+                for (const auto& [code, amount] : list) {
+                    total += amount;
+                    if (code_it != category_code.end() && code == code_it->second)
+                        in_category += amount;
+                }
+                if (!list.empty() && total != 0)
+                    col.numbers[r] = double(in_category) / double(total);
+            }
+        }
+        if (wants(options, "top_category")) {
+            Column& col = table.add("top_category", ValueType::Text);
+            for (std::size_t r = 0; r < n; ++r) {
+                const std::string* best = nullptr;
+                std::int64_t best_amount = 0;
+                for (const auto& [code, amount] : amounts[rows[r]]) {
+                    if (code < 0) continue;
+                    const std::string& name = category_name[static_cast<std::size_t>(code)];
+                    if (!best || amount > best_amount || (amount == best_amount && name < *best)) {
+                        best = &name;
+                        best_amount = amount;
+                    }
+                }
+                if (best) col.codes[r] = col.intern(*best);
+            }
+        }
+    }
+
+    // Referrals: referees who made a purchase (up to as_of), and their monetary value.
+    if (wants(options, "referrals") || wants(options, "referral_revenue")) {
+        std::vector<std::uint32_t> count(customers.size(), 0);
+        std::vector<std::int64_t> revenue(customers.size(), 0);
+        std::uint64_t unknown = 0;
+        std::set<std::pair<std::uint32_t, std::uint32_t>> seen;
+        source.read_referrals([&](adapters::ReferralBatch batch) {
+            for (const adapters::ReferralRow& ref : batch) {
+                const auto referrer = index.find(ref.referrer_id);
+                const auto referee = index.find(ref.referee_id);
+                if (referrer == index.end() || referee == index.end()) {
+                    ++unknown;
+                    continue;
+                }
+                if (ref.referred_at && zone.day_of(*ref.referred_at) > as_of) continue;
+                if (!seen.emplace(referrer->second, referee->second).second) continue;
+                const OrderAggregate& a = agg[referee->second];
+                if (a.purchases_total == 0) continue;
+                ++count[referrer->second];
+                revenue[referrer->second] += a.net_amount_window;
+            }
+        });
+        if (unknown) report.data_quality["referrals_of_unknown_customer"] = unknown;
+        number("referrals", [&](std::uint32_t i) { return double(count[i]); });
+        number("referral_revenue", [&](std::uint32_t i) { return money(revenue[i]); });
+    }
+
     // 5. Background, from the customers table.
     auto created_day = [&](std::uint32_t i) -> std::optional<Day> {
         if (!customers[i].created_at) return std::nullopt;
@@ -352,6 +455,103 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
             }
         }
     }
+    // Opt-outs: the customer's own flag, or an opt-out recorded by id, e-mail or phone.
+    if (wants(options, "opted_out")) {
+        std::vector<std::uint8_t> listed(customers.size(), 0);
+        const bool have_table = source.has_table(config::CanonicalTable::OptOuts);
+        if (have_table) {
+            std::unordered_map<std::string, std::vector<std::uint32_t>> by_email, by_phone;
+            for (std::uint32_t i = 0; i < customers.size(); ++i) {
+                if (customers[i].email)
+                    if (auto e = adapters::normalise_email(*customers[i].email)) by_email[*e].push_back(i);
+                if (customers[i].phone)
+                    if (auto p = adapters::normalise_phone(*customers[i].phone)) by_phone[*p].push_back(i);
+            }
+            source.read_opt_outs([&](adapters::OptOutBatch batch) {
+                for (const adapters::OptOutRow& o : batch) {
+                    if (o.customer_id)
+                        if (auto it = index.find(*o.customer_id); it != index.end()) listed[it->second] = 1;
+                    if (o.email)
+                        if (auto e = adapters::normalise_email(*o.email))
+                            if (auto it = by_email.find(*e); it != by_email.end())
+                                for (auto i : it->second) listed[i] = 1;
+                    if (o.phone)
+                        if (auto p = adapters::normalise_phone(*o.phone))
+                            if (auto it = by_phone.find(*p); it != by_phone.end())
+                                for (auto i : it->second) listed[i] = 1;
+                }
+            });
+        }
+        flag("opted_out", [&](std::uint32_t i) -> std::optional<bool> {
+            if (listed[i] || customers[i].opted_out.value_or(false)) return true;
+            if (customers[i].opted_out || have_table) return false;
+            return std::nullopt;
+        });
+    }
+
+    // Extra attributes, typed as the rule set declares them.
+    for (std::size_t k = 0; k < attribute_names.size(); ++k) {
+        const std::string name = "attr." + attribute_names[k];
+        const auto decl = std::find_if(options.attributes.begin(), options.attributes.end(),
+                                       [&](const auto& a) { return a.name == attribute_names[k]; });
+        if (decl->type == ValueType::Number) {
+            Column& col = table.add(name, ValueType::Number);
+            for (std::size_t r = 0; r < n; ++r) {
+                const auto& v = customers[rows[r]].attributes[k];
+                if (!v || v->empty()) continue;
+                const auto x = config::parse_number(*v);
+                if (!x)
+                    throw adapters::DataError("table `customers`, key `" + customers[rows[r]].customer_id +
+                                              "`, column `attr_" + attribute_names[k] + "`: `" + *v +
+                                              "` is not a number (the rule set declares it a number)");
+                col.numbers[r] = *x;
+            }
+        } else {
+            Column& col = table.add(name, ValueType::Text);
+            for (std::size_t r = 0; r < n; ++r)
+                if (const auto& v = customers[rows[r]].attributes[k]) col.codes[r] = col.intern(*v);
+        }
+    }
+
+    // Enrichment tables: market information joined on a customer feature.
+    for (const auto& e : options.enrichments) {
+        std::vector<const config::AttributeDecl*> wanted;
+        for (const auto& c : e.columns)
+            if (wants(options, "enrich." + e.id + "." + c.name)) wanted.push_back(&c);
+        if (wanted.empty()) continue;
+        const EnrichmentTable data = load_enrichment(e, source);
+        auto key_of = [&](std::uint32_t i) -> const std::optional<std::string>& {
+            const CustomerRow& c = customers[i];
+            if (e.key == "gender") return c.gender;
+            if (e.key == "income_band") return c.income_band;
+            if (e.key == "lead_source") return c.lead_source;
+            return c.district;
+        };
+        for (const config::AttributeDecl* c : wanted) {
+            const std::size_t at = static_cast<std::size_t>(
+                std::find(data.columns.begin(), data.columns.end(), c->name) - data.columns.begin());
+            const std::string name = "enrich." + e.id + "." + c->name;
+            Column& col = table.add(name, c->type);
+            for (std::size_t r = 0; r < n; ++r) {
+                const auto& key = key_of(rows[r]);
+                if (!key) continue;
+                const auto row = data.rows.find(*key);
+                if (row == data.rows.end() || !row->second[at]) continue;
+                const std::string& v = *row->second[at];
+                if (c->type == ValueType::Number) {
+                    const auto x = config::parse_number(v);
+                    if (!x)
+                        throw adapters::DataError("enrichment table `" + e.id + "`, key `" + *key +
+                                                  "`, column `" + c->name + "`: `" + v +
+                                                  "` is not a number");
+                    col.numbers[r] = *x;
+                } else {
+                    col.codes[r] = col.intern(v);
+                }
+            }
+        }
+    }
+
     if (options.progress) options.progress("features", n);
     return table;
 }

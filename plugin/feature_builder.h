@@ -11,6 +11,7 @@
 
 #include "civil_time.h"
 #include "feature_table.h"
+#include "rule_set.h"
 #include "source.h"
 
 namespace custclass::plugin {
@@ -20,8 +21,12 @@ struct FeatureBuildOptions {
     std::int64_t window_days = 365;
     std::string time_zone = "Asia/Hong_Kong";
     int currency_decimals = 2;
-    // Catalog features to compute (score features are added by the rule program).
+    // Catalog features to compute (score features are added by the rule program), including
+    // `attr.<name>` and `enrich.<table>.<column>` features.
     std::vector<std::string> features;
+    // The declarations behind `attr.*` and `enrich.*`.
+    std::vector<config::AttributeDecl> attributes;
+    std::vector<config::EnrichmentDecl> enrichments;
     // Called between batches; may throw to cancel.
     std::function<void(const char* phase, std::uint64_t done)> progress;
 };

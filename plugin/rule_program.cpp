@@ -176,11 +176,12 @@ public:
         children[1]->numbers(b, n.v.data());
         const double sign = expr.arith == ArithOp::Sub ? -1 : 1;
         for (std::size_t i = 0; i < b.size; ++i) {
-            const double d = n.v[i];
-            if (out[i] == kNullDay || is_null(d) || std::abs(d) > 1e7)
-                out[i] = kNullDay;
-            else
-                out[i] = static_cast<std::int32_t>(out[i] + sign * std::floor(d));
+            // A day outside ±10 million days of 1970 is no date: null.
+            const double moved = out[i] == kNullDay || is_null(n.v[i])
+                                     ? kNullNumber
+                                     : double(out[i]) + sign * std::floor(n.v[i]);
+            out[i] = is_null(moved) || std::abs(moved) > 1e7 ? kNullDay
+                                                             : static_cast<std::int32_t>(moved);
         }
     }
     NumberBuf n;

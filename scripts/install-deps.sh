@@ -9,8 +9,10 @@ packages=(
   libhowardhinnant-date-dev tzdata                      # time zones (IANA database)
   libboost-dev libboost-filesystem-dev                  # Boost.DLL in the reference host
   nlohmann-json3-dev libcli11-dev libssl-dev            # JSON documents, command line, SHA-256
+  libcsv-dev                                            # CSV files (enrichment tables, feed)
   googletest libgtest-dev libgmock-dev                  # tests
   sqlite3 abigail-tools python3 php-cli                 # test tools and the example hosts
+  python3-jsonschema python3-yaml                       # checking the YAML files against their JSON Schemas
   postgresql mariadb-server                             # the database servers the tests start
 )
 missing=()

@@ -6,10 +6,14 @@
 // by hand below.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
 
 #include "civil_time.h"
 #include "engine.h"
@@ -31,6 +35,7 @@ struct Customer {
     std::optional<bool> prospect;
     std::optional<std::string> interests;
     std::optional<bool> consent;
+    std::optional<bool> opted_out = std::nullopt;
 };
 
 // A shop sale: `sold_at` is Hong Kong wall-clock time without a zone.
@@ -50,14 +55,29 @@ struct WebSale {
     std::string total;
 };
 
+// A line of a sale (shop or web); a line of a refund repeats the refunded line negatively.
+struct OrderLine {
+    std::string order_id;
+    std::string product_id;
+    std::optional<std::string> category;
+    std::string amount;
+};
+
+// `referrer` brought `referee`; `referred_at` (Hong Kong time) may be missing.
+struct Referral {
+    int referrer;
+    int referee;
+    std::optional<std::string> referred_at;
+};
+
 using S = std::optional<std::string>;
 const S null;
 
 const std::vector<Customer> kCustomers = {
     {101, "Chan Tai Man", "2025-03-01 10:00:00", "1990-05-20", "F", "Sha Tin", "high",
-     "chan@example.hk", "+852 9123 4567", "web", false, "Skincare, toys", true},
+     "chan@example.hk", "+852 9123 4567", "web", false, "Skincare, toys", true, false},
     {102, "Lee Siu Ming", "2026-01-15 08:00:00", "2001-12-01", "M", "Kwun Tong", "low",
-     "lee@example.hk", null, "store", false, null, false},
+     "lee@example.hk", null, "store", false, null, false, true},
     // A district in Chinese (UTF-8), a birthday on as_of, interests with duplicates and case.
     {103, "Wong Mei Ling", "2026-02-01 12:00:00", "1960-11-30", "F", "沙田", "mid", null,
      "91234568", "referral", std::nullopt, "tea,Tea , skincare", true},
@@ -96,7 +116,7 @@ const std::vector<Customer> kCustomers = {
 };
 
 const std::vector<Sale> kSales = {
-    {"S1001", 101, "2026-11-28 14:00:00", "120.00", "store"},
+    {"S1001", 101, "2026-11-28 14:00:00.250", "120.00", "store"},  // fractional seconds
     {"S1002", 101, "2026-11-10 09:30:00", "80.50", "store"},
     {"S1003", 101, "2026-11-12 10:00:00", "-80.50", "store"},  // full refund of S1002
     {"S1004", 101, "2026-10-15 12:00:00", "200.00", "store"},  // before the window
@@ -128,6 +148,30 @@ const std::vector<WebSale> kWebSales = {
     {"W901", 109, "2026-10-31 15:59:00", "20.00"},   // 23:59 on 31 October: outside the window
     {"W902", 109, "2026-10-31 16:00:00", "20.00"},   // 00:00 on 1 November: the window's first day
     {"W9002", std::nullopt, "2026-11-21 01:00:00", "5.00"},  // a guest sale
+};
+
+const std::vector<OrderLine> kOrderLines = {
+    {"S1001", "P-CREAM", "Skincare", "80.00"},
+    {"S1001", "P-ROBOT", "Toys", "40.00"},
+    {"S1002", "P-SERUM", "skincare", "80.50"},   // categories match whatever their case
+    {"S1003", "P-SERUM", "skincare", "-80.50"},  // the refund's line: not a purchase
+    {"S1004", "P-WATCH", "Watches", "200.00"},   // before the window
+    {"W101", "P-BOOK", "Books", "45.00"},
+    {"S1111", "P-WATCH", "Watches", "100.00"},
+    {"S1112", "P-ROBOT", "Toys", "100.00"},      // ties Watches: alphabetical order decides
+    {"S1131", "P-MISC", std::nullopt, "33.33"},  // a line without a category
+    {"S1132", "P-BOOK", "Books", "33.34"},
+    {"S9001", "P-BOOK", "Books", "15.00"},       // a guest sale's line
+};
+
+const std::vector<Referral> kReferrals = {
+    {101, 102, "2026-01-10 12:00:00"},  // 102 bought: counts, with 102's monetary 0.30
+    {101, 106, "2026-10-01 12:00:00"},  // 106 never bought by as_of: does not count
+    {101, 111, "2026-12-15 12:00:00"},  // referred after as_of: does not count
+    {111, 112, std::nullopt},           // no date: counts; 112's monetary is 0.00
+    {111, 113, "2025-08-01 09:00:00"},
+    {111, 113, "2025-08-02 09:00:00"},  // the same pair again: counted once
+    {999, 101, "2026-01-01 12:00:00"},  // an unknown referrer
 };
 
 const char* kRules = R"(custclass: 1
@@ -206,6 +250,14 @@ classifications:
         when: channel_share('store') > 0.5
       - id: hot
         when: engagement_tier == 'hot'
+      - id: unsubscribed
+        when: opted_out
+      - id: skincare_fan
+        when: share('skincare') >= 0.5
+      - id: toy_buyer
+        when: top_category == 'toys'
+      - id: referrer
+        when: referrals >= 1 and referral_revenue >= 0
 )";
 
 // The tables of the shop in each database's own types.
@@ -215,32 +267,42 @@ void create_shop(ScratchDatabase& db) {
             db.exec_script(
                 "CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT, created TEXT, "
                 "birth TEXT, gender TEXT, district TEXT, income TEXT, email TEXT, phone TEXT, "
-                "lead_src TEXT, prospect INTEGER, interests TEXT, consent INTEGER);\n"
+                "lead_src TEXT, prospect INTEGER, interests TEXT, consent INTEGER, opted_out INTEGER);\n"
                 "CREATE TABLE sale (id TEXT PRIMARY KEY, customer INTEGER, sold_at TEXT NOT NULL, "
                 "total NUMERIC NOT NULL, channel TEXT);\n"
                 "CREATE TABLE web_sale (id TEXT PRIMARY KEY, customer INTEGER, "
-                "at_utc TEXT NOT NULL, total NUMERIC NOT NULL);\n");
+                "at_utc TEXT NOT NULL, total NUMERIC NOT NULL);\n"
+                "CREATE TABLE sale_line (sale TEXT NOT NULL, product TEXT NOT NULL, "
+                "category TEXT, amount NUMERIC NOT NULL);\n"
+                "CREATE TABLE referral (referrer INTEGER, referee INTEGER, referred_at TEXT);\n");
             break;
         case Backend::PostgreSQL:
             db.exec_script(
                 "CREATE TABLE customer (id integer PRIMARY KEY, name text, created timestamp, "
                 "birth date, gender char(1), district varchar(40), income text, email text, "
-                "phone text, lead_src text, prospect boolean, interests text, consent boolean);\n"
+                "phone text, lead_src text, prospect boolean, interests text, consent boolean, "
+                "opted_out boolean);\n"
                 "CREATE TABLE sale (id varchar(20) PRIMARY KEY, customer integer, "
                 "sold_at timestamp NOT NULL, total numeric(12,2) NOT NULL, channel text);\n"
                 "CREATE TABLE web_sale (id varchar(20) PRIMARY KEY, customer integer, "
-                "at_utc timestamptz NOT NULL, total numeric(12,2) NOT NULL);\n");
+                "at_utc timestamptz NOT NULL, total numeric(12,2) NOT NULL);\n"
+                "CREATE TABLE sale_line (sale varchar(20) NOT NULL, product varchar(20) NOT NULL, "
+                "category text, amount numeric(12,2) NOT NULL);\n"
+                "CREATE TABLE referral (referrer integer, referee integer, referred_at timestamp);\n");
             break;
         case Backend::MariaDB:
             db.exec_script(
                 "CREATE TABLE customer (id INT PRIMARY KEY, name VARCHAR(60), created DATETIME, "
                 "birth DATE, gender CHAR(1), district VARCHAR(40), income VARCHAR(10), "
                 "email VARCHAR(80), phone VARCHAR(20), lead_src VARCHAR(20), prospect BOOLEAN, "
-                "interests VARCHAR(200), consent BOOLEAN);\n"
+                "interests VARCHAR(200), consent BOOLEAN, opted_out BOOLEAN);\n"
                 "CREATE TABLE sale (id VARCHAR(20) PRIMARY KEY, customer INT NULL, "
                 "sold_at DATETIME NOT NULL, total DECIMAL(12,2) NOT NULL, channel VARCHAR(20));\n"
                 "CREATE TABLE web_sale (id VARCHAR(20) PRIMARY KEY, customer INT NULL, "
-                "at_utc DATETIME NOT NULL, total DECIMAL(12,2) NOT NULL);\n");
+                "at_utc DATETIME NOT NULL, total DECIMAL(12,2) NOT NULL);\n"
+                "CREATE TABLE sale_line (sale VARCHAR(20) NOT NULL, product VARCHAR(20) NOT NULL, "
+                "category VARCHAR(40), amount DECIMAL(12,2) NOT NULL);\n"
+                "CREATE TABLE referral (referrer INT, referee INT, referred_at DATETIME);\n");
             break;
     }
     auto id = [](std::optional<int> v) { return v ? std::to_string(*v) : std::string("NULL"); };
@@ -250,10 +312,10 @@ void create_shop(ScratchDatabase& db) {
                         db.literal(c.birth), db.literal(c.gender), db.literal(c.district),
                         db.literal(c.income), db.literal(c.email), db.literal(c.phone),
                         db.literal(c.lead), db.boolean(c.prospect), db.literal(c.interests),
-                        db.boolean(c.consent)});
+                        db.boolean(c.consent), db.boolean(c.opted_out)});
     db.insert("customer",
               {"id", "name", "created", "birth", "gender", "district", "income", "email", "phone",
-               "lead_src", "prospect", "interests", "consent"},
+               "lead_src", "prospect", "interests", "consent", "opted_out"},
               rows);
     rows.clear();
     for (const auto& s : kSales)
@@ -270,12 +332,27 @@ void create_shop(ScratchDatabase& db) {
         rows.push_back({db.literal(w.id), id(w.customer), db.literal(at), w.total});
     }
     db.insert("web_sale", {"id", "customer", "at_utc", "total"}, rows);
+    rows.clear();
+    for (const auto& l : kOrderLines)
+        rows.push_back({db.literal(l.order_id), db.literal(l.product_id), db.literal(l.category),
+                        l.amount});
+    db.insert("sale_line", {"sale", "product", "category", "amount"}, rows);
+    rows.clear();
+    for (const auto& r : kReferrals)
+        rows.push_back({std::to_string(r.referrer), std::to_string(r.referee),
+                        db.literal(r.referred_at)});
+    db.insert("referral", {"referrer", "referee", "referred_at"}, rows);
 }
+
+const char* kOrderLinesQuery =
+    "SELECT sale AS order_id, product AS product_id, category, amount FROM sale_line";
+const char* kReferralsQuery =
+    "SELECT referrer AS referrer_id, referee AS referee_id, referred_at FROM referral";
 
 const char* kCustomersQuery =
     "SELECT id AS customer_id, created AS created_at, birth AS birth_date, gender, district,\n"
     "       income AS income_band, email, phone, lead_src AS lead_source,\n"
-    "       prospect AS is_prospect, interests, consent AS marketing_consent\n"
+    "       prospect AS is_prospect, interests, consent AS marketing_consent, opted_out\n"
     "FROM customer";
 
 // The orders mapping as an administrator would write it for each database.
@@ -308,15 +385,24 @@ std::string orders_query(Backend backend) {
     return {};
 }
 
+// The engine's PostgreSQL sessions run in a zone with a negative, non-whole-hour offset
+// (Newfoundland, -03:30 in November): timestamptz values arrive as text with that offset and must
+// still fall on their Hong Kong days.
+const std::string kPgSessionOptions = "options='-c TimeZone=America/St_Johns'";
+
 // One backend's copy of the shop and the engine config over it.
 struct Shop {
     explicit Shop(Backend backend) : db(backend, "shop") {
         create_shop(db);
         std::string connection = db.connection();
         // The session's zone must not matter: timestamptz values arrive with an offset.
-        if (backend == Backend::PostgreSQL) connection += " options='-c TimeZone=America/New_York'";
-        config = write_engine_config(dir.path(), connection, kCustomersQuery,
-                                     orders_query(backend), kRules);
+        if (backend == Backend::PostgreSQL) connection += " " + kPgSessionOptions;
+        config = write_engine_config(dir.path(), connection,
+                                     {{"customers", kCustomersQuery},
+                                      {"orders", orders_query(backend)},
+                                      {"order_lines", kOrderLinesQuery},
+                                      {"referrals", kReferralsQuery}},
+                                     kRules);
     }
     ScratchDatabase db;
     TempDir dir;
@@ -324,6 +410,11 @@ struct Shop {
 };
 
 const std::vector<std::string> kChannels = {"online", "store"};
+const std::vector<std::string> kCategories = {"skincare", "Toys", "books", "garden"};
+const std::vector<std::string> kTables = {"customers", "orders", "order_lines", "referrals"};
+
+// Every feature the engine can compute from the shop's tables.
+std::vector<std::string> shop_features() { return all_features(kChannels, kCategories, kTables); }
 
 struct Classified {
     ordered_json summary;
@@ -342,6 +433,11 @@ Classified classify_all(const std::string& config, const std::vector<std::string
     return out;
 }
 
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
 std::vector<std::string> ids_of(const FeatureDump& dump) {
     std::vector<std::string> ids;
     for (const auto& [id, _] : dump.customers) ids.push_back(id);
@@ -355,7 +451,7 @@ TEST(CrossBackend, FeaturesAreIdenticalCustomerForCustomerOnSqlitePostgresqlAndM
     for (Backend b : kAllBackends) {
         SCOPED_TRACE(backend_name(b));
         Shop shop(b);
-        dumps[b] = dump_features(shop.config, kAsOf, all_features(kChannels));
+        dumps[b] = dump_features(shop.config, kAsOf, shop_features());
     }
     const FeatureDump& base = dumps[Backend::SQLite];
     ASSERT_EQ(base.customers.size(), 13u);
@@ -369,10 +465,12 @@ TEST(CrossBackend, FeaturesAreIdenticalCustomerForCustomerOnSqlitePostgresqlAndM
         for (const auto& [id, features] : base.customers) {
             const auto it = other.customers.find(id);
             if (it == other.customers.end()) continue;  // reported above
-            for (const auto& [name, value] : features.items())
-                EXPECT_EQ(it->second[name], value)
-                    << "customer " << id << ", feature " << name << ": sqlite " << value.dump()
-                    << ", " << backend_name(b) << " " << it->second[name].dump();
+            for (const auto& [name, value] : features.items()) {
+                const ordered_json got =
+                    it->second.contains(name) ? it->second.at(name) : ordered_json("<missing>");
+                EXPECT_EQ(got, value) << "customer " << id << ", feature " << name << ": sqlite "
+                                      << value.dump() << ", " << backend_name(b) << " " << got.dump();
+            }
         }
     }
 }
@@ -411,7 +509,15 @@ class HandComputed : public ::testing::TestWithParam<Backend> {};
 
 TEST_P(HandComputed, FeaturesAndSegmentsOfChosenCustomers) {
     Shop shop(GetParam());
-    const FeatureDump dump = dump_features(shop.config, kAsOf, all_features(kChannels));
+    if (GetParam() == Backend::PostgreSQL) {
+        // The engine's session really sees timestamptz values with a -03:30 offset.
+        const std::string conn = shop.db.connection() + " " + kPgSessionOptions;
+        soci::session s(soci::postgresql, conn.substr(conn.find("://") + 3));
+        std::string text;
+        s << "SELECT at_utc::text FROM web_sale WHERE id = 'W801'", soci::into(text);
+        EXPECT_EQ(text, "2026-11-30 12:29:59-03:30");
+    }
+    const FeatureDump dump = dump_features(shop.config, kAsOf, shop_features());
 
     // Who exists: 104 and 107 were created after as_of without orders, 110 has neither a date nor
     // an order; 105 was imported after as_of but bought before it.
@@ -421,7 +527,8 @@ TEST_P(HandComputed, FeaturesAndSegmentsOfChosenCustomers) {
     EXPECT_EQ(dump.data_quality, (std::map<std::string, std::uint64_t>{
                                      {"orders_after_as_of", 2},          // S6001, W802
                                      {"orders_of_unknown_customer", 1},  // S9991
-                                     {"orders_without_customer", 2}}));  // S9001, W9002
+                                     {"orders_without_customer", 2},     // S9001, W9002
+                                     {"referrals_of_unknown_customer", 1}}));  // 999
     for (const char* absent : {"104", "107", "110"}) EXPECT_EQ(dump.customers.count(absent), 0u) << absent;
 
     // 101: purchases in the window S1001 120.00 (28 Nov), S1002 80.50, W101 45.00; the refund
@@ -450,8 +557,17 @@ TEST_P(HandComputed, FeaturesAndSegmentsOfChosenCustomers) {
         {"signup_days", 639},                   // 2025-03-01 to 2026-11-30
         {"is_prospect", false},
         {"marketing_consent", true},
+        {"opted_out", false},
         {"channel_share:online", 1.0 / 3},
         {"channel_share:store", 2.0 / 3},
+        // Lines of purchases in the window: Skincare 80 + skincare 80.50, Toys 40, Books 45.
+        {"share:skincare", 160.5 / 245.5},
+        {"share:Toys", 40 / 245.5},
+        {"share:books", 45 / 245.5},
+        {"share:garden", 0.0},
+        {"top_category", "skincare"},
+        {"referrals", 1},             // 102; 106 never bought, 111 came after as_of
+        {"referral_revenue", 0.3},    // 102's monetary
     };
     // 102 spent 0.10 + 0.20 and 103 0.30 (a web sale at 18:00 Hong Kong time): equal monetary,
     // equal m_score; so does 115 with 0.30.
@@ -461,16 +577,17 @@ TEST_P(HandComputed, FeaturesAndSegmentsOfChosenCustomers) {
         {"f_score", 4}, {"m_score", 1}, {"rfm", "241"}, {"pareto_class", "C"}, {"age", 24},
         {"age_band", "<25"}, {"gender", "M"}, {"district", "Kwun Tong"}, {"income_band", "low"},
         {"lead_source", "store"}, {"interests", nullptr}, {"signup_days", 319},
-        {"is_prospect", false}, {"marketing_consent", false}, {"channel_share:online", 0.0},
-        {"channel_share:store", 1.0}};
+        {"is_prospect", false}, {"marketing_consent", false}, {"opted_out", true},
+        {"channel_share:online", 0.0}, {"channel_share:store", 1.0}, {"share:skincare", nullptr},
+        {"top_category", nullptr}, {"referrals", 0}, {"referral_revenue", 0.0}};
     const ordered_json c103 = {
         {"recency_days", 25}, {"frequency", 1}, {"monetary", 0.3}, {"avg_order_value", 0.3},
         {"tenure_days", 25}, {"orders_total", 1}, {"returns_rate", 0.0}, {"r_score", 1},
         {"f_score", 1}, {"m_score", 1}, {"rfm", "111"}, {"pareto_class", "C"}, {"age", 66},
         {"age_band", "65+"}, {"gender", "F"}, {"district", "沙田"}, {"income_band", "mid"},
         {"lead_source", "referral"}, {"interests", {"tea", "skincare"}}, {"signup_days", 302},
-        {"is_prospect", false}, {"marketing_consent", true}, {"channel_share:online", 1.0},
-        {"channel_share:store", 0.0}};
+        {"is_prospect", false}, {"marketing_consent", true}, {"opted_out", nullptr},
+        {"channel_share:online", 1.0}, {"channel_share:store", 0.0}};
     // 105: imported after as_of (signup_days negative), one purchase on 1 June.
     const ordered_json c105 = {
         {"recency_days", 182}, {"frequency", 0}, {"monetary", 0.0}, {"avg_order_value", nullptr},
@@ -496,7 +613,12 @@ TEST_P(HandComputed, FeaturesAndSegmentsOfChosenCustomers) {
     const ordered_json c112 = {{"frequency", 1},     {"monetary", 0.0}, {"returns_rate", 0.5},
                                {"rfm", "411"},       {"pareto_class", nullptr}};
     // 113 (33.33 + 33.34) and 114 (66.67) tie; pareto order by id puts 113 first.
-    const ordered_json c113 = {{"monetary", 66.67}, {"m_score", 3}, {"pareto_class", "B"}};
+    const ordered_json c113 = {{"monetary", 66.67},        {"m_score", 3},
+                               {"pareto_class", "B"},      {"share:books", 33.34 / 66.67},
+                               {"share:Toys", 0.0},        {"top_category", "books"}};
+    // 111: Watches 100 and Toys 100 tie; 112 and 113 (once) were referred and bought.
+    const ordered_json c111 = {{"share:Toys", 0.5}, {"top_category", "toys"}, {"referrals", 2},
+                               {"referral_revenue", 66.67}};
     const ordered_json c114 = {{"monetary", 66.67}, {"m_score", 3}, {"pareto_class", "B"}};
     const ordered_json c116 = {{"recency_days", 0}, {"r_score", 5}, {"pareto_class", "A"}};
 
@@ -504,13 +626,20 @@ TEST_P(HandComputed, FeaturesAndSegmentsOfChosenCustomers) {
          std::vector<std::pair<std::string, ordered_json>>{{"101", c101}, {"102", c102},
                                                            {"103", c103}, {"105", c105},
                                                            {"108", c108}, {"109", c109},
-                                                           {"112", c112}, {"113", c113},
+                                                           {"111", c111}, {"112", c112}, {"113", c113},
                                                            {"114", c114}, {"116", c116}}) {
         const auto it = dump.customers.find(id);
         ASSERT_NE(it, dump.customers.end()) << id;
         for (const auto& [name, value] : expected.items()) {
-            const ordered_json& got = it->second[name];
-            if (value.is_number_float() && got.is_number())
+            if (!it->second.contains(name)) {
+                ADD_FAILURE() << "no feature " << name;
+                continue;
+            }
+            const ordered_json& got = it->second.at(name);
+            if (name == "top_category" && got.is_string()) {
+                // RULES.md does not say in which case a category is reported.
+                EXPECT_EQ(lower(got.get<std::string>()), value.get<std::string>()) << "customer " << id;
+            } else if (value.is_number_float() && got.is_number())
                 EXPECT_DOUBLE_EQ(got.get<double>(), value.get<double>())
                     << "customer " << id << ", " << name;
             else
@@ -547,7 +676,8 @@ TEST_P(HandComputed, FeaturesAndSegmentsOfChosenCustomers) {
     for (const auto& m : tags101["matched"]) matched.push_back(m["segment"].get<std::string>());
     EXPECT_EQ(matched, (std::vector<std::string>{"rfm_top", "top_spender", "returner",
                                                  "net_positive", "female", "sha_tin", "affluent",
-                                                 "from_web", "consenting", "store_shopper", "hot"}));
+                                                 "from_web", "consenting", "store_shopper", "hot",
+                                                 "skincare_fan", "referrer"}));
     // 101 scores 20 (frequency 3) + 20 (recency 2) + 10 (consent) + 10 (skincare) = 60: hot.
     const ordered_json score = engine->classify("101", request)["scores"]["engagement"];
     EXPECT_EQ(score["value"], 60);
@@ -559,3 +689,34 @@ INSTANTIATE_TEST_SUITE_P(Backends, HandComputed,
                          [](const ::testing::TestParamInfo<Backend>& info) {
                              return std::string(backend_name(info.param));
                          });
+
+// ENGINE BUG (reported with these tests; fails until adapters/soci_source.cpp is fixed): the SOCI
+// source takes PostgreSQL date, timestamp and timestamptz values as the text the server writes,
+// and that text follows the session's DateStyle. A host database (or role, or server) set to
+// DateStyle 'SQL, DMY', a usual European setting, sends `01/03/2025 10:00:00`, and every run
+// stops with "is not a date or timestamp". The source should pin its own sessions to ISO
+// (`SET DateStyle = ISO`) so that the admin's mapping and the server's settings do not matter.
+TEST(EngineBug, FeaturesDoNotDependOnThePostgresqlDateStyle) {
+    ScratchDatabase db(Backend::PostgreSQL, "datestyle");
+    create_shop(db);
+    db.exec("ALTER DATABASE " + db.name() + " SET DateStyle = 'SQL, DMY'");
+    TempDir dir;
+    const std::string config = write_engine_config(dir.path(), db.connection(),
+                                                   {{"customers", kCustomersQuery},
+                                                    {"orders", orders_query(Backend::PostgreSQL)},
+                                                    {"order_lines", kOrderLinesQuery},
+                                                    {"referrals", kReferralsQuery}},
+                                                   kRules);
+    const Shop reference(Backend::SQLite);
+    const FeatureDump expected = dump_features(reference.config, kAsOf, shop_features());
+    FeatureDump got;
+    try {
+        got = dump_features(config, kAsOf, shop_features());
+    } catch (const std::exception& e) {
+        FAIL() << "ENGINE BUG: a PostgreSQL database with DateStyle 'SQL, DMY' cannot be read: "
+               << e.what();
+    }
+    ASSERT_EQ(ids_of(got), ids_of(expected));
+    for (const auto& [id, features] : expected.customers)
+        EXPECT_EQ(got.customers.at(id), features) << "customer " << id;
+}

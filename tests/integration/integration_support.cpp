@@ -6,6 +6,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -88,6 +89,7 @@ ScratchDatabase::ScratchDatabase(Backend backend, const std::string& tag)
             break;
         case Backend::PostgreSQL: {
             soci::session admin(soci::postgresql, pg_params("postgres"));
+            admin << "SET client_min_messages TO warning";  // no NOTICE for a missing database
             admin << "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)";
             admin << "CREATE DATABASE " + name_ + " ENCODING 'UTF8' TEMPLATE template0";
             session_ = std::make_unique<soci::session>(soci::postgresql, pg_params(name_));
@@ -196,31 +198,43 @@ std::string ScratchDatabase::scalar(const std::string& sql) {
 }
 
 std::string write_engine_config(const std::filesystem::path& dir, const std::string& connection,
-                                const std::string& customers_query, const std::string& orders_query,
+                                const std::vector<std::pair<std::string, std::string>>& queries,
                                 const std::string& rules_yaml) {
-    auto block = [](const std::string& sql) {
+    std::string text =
+        "custclass: 1\n"
+        "source:\n"
+        "  preset: generic\n"
+        "  connection: \"" + connection + "\"\n"
+        "  queries:\n";
+    for (const auto& [table, sql] : queries) {
         // A YAML literal block scalar, indented under its key.
-        std::string out = "|-\n";
+        text += "    " + table + ": |-\n";
         std::istringstream in(sql);
-        for (std::string line; std::getline(in, line);) out += "      " + line + "\n";
-        return out;
-    };
+        for (std::string line; std::getline(in, line);) text += "      " + line + "\n";
+    }
+    text += "rules: rules.yaml\n";
     write_text(dir / "rules.yaml", rules_yaml);
-    write_text(dir / "custclass.yaml",
-               "custclass: 1\n"
-               "source:\n"
-               "  preset: generic\n"
-               "  connection: \"" + connection + "\"\n"
-               "  queries:\n"
-               "    customers: " + block(customers_query) +
-               "    orders: " + block(orders_query) +
-               "rules: rules.yaml\n");
+    write_text(dir / "custclass.yaml", text);
     return (dir / "custclass.yaml").string();
 }
 
-std::vector<std::string> all_features(const std::vector<std::string>& channels) {
-    std::vector<std::string> names = config::feature_names();
+std::string write_engine_config(const std::filesystem::path& dir, const std::string& connection,
+                                const std::string& customers_query, const std::string& orders_query,
+                                const std::string& rules_yaml) {
+    return write_engine_config(dir, connection,
+                               {{"customers", customers_query}, {"orders", orders_query}},
+                               rules_yaml);
+}
+
+std::vector<std::string> all_features(const std::vector<std::string>& channels,
+                                      const std::vector<std::string>& categories,
+                                      const std::vector<std::string>& tables) {
+    std::vector<std::string> names;
+    for (const auto& f : config::feature_catalog())
+        if (std::find(tables.begin(), tables.end(), config::table_name(f.table)) != tables.end())
+            names.push_back(f.name);
     for (const auto& ch : channels) names.push_back("channel_share:" + ch);
+    for (const auto& c : categories) names.push_back("share:" + c);
     return names;
 }
 

@@ -86,15 +86,23 @@ private:
     std::unique_ptr<soci::session> session_;
 };
 
-// Writes the engine config (generic preset, `connection`, the customers and orders queries)
-// and the rule set into `dir`; returns the path of the engine config.
+// Writes the engine config (generic preset, `connection`, one query per canonical table, e.g.
+// {"customers", "SELECT …"}) and the rule set into `dir`; returns the path of the engine config.
+std::string write_engine_config(const std::filesystem::path& dir, const std::string& connection,
+                                const std::vector<std::pair<std::string, std::string>>& queries,
+                                const std::string& rules_yaml);
+// The same with the two required tables only.
 std::string write_engine_config(const std::filesystem::path& dir, const std::string& connection,
                                 const std::string& customers_query, const std::string& orders_query,
                                 const std::string& rules_yaml);
 
-// Every catalog feature (config/feature_catalog.cpp) plus the given channel_share channels, as
-// the feature builder names them.
-std::vector<std::string> all_features(const std::vector<std::string>& channels);
+// Every catalog feature (config/feature_catalog.cpp) computed from the named canonical tables
+// (the ones a test maps), plus channel_share(ch) and share(category) for the given channels and
+// categories, as the feature builder names them.
+std::vector<std::string> all_features(const std::vector<std::string>& channels,
+                                      const std::vector<std::string>& categories = {},
+                                      const std::vector<std::string>& tables = {"customers",
+                                                                                "orders"});
 
 // The feature table the engine builds from the engine config at `config_path` as of `as_of`
 // (YYYY-MM-DD), with the rule set's window and time zone: customer id -> {feature: value}.

@@ -6,6 +6,10 @@
 #include "soci_source.h"
 #include "test_database.h"
 
+#include <sqlite3.h>
+
+#include "rule_set.h"
+
 using namespace custclass;
 using custclass::test::TestCustomer;
 using custclass::test::TestDatabase;
@@ -208,4 +212,163 @@ TEST(Features, SQLiteRealAndNumericAmountsAreReadExactly) {
     const Built b = build(db, "2026-11-30", {"monetary", "m_score"});
     EXPECT_EQ(number(b, "monetary", "c1"), number(b, "monetary", "c2"));
     EXPECT_EQ(number(b, "m_score", "c1"), number(b, "m_score", "c2"));  // equal totals tie
+}
+
+namespace {
+
+// A database with lines, referrals and opt-outs beside the customers and orders.
+std::string rich_config(TestDatabase& db, const std::string& rules) {
+    sqlite3* h = nullptr;
+    sqlite3_open(db.db_path().c_str(), &h);
+    sqlite3_exec(h,
+                 "ALTER TABLE customer ADD COLUMN email TEXT;"
+                 "ALTER TABLE customer ADD COLUMN phone TEXT;"
+                 "ALTER TABLE customer ADD COLUMN tier TEXT;"
+                 "ALTER TABLE customer ADD COLUMN points TEXT;"
+                 "CREATE TABLE line(sale TEXT, sku TEXT, cat TEXT, amount NUMERIC);"
+                 "CREATE TABLE referral(referrer TEXT, referee TEXT, at TEXT);"
+                 "CREATE TABLE optout(customer TEXT, email TEXT, phone TEXT);",
+                 nullptr, nullptr, nullptr);
+    sqlite3_close(h);
+    custclass::test::write_file(db.dir() / "rules.yaml", rules);
+    custclass::test::write_file(
+        db.dir() / "custclass.yaml",
+        "custclass: 1\nsource:\n  connection: \"sqlite3://db=shop.sqlite\"\n  queries:\n"
+        "    customers: SELECT id AS customer_id, created AS created_at, district, email, phone,"
+        " tier AS attr_tier, points AS attr_points FROM customer\n"
+        "    orders: SELECT id AS order_id, customer AS customer_id, at AS ordered_at, total AS amount, channel FROM sale\n"
+        "    order_lines: SELECT sale AS order_id, sku AS product_id, cat AS category, amount FROM line\n"
+        "    referrals: SELECT referrer AS referrer_id, referee AS referee_id, at AS referred_at FROM referral\n"
+        "    opt_outs: SELECT customer AS customer_id, email, phone FROM optout\n"
+        "rules: rules.yaml\n");
+    return (db.dir() / "custclass.yaml").string();
+}
+
+void exec(const TestDatabase& db, const std::string& sql) {
+    sqlite3* h = nullptr;
+    sqlite3_open(db.db_path().c_str(), &h);
+    char* err = nullptr;
+    if (sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+        const std::string message = err ? err : "?";
+        sqlite3_free(err);
+        sqlite3_close(h);
+        throw std::runtime_error(message);
+    }
+    sqlite3_close(h);
+}
+
+Built build_rich(const std::string& config_path, const std::string& as_of,
+                 std::vector<std::string> features) {
+    const auto cfg = config::load_engine_config_file(config_path, {});
+    auto source = adapters::make_soci_source(cfg.source);
+    plugin::FeatureBuildOptions options;
+    options.as_of = *config::parse_day(as_of);
+    options.window_days = cfg.rules.window_days;
+    options.features = std::move(features);
+    options.attributes = cfg.rules.attributes;
+    options.enrichments = cfg.rules.enrichments;
+    plugin::FeatureBuildReport report;
+    auto table = plugin::build_features(*source, options, report);
+    return {std::move(table), std::move(report)};
+}
+
+const std::string kRichRules =
+    "custclass: 1\nname: t\nversion: \"1\"\nwindow_days: 30\n"
+    "attributes: {tier: text, points: number}\n"
+    "enrich:\n  - id: income\n    key: district\n    csv: income.csv\n    columns: {median: number, label: text}\n"
+    "classifications:\n  - id: v\n    segments:\n      - id: a\n        when: true\n";
+
+}  // namespace
+
+TEST(Features, CategorySharesAndTopCategoryOverPurchasesInTheWindow) {
+    TestDatabase db;
+    db.add({{"c1", "2026-01-01"}, {"c2", "2026-01-01"}},
+           {{"o1", "c1", "2026-11-10", "100"}, {"o2", "c1", "2026-11-11", "-30"},
+            {"o3", "c1", "2026-01-01", "500"}, {"o4", "c2", "2026-11-12", "40"}});
+    const auto config = rich_config(db, kRichRules);
+    exec(db,
+         "INSERT INTO line VALUES ('o1','p1','Skincare',60),('o1','p2','toys',40),"
+         "('o2','p1','skincare',-30),"   // a return: not a purchase, left out
+         "('o3','p3','toys',500),"       // outside the window
+         "('o4','p4','toys',20),('o4','p5','Skincare',20);");
+    const Built b = build_rich(config, "2026-11-30", {"share:skincare", "share:garden", "top_category"});
+    EXPECT_DOUBLE_EQ(number(b, "share:skincare", "c1"), 0.6);
+    EXPECT_EQ(number(b, "share:garden", "c1"), 0);
+    EXPECT_EQ(b.table.find("top_category")->json_value(*b.table.row_of("c1")), "skincare");
+    EXPECT_EQ(b.table.find("top_category")->json_value(*b.table.row_of("c2")), "skincare");  // tie: alphabetical
+}
+
+TEST(Features, ReferralsCountRefereesWhoBoughtAndTheirMonetary) {
+    TestDatabase db;
+    db.add({{"r", "2025-01-01"}, {"e1", "2025-06-01"}, {"e2", "2025-06-01"}, {"e3", "2025-06-01"}},
+           {{"o1", "e1", "2026-11-10", "100"}, {"o2", "e1", "2026-11-11", "50.50"},
+            {"o3", "e3", "2026-12-10", "70"}});  // e3 buys only after as_of
+    const auto config = rich_config(db, kRichRules);
+    exec(db, "INSERT INTO referral VALUES ('r','e1','2025-06-01'),('r','e2','2025-06-01'),"
+             "('r','e3','2025-06-01'),('r','e1','2025-06-01'),('r','ghost',NULL);");
+    const Built b = build_rich(config, "2026-11-30", {"referrals", "referral_revenue"});
+    EXPECT_EQ(number(b, "referrals", "r"), 1);
+    EXPECT_EQ(number(b, "referral_revenue", "r"), 150.50);
+    EXPECT_EQ(number(b, "referrals", "e1"), 0);
+    EXPECT_EQ(b.report.data_quality.at("referrals_of_unknown_customer"), 1u);
+}
+
+TEST(Features, OptedOutByIdLowerCasedEmailOrE164Phone) {
+    TestDatabase db;
+    db.add({{"a", "2025-01-01"}, {"b", "2025-01-01"}, {"c", "2025-01-01"}, {"d", "2025-01-01"}}, {});
+    const auto config = rich_config(db, kRichRules);
+    exec(db, "UPDATE customer SET email = 'Amy@Example.com' WHERE id = 'b';"
+             "UPDATE customer SET phone = '+852 9123 4567' WHERE id = 'c';"
+             "UPDATE customer SET phone = '9876 5432' WHERE id = 'd';"
+             "INSERT INTO optout VALUES ('a',NULL,NULL),(NULL,' amy@example.COM',NULL),"
+             "(NULL,NULL,'9123-4567'),(NULL,NULL,'+852 9876 0000');");
+    const Built b = build_rich(config, "2026-11-30", {"opted_out"});
+    const auto& col = *b.table.find("opted_out");
+    EXPECT_EQ(col.json_value(*b.table.row_of("a")), true);
+    EXPECT_EQ(col.json_value(*b.table.row_of("b")), true);
+    EXPECT_EQ(col.json_value(*b.table.row_of("c")), true);
+    EXPECT_EQ(col.json_value(*b.table.row_of("d")), false);
+}
+
+TEST(Features, DeclaredAttributesAndEnrichmentTables) {
+    TestDatabase db;
+    db.add({{"a", "2025-01-01", "", "", "Sha Tin"}, {"b", "2025-01-01", "", "", "Islands"}}, {});
+    const auto config = rich_config(db, kRichRules);
+    exec(db, "UPDATE customer SET tier = 'gold', points = '1250.5' WHERE id = 'a';");
+    custclass::test::write_file(db.dir() / "income.csv",
+                                "district,median,label\n\"Sha Tin\",31000,\"mid, high\"\nEastern,33000,x\n");
+    const Built b = build_rich(config, "2026-11-30",
+                               {"attr.tier", "attr.points", "enrich.income.median", "enrich.income.label"});
+    EXPECT_EQ(b.table.find("attr.tier")->json_value(*b.table.row_of("a")), "gold");
+    EXPECT_EQ(number(b, "attr.points", "a"), 1250.5);
+    EXPECT_TRUE(std::isnan(number(b, "attr.points", "b")));
+    EXPECT_EQ(number(b, "enrich.income.median", "a"), 31000);
+    EXPECT_EQ(b.table.find("enrich.income.label")->json_value(*b.table.row_of("a")), "mid, high");
+    EXPECT_TRUE(std::isnan(number(b, "enrich.income.median", "b")));
+    // A bad number in the CSV names the table, the key and the value.
+    custclass::test::write_file(db.dir() / "income.csv", "district,median,label\nSha Tin,lots,x\n");
+    try {
+        build_rich(config, "2026-11-30", {"enrich.income.median"});
+        FAIL() << "no error";
+    } catch (const adapters::DataError& e) {
+        EXPECT_STREQ(e.what(), "enrichment table `income`, key `Sha Tin`, column `median`: `lots` is not a number");
+    }
+}
+
+TEST(Features, ARuleReadingAnUnmappedTableIsAValidationError) {
+    TestDatabase db;
+    const auto path = db.write_config(
+        "custclass: 1\nname: t\nversion: \"1\"\nclassifications:\n  - id: v\n    segments:\n"
+        "      - id: a\n        when: share('toys') > 0.5 or referrals > 1\n");
+    try {
+        config::load_engine_config_file(path, {});
+        FAIL() << "no error";
+    } catch (const config::ConfigError& e) {
+        const auto& items = e.diagnostics().items();
+        ASSERT_EQ(items.size(), 2u);
+        EXPECT_EQ(items[0].line, 3);  // the `source` mapping
+        EXPECT_NE(items[0].message.find("reads `share('toys')`, which needs the `order_lines` table"), std::string::npos)
+            << items[0].message;
+        EXPECT_NE(items[1].message.find("`referrals` table"), std::string::npos);
+    }
 }
