@@ -267,6 +267,91 @@ CUSTCLASS_API int32_t custclass_classify_customer(char** result_json, custclass_
                                                   const char* customer_id,
                                                   const custclass_run_options* options);
 
+/* ---------------------------------------------------------------------------------------------
+ * Host-push source: for hosts that will not let the plugin read their database. The engine
+ * config says `source: {preset: push}` and names a result store; the host then pushes its
+ * customers, orders and order lines, and ends the feed, which runs the classification exactly
+ * as custclass_run does on a database holding the same rows.
+ *
+ * Records are arrays of structs. Every text field is UTF-8 or NULL (unknown); dates and
+ * timestamps are "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]" (local time in the rule set's zone) or
+ * with a zone ("…Z", "…+08:00"); amounts are decimal text ("1234.50", negative for returns), so
+ * that money stays exact; flags are 1 (yes), 0 (no) or -1 (unknown).
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct custclass_feed custclass_feed;
+
+typedef struct custclass_customer_record {
+    uint32_t struct_size;
+    const char* customer_id; /* required */
+    const char* created_at;
+    const char* birth_date;
+    const char* gender;
+    const char* district;
+    const char* income_band;
+    const char* email;
+    const char* phone;
+    const char* lead_source;
+    int32_t is_prospect;
+    const char* interests; /* comma-separated keywords */
+    int32_t marketing_consent;
+    int32_t opted_out;
+} custclass_customer_record;
+
+typedef struct custclass_order_record {
+    uint32_t struct_size;
+    const char* order_id;    /* required */
+    const char* customer_id; /* NULL: a guest sale, counted and left out */
+    const char* ordered_at;  /* required */
+    const char* amount;      /* required */
+    const char* channel;
+} custclass_order_record;
+
+typedef struct custclass_order_line_record {
+    uint32_t struct_size;
+    const char* order_id;   /* required: the order it belongs to */
+    const char* product_id; /* required */
+    const char* category;
+    const char* amount; /* required */
+} custclass_order_line_record;
+
+/* Fill a record with its defaults (NULL text, -1 flags). Same rules as the options' *_init. */
+CUSTCLASS_API int32_t custclass_customer_record_init(custclass_customer_record* record,
+                                                     uint32_t size);
+CUSTCLASS_API int32_t custclass_order_record_init(custclass_order_record* record, uint32_t size);
+CUSTCLASS_API int32_t custclass_order_line_record_init(custclass_order_line_record* record,
+                                                       uint32_t size);
+
+/* Starts a feed on an engine whose source is `push`. On success *feed is a new feed, released by
+ * custclass_feed_end or custclass_feed_abort. A feed is used by one thread at a time; messages
+ * of failed feed calls are read with custclass_last_error(engine).
+ * Fails with CUSTCLASS_E_INVALID_ARGUMENT (NULL, or the engine reads a database instead),
+ * CUSTCLASS_E_INVALID_HANDLE. */
+CUSTCLASS_API int32_t custclass_feed_begin(custclass_feed** feed, custclass_engine* engine);
+
+/* Add `count` records (an array whose element size is records[0].struct_size, the same for
+ * every element). All of them are kept, or, when one is invalid (a missing id, an unparseable
+ * date or amount, invalid UTF-8), none: the call fails with CUSTCLASS_E_DATA and the message
+ * names the record's index, the table, the key, the field and the value. count 0 is a no-op. */
+CUSTCLASS_API int32_t custclass_feed_add_customers(custclass_feed* feed,
+                                                   const custclass_customer_record* records,
+                                                   uint32_t count);
+CUSTCLASS_API int32_t custclass_feed_add_orders(custclass_feed* feed,
+                                                const custclass_order_record* records,
+                                                uint32_t count);
+CUSTCLASS_API int32_t custclass_feed_add_order_lines(custclass_feed* feed,
+                                                     const custclass_order_line_record* records,
+                                                     uint32_t count);
+
+/* Ends the feed and runs the classification over what was pushed, like custclass_run (options
+ * as there; NULL for the defaults), publishing the results in the store unless dry_run. The feed
+ * is released whatever the outcome. On success *summary_json is the run summary. */
+CUSTCLASS_API int32_t custclass_feed_end(char** summary_json, custclass_feed* feed,
+                                         const custclass_run_options* options);
+
+/* Releases a feed without running anything. NULL is a no-op. */
+CUSTCLASS_API int32_t custclass_feed_abort(custclass_feed* feed);
+
 #ifdef __cplusplus
 }
 #endif

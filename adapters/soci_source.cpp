@@ -6,6 +6,7 @@
 #include <cctype>
 #include <vector>
 
+#include "canonical_row_parser.h"
 #include "row_stream.h"
 #include "soci_connection.h"
 #include "sql_dialect.h"
@@ -19,109 +20,11 @@ using config::CanonicalTable;
 
 constexpr std::size_t kBatchRows = 4096;
 
-struct ColumnSpec {
-    std::string name;
-    bool required;
-};
-
-std::vector<ColumnSpec> columns_of(CanonicalTable table) {
-    switch (table) {
-        case CanonicalTable::Customers:
-            return {{"customer_id", true},  {"created_at", false}, {"birth_date", false},
-                    {"gender", false},      {"district", false},   {"income_band", false},
-                    {"email", false},       {"phone", false},      {"lead_source", false},
-                    {"is_prospect", false}, {"interests", false},  {"marketing_consent", false},
-                    {"opted_out", false}};
-        case CanonicalTable::Orders:
-            return {{"order_id", true}, {"customer_id", true}, {"ordered_at", true},
-                    {"amount", true},   {"channel", false}};
-        case CanonicalTable::OrderLines:
-            return {{"order_id", true}, {"product_id", true}, {"category", false},
-                    {"amount", true}};
-        case CanonicalTable::Referrals:
-            return {{"referrer_id", true}, {"referee_id", true}, {"referred_at", false}};
-        case CanonicalTable::OptOuts:
-            return {{"customer_id", false}, {"email", false}, {"phone", false}};
-        case CanonicalTable::Interactions:
-            return {{"customer_id", true}, {"kind", true}, {"keyword", false}, {"at", true}};
-    }
-    return {};
-}
-
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
 }
-
-// One row of a mapped table while it is parsed: the values of the wanted columns (absent
-// columns and SQL NULLs alike are nullopt) and what to call it in an error.
-class RowView {
-public:
-    RowView(std::string_view table, const std::string& origin) : table_(table), origin_(origin) {}
-
-    std::vector<const std::string*> values;  // by the table's column spec order; null = NULL
-    std::string key;                          // the row's key, once known
-
-    const std::string* raw(std::size_t column) const { return values[column]; }
-
-    [[noreturn]] void fail(std::string_view column, const std::string& problem) const {
-        throw DataError("table `" + std::string(table_) + "`" +
-                        (key.empty() ? std::string() : ", key `" + key + "`") + ", column `" +
-                        std::string(column) + "`: " + problem + " (query at " + origin_ + ")");
-    }
-
-    std::optional<std::string> text(std::size_t column, std::string_view name) const {
-        const std::string* v = values[column];
-        if (!v) return std::nullopt;
-        if (!valid_utf8(*v)) fail(name, "the value is not valid UTF-8");
-        return *v;
-    }
-
-    std::optional<config::Timestamp> timestamp(std::size_t column, std::string_view name) const {
-        const std::string* v = values[column];
-        if (!v || v->empty()) return std::nullopt;
-        const auto t = config::parse_timestamp(*v);
-        if (!t) fail(name, "`" + *v + "` is not a date or timestamp (expected YYYY-MM-DD[ HH:MM[:SS]])");
-        return t;
-    }
-
-    std::optional<config::Day> day(std::size_t column, std::string_view name) const {
-        const auto t = timestamp(column, name);
-        if (!t) return std::nullopt;
-        std::int64_t d = t->seconds / 86400;
-        if (t->seconds % 86400 < 0) --d;
-        return static_cast<config::Day>(d);
-    }
-
-    // A required identifier, normalised.
-    std::string id(std::size_t column, std::string_view name) const {
-        const std::string* v = values[column];
-        if (!v || v->empty()) fail(name, "the identifier is NULL or empty");
-        if (!valid_utf8(*v)) fail(name, "the value is not valid UTF-8");
-        return normalise_id(*v);
-    }
-
-    std::int64_t money(std::size_t column, std::string_view name, int decimals) const {
-        const std::string* v = values[column];
-        if (!v) fail(name, "the amount is NULL");
-        const auto minor = parse_money(*v, decimals);
-        if (!minor) fail(name, "`" + *v + "` is not an amount");
-        return *minor;
-    }
-
-    std::optional<bool> flag(std::size_t column, std::string_view name) const {
-        const std::string* v = values[column];
-        if (!v || v->empty()) return std::nullopt;
-        const auto b = parse_flag(*v);
-        if (!b) fail(name, "`" + *v + "` is not a true/false value (expected 1/0, true/false)");
-        return b;
-    }
-
-private:
-    std::string_view table_;
-    const std::string& origin_;
-};
 
 // Collects parsed rows into batches for a sink.
 template <typename Row>
@@ -157,26 +60,8 @@ public:
         const std::size_t first_attribute = spec.size();
         for (const auto& a : attributes) spec.push_back({"attr_" + a, true});
         Batcher<CustomerRow> out(sink);
-        scan(CanonicalTable::Customers, mapped(CanonicalTable::Customers), spec, [&](RowView& row) {
-            CustomerRow c;
-            c.customer_id = row.id(0, "customer_id");
-            row.key = c.customer_id;
-            c.created_at = row.timestamp(1, "created_at");
-            c.birth_date = row.day(2, "birth_date");
-            c.gender = row.text(3, "gender");
-            c.district = row.text(4, "district");
-            c.income_band = row.text(5, "income_band");
-            c.email = row.text(6, "email");
-            c.phone = row.text(7, "phone");
-            c.lead_source = row.text(8, "lead_source");
-            c.is_prospect = row.flag(9, "is_prospect");
-            c.interests = row.text(10, "interests");
-            c.marketing_consent = row.flag(11, "marketing_consent");
-            c.opted_out = row.flag(12, "opted_out");
-            for (std::size_t i = first_attribute; i < spec.size(); ++i)
-                c.attributes.push_back(row.text(i, spec[i].name));
-            out.add(std::move(c));
-        });
+        scan(CanonicalTable::Customers, mapped(CanonicalTable::Customers), spec,
+             [&](RowView& row) { out.add(parse_customer(row, spec, first_attribute)); });
         out.flush();
     }
 
@@ -184,21 +69,10 @@ public:
         Batcher<OrderRow> out(sink);
         scan(CanonicalTable::Orders, mapped(CanonicalTable::Orders),
              columns_of(CanonicalTable::Orders), [&](RowView& row) {
-                 OrderRow o;
-                 o.order_id = row.id(0, "order_id");
-                 row.key = o.order_id;
-                 const std::string* customer = row.raw(1);
-                 if (!customer || customer->empty()) {
+                 if (auto o = parse_order(row, config_.currency_decimals))
+                     out.add(std::move(*o));
+                 else
                      ++counts_.orders_without_customer;
-                     return;
-                 }
-                 o.customer_id = row.id(1, "customer_id");
-                 const auto at = row.timestamp(2, "ordered_at");
-                 if (!at) row.fail("ordered_at", "the order has no date");
-                 o.ordered_at = *at;
-                 o.amount = row.money(3, "amount", config_.currency_decimals);
-                 o.channel = row.text(4, "channel");
-                 out.add(std::move(o));
              });
         out.flush();
     }
@@ -355,7 +229,7 @@ private:
             projection += text_column(dialect_, names[i]);
             source_column[i] = next++;
         }
-        RowView row(m.table, m.origin);
+        RowView row(m.table, "query at " + m.origin);
         row.values.assign(spec.size(), nullptr);
         try {
             stream_query(session(), dialect_, wrap_query(dialect_, m.sql, projection),

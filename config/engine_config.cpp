@@ -16,13 +16,13 @@ const std::vector<std::string> kTables = {"customers", "orders",    "order_lines
                                           "referrals", "opt_outs", "interactions"};
 
 std::vector<std::string> available_presets(const LoadContext& context) {
-    std::vector<std::string> names = {"generic"};
+    std::vector<std::string> names = {"generic", "push"};
     std::error_code ec;
     const fs::path dir = fs::path(context.data_dir) / "presets";
     if (!context.data_dir.empty() && fs::is_directory(dir, ec))
         for (const auto& entry : fs::directory_iterator(dir, ec))
             if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
-    std::sort(names.begin() + 1, names.end());
+    std::sort(names.begin() + 2, names.end());
     return names;
 }
 
@@ -126,7 +126,14 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
             }
             src.preset = *preset;
         }
-        if (auto connection = read_connection(s, base_dir)) {
+        if (src.preset == "push") {
+            // The host pushes its rows through the ABI: there is no database to read.
+            for (const char* key : {"connection", "password_env", "queries"})
+                if (s.has(key))
+                    doc.error(d, s.key_node(key),
+                              std::string("`") + key + "` has no meaning with `preset: push`",
+                              "the host pushes its data through custclass_feed_*; remove it");
+        } else if (auto connection = read_connection(s, base_dir)) {
             src.backend = connection->substr(0, connection->find("://"));
             src.connection = *connection;
         }
@@ -163,6 +170,11 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
     cfg.store.connection = cfg.source.connection;
     cfg.store.password_env = cfg.source.password_env;
     const YAML::Node store = top.mapping("store");
+    if (cfg.source.preset == "push" && source.IsDefined() &&
+        (!store.IsDefined() || (store["connection"].IsScalar() && store["connection"].Scalar() == "same")))
+        doc.error(d, store.IsDefined() ? store : source,
+                  "with `preset: push` the results need a database of their own",
+                  "add `store: {connection: \"sqlite3://db=results.sqlite\"}` (or postgresql://, mysql://)");
     if (store.IsDefined()) {
         MapReader s(doc, store, "`store`", {"connection", "password_env"}, d);
         const YAML::Node connection = s.node("connection");
@@ -193,10 +205,24 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
     }
     // A feature whose table the source does not map is switched off: a rule reading it is an
     // error that names the table.
-    if (!cfg.rules.name.empty() && cfg.source.preset == "generic" && source.IsDefined()) {
+    if (!cfg.rules.name.empty() && (cfg.source.preset == "generic" || cfg.source.preset == "push") &&
+        source.IsDefined()) {
+        const bool push = cfg.source.preset == "push";
         for (const auto& feature : cfg.rules.features_read()) {
             const auto table = cfg.rules.table_of(feature);
-            if (!table || cfg.source.queries.count(*table)) continue;
+            if (!table) continue;
+            if (push) {
+                if (*table == CanonicalTable::Customers || *table == CanonicalTable::Orders ||
+                    *table == CanonicalTable::OrderLines)
+                    continue;
+                doc.error(d, source,
+                          "the rule set " + cfg.rules_path + " reads `" + feature + "`, which needs the `" +
+                              std::string(table_name(*table)) + "` table; the host-push source carries only "
+                              "customers, orders and order lines",
+                          "change the rule, or read the host's database with a `generic` source");
+                continue;
+            }
+            if (cfg.source.queries.count(*table)) continue;
             std::string shown = feature;
             if (const auto colon = shown.find(':'); colon != std::string::npos)
                 shown = shown.substr(0, colon) + "('" + shown.substr(colon + 1) + "')";

@@ -20,6 +20,7 @@
 #include "engine.h"
 #include "result_store.h"
 #include "errors.h"
+#include "push_source.h"
 #include "source.h"
 #include "validation.h"
 #include "value_parsing.h"
@@ -44,6 +45,12 @@ struct custclass_engine {
     }
 };
 
+// A feed of pushed rows, bound to the engine handle it was begun on.
+struct custclass_feed {
+    std::shared_ptr<custclass_engine> handle;
+    std::unique_ptr<custclass::adapters::PushSource> rows;
+};
+
 namespace {
 
 using namespace custclass;
@@ -56,6 +63,17 @@ std::shared_mutex g_registry_mutex;
 std::map<const custclass_engine*, std::shared_ptr<custclass_engine>>& registry() {
     static std::map<const custclass_engine*, std::shared_ptr<custclass_engine>> handles;
     return handles;
+}
+
+std::map<const custclass_feed*, std::shared_ptr<custclass_feed>>& feeds() {
+    static std::map<const custclass_feed*, std::shared_ptr<custclass_feed>> all;
+    return all;
+}
+
+std::shared_ptr<custclass_feed> find_feed(const custclass_feed* feed) {
+    std::shared_lock<std::shared_mutex> lock(g_registry_mutex);
+    const auto it = feeds().find(feed);
+    return it == feeds().end() ? nullptr : it->second;
 }
 
 std::shared_ptr<custclass_engine> find_handle(const custclass_engine* engine) {
@@ -136,6 +154,32 @@ std::int32_t engine_call(custclass_engine* handle, Fn&& fn) noexcept {
             else
                 g_last_error = f.message;
             return f.status;
+        } catch (...) {
+            return CUSTCLASS_E_NO_MEMORY;
+        }
+    }
+}
+
+// Runs `fn(feed)` for a call on a feed; failures are recorded on the feed's engine handle.
+template <typename Fn>
+std::int32_t feed_call(custclass_feed* feed, Fn&& fn) noexcept {
+    std::shared_ptr<custclass_feed> f;
+    try {
+        f = find_feed(feed);
+        if (!f) {
+            g_last_error = feed ? "the feed is ended already or was never begun" : "the feed is NULL";
+            return feed ? CUSTCLASS_E_INVALID_HANDLE : CUSTCLASS_E_INVALID_ARGUMENT;
+        }
+        f->handle->set_error("");
+        return fn(*f);
+    } catch (...) {
+        try {
+            Failure failure = failure_of_current_exception();
+            if (f)
+                f->handle->set_error(failure.message);
+            else
+                g_last_error = failure.message;
+            return failure.status;
         } catch (...) {
             return CUSTCLASS_E_NO_MEMORY;
         }
@@ -224,6 +268,90 @@ plugin::RunRequest run_request(const custclass_run_options* options) {
         };
     }
     return request;
+}
+
+// Fills a record struct with its defaults, as far as the caller's size covers it.
+template <typename T>
+std::int32_t init_record(T* record, std::uint32_t size, const T& defaults) {
+    return global_call([&]() -> std::int32_t {
+        require(record != nullptr, "record is NULL");
+        require(size >= sizeof(std::uint32_t), "size is smaller than the struct_size field");
+        std::memcpy(record, &defaults, std::min<std::size_t>(size, sizeof defaults));
+        record->struct_size = std::min<std::uint32_t>(size, sizeof defaults);
+        return CUSTCLASS_OK;
+    });
+}
+
+// The values of one pushed record, in the column order of the canonical table.
+std::optional<std::string> pushed_text(const char* text, const char* field) {
+    if (!text) return std::nullopt;
+    return checked_text(text, field);
+}
+std::optional<std::string> pushed_flag(std::int32_t flag) {
+    if (flag < 0) return std::nullopt;
+    return flag ? "1" : "0";
+}
+
+#define CUSTCLASS_FIELD(rec, field, dflt) (CUSTCLASS_COVERS(rec, field) ? (rec)->field : (dflt))
+
+adapters::PushedValues values_of(const custclass_customer_record* r) {
+    return {pushed_text(CUSTCLASS_FIELD(r, customer_id, nullptr), "customer_id"),
+            pushed_text(CUSTCLASS_FIELD(r, created_at, nullptr), "created_at"),
+            pushed_text(CUSTCLASS_FIELD(r, birth_date, nullptr), "birth_date"),
+            pushed_text(CUSTCLASS_FIELD(r, gender, nullptr), "gender"),
+            pushed_text(CUSTCLASS_FIELD(r, district, nullptr), "district"),
+            pushed_text(CUSTCLASS_FIELD(r, income_band, nullptr), "income_band"),
+            pushed_text(CUSTCLASS_FIELD(r, email, nullptr), "email"),
+            pushed_text(CUSTCLASS_FIELD(r, phone, nullptr), "phone"),
+            pushed_text(CUSTCLASS_FIELD(r, lead_source, nullptr), "lead_source"),
+            pushed_flag(CUSTCLASS_FIELD(r, is_prospect, -1)),
+            pushed_text(CUSTCLASS_FIELD(r, interests, nullptr), "interests"),
+            pushed_flag(CUSTCLASS_FIELD(r, marketing_consent, -1)),
+            pushed_flag(CUSTCLASS_FIELD(r, opted_out, -1))};
+}
+adapters::PushedValues values_of(const custclass_order_record* r) {
+    return {pushed_text(CUSTCLASS_FIELD(r, order_id, nullptr), "order_id"),
+            pushed_text(CUSTCLASS_FIELD(r, customer_id, nullptr), "customer_id"),
+            pushed_text(CUSTCLASS_FIELD(r, ordered_at, nullptr), "ordered_at"),
+            pushed_text(CUSTCLASS_FIELD(r, amount, nullptr), "amount"),
+            pushed_text(CUSTCLASS_FIELD(r, channel, nullptr), "channel")};
+}
+adapters::PushedValues values_of(const custclass_order_line_record* r) {
+    return {pushed_text(CUSTCLASS_FIELD(r, order_id, nullptr), "order_id"),
+            pushed_text(CUSTCLASS_FIELD(r, product_id, nullptr), "product_id"),
+            pushed_text(CUSTCLASS_FIELD(r, category, nullptr), "category"),
+            pushed_text(CUSTCLASS_FIELD(r, amount, nullptr), "amount")};
+}
+
+// Adds `count` records of the caller's struct size; all or none.
+template <typename T, typename Add>
+std::int32_t add_records(custclass_feed* feed, const T* records, std::uint32_t count, Add&& add) {
+    return feed_call(feed, [&](custclass_feed& f) -> std::int32_t {
+        if (count == 0) return CUSTCLASS_OK;
+        require(records != nullptr, "records is NULL");
+        const std::uint32_t stride = records->struct_size;
+        require(stride >= sizeof(std::uint32_t) + sizeof(void*) && stride <= 65536,
+                "records[0].struct_size is not a record size; call the record's *_init");
+        const auto* bytes = reinterpret_cast<const unsigned char*>(records);
+        const auto mark = f.rows->mark();
+        for (std::uint32_t i = 0; i < count; ++i) {
+            const T* r = reinterpret_cast<const T*>(bytes + std::size_t(i) * stride);
+            try {
+                if (r->struct_size != stride)
+                    throw plugin::InvalidArgument("every record of one call must have the same struct_size");
+                add(*f.rows, values_of(r));
+            } catch (const std::exception& e) {
+                f.rows->rollback(mark);
+                const std::string where = "record " + std::to_string(i) + " of " + std::to_string(count) +
+                                          " (none of them was kept): ";
+                if (dynamic_cast<const adapters::DataError*>(&e)) throw adapters::DataError(where + e.what());
+                if (dynamic_cast<const plugin::InvalidArgument*>(&e))
+                    throw plugin::InvalidArgument(where + e.what());
+                throw;
+            }
+        }
+        return CUSTCLASS_OK;
+    });
 }
 
 const custclass_plugin_info_t kInfo = {
@@ -402,6 +530,96 @@ int32_t custclass_classify_customer(char** result_json, custclass_engine* engine
         const std::string id = checked_text(customer_id, "customer_id");
         const plugin::RunRequest request = run_request(options);
         *result_json = to_host(e.classify(id, request).dump());
+        return CUSTCLASS_OK;
+    });
+}
+
+int32_t custclass_customer_record_init(custclass_customer_record* record, uint32_t size) {
+    return init_record(record, size,
+                       custclass_customer_record{sizeof(custclass_customer_record), nullptr, nullptr,
+                                                 nullptr, nullptr, nullptr, nullptr, nullptr,
+                                                 nullptr, nullptr, -1, nullptr, -1, -1});
+}
+
+int32_t custclass_order_record_init(custclass_order_record* record, uint32_t size) {
+    return init_record(record, size,
+                       custclass_order_record{sizeof(custclass_order_record), nullptr, nullptr,
+                                              nullptr, nullptr, nullptr});
+}
+
+int32_t custclass_order_line_record_init(custclass_order_line_record* record, uint32_t size) {
+    return init_record(record, size,
+                       custclass_order_line_record{sizeof(custclass_order_line_record), nullptr,
+                                                   nullptr, nullptr, nullptr});
+}
+
+int32_t custclass_feed_begin(custclass_feed** feed, custclass_engine* engine) {
+    if (feed) *feed = nullptr;
+    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
+        require(feed != nullptr, "feed (the output handle) is NULL");
+        if (e.config().source.preset != "push")
+            throw plugin::InvalidArgument(
+                "this engine reads the host's database (`preset: " + e.config().source.preset +
+                "`); pushing data needs an engine config with `source: {preset: push}`");
+        auto f = std::make_shared<custclass_feed>();
+        f->handle = find_handle(engine);
+        f->rows = std::make_unique<adapters::PushSource>(e.config().source.currency_decimals);
+        std::unique_lock<std::shared_mutex> lock(g_registry_mutex);
+        feeds()[f.get()] = f;
+        *feed = f.get();
+        return CUSTCLASS_OK;
+    });
+}
+
+int32_t custclass_feed_add_customers(custclass_feed* feed, const custclass_customer_record* records,
+                                     uint32_t count) {
+    return add_records(feed, records, count, [](adapters::PushSource& p, const adapters::PushedValues& v) {
+        p.add_customer(v);
+    });
+}
+
+int32_t custclass_feed_add_orders(custclass_feed* feed, const custclass_order_record* records,
+                                  uint32_t count) {
+    return add_records(feed, records, count, [](adapters::PushSource& p, const adapters::PushedValues& v) {
+        p.add_order(v);
+    });
+}
+
+int32_t custclass_feed_add_order_lines(custclass_feed* feed,
+                                       const custclass_order_line_record* records, uint32_t count) {
+    return add_records(feed, records, count, [](adapters::PushSource& p, const adapters::PushedValues& v) {
+        p.add_order_line(v);
+    });
+}
+
+static std::shared_ptr<custclass_feed> take_feed(custclass_feed* feed) {
+    std::unique_lock<std::shared_mutex> lock(g_registry_mutex);
+    const auto it = feeds().find(feed);
+    if (it == feeds().end()) return nullptr;
+    auto f = std::move(it->second);
+    feeds().erase(it);
+    return f;
+}
+
+int32_t custclass_feed_end(char** summary_json, custclass_feed* feed,
+                           const custclass_run_options* options) {
+    if (summary_json) *summary_json = nullptr;
+    return feed_call(feed, [&](custclass_feed& f) -> std::int32_t {
+        const auto owned = take_feed(feed);  // released whatever the outcome
+        require(summary_json != nullptr, "summary_json is NULL");
+        const plugin::RunRequest request = run_request(options);
+        *summary_json = to_host(f.handle->engine->run_pushed(request, *f.rows).dump());
+        return CUSTCLASS_OK;
+    });
+}
+
+int32_t custclass_feed_abort(custclass_feed* feed) {
+    if (!feed) return CUSTCLASS_OK;
+    return global_call([&]() -> std::int32_t {
+        if (!take_feed(feed)) {
+            g_last_error = "the feed is ended already or was never begun";
+            return CUSTCLASS_E_INVALID_HANDLE;
+        }
         return CUSTCLASS_OK;
     });
 }

@@ -28,8 +28,16 @@ Day Engine::resolve_as_of(const RunRequest& request) const {
     return config::TimeZone(config_.rules.time_zone).today();
 }
 
+std::unique_ptr<adapters::Source> Engine::database_source() const {
+    if (config_.source.preset == "push")
+        throw InvalidArgument("this engine's source is `push`: the host pushes its data with "
+                              "custclass_feed_begin … custclass_feed_end (or `custclass feed`)");
+    return adapters::make_soci_source(config_.source);
+}
+
 std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequest& request,
-                                                        nlohmann::ordered_json* summary, bool dry_run) {
+                                                        nlohmann::ordered_json* summary, bool dry_run,
+                                                        adapters::Source& source) {
     const auto started = std::chrono::steady_clock::now();
     const config::RuleSet& rules = config_.rules;
 
@@ -45,9 +53,8 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
         if (request.progress && !request.progress(phase, done, 0)) throw Cancelled();
     };
 
-    auto source = adapters::make_soci_source(config_.source);
     FeatureBuildReport report;
-    FeatureTable table = build_features(*source, options, report);
+    FeatureTable table = build_features(source, options, report);
 
     RuleProgram program(rules, as_of);
     auto results = program.run(table);
@@ -137,6 +144,19 @@ void Engine::publish(const RunState& state, const nlohmann::ordered_json& summar
 }
 
 nlohmann::ordered_json Engine::run(const RunRequest& request) {
+    auto source = database_source();
+    return run_with(request, *source);
+}
+
+nlohmann::ordered_json Engine::run_pushed(const RunRequest& request, adapters::Source& pushed) {
+    if (config_.source.preset != "push")
+        throw InvalidArgument("this engine reads the host's database (`preset: " +
+                              config_.source.preset +
+                              "`); pushing data needs an engine config with `preset: push`");
+    return run_with(request, pushed);
+}
+
+nlohmann::ordered_json Engine::run_with(const RunRequest& request, adapters::Source& source) {
     std::lock_guard<std::mutex> serial(run_mutex_);
     const Day as_of = resolve_as_of(request);
     const std::string started_at = utc_now();
@@ -152,7 +172,7 @@ nlohmann::ordered_json Engine::run(const RunRequest& request) {
     nlohmann::ordered_json summary;
     std::shared_ptr<const RunState> state;
     try {
-        state = compute(as_of, request, &summary, request.dry_run);
+        state = compute(as_of, request, &summary, request.dry_run, source);
         if (!request.dry_run) publish(*state, summary, started_at, request.actor);
     } catch (const std::exception& e) {
         if (!request.dry_run) {
@@ -191,7 +211,13 @@ nlohmann::ordered_json Engine::classify(const std::string& customer_id, const Ru
         if (last_ && last_->as_of == as_of) state = last_;
     }
     // No published run for that date: compute from current data, publishing nothing.
-    if (!state) state = compute(as_of, request, nullptr, true);
+    if (!state) {
+        if (config_.source.preset == "push")
+            throw NotFound("no run as of " + config::format_day(as_of) +
+                           " yet: push the data (custclass_feed_*) before looking up customers");
+        auto source = database_source();
+        state = compute(as_of, request, nullptr, true, *source);
+    }
     const auto row = state->table.row_of(customer_id);
     if (!row)
         throw NotFound("no customer `" + customer_id + "` exists as of " +

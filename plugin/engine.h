@@ -14,6 +14,7 @@
 #include "engine_config.h"
 #include "feature_table.h"
 #include "result_store.h"
+#include "source.h"
 #include "rule_program.h"
 
 namespace custclass::plugin {
@@ -37,6 +38,8 @@ public:
 
     // A full run; returns the run summary document.
     nlohmann::ordered_json run(const RunRequest& request);
+    // A full run over rows the host pushed (`preset: push`).
+    nlohmann::ordered_json run_pushed(const RunRequest& request, adapters::Source& pushed);
     // One customer's segments with their explanation.
     nlohmann::ordered_json classify(const std::string& customer_id, const RunRequest& request);
 
@@ -51,7 +54,11 @@ private:
         std::vector<ClassificationResult> results;
     };
     std::shared_ptr<const RunState> compute(Day as_of, const RunRequest& request,
-                                            nlohmann::ordered_json* summary, bool dry_run);
+                                            nlohmann::ordered_json* summary, bool dry_run,
+                                            adapters::Source& source);
+    nlohmann::ordered_json run_with(const RunRequest& request, adapters::Source& source);
+    // The host's database (a push engine has none: its data comes with custclass_feed_*).
+    std::unique_ptr<adapters::Source> database_source() const;
     Day resolve_as_of(const RunRequest& request) const;
     adapters::ResultStore& store();
     adapters::StoredRuleSet stored_rules() const;

@@ -49,6 +49,10 @@ public:
     virtual void texts(const Block&, TextValue*) { wrong_type("text"); }
     virtual void days(const Block&, std::int32_t*) { wrong_type("date"); }
     virtual void lists(const Block&, ListValue*) { wrong_type("list"); }
+    // The numbers of a block read in place, when the node is a column (no copy); else null.
+    virtual const double* number_view(const Block&) { return nullptr; }
+    // Text as codes of a column's dictionary, when the node is a column; else null.
+    virtual const Column* text_column() const { return nullptr; }
 
     const Expr& expr;
     std::vector<std::unique_ptr<VecNode>> children;
@@ -107,6 +111,10 @@ public:
 class FeatureRead final : public VecNode {
 public:
     FeatureRead(const Expr& e, const Column& c) : VecNode(e), column(c) {}
+    const double* number_view(const Block& b) override { return column.numbers.data() + b.begin; }
+    const Column* text_column() const override {
+        return column.type == ValueType::Text ? &column : nullptr;
+    }
     void numbers(const Block& b, double* out) override {
         std::copy_n(column.numbers.data() + b.begin, b.size, out);
     }
@@ -240,10 +248,29 @@ public:
         const CompareOp op = expr.compare;
         switch (type) {
             case ValueType::Number: {
-                children[0]->numbers(b, x.v.data());
-                children[1]->numbers(b, y.v.data());
-                const double* l = x.v.data();
-                const double* r = y.v.data();
+                const double* l = children[0]->number_view(b);
+                if (!l) {
+                    children[0]->numbers(b, x.v.data());
+                    l = x.v.data();
+                }
+                // A column against a constant: compare with the scalar.
+                if (expr.args[1]->kind == ExprKind::Number) {
+                    const double r = expr.args[1]->number;
+                    switch (op) {
+                        case CompareOp::Eq: for (std::size_t i = 0; i < b.size; ++i) out[i] = l[i] == r; break;
+                        case CompareOp::Ne: for (std::size_t i = 0; i < b.size; ++i) out[i] = (l[i] < r) | (l[i] > r); break;
+                        case CompareOp::Lt: for (std::size_t i = 0; i < b.size; ++i) out[i] = l[i] < r; break;
+                        case CompareOp::Le: for (std::size_t i = 0; i < b.size; ++i) out[i] = l[i] <= r; break;
+                        case CompareOp::Gt: for (std::size_t i = 0; i < b.size; ++i) out[i] = l[i] > r; break;
+                        case CompareOp::Ge: for (std::size_t i = 0; i < b.size; ++i) out[i] = l[i] >= r; break;
+                    }
+                    return;
+                }
+                const double* r = children[1]->number_view(b);
+                if (!r) {
+                    children[1]->numbers(b, y.v.data());
+                    r = y.v.data();
+                }
                 // NaN (null) compares false under every operator, != included.
                 switch (op) {
                     case CompareOp::Eq: for (std::size_t i = 0; i < b.size; ++i) out[i] = l[i] == r[i]; break;
@@ -263,6 +290,20 @@ public:
                              compare(op, dx.v[i], dy.v[i]);
                 return;
             case ValueType::Text:
+                // A column (in)equal to a constant: compare dictionary codes, not strings.
+                if (const Column* col = children[0]->text_column();
+                    col && expr.args[1]->kind == ExprKind::Text &&
+                    (op == CompareOp::Eq || op == CompareOp::Ne)) {
+                    const std::int32_t want = col->code_of(expr.args[1]->text);
+                    const std::int32_t* codes = col->codes.data() + b.begin;
+                    if (op == CompareOp::Eq)
+                        for (std::size_t i = 0; i < b.size; ++i)
+                            out[i] = want != kNullCode && codes[i] == want;
+                    else
+                        for (std::size_t i = 0; i < b.size; ++i)
+                            out[i] = codes[i] != kNullCode && codes[i] != want;
+                    return;
+                }
                 children[0]->texts(b, tx.v.data());
                 children[1]->texts(b, ty.v.data());
                 for (std::size_t i = 0; i < b.size; ++i)
@@ -308,6 +349,20 @@ public:
                 }
                 return;
             case ValueType::Text:
+                if (const Column* col = children[0]->text_column()) {
+                    // Which dictionary codes are in the list, worked out once.
+                    if (member_.size() != col->dictionary.size()) {
+                        member_.assign(col->dictionary.size(), 0);
+                        for (const auto& text : texts_)
+                            if (const std::int32_t c = col->code_of(text); c != kNullCode)
+                                member_[static_cast<std::size_t>(c)] = 1;
+                    }
+                    const std::int32_t* codes = col->codes.data() + b.begin;
+                    for (std::size_t i = 0; i < b.size; ++i)
+                        out[i] = codes[i] != kNullCode &&
+                                 (member_[static_cast<std::size_t>(codes[i])] != 0) != neg;
+                    return;
+                }
                 children[0]->texts(b, t.v.data());
                 for (std::size_t i = 0; i < b.size; ++i)
                     out[i] = t.v[i] &&
@@ -326,6 +381,7 @@ public:
     std::vector<double> numbers_;
     std::vector<std::string> texts_;
     std::vector<bool> bools_;
+    std::vector<std::uint8_t> member_;  // by dictionary code, for a text column
     NumberBuf x;
     TextBuf t;
 };

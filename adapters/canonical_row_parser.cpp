@@ -1,0 +1,42 @@
+#include "canonical_row_parser.h"
+
+namespace custclass::adapters {
+
+CustomerRow parse_customer(RowView& row, const std::vector<ColumnSpec>& spec,
+                           std::size_t first_attribute) {
+    CustomerRow c;
+    c.customer_id = row.id(0, "customer_id");
+    row.key = c.customer_id;
+    c.created_at = row.timestamp(1, "created_at");
+    c.birth_date = row.day(2, "birth_date");
+    c.gender = row.text(3, "gender");
+    c.district = row.text(4, "district");
+    c.income_band = row.text(5, "income_band");
+    c.email = row.text(6, "email");
+    c.phone = row.text(7, "phone");
+    c.lead_source = row.text(8, "lead_source");
+    c.is_prospect = row.flag(9, "is_prospect");
+    c.interests = row.text(10, "interests");
+    c.marketing_consent = row.flag(11, "marketing_consent");
+    c.opted_out = row.flag(12, "opted_out");
+    for (std::size_t i = first_attribute; i < spec.size(); ++i)
+        c.attributes.push_back(row.text(i, spec[i].name));
+    return c;
+}
+
+std::optional<OrderRow> parse_order(RowView& row, int currency_decimals) {
+    OrderRow o;
+    o.order_id = row.id(0, "order_id");
+    row.key = o.order_id;
+    const std::string* customer = row.raw(1);
+    if (!customer || customer->empty()) return std::nullopt;
+    o.customer_id = row.id(1, "customer_id");
+    const auto at = row.timestamp(2, "ordered_at");
+    if (!at) row.fail("ordered_at", "the order has no date");
+    o.ordered_at = *at;
+    o.amount = row.money(3, "amount", currency_decimals);
+    o.channel = row.text(4, "channel");
+    return o;
+}
+
+}  // namespace custclass::adapters
