@@ -19,7 +19,7 @@
 //     std::cout << summary.view() << '\n';
 //
 // Ownership.  The plugin's library must stay loaded as long as anything made from its Api is
-// alive: the Api's pointers, every Engine and every Document point into it. Engine and Document
+// alive: the Api's pointers, every Engine, Feed and Document point into it. Engine and Document
 // are move-only owners: an Engine closes its handle, a Document releases its text with
 // custclass_free, both in their destructors. Plugin strings that are only borrowed (error
 // messages) are copied into std::string before the next call can invalidate them.
@@ -75,6 +75,16 @@ struct Api {
     decltype(&::custclass_run_options_init) run_options_init = nullptr;
     decltype(&::custclass_run) run = nullptr;
     decltype(&::custclass_classify_customer) classify_customer = nullptr;
+    // Host-push source.
+    decltype(&::custclass_customer_record_init) customer_record_init = nullptr;
+    decltype(&::custclass_order_record_init) order_record_init = nullptr;
+    decltype(&::custclass_order_line_record_init) order_line_record_init = nullptr;
+    decltype(&::custclass_feed_begin) feed_begin = nullptr;
+    decltype(&::custclass_feed_add_customers) feed_add_customers = nullptr;
+    decltype(&::custclass_feed_add_orders) feed_add_orders = nullptr;
+    decltype(&::custclass_feed_add_order_lines) feed_add_order_lines = nullptr;
+    decltype(&::custclass_feed_end) feed_end = nullptr;
+    decltype(&::custclass_feed_abort) feed_abort = nullptr;
 
     // Calls visit(symbol, slot, since_minor) for every member above: symbol is the exported name
     // ("custclass_run"), slot a reference to the member, since_minor the ABI 1.x minor version
@@ -113,6 +123,17 @@ private:
         visit("custclass_run_options_init", api.run_options_init, 0u);
         visit("custclass_run", api.run, 0u);
         visit("custclass_classify_customer", api.classify_customer, 0u);
+        // The host-push source. custclass.h still says ABI 1.0 for it; if the header gives these
+        // functions a later minor version, the numbers here must follow.
+        visit("custclass_customer_record_init", api.customer_record_init, 0u);
+        visit("custclass_order_record_init", api.order_record_init, 0u);
+        visit("custclass_order_line_record_init", api.order_line_record_init, 0u);
+        visit("custclass_feed_begin", api.feed_begin, 0u);
+        visit("custclass_feed_add_customers", api.feed_add_customers, 0u);
+        visit("custclass_feed_add_orders", api.feed_add_orders, 0u);
+        visit("custclass_feed_add_order_lines", api.feed_add_order_lines, 0u);
+        visit("custclass_feed_end", api.feed_end, 0u);
+        visit("custclass_feed_abort", api.feed_abort, 0u);
     }
 };
 
@@ -134,6 +155,15 @@ inline Api Api::linked() noexcept {
     api.run_options_init = &::custclass_run_options_init;
     api.run = &::custclass_run;
     api.classify_customer = &::custclass_classify_customer;
+    api.customer_record_init = &::custclass_customer_record_init;
+    api.order_record_init = &::custclass_order_record_init;
+    api.order_line_record_init = &::custclass_order_line_record_init;
+    api.feed_begin = &::custclass_feed_begin;
+    api.feed_add_customers = &::custclass_feed_add_customers;
+    api.feed_add_orders = &::custclass_feed_add_orders;
+    api.feed_add_order_lines = &::custclass_feed_add_order_lines;
+    api.feed_end = &::custclass_feed_end;
+    api.feed_abort = &::custclass_feed_abort;
     return api;
 }
 #endif
@@ -358,7 +388,12 @@ using ProgressFn =
 // message is one line, valid only during the call.
 using LogFn = std::function<void(std::int32_t level, std::string_view message)>;
 
-// Options for Engine::run and Engine::classify_customer. A plain value: copy it, reuse it.
+namespace detail {
+class RunCall;
+}
+
+// Options for Engine::run, Engine::classify_customer and Feed::end. A plain value: copy it,
+// reuse it.
 class RunOptions {
 public:
     // The date of the run, "YYYY-MM-DD". Unset: today in the rule set's time zone.
@@ -383,7 +418,7 @@ public:
     }
 
 private:
-    friend class Engine;
+    friend class detail::RunCall;
     std::optional<std::string> as_of_;
     bool dry_run_ = false;
     ProgressFn progress_;
@@ -425,6 +460,45 @@ inline void log_trampoline(void* user, std::int32_t level, const char* message) 
         context->error = std::current_exception();
     }
 }
+
+// One call taking custclass_run_options: the C struct made from a RunOptions, and the context
+// its callbacks need. Lives for the duration of the call; neither copyable nor movable, since
+// the struct points into it.
+class RunCall {
+public:
+    RunCall(const Api& api, const RunOptions& options) : api_(api) {
+        check(api, api.run_options_init(&raw_, sizeof raw_), nullptr);  // no engine: global error
+        if (options.as_of_) raw_.as_of = options.as_of_->c_str();
+        raw_.dry_run = options.dry_run_ ? 1 : 0;
+        if (options.progress_) {
+            context_.progress = &options.progress_;
+            raw_.progress = &progress_trampoline;
+        }
+        if (options.log_) {
+            context_.log = &options.log_;
+            raw_.log = &log_trampoline;
+        }
+        raw_.user = &context_;
+    }
+    RunCall(const RunCall&) = delete;
+    RunCall& operator=(const RunCall&) = delete;
+
+    const custclass_run_options* raw() const noexcept { return &raw_; }
+
+    // After the call: takes the document, rethrows what a callback threw, throws the Error of a
+    // failed status (its message read from engine).
+    Document finish(std::int32_t status, char* text, const custclass_engine* engine) {
+        Document result(text, api_.free);
+        if (context_.error) std::rethrow_exception(context_.error);
+        check(api_, status, engine);
+        return result;
+    }
+
+private:
+    const Api& api_;
+    custclass_run_options raw_{};
+    CallbackContext context_;
+};
 
 }  // namespace detail
 
@@ -505,32 +579,122 @@ private:
 
     template <class Call>
     Document call_with_options(const RunOptions& options, Call&& call) const {
-        custclass_run_options raw{};
-        check(*api_, api_->run_options_init(&raw, sizeof raw), nullptr);  // no engine: global error
-        if (options.as_of_) raw.as_of = options.as_of_->c_str();
-        raw.dry_run = options.dry_run_ ? 1 : 0;
-
-        detail::CallbackContext context;
-        if (options.progress_) {
-            context.progress = &options.progress_;
-            raw.progress = &detail::progress_trampoline;
-        }
-        if (options.log_) {
-            context.log = &options.log_;
-            raw.log = &detail::log_trampoline;
-        }
-        raw.user = &context;
-
+        detail::RunCall run_call(*api_, options);
         char* text = nullptr;
-        const std::int32_t status = call(&text, &raw);
-        Document result(text, api_->free);
-        if (context.error) std::rethrow_exception(context.error);
-        check(*api_, status, handle_);
-        return result;
+        const std::int32_t status = call(&text, run_call.raw());
+        return run_call.finish(status, text, handle_);
     }
 
     const Api* api_;
     custclass_engine* handle_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Host-push source.
+// ---------------------------------------------------------------------------------------------
+
+// A feed of customers, orders and order lines pushed by the host to an engine whose config says
+// `source: {preset: push}`: owns a custclass_feed handle, and aborts it on destruction unless it
+// was ended. Move-only. The Engine it was begun on must outlive it (its failures are recorded on
+// that engine); used by one thread at a time.
+//
+//     custclass::Feed feed = custclass::Feed::begin(engine);
+//     std::vector<custclass_customer_record> customers(n, feed.customer_record());
+//     ... fill them (text NULL: unknown; flags 1, 0, or -1: unknown) ...
+//     feed.add_customers(customers.data(), customers.size());   // all kept, or none (Error)
+//     custclass::Document summary = feed.end(custclass::RunOptions().as_of("2026-11-30"));
+class Feed {
+public:
+    // Starts a feed. Throws Error (CUSTCLASS_E_INVALID_ARGUMENT when the engine reads a database).
+    [[nodiscard]] static Feed begin(const Engine& engine) {
+        const Api& api = engine.api();
+        custclass_feed* handle = nullptr;
+        check(api, api.feed_begin(&handle, engine.handle()), engine.handle());
+        return Feed(api, engine.handle(), handle);
+    }
+
+    Feed(Feed&& other) noexcept
+        : api_(other.api_), engine_(other.engine_), handle_(std::exchange(other.handle_, nullptr)) {}
+    Feed& operator=(Feed&& other) noexcept {
+        if (this != &other) {
+            abort();
+            api_ = other.api_;
+            engine_ = other.engine_;
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+    Feed(const Feed&) = delete;
+    Feed& operator=(const Feed&) = delete;
+    ~Feed() { abort(); }
+
+    // Records filled with the plugin's defaults (NULL text, -1 flags) and this host's struct_size.
+    custclass_customer_record customer_record() const {
+        custclass_customer_record record{};
+        check(*api_, api_->customer_record_init(&record, sizeof record), nullptr);
+        return record;
+    }
+    custclass_order_record order_record() const {
+        custclass_order_record record{};
+        check(*api_, api_->order_record_init(&record, sizeof record), nullptr);
+        return record;
+    }
+    custclass_order_line_record order_line_record() const {
+        custclass_order_line_record record{};
+        check(*api_, api_->order_line_record_init(&record, sizeof record), nullptr);
+        return record;
+    }
+
+    // Adds `count` records, every one made by the matching *_record() above. All are kept, or,
+    // when one is invalid, none: Error (CUSTCLASS_E_DATA) whose message names the record's index
+    // in this call ("record 3 of 1000"), the table, the key, the field and the value. The feed
+    // stays usable after such a failure.
+    void add_customers(const custclass_customer_record* records, std::uint32_t count) {
+        check(*api_, api_->feed_add_customers(live(), records, count), engine_);
+    }
+    void add_orders(const custclass_order_record* records, std::uint32_t count) {
+        check(*api_, api_->feed_add_orders(live(), records, count), engine_);
+    }
+    void add_order_lines(const custclass_order_line_record* records, std::uint32_t count) {
+        check(*api_, api_->feed_add_order_lines(live(), records, count), engine_);
+    }
+
+    // Ends the feed and classifies what was pushed, as Engine::run does on a database holding the
+    // same rows, publishing the results unless options.dry_run; returns the run summary. The
+    // feed is released whatever the outcome. Throws as Engine::run does.
+    Document end(const RunOptions& options = {}) {
+        custclass_feed* handle = live();
+        detail::RunCall run_call(*api_, options);
+        handle_ = nullptr;  // released by the plugin from here on, whatever the outcome
+        char* text = nullptr;
+        const std::int32_t status = api_->feed_end(&text, handle, run_call.raw());
+        return run_call.finish(status, text, engine_);
+    }
+
+    // Releases the feed without running anything; nothing pushed is kept. No-op once ended.
+    void abort() noexcept {
+        if (handle_ != nullptr) api_->feed_abort(std::exchange(handle_, nullptr));
+    }
+
+    // Whether the feed is still open (neither ended nor aborted).
+    explicit operator bool() const noexcept { return handle_ != nullptr; }
+    custclass_feed* handle() const noexcept { return handle_; }
+
+private:
+    Feed(const Api& api, custclass_engine* engine, custclass_feed* handle) noexcept
+        : api_(&api), engine_(engine), handle_(handle) {}
+
+    custclass_feed* live() const {
+        if (handle_ == nullptr) {
+            throw Error(CUSTCLASS_E_INVALID_ARGUMENT, "CUSTCLASS_E_INVALID_ARGUMENT",
+                        "the feed was ended or aborted already");
+        }
+        return handle_;
+    }
+
+    const Api* api_;
+    custclass_engine* engine_;
+    custclass_feed* handle_;
 };
 
 }  // namespace custclass

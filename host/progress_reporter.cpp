@@ -61,6 +61,10 @@ void ProgressReporter::finish() {
     bar_shown_ = false;
 }
 
+bool ProgressReporter::step(std::string_view phase, std::uint64_t done, std::uint64_t total) {
+    return on_progress(phase, done, total) == custclass::ProgressAction::proceed;
+}
+
 custclass::ProgressAction ProgressReporter::on_progress(std::string_view phase, std::uint64_t done,
                                                         std::uint64_t total) {
     if (interrupted()) return custclass::ProgressAction::cancel;

@@ -30,6 +30,10 @@ public:
     // Clears the progress bar, so that what is printed next starts on a clean line.
     void finish();
 
+    // Progress of the command's own work (reading files for a feed), drawn like the plugin's:
+    // phase, done and total units (total 0: unknown). Returns false when the user pressed Ctrl-C.
+    bool step(std::string_view phase, std::uint64_t done, std::uint64_t total);
+
     // Whether the user pressed Ctrl-C.
     static bool interrupted() noexcept;
 

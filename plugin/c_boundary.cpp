@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdlib>
+#include <dlfcn.h>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -213,9 +214,19 @@ bool covers(const T* options, std::size_t end_of_field) {
 #define CUSTCLASS_COVERS(ptr, field) \
     covers(ptr, offsetof(std::remove_pointer_t<decltype(ptr)>, field) + sizeof((ptr)->field))
 
+// Where the shipped YAML files are: CUSTCLASS_DATA_DIR; else beside the installed library
+// (<prefix>/<libdir>/../share/custclass, wherever the prefix was moved); else the directory the
+// build was configured to install to; else, for a build tree, the source tree's config/.
 std::string default_data_dir() {
     if (const char* env = std::getenv("CUSTCLASS_DATA_DIR"); env && *env) return env;
     std::error_code ec;
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<const void*>(&default_data_dir), &info) && info.dli_fname) {
+        const auto lib = std::filesystem::weakly_canonical(info.dli_fname, ec).parent_path();
+        for (const auto& candidate : {lib / CUSTCLASS_LIB_TO_DATA_DIR, lib / ".." / "share" / "custclass"})
+            if (std::filesystem::is_directory(candidate / "rulesets", ec))
+                return candidate.lexically_normal().string();
+    }
     if (std::filesystem::is_directory(CUSTCLASS_INSTALL_DATA_DIR, ec))
         return CUSTCLASS_INSTALL_DATA_DIR;
     return CUSTCLASS_SOURCE_DATA_DIR;

@@ -10,7 +10,8 @@ packages=(
   libboost-dev libboost-filesystem-dev                  # Boost.DLL in the reference host
   nlohmann-json3-dev libcli11-dev libssl-dev            # JSON documents, command line, SHA-256
   libcsv-dev                                            # CSV files (enrichment tables, feed)
-  googletest libgtest-dev libgmock-dev                  # tests
+  googletest libgtest-dev libgmock-dev libbenchmark-dev # tests and micro-benchmarks
+  clang libclang-rt-14-dev                              # libFuzzer targets
   sqlite3 abigail-tools python3 php-cli                 # test tools and the example hosts
   python3-jsonschema python3-yaml                       # checking the YAML files against their JSON Schemas
   postgresql mariadb-server                             # the database servers the tests start
