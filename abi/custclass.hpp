@@ -614,7 +614,9 @@ public:
     }
 
     Feed(Feed&& other) noexcept
-        : api_(other.api_), engine_(other.engine_), handle_(std::exchange(other.handle_, nullptr)) {}
+        : api_(other.api_),
+          engine_(other.engine_),
+          handle_(std::exchange(other.handle_, nullptr)) {}
     Feed& operator=(Feed&& other) noexcept {
         if (this != &other) {
             abort();

@@ -72,6 +72,23 @@ private:
     std::string customer_id_;
 };
 
+// custclass feed -c CONFIG --customers FILE.csv --orders FILE.csv [--lines FILE.csv]
+//                [--as-of DATE] [--dry-run] [--json]
+class FeedCommand final : public Command {
+public:
+    explicit FeedCommand(CLI::App& parent);
+    ExitCode execute(const Session& session) const override;
+
+private:
+    std::string config_;
+    std::string customers_;
+    std::string orders_;
+    std::string lines_;
+    std::string as_of_;
+    bool dry_run_ = false;
+    bool json_ = false;
+};
+
 // custclass demo [--dir DIR] [--customers N]
 class DemoCommand final : public Command {
 public:

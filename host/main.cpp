@@ -79,7 +79,8 @@ int main(int argc, char** argv) {
     ValidateCommand validate(app);
     RunCommand run(app);
     ExplainCommand explain(app);
-    const Command* const commands[] = {&demo, &validate, &run, &explain};
+    FeedCommand feed(app);
+    const Command* const commands[] = {&demo, &validate, &run, &explain, &feed};
 
     try {
         app.parse(argc, argv);

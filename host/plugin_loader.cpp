@@ -60,6 +60,11 @@ fs::path locate_plugin(const std::string& plugin_option) {
     if (!location_error) {
         candidates.push_back(
             (executable.parent_path() / ".." / "plugin" / kPluginFileName).lexically_normal());
+#ifdef CUSTCLASS_BIN_TO_PLUGIN_DIR
+        // An installed tree, wherever its prefix was moved: <prefix>/bin → <prefix>/<libdir>.
+        candidates.push_back(
+            (executable.parent_path() / CUSTCLASS_BIN_TO_PLUGIN_DIR / kPluginFileName).lexically_normal());
+#endif
     }
 #ifdef CUSTCLASS_INSTALL_PLUGIN_DIR
     candidates.push_back(fs::path(CUSTCLASS_INSTALL_PLUGIN_DIR) / kPluginFileName);
