@@ -506,12 +506,7 @@ ExitCode FeedCommand::execute(const Session& session) const {
         const custclass::Document summary = feed.end(options);
         reporter.finish();
 
-        const auto document = nlohmann::ordered_json::parse(summary.c_str());
-        if (json_) {
-            std::cout << document.dump(2) << '\n';
-        } else {
-            print_run_summary(std::cout, document);
-        }
+        print_run_summary_text(std::cout, summary.c_str(), json_);
         return ExitCode::ok;
     } catch (const FileProblem& problem) {
         // The feed (if begun) was aborted on the way here.

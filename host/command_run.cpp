@@ -34,12 +34,7 @@ ExitCode RunCommand::execute(const Session& session) const {
     const custclass::Document summary = engine.run(options);
     reporter.finish();
 
-    const auto document = nlohmann::ordered_json::parse(summary.c_str());
-    if (json_) {
-        std::cout << document.dump(2) << '\n';
-    } else {
-        print_run_summary(std::cout, document);
-    }
+    print_run_summary_text(std::cout, summary.c_str(), json_);
     return ExitCode::ok;
 }
 

@@ -131,4 +131,12 @@ void print_run_summary(std::ostream& out, const Json& summary) {
     out << "\nduration   " << duration_of(count_of(summary.value("duration_ms", Json()))) << '\n';
 }
 
+void print_run_summary_text(std::ostream& out, const char* summary_json, bool json) {
+    const auto document = nlohmann::ordered_json::parse(summary_json);
+    if (json)
+        out << document.dump(2) << '\n';
+    else
+        print_run_summary(out, document);
+}
+
 }  // namespace custclass::host

@@ -14,4 +14,8 @@ namespace custclass::host {
 // document prints as well as it can.
 void print_run_summary(std::ostream& out, const nlohmann::ordered_json& summary);
 
+// The summary text the plugin returned, as `run` and `feed` print it: indented JSON with
+// `json`, else the table above.
+void print_run_summary_text(std::ostream& out, const char* summary_json, bool json);
+
 }  // namespace custclass::host
