@@ -65,6 +65,31 @@ struct OptOutRow {
     std::optional<std::string> phone;
 };
 
+// What the orders of one customer add up to as of the run date: computed by the engine from
+// streamed orders, or by the database (pushdown aggregation).
+struct CustomerOrderTotals {
+    std::string customer_id;                // normalised; empty for orders without a customer
+    std::uint64_t orders_all = 0;           // every order row, after as_of included
+    std::uint64_t orders_after_as_of = 0;
+    Day first_order = INT32_MIN;            // INT32_MIN: none
+    Day first_purchase = INT32_MIN;
+    Day last_purchase = INT32_MIN;
+    std::uint32_t purchases_total = 0;
+    std::uint32_t purchases_window = 0;
+    std::uint32_t orders_window = 0;
+    std::uint32_t returns_window = 0;
+    std::int64_t purchase_amount_window = 0;  // minor units
+    std::int64_t net_amount_window = 0;       // minor units, returns subtracted
+    std::vector<std::uint32_t> channel_purchases;  // purchases in the window per asked channel
+};
+
+struct OrderTotalsRequest {
+    Day as_of = 0;
+    Day window_start = 0;  // exclusive
+    std::string time_zone;
+    std::vector<std::string> channels;  // lower-cased
+};
+
 // Rows that a source read but could not attach to anything, counted rather than failed.
 struct ReadCounts {
     std::uint64_t orders_without_customer = 0;  // customer_id null: guest purchases
@@ -72,6 +97,7 @@ struct ReadCounts {
 
 using CustomerBatch = std::span<const CustomerRow>;
 using OrderBatch = std::span<const OrderRow>;
+using OrderTotalsBatch = std::span<const CustomerOrderTotals>;
 using OrderLineBatch = std::span<const OrderLineRow>;
 using ReferralBatch = std::span<const ReferralRow>;
 using OptOutBatch = std::span<const OptOutRow>;

@@ -77,6 +77,100 @@ public:
         out.flush();
     }
 
+    bool can_total_orders(const OrderTotalsRequest& request) override {
+        if (config_.read == "scan" || dialect_ == Dialect::SQLite) return false;
+        const bool possible = !day_expression(request).empty();
+        if (!possible && config_.read == "pushdown")
+            throw DataError("`read: pushdown` needs the `ordered_at` column of the orders query (at " +
+                            mapped(CanonicalTable::Orders).origin +
+                            ") to be a date or timestamp type; it is text: use `read: scan`");
+        return possible;
+    }
+
+    void read_order_totals(const OrderTotalsRequest& request,
+                           const std::function<void(OrderTotalsBatch)>& sink) override {
+        const Mapped orders = mapped(CanonicalTable::Orders);
+        const auto cols = resolve(orders, columns_of(CanonicalTable::Orders));
+        auto col = [&](std::size_t i) { return "o." + quote_identifier(dialect_, cols[i]); };
+        const std::string scale = "1" + std::string(static_cast<std::size_t>(config_.currency_decimals), '0');
+        const std::string amount =
+            dialect_ == Dialect::MySQL
+                ? "ROUND(CAST(" + col(3) + " AS DECIMAL(65,10)) * " + scale + ")"
+                : "ROUND(CAST(" + col(3) + " AS NUMERIC) * " + scale + ")";
+        const std::string channel = cols[4].empty() ? "NULL" : col(4);
+        const std::string inner = "SELECT " + col(1) + " AS cid, " + day_expression(request) +
+                                  " AS d, " + amount + " AS a, " + channel + " AS ch FROM (" +
+                                  strip_query(orders.sql) + "\n) o";
+        const std::string as_of = std::to_string(request.as_of);
+        const std::string in_time = "d <= " + as_of;
+        const std::string in_window = in_time + " AND d > " + std::to_string(request.window_start);
+        auto count_if = [](const std::string& cond) {
+            return "SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END)";
+        };
+        std::string select =
+            "SELECT cid, COUNT(*), " + count_if("d > " + as_of) + ", MIN(CASE WHEN " + in_time +
+            " THEN d END), MIN(CASE WHEN " + in_time + " AND a > 0 THEN d END), MAX(CASE WHEN " +
+            in_time + " AND a > 0 THEN d END), " + count_if(in_time + " AND a > 0") + ", " +
+            count_if(in_window + " AND a > 0") + ", " + count_if(in_window) + ", " +
+            count_if(in_window + " AND a < 0") + ", SUM(CASE WHEN " + in_window +
+            " AND a > 0 THEN a ELSE 0 END), SUM(CASE WHEN " + in_window + " THEN a ELSE 0 END), " +
+            count_if("a IS NULL") + ", " + count_if("d IS NULL");
+        for (const auto& ch : request.channels)
+            select += ", " + count_if(in_window + " AND a > 0 AND LOWER(ch) = " + sql_literal(dialect_, ch));
+        select += " FROM (" + inner + ") t GROUP BY cid";
+        const std::size_t ncols = 14 + request.channels.size();
+        std::vector<CustomerOrderTotals> batch;
+        auto integer = [&](const TextBatch& b, std::size_t c, std::size_t r) -> std::int64_t {
+            if (b.null[c][r]) return 0;
+            const auto v = parse_money(b.values[c][r], 0);
+            if (!v) throw DataError("the database returned `" + b.values[c][r] + "` as a count or sum");
+            return *v;
+        };
+        auto day = [&](const TextBatch& b, std::size_t c, std::size_t r) -> Day {
+            return b.null[c][r] ? INT32_MIN : static_cast<Day>(integer(b, c, r));
+        };
+        try {
+            stream_query(session(), dialect_, select, ncols, kBatchRows, [&](const TextBatch& b) {
+                batch.clear();
+                for (std::size_t r = 0; r < b.rows; ++r) {
+                    CustomerOrderTotals t;
+                    if (!b.null[0][r]) {
+                        if (!valid_utf8(b.values[0][r]))
+                            throw DataError("table `orders`, column `customer_id`: a value is not valid UTF-8 (query at " +
+                                            orders.origin + ")");
+                        t.customer_id = normalise_id(b.values[0][r]);
+                    }
+                    const std::string who = t.customer_id.empty() ? "orders without a customer"
+                                                                  : "the orders of customer `" + t.customer_id + "`";
+                    if (integer(b, 12, r) > 0)
+                        throw DataError("table `orders`: " + who + " include an amount that is NULL (query at " +
+                                        orders.origin + ")");
+                    if (integer(b, 13, r) > 0)
+                        throw DataError("table `orders`: " + who + " include an order with no date (query at " +
+                                        orders.origin + ")");
+                    t.orders_all = static_cast<std::uint64_t>(integer(b, 1, r));
+                    t.orders_after_as_of = static_cast<std::uint64_t>(integer(b, 2, r));
+                    t.first_order = day(b, 3, r);
+                    t.first_purchase = day(b, 4, r);
+                    t.last_purchase = day(b, 5, r);
+                    t.purchases_total = static_cast<std::uint32_t>(integer(b, 6, r));
+                    t.purchases_window = static_cast<std::uint32_t>(integer(b, 7, r));
+                    t.orders_window = static_cast<std::uint32_t>(integer(b, 8, r));
+                    t.returns_window = static_cast<std::uint32_t>(integer(b, 9, r));
+                    t.purchase_amount_window = integer(b, 10, r);
+                    t.net_amount_window = integer(b, 11, r);
+                    for (std::size_t k = 0; k < request.channels.size(); ++k)
+                        t.channel_purchases.push_back(static_cast<std::uint32_t>(integer(b, 14 + k, r)));
+                    batch.push_back(std::move(t));
+                }
+                sink(batch);
+            });
+        } catch (const DatabaseError& e) {
+            throw DatabaseError("totalling the `orders` table in the database (query at " + orders.origin +
+                                ") failed: " + e.what() + "; `read: scan` reads the rows instead");
+        }
+    }
+
     // Lines are read joined to their orders by the database, so that memory does not grow
     // with the number of orders.
     void read_order_lines(const std::function<void(OrderLineBatch)>& sink) override {
@@ -176,6 +270,40 @@ private:
         return *session_;
     }
 
+    // The SQL giving an order's day (days since 1970-01-01) exactly as the engine computes it
+    // (the date in the rule set's zone of a zoned timestamp; the date as written otherwise), or
+    // "" when the column's type does not allow it (text: its format is only known row by row).
+    std::string day_expression(const OrderTotalsRequest& request) {
+        if (!day_expression_cache_.empty()) return day_expression_cache_;
+        const Mapped orders = mapped(CanonicalTable::Orders);
+        const auto cols = resolve(orders, columns_of(CanonicalTable::Orders));
+        const std::string at = "o." + quote_identifier(dialect_, cols[2]);
+        const std::string from = " FROM (" + strip_query(orders.sql) + "\n) o";
+        std::string type;
+        try {
+            if (dialect_ == Dialect::PostgreSQL) {
+                soci::indicator ind = soci::i_null;
+                session() << "SELECT pg_typeof(" + at + ")::text" + from + " LIMIT 1", soci::into(type, ind);
+                if (type == "timestamp with time zone")
+                    day_expression_cache_ = "((" + at + " AT TIME ZONE " +
+                                            sql_literal(dialect_, request.time_zone) +
+                                            ")::date - DATE '1970-01-01')";
+                else if (type == "timestamp without time zone" || type == "date")
+                    day_expression_cache_ = "(" + at + "::date - DATE '1970-01-01')";
+            } else if (dialect_ == Dialect::MySQL) {
+                soci::row probe;
+                soci::statement st = (session().prepare << "SELECT " + at + from + " LIMIT 0", soci::into(probe));
+                st.execute(true);
+                // DATETIME, DATE and TIMESTAMP (shown in the session's zone, as the scan reads it).
+                if (probe.size() == 1 && probe.get_properties(0).get_data_type() == soci::dt_date)
+                    day_expression_cache_ = "DATEDIFF(" + at + ", '1970-01-01')";
+            }
+        } catch (const soci::soci_error& e) {
+            throw DatabaseError("the query for the `orders` table (at " + orders.origin + ") failed: " + e.what());
+        }
+        return day_expression_cache_;
+    }
+
     Mapped mapped(CanonicalTable table) const {
         const std::string name(config::table_name(table));
         const auto q = config_.queries.find(table);
@@ -255,6 +383,7 @@ private:
     config::SourceConfig config_;
     Dialect dialect_;
     std::unique_ptr<soci::session> session_;
+    std::string day_expression_cache_;
     ReadCounts counts_;
 };
 

@@ -33,6 +33,14 @@ public:
     virtual void read_customers(const std::vector<std::string>& attributes,
                                 const std::function<void(CustomerBatch)>& sink) = 0;
     virtual void read_orders(const std::function<void(OrderBatch)>& sink) = 0;
+    // Pushdown aggregation: whether the database can total the orders per customer for this
+    // request exactly as the engine would, and the totals (one row per customer id as the
+    // database returns it; several may normalise to one id).
+    virtual bool can_total_orders(const OrderTotalsRequest&) { return false; }
+    virtual void read_order_totals(const OrderTotalsRequest&,
+                                   const std::function<void(OrderTotalsBatch)>&) {
+        throw DataError("this source cannot total orders in the database");
+    }
     // Optional tables: call only when has_table says the source provides them.
     virtual bool has_table(config::CanonicalTable table) const = 0;
     virtual void read_order_lines(const std::function<void(OrderLineBatch)>& sink) = 0;

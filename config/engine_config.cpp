@@ -112,7 +112,8 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
     const YAML::Node source = top.mapping("source", true);
     if (source.IsDefined()) {
         MapReader s(doc, source, "`source`",
-                    {"preset", "connection", "password_env", "queries", "currency_decimals"}, d);
+                    {"preset", "connection", "password_env", "queries", "currency_decimals", "read"},
+                    d);
         SourceConfig& src = cfg.source;
         if (auto preset = s.text("preset")) {
             const auto presets = available_presets(context);
@@ -138,6 +139,16 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
             src.connection = *connection;
         }
         if (auto env = s.text("password_env")) src.password_env = *env;
+        if (auto read = s.text("read")) {
+            const std::vector<std::string> modes = {"auto", "scan", "pushdown"};
+            if (std::find(modes.begin(), modes.end(), *read) == modes.end())
+                doc.error(d, s.node("read"), "unknown read mode `" + *read + "`",
+                          "use `auto` (the default), `scan` or `pushdown`");
+            else if (*read == "pushdown" && src.backend == "sqlite3")
+                doc.error(d, s.node("read"), "pushdown aggregation is for PostgreSQL and MariaDB",
+                          "SQLite reads fastest with `scan` (what `auto` chooses)");
+            src.read = *read;
+        }
         if (auto decimals = s.integer("currency_decimals", false, 0, 4))
             src.currency_decimals = static_cast<int>(*decimals);
         const YAML::Node queries = s.mapping("queries");

@@ -28,6 +28,9 @@ struct SourceConfig {
     std::string backend;       // sqlite3 | postgresql | mysql
     std::string password_env;  // the environment variable holding the password, if any
     std::map<CanonicalTable, TableQuery> queries;
+    // How orders are read: `auto` (pushdown aggregation on PostgreSQL and MariaDB when the
+    // order timestamp column is a date/time type, else a streamed scan), `scan` or `pushdown`.
+    std::string read = "auto";
     // Decimal places of the currency's minor unit (HKD: 2); amounts are summed in minor units.
     int currency_decimals = 2;
 };

@@ -128,7 +128,42 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
         if (f.starts_with("channel_share:")) channels.push_back(lower(f.substr(14)));
     std::vector<std::uint32_t> channel_counts(customers.size() * channels.size(), 0);
     std::uint64_t orders_read = 0, unknown_customer = 0, after_as_of = 0;
-    source.read_orders([&](adapters::OrderBatch batch) {
+    adapters::OrderTotalsRequest totals{as_of, window_start, options.time_zone, channels};
+    std::uint64_t guest_orders = 0;
+    const bool pushdown = source.can_total_orders(totals);
+    if (pushdown) {
+        // The database totals the orders per customer; merge its rows by normalised id.
+        auto earliest = [](Day& a, Day b) { if (b != kNoDay && (a == kNoDay || b < a)) a = b; };
+        source.read_order_totals(totals, [&](adapters::OrderTotalsBatch batch) {
+            for (const adapters::CustomerOrderTotals& t : batch) {
+                orders_read += t.orders_all;
+                if (t.customer_id.empty()) {
+                    guest_orders += t.orders_all;
+                    continue;
+                }
+                const auto it = index.find(t.customer_id);
+                if (it == index.end()) {
+                    unknown_customer += t.orders_all;
+                    continue;
+                }
+                after_as_of += t.orders_after_as_of;
+                OrderAggregate& a = agg[it->second];
+                earliest(a.first_order, t.first_order);
+                earliest(a.first_purchase, t.first_purchase);
+                if (t.last_purchase != kNoDay && (a.last_purchase == kNoDay || t.last_purchase > a.last_purchase))
+                    a.last_purchase = t.last_purchase;
+                a.purchases_total += t.purchases_total;
+                a.purchases_window += t.purchases_window;
+                a.orders_window += t.orders_window;
+                a.returns_window += t.returns_window;
+                a.purchase_amount_window += t.purchase_amount_window;
+                a.net_amount_window += t.net_amount_window;
+                for (std::size_t k = 0; k < channels.size(); ++k)
+                    channel_counts[it->second * channels.size() + k] += t.channel_purchases[k];
+            }
+            if (options.progress) options.progress("total orders", orders_read);
+        });
+    } else source.read_orders([&](adapters::OrderBatch batch) {
         for (const OrderRow& o : batch) {
             const auto it = index.find(o.customer_id);
             if (it == index.end()) {
@@ -168,9 +203,8 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
         orders_read += batch.size();
         if (options.progress) options.progress("read orders", orders_read);
     });
-    const adapters::ReadCounts counts = source.counts();
-    if (counts.orders_without_customer)
-        report.data_quality["orders_without_customer"] = counts.orders_without_customer;
+    const std::uint64_t without_customer = source.counts().orders_without_customer + guest_orders;
+    if (without_customer) report.data_quality["orders_without_customer"] = without_customer;
     if (unknown_customer) report.data_quality["orders_of_unknown_customer"] = unknown_customer;
     if (after_as_of) report.data_quality["orders_after_as_of"] = after_as_of;
 
