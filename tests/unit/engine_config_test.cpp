@@ -142,3 +142,23 @@ TEST(EngineConfig, SQLitePathResolution) {
     EXPECT_EQ(cfg.source.connection, "sqlite3://db=\"" + (db.dir() / "my shop.sqlite").string() + "\"");
     EXPECT_EQ(cfg.store.connection, "sqlite3://db=\"/data/x y.sqlite\" timeout=5");
 }
+
+TEST(EngineConfig, ReadModeIsCheckedAndPushdownIsForServers) {
+    Diagnostics d;
+    auto doc = YamlDocument::parse(
+        "custclass: 1\nsource:\n  connection: \"sqlite3://db=x\"\n  read: pushdown\n"
+        "  queries: {customers: SELECT 1, orders: SELECT 1}\nrules: r.yaml\n",
+        "c.yaml", d);
+    ASSERT_TRUE(doc);
+    load_engine_config(*doc, "/nonexistent", {}, d);
+    ASSERT_GE(d.error_count(), 1u);
+    EXPECT_EQ(d.items()[0].to_string(),
+              "c.yaml:4:9: error: pushdown aggregation is for PostgreSQL and MariaDB (SQLite reads fastest with `scan` (what `auto` chooses))");
+    Diagnostics d2;
+    auto doc2 = YamlDocument::parse(
+        "custclass: 1\nsource:\n  connection: \"postgresql://dbname=x\"\n  read: fast\n"
+        "  queries: {customers: SELECT 1, orders: SELECT 1}\nrules: r.yaml\n",
+        "c.yaml", d2);
+    load_engine_config(*doc2, "/nonexistent", {}, d2);
+    EXPECT_EQ(d2.items()[0].message, "unknown read mode `fast`");
+}
