@@ -679,7 +679,7 @@ std::vector<Case> cases() {
          {E(3, 11, "unknown preset `trytn`", "did you mean `tryton`?")}},
         {"Ref_UnknownPresetListsTheAvailableOnes", Kind::Engine,
          "custclass: 1\nsource:\n  preset: sap\n  connection: \"sqlite3://db=x\"\nrules: rules.yaml\n",
-         {E(3, 11, "unknown preset `sap`", "available presets: generic odoo tryton")}},
+         {E(3, 11, "unknown preset `sap`", "available presets: generic push odoo tryton")}},
         {"Ref_MissingRulesFile", Kind::Engine, engine("rules: missing.yaml\n"),
          {E(5, 8, "cannot read `{base}/missing.yaml`" + kNotReadable, kRelativeHint)}},
         {"Ref_ErrorsInTheRulesFile", Kind::Engine, engine("rules: bad-rules.yaml\n"),
