@@ -10,8 +10,13 @@
 #   --seed S                   the data seed (default 20261123)
 #   --reps N                   repetitions of every timed command of P1, P1b and P2; the median
 #                              is reported (default 3)
-#   --context-reps N           repetitions of the rows given for context: MariaDB, and P5's run at
-#                              half the orders (default 1: a full run at 1M customers takes minutes)
+#   --context-reps N           repetitions of the rows given for context: MariaDB, P5's run at half
+#                              the orders, the diagnostics (default 1: a run at 1M customers takes minutes)
+#   --dry-run-reps N           repetitions of the --dry-run rows (default 1)
+#   --diagnostics              also time, once each: the mapping's queries alone through the sqlite3
+#                              CLI and through psql with a cursor as the engine reads, the engine with
+#                              a mapping that does not join, and the engine with `read: scan` on
+#                              PostgreSQL (about 3 more minutes at 1M customers)
 #   --work-dir DIR             data, configs, logs (default build/bench-data); the generated SQLite
 #                              databases and their CSV exports are reused when present with the
 #                              same size and seed
@@ -19,6 +24,9 @@
 #                              WORK/<size>/results.md)
 #   --sqlite-only              skip P2 (no PostgreSQL or MariaDB)
 #   --keep-servers             leave PostgreSQL and MariaDB running afterwards (WORK/servers)
+#
+# At 1M customers it takes about 25 minutes on 2 cores (about 30 with --diagnostics and
+# --dry-run-reps 3), plus about 2 minutes the first time to generate the data and its CSV export.
 #
 # It builds nothing: it expects the ci build (`cmake --preset ci && cmake --build build/ci --target
 # custclass custclass_plugin custclass_generate -j2`), or the build directory in $BUILD_DIR.
@@ -43,6 +51,8 @@ OPC=13
 SEED=20261123
 REPS=3
 CONTEXT_REPS=1
+DRY_REPS=1
+DIAGNOSTICS=0
 WORK=$ROOT/build/bench-data
 RESULTS=$ROOT/bench/RESULTS.md
 SQLITE_ONLY=0
@@ -65,6 +75,8 @@ while [[ $# -gt 0 ]]; do
         --seed) SEED=${2:?}; shift 2 ;;
         --reps) REPS=${2:?}; shift 2 ;;
         --context-reps) CONTEXT_REPS=${2:?}; shift 2 ;;
+        --dry-run-reps) DRY_REPS=${2:?}; shift 2 ;;
+        --diagnostics) DIAGNOSTICS=1; shift ;;
         --work-dir) WORK=${2:?}; shift 2 ;;
         --results) RESULTS=${2:?}; shift 2 ;;
         --sqlite-only) SQLITE_ONLY=1; shift ;;
@@ -77,6 +89,7 @@ CUSTOMERS=${CUSTOMERS//[,_]/}
 [[ $CUSTOMERS =~ ^[1-9][0-9]*$ ]] || die "--customers needs a positive integer"
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || die "--reps needs a positive integer"
 [[ $CONTEXT_REPS =~ ^[1-9][0-9]*$ ]] || die "--context-reps needs a positive integer"
+[[ $DRY_REPS =~ ^[0-9]+$ ]] || die "--dry-run-reps needs a non-negative integer"
 [[ $SEED =~ ^[0-9]+$ ]] || die "--seed needs a non-negative integer"
 [[ $OPC =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--orders-per-customer needs a number"
 HALF_OPC=$(awk -v o="$OPC" 'BEGIN { h = o / 2; if (h < 1) h = 1; printf "%g", h }')
@@ -101,6 +114,16 @@ fi
 TAG="c$CUSTOMERS-o$OPC-s$SEED"
 RUN=$WORK/$TAG  # configs, logs and measurements of this size
 mkdir -p "$WORK" "$RUN"
+# A copy of the command and the plugin: the build tree is shared, and a rebuild during the
+# benchmark must not mix two versions in one set of figures.
+rm -rf "$RUN/bin"
+mkdir -p "$RUN/bin"
+cp "$CUSTCLASS" "$RUN/bin/custclass"
+cp -L "$PLUGIN" "$RUN/bin/libcustclass.so.1"
+BUILT=$(stat -c %y "$(readlink -f "$PLUGIN")" | cut -d. -f1)
+CUSTCLASS=$RUN/bin/custclass
+PLUGIN=$RUN/bin/libcustclass.so.1
+export CUSTCLASS_DATA_DIR=$ROOT/config
 MEAS=$RUN/measurements.tsv
 : >"$MEAS"
 printf 'label\trep\twall_s\tuser_s\tsys_s\tmaxrss_kb\tload1\n' >"$RUN/measurements.header"
@@ -184,13 +207,14 @@ met() {  # met RATIO TARGET
 # --- engine configs ------------------------------------------------------------------------------
 
 QUERIES=$("$GENERATE" --queries)
-write_config() {  # write_config FILE SOURCE_CONNECTION STORE_CONNECTION
+write_config() {  # write_config FILE SOURCE_CONNECTION STORE_CONNECTION [SOURCE_SETTING]
     {
         echo "# Written by bench/run_benchmarks.sh: the demo schema through the generic preset."
         echo "custclass: 1"
         echo "source:"
         echo "  preset: generic"
         echo "  connection: \"$2\""
+        [[ -z ${4:-} ]] || echo "  $4"
         echo "$QUERIES"
         echo "store:"
         echo "  connection: \"$3\""
@@ -200,6 +224,36 @@ write_config() {  # write_config FILE SOURCE_CONNECTION STORE_CONNECTION
 STORE=$RUN/store.sqlite
 write_config "$RUN/sqlite.yaml" "sqlite3://db=$DB" "sqlite3://db=$STORE"
 write_config "$RUN/sqlite-half.yaml" "sqlite3://db=$HALF_DB" "sqlite3://db=$STORE"
+# A diagnostic variant: the same tables keyed by the host's integer ids, so that no query joins
+# (the generator's mapping joins every order to its customer for the customer code).
+cat >"$RUN/sqlite-nojoin.yaml" <<END_OF_CONFIG
+# Written by bench/run_benchmarks.sh: the demo schema keyed by integer ids, no joins.
+custclass: 1
+source:
+  preset: generic
+  connection: "sqlite3://db=$DB"
+  queries:
+    customers: |
+      SELECT c.id AS customer_id, c.created_at, c.birth_date, c.gender,
+             d.name AS district, c.income_band, c.email, c.phone, c.lead_source,
+             c.is_lead AS is_prospect, c.interests, c.marketing_consent
+      FROM customer c
+      LEFT JOIN district d ON d.id = c.district_id
+    orders: SELECT id AS order_id, customer_id, ordered_at, total AS amount, channel FROM sales_order
+    referrals: SELECT referrer_id, referee_id, referred_at FROM referral
+    opt_outs: SELECT customer_id, email, phone, opted_out_at FROM opt_out
+store:
+  connection: "sqlite3://db=$STORE"
+rules: $RULES
+END_OF_CONFIG
+
+# mapping_query NAME: one query of the generator's mapping, on one line.
+mapping_query() {
+    awk -v k="    $1: |" '$0 == k { on = 1; next } on && /^      / { sub(/^ +/, ""); printf "%s ", $0; next } on { exit }' <<<"$QUERIES"
+}
+SQL_CUSTOMERS=$(mapping_query customers)
+SQL_ORDERS=$(mapping_query orders)
+[[ -n $SQL_CUSTOMERS && -n $SQL_ORDERS ]] || die "cannot find the customers and orders queries in custclass_generate --queries"
 
 engine_run() {  # engine_run LABEL REP CONFIG [--dry-run]; a fresh store for each run
     local label=$1 rep=$2 config=$3
@@ -222,7 +276,14 @@ for ((rep = 1; rep <= REPS; rep++)); do
     measure sqlite.scan "$rep" "$RUN/scan.txt" sqlite3 "$DB" "$SQL_SCAN"
     engine_run sqlite.run "$rep" "$RUN/sqlite.yaml"
     STORE_SIZE=$(du -h "$STORE" | cut -f1)
-    engine_run sqlite.dry_run "$rep" "$RUN/sqlite.yaml" --dry-run
+    ((rep > DRY_REPS)) || engine_run sqlite.dry_run "$rep" "$RUN/sqlite.yaml" --dry-run
+done
+
+# Diagnostics: the mapping's two big queries alone (the floor of reading through them), and the
+# engine with a mapping that does not join.
+for ((rep = 1; rep <= CONTEXT_REPS * DIAGNOSTICS; rep++)); do
+    measure sqlite.queries "$rep" /dev/null sqlite3 "$DB" "$SQL_CUSTOMERS" "$SQL_ORDERS"
+    engine_run sqlite.dry_run_nojoin "$rep" "$RUN/sqlite-nojoin.yaml" --dry-run
 done
 
 ensure_db "$CUSTOMERS" "$HALF_OPC" "$SEED"
@@ -373,6 +434,9 @@ if ((!SQLITE_ONLY)); then
     say "both servers hold the $ORDERS_CHECK (orders, total cents) of the SQLite database"
 
     write_config "$RUN/postgresql.yaml" "postgresql://dbname=bench $PG_CONN" "postgresql://dbname=bench_store $PG_CONN"
+    # Diagnostic: the orders streamed and aggregated by the engine instead of by PostgreSQL.
+    write_config "$RUN/postgresql-scan.yaml" "postgresql://dbname=bench $PG_CONN" \
+        "postgresql://dbname=bench_store $PG_CONN" "read: scan"
     write_config "$RUN/mariadb.yaml" "mysql://db=bench unix_socket=$MSOCK user=root charset=utf8mb4" \
         "mysql://db=bench_store unix_socket=$MSOCK user=root charset=utf8mb4"
     PG_PLAN=$(pg -d bench -A -t -c "EXPLAIN $SQL_GROUP_BY" | sed 's/  (cost=[^)]*)//; s/^ *//' | tr '\n' ';' | sed 's/;$//; s/;/; /g')
@@ -391,9 +455,14 @@ if ((!SQLITE_ONLY)); then
     for ((rep = 1; rep <= REPS; rep++)); do
         measure pg.group_by "$rep" /dev/null "$PSQL" -X -q -A -t -h 127.0.0.1 -p "$PG_PORT" -U postgres -d bench -c "$SQL_GROUP_BY"
         pg_run pg.run "$rep" "$RUN/postgresql.yaml"
-        pg_run pg.dry_run "$rep" "$RUN/postgresql.yaml" --dry-run
+        ((rep > DRY_REPS)) || pg_run pg.dry_run "$rep" "$RUN/postgresql.yaml" --dry-run
     done
-    measure mariadb.warmup 0 /dev/null mariadb --no-defaults -S "$MSOCK" -u root bench -e "$SQL_GROUP_BY"
+    for ((rep = 1; rep <= CONTEXT_REPS * DIAGNOSTICS; rep++)); do
+        # As the engine reads: a cursor fetched 4096 rows at a time, text values.
+        measure pg.queries "$rep" /dev/null "$PSQL" -X -q -A -t -v FETCH_COUNT=4096 -h 127.0.0.1 -p "$PG_PORT" \
+            -U postgres -d bench -c "$SQL_CUSTOMERS" -c "$SQL_ORDERS"
+        pg_run pg.dry_run_scan "$rep" "$RUN/postgresql-scan.yaml" --dry-run
+    done
     for ((rep = 1; rep <= CONTEXT_REPS; rep++)); do
         measure mariadb.group_by "$rep" /dev/null mariadb --no-defaults -S "$MSOCK" -u root bench -e "$SQL_GROUP_BY"
         my_run mariadb.run "$rep" "$RUN/mariadb.yaml"
@@ -448,6 +517,8 @@ ARGS="--customers $CUSTOMERS"
 [[ $SEED == 20261123 ]] || ARGS+=" --seed $SEED"
 [[ $REPS == 3 ]] || ARGS+=" --reps $REPS"
 [[ $CONTEXT_REPS == 1 ]] || ARGS+=" --context-reps $CONTEXT_REPS"
+[[ $DRY_REPS == 1 ]] || ARGS+=" --dry-run-reps $DRY_REPS"
+((!DIAGNOSTICS)) || ARGS+=" --diagnostics"
 ((!SQLITE_ONLY)) || ARGS+=" --sqlite-only"
 na() { [[ -n $1 ]] && echo "$1" || echo "—"; }
 
@@ -458,8 +529,8 @@ SECTION=$RUN/results.md
     echo
     echo "Measured by \`bench/run_benchmarks.sh $ARGS\` on $DATE_UTC: $(fmt "$CUSTOMERS") customers,"
     echo "$(fmt "$ORDERS") orders, seed $SEED; load average $LOADS (1-minute, before each command)."
-    echo "Each figure is the median wall time of $REPS runs (the MariaDB and half-orders rows: $CONTEXT_REPS), warm"
-    echo "cache, baseline and plugin interleaved. The machine is shared: the CPU-time ratio (user + system"
+    echo "Each figure is the median wall time of $REPS runs (dry runs: $DRY_REPS; the MariaDB, half-orders and diagnostic"
+    echo "rows: $CONTEXT_REPS), warm cache, baseline and plugin interleaved. The machine is shared: the CPU-time ratio (user + system"
     echo "seconds of the measured process, which moves less with the load) is given beside each wall ratio."
     echo
     echo "| # | plugin | baseline (same run) | ratio | CPU-time ratio | target | |"
@@ -492,9 +563,13 @@ SECTION=$RUN/results.md
     cmdrow "P1, P1b, P5" sqlite.run "\`custclass run -c sqlite.yaml --as-of $AS_OF --json\`"
     cmdrow "dry run" sqlite.dry_run "the same with \`--dry-run\`"
     cmdrow P5 half.run "the same run on the database with $HALF_OPC orders per buying customer"
+    cmdrow diagnostic sqlite.queries "\`sqlite3 FILE \"<customers query>\" \"<orders query>\"\`: the mapping's two big queries alone"
+    cmdrow diagnostic sqlite.dry_run_nojoin "\`custclass run -c sqlite-nojoin.yaml --as-of $AS_OF --dry-run\`: keyed by integer ids, no join"
     cmdrow P2 pg.group_by "\`psql -X -A -t -h 127.0.0.1 -d bench -c \"$SQL_GROUP_BY\"\`"
     cmdrow P2 pg.run "\`custclass run -c postgresql.yaml --as-of $AS_OF --json\`"
     cmdrow "dry run" pg.dry_run "the same with \`--dry-run\`"
+    cmdrow diagnostic pg.dry_run_scan "\`custclass run -c postgresql-scan.yaml --as-of $AS_OF --dry-run\`: \`read: scan\` (orders streamed, not aggregated by PostgreSQL)"
+    cmdrow diagnostic pg.queries "\`psql -v FETCH_COUNT=4096 -c \"<customers query>\" -c \"<orders query>\"\`: the two queries alone, fetched as the engine does"
     cmdrow context mariadb.group_by "\`mariadb -S SOCKET bench -e \"$SQL_GROUP_BY\"\`"
     cmdrow context mariadb.run "\`custclass run -c mariadb.yaml --as-of $AS_OF --json\`"
     echo
@@ -502,7 +577,7 @@ SECTION=$RUN/results.md
     echo
     echo "- Machine: \`nproc\` = $(nproc), $CPU, $MHZ MHz, $MEM GiB RAM, Linux $(uname -r); shared with other"
     echo "  engineers' builds (the load column above)."
-    echo "- Build: \`$BUILD_DIR\` (${BUILD_TYPE:-?}), g++ $CXX_VERSION. SQLite $SQLITE_VERSION (the CLI and the library)$([[ -n $PG_VERSION ]] && echo ", PostgreSQL $PG_VERSION, MariaDB $MY_VERSION")."
+    echo "- Build: \`${BUILD_DIR#"$ROOT"/}\` (${BUILD_TYPE:-?}; the plugin built $BUILT, copied to \`$TAG/bin/\` for the run), g++ $CXX_VERSION. SQLite $SQLITE_VERSION (the CLI and the library)$([[ -n $PG_VERSION ]] && echo ", PostgreSQL $PG_VERSION, MariaDB $MY_VERSION")."
     echo "- Data: \`custclass_generate --sqlite FILE --customers $CUSTOMERS --orders-per-customer $OPC --seed $SEED\`"
     echo "  (bench/datagen): $(fmt "$CUSTOMERS") customers ($(fmt "$(count_of "$DB" buyers)") with orders), $(fmt "$ORDERS") orders"
     echo "  ($(fmt "$(count_of "$DB" returns)") of them returns), $(fmt "$(count_of "$DB" order_lines)") order lines, $(fmt "$(count_of "$DB" referrals)") referrals, $(fmt "$(count_of "$DB" opt_outs)") opt-outs;"
@@ -511,7 +586,9 @@ SECTION=$RUN/results.md
     echo "- Engine configs (in \`build/bench-data/$TAG/\`): the generic preset with the generator's mapping"
     echo "  (\`custclass_generate --queries\`: customers joined to district, orders joined to customer for"
     echo "  the customer code, order lines, referrals, opt-outs), the shipped \`config/rulesets/hk-retail.yaml\`"
-    echo "  (3 classifications, 1 score), \`--as-of $AS_OF\`. Results are written to a store of their own,"
+    echo "  (3 classifications, 1 score), \`--as-of $AS_OF\`.$( ((!DIAGNOSTICS)) || echo " The diagnostic \`sqlite-nojoin.yaml\` maps the same")"
+    ((!DIAGNOSTICS)) || echo "  tables by their integer ids, without joins (the same segments)."
+    echo "  Results are written to a store of their own,"
     echo "  emptied before every run: a separate SQLite file (after one run: $STORE_SIZE), a separate"
     echo "  PostgreSQL database \`bench_store\`, a separate MariaDB database \`bench_store\`."
     echo "- Baselines: the queries of PERFORMANCE.md on the demo schema: the orders table is \`sales_order\`,"
@@ -529,7 +606,7 @@ SECTION=$RUN/results.md
         echo "  \`DECIMAL(12,2)\`, \`boolean\`; no foreign keys (SQLite does not enforce them either)."
     fi
     echo "- Every command was run under \`/usr/bin/time -v\`. Warm cache: the SQLite files are read once"
-    echo "  (\`cat\`) before their figures, the server baselines run once, unmeasured. The raw figures: \`build/bench-data/$TAG/measurements.tsv\`. The whole script took"
+    echo "  (\`cat\`) before their figures, the psql baseline runs once unmeasured (MariaDB's buffer pool is warm from the load). The raw figures: \`build/bench-data/$TAG/measurements.tsv\`. The whole script took"
     echo "  $TOTAL_MIN minutes (generation included when the data was not there yet)."
     echo "$MARK_END"
 } >"$SECTION"
