@@ -15,6 +15,9 @@ packages=(
   sqlite3 abigail-tools python3 php-cli                 # test tools and the example hosts
   python3-jsonschema python3-yaml                       # checking the YAML files against their JSON Schemas
   postgresql mariadb-server                             # the database servers the tests start
+  tryton-server tryton-modules-sale tryton-proteus      # a real Tryton for the tryton preset's test
+  tryton-modules-sale-opportunity tryton-modules-marketing-email
+  tryton-modules-party-relationship
 )
 missing=()
 for p in "${packages[@]}"; do

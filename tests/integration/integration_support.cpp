@@ -239,8 +239,8 @@ std::vector<std::string> all_features(const std::vector<std::string>& channels,
 }
 
 FeatureDump dump_features(const std::string& config_path, const std::string& as_of,
-                          const std::vector<std::string>& features) {
-    const config::EngineConfig cfg = config::load_engine_config_file(config_path, {});
+                          const std::vector<std::string>& features, const std::string& data_dir) {
+    const config::EngineConfig cfg = config::load_engine_config_file(config_path, {data_dir});
     auto source = adapters::make_soci_source(cfg.source);
     plugin::FeatureBuildOptions options;
     const auto day = config::parse_day(as_of);

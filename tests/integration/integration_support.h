@@ -106,6 +106,7 @@ std::vector<std::string> all_features(const std::vector<std::string>& channels,
 
 // The feature table the engine builds from the engine config at `config_path` as of `as_of`
 // (YYYY-MM-DD), with the rule set's window and time zone: customer id -> {feature: value}.
+// `data_dir` is where the shipped presets and privacy policy are (none when empty).
 struct FeatureDump {
     std::map<std::string, nlohmann::ordered_json> customers;
     std::map<std::string, std::uint64_t> excluded;
@@ -113,7 +114,8 @@ struct FeatureDump {
     std::uint64_t customers_read = 0;
 };
 FeatureDump dump_features(const std::string& config_path, const std::string& as_of,
-                          const std::vector<std::string>& features);
+                          const std::vector<std::string>& features,
+                          const std::string& data_dir = {});
 
 // Writes `text` to `path`.
 void write_text(const std::filesystem::path& path, const std::string& text);
