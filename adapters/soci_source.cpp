@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "canonical_row_parser.h"
+#include "preset_sql.h"
 #include "row_stream.h"
 #include "soci_connection.h"
 #include "sql_dialect.h"
@@ -50,7 +51,7 @@ private:
 class SociSource final : public Source {
 public:
     explicit SociSource(const config::SourceConfig& config)
-        : config_(config), dialect_(dialect_of_backend(config.backend)) {}
+        : config_(render_preset_queries(config)), dialect_(dialect_of_backend(config.backend)) {}
 
     bool has_table(CanonicalTable table) const override { return config_.queries.count(table) > 0; }
 
@@ -266,7 +267,12 @@ private:
     };
 
     soci::session& session() {
-        if (!session_) session_ = connect({config_.connection, config_.password_env});
+        if (!session_) {
+            // A host preset's tables are checked before anything is read.
+            auto session = connect({config_.connection, config_.password_env});
+            check_preset_objects(*session, dialect_, config_);
+            session_ = std::move(session);
+        }
         return *session_;
     }
 

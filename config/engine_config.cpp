@@ -12,8 +12,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::vector<std::string> kBackends = {"sqlite3", "postgresql", "mysql"};
-const std::vector<std::string> kTables = {"customers", "orders",    "order_lines",
-                                          "referrals", "opt_outs", "interactions"};
 
 std::vector<std::string> available_presets(const LoadContext& context) {
     std::vector<std::string> names = {"generic", "push"};
@@ -87,13 +85,80 @@ std::optional<std::string> read_connection(MapReader& map, const std::string& ba
     return backend + "://" + params;
 }
 
-}  // namespace
-
-std::optional<CanonicalTable> canonical_table(std::string_view name) {
-    for (std::size_t i = 0; i < kTables.size(); ++i)
-        if (kTables[i] == name) return static_cast<CanonicalTable>(i);
-    return std::nullopt;
+// `~` or `null` written out (an empty value is a mistake, not a request).
+bool explicit_null(const YAML::Node& node) {
+    if (!node.IsNull()) return false;
+    const std::string& text = node.Scalar();
+    return text == "~" || text == "null" || text == "Null" || text == "NULL";
 }
+
+std::optional<Preset> load_host_preset(const LoadContext& context, const std::string& name,
+                                       Diagnostics& d) {
+    const std::string path = (fs::path(context.data_dir) / "presets" / (name + ".yaml")).string();
+    try {
+        auto doc = YamlDocument::load(path, d);
+        if (!doc) return std::nullopt;
+        return load_preset(*doc, name, d);
+    } catch (const FileError& e) {
+        d.error(path, 0, 0, e.what());
+        return std::nullopt;
+    }
+}
+
+// The preset's settings with the administrator's values (`source.settings`) over its defaults;
+// and the backend of the connection checked against the preset's.
+void read_preset_settings(MapReader& s, const Preset& preset, SourceConfig& src) {
+    const YamlDocument& doc = s.document();
+    Diagnostics& d = s.diagnostics();
+    src.preset_host = preset.host;
+    src.preset_versions = preset.versions;
+    src.preset_file = preset.file;
+    if (!src.backend.empty() &&
+        std::find(preset.backends.begin(), preset.backends.end(), src.backend) == preset.backends.end()) {
+        std::string supported;
+        for (const auto& b : preset.backends) supported += (supported.empty() ? "" : ", ") + b;
+        doc.error(d, s.node("connection"),
+                  "the `" + preset.name + "` preset (" + preset.host + " " + preset.versions +
+                      ") does not read " + src.backend + " databases",
+                  "it reads " + supported);
+    }
+    for (const auto& [name, setting] : preset.settings) src.settings[name] = setting.default_value;
+    const YAML::Node settings = s.mapping("settings");
+    if (!settings.IsDefined()) return;
+    std::vector<std::string> names;
+    for (const auto& [name, _] : preset.settings) names.push_back(name);
+    for (auto it = settings.begin(); it != settings.end(); ++it) {
+        const std::string name = it->first.Scalar();
+        const auto declared = preset.settings.find(name);
+        if (declared == preset.settings.end()) {
+            std::string hint = did_you_mean(name, names);
+            if (hint.empty()) {
+                hint = names.empty() ? "the preset has no settings" : "its settings:";
+                for (const auto& n : names) hint += " " + n;
+            }
+            doc.error(d, it->first, "the `" + preset.name + "` preset has no setting `" + name + "`",
+                      hint);
+            continue;
+        }
+        if (auto value = read_setting_value(doc, it->second, declared->second.type,
+                                            "setting `" + name + "`", d))
+            src.settings[name] = std::move(*value);
+    }
+}
+
+// The preset's query of each canonical table for this backend and these settings.
+void use_preset_queries(const Preset& preset, SourceConfig& src) {
+    for (const auto& [table, alternatives] : preset.queries) {
+        const PresetQuery* q = select_query(alternatives, src.backend, src.settings);
+        if (!q) continue;
+        const auto required = preset.required.find(table);
+        src.queries[table] = {q->sql, q->origin, true,
+                              required == preset.required.end() ? std::vector<RequiredTable>{}
+                                                                : required->second};
+    }
+}
+
+}  // namespace
 
 std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const std::string& base_dir,
                                                const LoadContext& context, Diagnostics& d) {
@@ -110,11 +175,14 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
                   "this version of custclass reads `custclass: 1`");
 
     const YAML::Node source = top.mapping("source", true);
+    bool queries_known = true;  // false when a host preset could not be loaded
     if (source.IsDefined()) {
         MapReader s(doc, source, "`source`",
-                    {"preset", "connection", "password_env", "queries", "currency_decimals", "read"},
+                    {"preset", "connection", "password_env", "settings", "queries",
+                     "currency_decimals", "read"},
                     d);
         SourceConfig& src = cfg.source;
+        bool known_preset = true;
         if (auto preset = s.text("preset")) {
             const auto presets = available_presets(context);
             if (std::find(presets.begin(), presets.end(), *preset) == presets.end()) {
@@ -124,6 +192,7 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
                     for (const auto& p : presets) hint += " " + p;
                 }
                 doc.error(d, s.node("preset"), "unknown preset `" + *preset + "`", hint);
+                known_preset = false;
             }
             src.preset = *preset;
         }
@@ -138,6 +207,18 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
             src.backend = connection->substr(0, connection->find("://"));
             src.connection = *connection;
         }
+        const bool host_preset = src.preset != "generic" && src.preset != "push";
+        std::optional<Preset> preset;
+        if (host_preset && known_preset) {
+            preset = load_host_preset(context, src.preset, d);
+            if (preset) read_preset_settings(s, *preset, src);
+            queries_known = preset.has_value();
+        } else if (host_preset) {
+            queries_known = false;
+        } else if (s.has("settings")) {
+            doc.error(d, s.key_node("settings"), "`settings` belong to a host preset",
+                      "with `preset: " + src.preset + "` there is nothing to set; remove it");
+        }
         if (auto env = s.text("password_env")) src.password_env = *env;
         if (auto read = s.text("read")) {
             const std::vector<std::string> modes = {"auto", "scan", "pushdown"};
@@ -151,28 +232,36 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
         }
         if (auto decimals = s.integer("currency_decimals", false, 0, 4))
             src.currency_decimals = static_cast<int>(*decimals);
+        if (preset) use_preset_queries(*preset, src);
         const YAML::Node queries = s.mapping("queries");
         if (queries.IsDefined()) {
-            MapReader q(doc, queries, "`queries`", kTables, d);
+            MapReader q(doc, queries, "`queries`", canonical_table_names(), d);
             for (auto it = queries.begin(); it != queries.end(); ++it) {
                 const auto table = canonical_table(it->first.Scalar());
                 if (!table) continue;  // reported by the reader
+                if (explicit_null(it->second)) {
+                    // `table: null`: do not read this table (a preset's query included).
+                    src.queries.erase(*table);
+                    continue;
+                }
                 if (!it->second.IsScalar() || it->second.Scalar().empty()) {
                     doc.error(d, q.anchor(it->first.Scalar(), it->second),
-                              "the query for `" + it->first.Scalar() + "` must be a SELECT statement");
+                              "the query for `" + it->first.Scalar() + "` must be a SELECT statement",
+                              "write `null` to stop reading the table");
                     continue;
                 }
                 const Position pos = doc.position(it->second);
                 src.queries[*table] = {it->second.Scalar(),
-                                       doc.file() + ":" + std::to_string(pos.line)};
+                                       doc.file() + ":" + std::to_string(pos.line), false, {}};
             }
         }
-        if (src.preset == "generic" && s.valid()) {
+        if (src.preset != "push" && s.valid() && (!host_preset || preset)) {
             for (const auto table : {CanonicalTable::Customers, CanonicalTable::Orders})
                 if (!src.queries.count(table))
                     doc.error(d, queries.IsDefined() ? queries : source,
-                              "the generic source needs a query for the `" +
-                                  std::string(table_name(table)) + "` table",
+                              (host_preset ? "the source" : std::string("the generic source")) +
+                                  " needs a query for the `" + std::string(table_name(table)) +
+                                  "` table",
                               "add `queries: {" + std::string(table_name(table)) +
                                   ": SELECT …}`, see ADAPTERS.md for the columns");
         }
@@ -216,8 +305,7 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
     }
     // A feature whose table the source does not map is switched off: a rule reading it is an
     // error that names the table.
-    if (!cfg.rules.name.empty() && (cfg.source.preset == "generic" || cfg.source.preset == "push") &&
-        source.IsDefined()) {
+    if (!cfg.rules.name.empty() && source.IsDefined() && queries_known) {
         const bool push = cfg.source.preset == "push";
         for (const auto& feature : cfg.rules.features_read()) {
             const auto table = cfg.rules.table_of(feature);

@@ -8,6 +8,7 @@
 
 #include "diagnostic.h"
 #include "feature_catalog.h"
+#include "preset.h"
 #include "privacy_policy.h"
 #include "rule_set.h"
 #include "yaml_document.h"
@@ -18,10 +19,20 @@ namespace custclass::config {
 struct TableQuery {
     std::string sql;
     std::string origin;  // "file:line" of the query, for error messages
+    // From a preset: `sql` holds {{setting}} placeholders, and these host tables and columns
+    // must exist (checked in the database before anything is read).
+    bool from_preset = false;
+    std::vector<RequiredTable> required;
 };
 
 struct SourceConfig {
     std::string preset = "generic";
+    // A host preset's name for messages ("Tryton"), the host versions it expects, its file, and
+    // the value of each of its settings (the admin's `settings`, else the preset's defaults).
+    std::string preset_host;
+    std::string preset_versions;
+    std::string preset_file;
+    std::map<std::string, SettingValue> settings;
     // SOCI "backend://parameters"; for SQLite a relative `db=` path is made absolute against the
     // config file's directory.
     std::string connection;
@@ -68,8 +79,5 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
 EngineConfig load_engine_config_file(const std::string& path, const LoadContext& context);
 EngineConfig load_engine_config_text(const std::string& text, const std::string& base_dir,
                                      const LoadContext& context);
-
-// The SOCI backend names and the canonical table names accepted in `queries`.
-std::optional<CanonicalTable> canonical_table(std::string_view name);
 
 }  // namespace custclass::config

@@ -16,6 +16,25 @@ std::string_view type_name(ValueType type) {
     return "?";
 }
 
+const std::vector<CanonicalTable>& all_canonical_tables() {
+    static const std::vector<CanonicalTable> tables = {
+        CanonicalTable::Customers, CanonicalTable::Orders,  CanonicalTable::OrderLines,
+        CanonicalTable::Referrals, CanonicalTable::OptOuts, CanonicalTable::Interactions};
+    return tables;
+}
+
+std::vector<std::string> canonical_table_names() {
+    std::vector<std::string> names;
+    for (const auto t : all_canonical_tables()) names.emplace_back(table_name(t));
+    return names;
+}
+
+std::optional<CanonicalTable> canonical_table(std::string_view name) {
+    for (const auto t : all_canonical_tables())
+        if (table_name(t) == name) return t;
+    return std::nullopt;
+}
+
 std::string_view table_name(CanonicalTable table) {
     switch (table) {
         case CanonicalTable::Customers: return "customers";

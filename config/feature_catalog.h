@@ -16,6 +16,10 @@ std::string_view type_name(ValueType type);
 // The canonical tables of ADAPTERS.md.
 enum class CanonicalTable { Customers, Orders, OrderLines, Referrals, OptOuts, Interactions };
 std::string_view table_name(CanonicalTable table);
+// Every canonical table, in the order of the enum; and the table of a name.
+const std::vector<CanonicalTable>& all_canonical_tables();
+std::vector<std::string> canonical_table_names();
+std::optional<CanonicalTable> canonical_table(std::string_view name);
 
 struct FeatureInfo {
     std::string name;

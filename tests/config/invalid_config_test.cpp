@@ -97,6 +97,14 @@ void write(const fs::path& path, const std::string& text) {
 }
 
 // The directories the engine configs are loaded with; removed at exit.
+// A valid host preset on every backend, mapping customers, orders and order lines.
+const std::string kTestPreset =
+    "custclass_preset: 1\nhost: Test\nversions: \"1\"\nbackends: [sqlite3, postgresql, mysql]\n"
+    "requires:\n  customers: {c: [id]}\n  orders: {o: [id]}\n  order_lines: {l: [id]}\n"
+    "queries:\n  customers: SELECT id AS customer_id FROM c\n"
+    "  orders: SELECT id AS order_id, c AS customer_id, at AS ordered_at, t AS amount FROM o\n"
+    "  order_lines: SELECT o AS order_id, p AS product_id, a AS amount FROM l\n";
+
 struct Directories {
     fs::path root, base, data, empty_data;
 
@@ -115,8 +123,8 @@ struct Directories {
         write(base / "share-rules.yaml", when_("share('shoes') > 0.1"));
         write(base / "privacy.yaml", kValidPolicy);
         write(base / "bad-privacy.yaml", kValidPolicy + "small_cell_k: 0\n");
-        write(data / "presets" / "tryton.yaml", "{}\n");
-        write(data / "presets" / "odoo.yaml", "{}\n");
+        write(data / "presets" / "tryton.yaml", kTestPreset);
+        write(data / "presets" / "odoo.yaml", kTestPreset);
         write(data / "privacy" / "pdpo.yaml", kValidPolicy);
     }
     ~Directories() {
@@ -266,7 +274,8 @@ std::vector<Case> cases() {
          {E(8, 9, "`description` must be text")}},
         {"Yaml_EmptyQueryIsReportedAtItsKey", Kind::Engine,
          engine("  queries:\n    orders:\n    customers: SELECT 1\nrules: rules.yaml\n"),
-         {E(6, 5, "the query for `orders` must be a SELECT statement")}},
+         {E(6, 5, "the query for `orders` must be a SELECT statement",
+            "write `null` to stop reading the table")}},
 
         // --------------------------------------------------------------------- types --
         {"Type_WindowDaysIsText", Kind::RuleSet, kHead + "window_days: abc\n" + kSegment,
