@@ -85,13 +85,6 @@ std::optional<std::string> read_connection(MapReader& map, const std::string& ba
     return backend + "://" + params;
 }
 
-// `~` or `null` written out (an empty value is a mistake, not a request).
-bool explicit_null(const YAML::Node& node) {
-    if (!node.IsNull()) return false;
-    const std::string& text = node.Scalar();
-    return text == "~" || text == "null" || text == "Null" || text == "NULL";
-}
-
 std::optional<Preset> load_host_preset(const LoadContext& context, const std::string& name,
                                        Diagnostics& d) {
     const std::string path = (fs::path(context.data_dir) / "presets" / (name + ".yaml")).string();
@@ -239,7 +232,7 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
             for (auto it = queries.begin(); it != queries.end(); ++it) {
                 const auto table = canonical_table(it->first.Scalar());
                 if (!table) continue;  // reported by the reader
-                if (explicit_null(it->second)) {
+                if (doc.is_explicit_null(it->second)) {
                     // `table: null`: do not read this table (a preset's query included).
                     src.queries.erase(*table);
                     continue;

@@ -23,10 +23,13 @@ void validate_document(const YamlDocument& doc, const std::string& base_dir,
         load_rule_set(doc, d);
     } else if (has("policy") || has("fields") || has("purposes")) {
         load_privacy_policy(doc, d);
+    } else if (has("custclass_preset") || has("requires")) {
+        load_preset(doc, fs::path(doc.file()).stem().string(), d);
     } else {
         doc.error(d, root, "cannot tell what kind of configuration file this is",
                   "an engine config has the keys `source` and `rules`; a rule set has "
-                  "`classifications`; a privacy policy has `policy` and `fields`");
+                  "`classifications`; a privacy policy has `policy` and `fields`; a host preset has "
+                  "`custclass_preset`");
     }
 }
 

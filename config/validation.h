@@ -1,6 +1,6 @@
 // Validation of any configuration file without opening a database: the file kind is recognised
 // by its keys (an engine config has `source` and `rules`; a rule set has `classifications`;
-// a privacy policy has `policy` and `fields`).
+// a privacy policy has `policy` and `fields`; a host preset has `custclass_preset`).
 #pragma once
 
 #include <string>

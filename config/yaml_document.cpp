@@ -130,6 +130,22 @@ std::optional<Position> YamlDocument::unterminated_quote(const YAML::Node& node)
     return std::nullopt;
 }
 
+bool YamlDocument::is_explicit_null(const YAML::Node& node) const {
+    if (!node.IsNull()) return false;
+    const YAML::Mark mark = node.Mark();
+    if (mark.line < 0 || static_cast<std::size_t>(mark.line) >= line_starts_.size()) return false;
+    const std::size_t at = line_starts_[static_cast<std::size_t>(mark.line)] +
+                           static_cast<std::size_t>(std::max(mark.column, 0));
+    if (at >= text_.size()) return false;
+    const std::string_view rest = std::string_view(text_).substr(at);
+    for (const std::string_view word : {"~", "null", "Null", "NULL"})
+        if (rest.substr(0, word.size()) == word &&
+            (rest.size() == word.size() || std::string_view(" \t\r\n,}#").find(rest[word.size()]) !=
+                                               std::string_view::npos))
+            return true;
+    return false;
+}
+
 Position YamlDocument::position(const YAML::Node& node) const {
     const YAML::Mark mark = node.Mark();
     if (mark.line < 0) return {};

@@ -39,6 +39,9 @@ public:
     // plain, quoted or a block scalar.
     Position position_in_scalar(const YAML::Node& node, std::size_t offset) const;
 
+    // Whether `node` is a null written out (`~`, `null`), not an empty value.
+    bool is_explicit_null(const YAML::Node& node) const;
+
     void error(Diagnostics& d, const YAML::Node& at, std::string message,
                std::string hint = {}) const;
     void warning(Diagnostics& d, const YAML::Node& at, std::string message,

@@ -34,6 +34,7 @@ SCHEMAS = {
     "engine-config": "engine-config.schema.json",
     "ruleset": "ruleset.schema.json",
     "privacy-policy": "privacy-policy.schema.json",
+    "preset": "preset.schema.json",
 }
 MODELINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$")
 
@@ -110,6 +111,8 @@ def kind_of(document):
         return "ruleset"
     if {"policy", "fields", "purposes"} & document.keys():
         return "privacy-policy"
+    if {"custclass_preset", "requires"} & document.keys():
+        return "preset"
     return None
 
 
@@ -217,9 +220,6 @@ def check_shipped(c, validator):
     checked = 0
     for path in files:
         rel = path.relative_to(c.source_dir)
-        if path.parent.name == "presets":
-            print(f"skip    {rel}: an adapter preset, not one of the three configuration kinds")
-            continue
         text = path.read_text(encoding="utf-8")
         try:
             document = load_yaml(text)
@@ -228,7 +228,7 @@ def check_shipped(c, validator):
             continue
         kind = kind_of(document)
         if kind is None:
-            c.fail(f"{rel}: neither an engine config, a rule set nor a privacy policy")
+            c.fail(f"{rel}: neither an engine config, a rule set, a privacy policy nor a preset")
             continue
         first = text.splitlines()[0] if text else ""
         match = MODELINE.match(first)
@@ -274,6 +274,12 @@ POLICY_HEAD = ('custclass: 1\npolicy: p\nversion: "1"\n'
 FIELD = "fields:\n  customer_id: {category: identifier, purposes: [customer_analytics]}\n"
 APPROVAL = ("approvals:\n  - scope: rule_set\n    subject: hk-retail 2026.11-1\n    who: DPO\n"
             "    when: {when}\n    why: reviewed\n")
+# A valid preset on every backend, standing in for the shipped ones.
+TEST_PRESET = ("custclass_preset: 1\nhost: Test\nversions: \"1\"\nbackends: [sqlite3, postgresql, mysql]\n"
+               "settings:\n  states: {type: text_list, default: [paid]}\n"
+               "requires:\n  customers: {c: [id]}\n  orders: {o: [id]}\n"
+               "queries:\n  customers: SELECT id AS customer_id FROM c\n"
+               "  orders: SELECT id AS order_id FROM o WHERE s IN ({{states}})\n")
 ENGINE = 'custclass: 1\nsource:\n  preset: tryton\n  connection: "sqlite3://db=shop.sqlite"\n'
 GENERIC = 'custclass: 1\nsource:\n  connection: "sqlite3://db=shop.sqlite"\n'
 
@@ -403,6 +409,10 @@ SAMPLES = [
      POLICY_HEAD + "fields:\n  email: {category: contact, purposes: [marketing]}\n"),
     # ---- engine configs (rules.yaml and privacy.yaml beside them are valid)
     ("engine_preset", "valid", ENGINE + "rules: rules.yaml\n"),
+    ("engine_preset_settings", "valid",
+     ENGINE + "  settings:\n    states: [paid, shipped]\nrules: rules.yaml\n"),
+    ("engine_null_query", "valid", ENGINE + "  queries:\n    referrals: null\nrules: rules.yaml\n"),
+    ("engine_settings_not_a_mapping", "invalid", ENGINE + "  settings: [a]\nrules: rules.yaml\n"),
     ("engine_full", "valid",
      ENGINE + "  password_env: DB_PASSWORD\n  currency_decimals: 0\n"
      "  queries:\n    referrals: SELECT 1\nstore:\n  connection: \"postgresql://dbname=store\"\n"
@@ -453,7 +463,7 @@ def check_samples(c, validator):
         (data_dir / "presets").mkdir(parents=True)
         (data_dir / "privacy").mkdir()
         for preset in ("tryton", "odoo", "dolibarr", "erpnext", "suitecrm"):
-            (data_dir / "presets" / f"{preset}.yaml").write_text("{}\n", encoding="utf-8")
+            (data_dir / "presets" / f"{preset}.yaml").write_text(TEST_PRESET, encoding="utf-8")
         (data_dir / "privacy" / "pdpo.yaml").write_text(VALID_POLICY, encoding="utf-8")
         work = tmp / "work"
         work.mkdir()

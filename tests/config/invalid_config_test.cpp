@@ -105,6 +105,32 @@ const std::string kTestPreset =
     "  orders: SELECT id AS order_id, c AS customer_id, at AS ordered_at, t AS amount FROM o\n"
     "  order_lines: SELECT o AS order_id, p AS product_id, a AS amount FROM l\n";
 
+// A preset with settings, on SQLite and PostgreSQL only.
+const std::string kSettingsPreset =
+    "custclass_preset: 1\nhost: Settings\nversions: \"2\"\nbackends: [sqlite3, postgresql]\n"
+    "settings:\n  prefix: {type: identifier, default: s_}\n"
+    "  states: {type: text_list, default: [paid]}\n  limit: {type: integer, default: 0}\n"
+    "requires:\n  customers: {\"{{prefix}}c\": [id]}\n  orders: {\"{{prefix}}o\": [id]}\n"
+    "queries:\n  customers: SELECT id AS customer_id FROM {{prefix}}c WHERE id > {{limit}}\n"
+    "  orders: SELECT id AS order_id, c AS customer_id, at AS ordered_at, t AS amount\n"
+    "    FROM {{prefix}}o WHERE state IN ({{states}})\n";
+
+// A preset whose text from line 5 on is `rest` (lines 1-4: format, host, versions, backends).
+std::string preset(std::string_view rest) {
+    return "custclass_preset: 1\nhost: Shop\nversions: \"1\"\nbackends: [sqlite3]\n" +
+           std::string(rest);
+}
+const std::string kPresetBody =
+    "requires:\n  customers: {c: [id]}\n  orders: {o: [id]}\n"
+    "queries:\n  customers: SELECT id AS customer_id FROM c\n"
+    "  orders: SELECT id AS order_id, c AS customer_id, at AS ordered_at, t AS amount FROM o\n";
+// An engine config over the `odoo` test preset (kSettingsPreset); its text from line 5 on is
+// `rest`.
+std::string odoo(std::string_view rest) {
+    return "custclass: 1\nsource:\n  preset: odoo\n  connection: \"sqlite3://db=shop.sqlite\"\n" +
+           std::string(rest);
+}
+
 struct Directories {
     fs::path root, base, data, empty_data;
 
@@ -124,7 +150,7 @@ struct Directories {
         write(base / "privacy.yaml", kValidPolicy);
         write(base / "bad-privacy.yaml", kValidPolicy + "small_cell_k: 0\n");
         write(data / "presets" / "tryton.yaml", kTestPreset);
-        write(data / "presets" / "odoo.yaml", kTestPreset);
+        write(data / "presets" / "odoo.yaml", kSettingsPreset);
         write(data / "privacy" / "pdpo.yaml", kValidPolicy);
     }
     ~Directories() {
@@ -146,6 +172,7 @@ enum class Kind {
     Engine,           // load_engine_config with the base and data directories
     EngineEmptyData,  // load_engine_config with a data directory that holds nothing
     Detect,           // validate_text: the kind is told by the keys
+    Preset,           // load_preset
 };
 
 struct Expected {
@@ -182,7 +209,7 @@ void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 const std::string kCannotTell = "cannot tell what kind of configuration file this is";
 const std::string kCannotTellHint =
     "an engine config has the keys `source` and `rules`; a rule set has `classifications`; a "
-    "privacy policy has `policy` and `fields`";
+    "privacy policy has `policy` and `fields`; a host preset has `custclass_preset`";
 const std::string kIdHint = "use lower-case letters, digits and `_`, starting with a letter";
 const std::string kIanaHint = "use a name of the IANA time zone database, e.g. Asia/Hong_Kong";
 const std::string kBackendHint =
@@ -689,6 +716,102 @@ std::vector<Case> cases() {
         {"Ref_UnknownPresetListsTheAvailableOnes", Kind::Engine,
          "custclass: 1\nsource:\n  preset: sap\n  connection: \"sqlite3://db=x\"\nrules: rules.yaml\n",
          {E(3, 11, "unknown preset `sap`", "available presets: generic push odoo tryton")}},
+        // ------------------------------------------------------------------- presets --
+        {"Preset_UnknownKey", Kind::Preset, preset("hosts: x\n" + kPresetBody),
+         {E(5, 1, "unknown key `hosts` in the preset", "did you mean `host`?")}},
+        {"Preset_UnknownBackend", Kind::Preset,
+         "custclass_preset: 1\nhost: Shop\nversions: \"1\"\nbackends: [sqlite3, oracle]\n" +
+             kPresetBody,
+         {E(4, 21, "unknown backend `oracle`", "use sqlite3, postgresql or mysql")}},
+        {"Preset_UnknownSettingType", Kind::Preset,
+         preset("settings:\n  states: {type: txt_list, default: [a]}\n" + kPresetBody),
+         {E(6, 18, "unknown setting type `txt_list`", "did you mean `text_list`?")}},
+        {"Preset_SettingWithoutDefault", Kind::Preset,
+         preset("settings:\n  states: {type: text_list}\n" + kPresetBody),
+         {E(6, 12, "setting `states` needs a `default`")}},
+        {"Preset_EmptyListDefault", Kind::Preset,
+         preset("settings:\n  states: {type: text_list, default: []}\n" + kPresetBody),
+         {E(6, 38, "the default of `states` must be a non-empty list", "write it as [a, b]; it is text_list")}},
+        {"Preset_IdentifierDefaultWithADash", Kind::Preset,
+         preset("settings:\n  prefix: {type: identifier, default: llx-}\n" + kPresetBody),
+         {E(6, 39, "the default of `prefix` must be letters, digits and `_` only, not `llx-`",
+            "it is written into SQL as part of a table name")}},
+        {"Preset_IntegerDefaultIsText", Kind::Preset,
+         preset("settings:\n  entity: {type: integer, default: one}\n" + kPresetBody),
+         {E(6, 36, "the default of `entity` must be an integer, not `one`")}},
+        {"Preset_UnknownPlaceholderInAQuery", Kind::Preset,
+         preset("settings:\n  states: {type: text_list, default: [a]}\n"
+                "requires:\n  customers: {c: [id]}\n  orders: {o: [id]}\n"
+                "queries:\n  customers: SELECT id AS customer_id FROM c\n"
+                "  orders: SELECT id AS order_id FROM o WHERE s IN ({{state}})\n"),
+         {E(12, 52, "unknown setting `state` in {{…}}", "did you mean `states`?")}},
+        {"Preset_TextSettingInATableName", Kind::Preset,
+         preset("settings:\n  states: {type: text_list, default: [a]}\n"
+                "requires:\n  customers: {\"{{states}}c\": [id]}\n  orders: {o: [id]}\n"
+                "queries:\n  customers: SELECT id AS customer_id FROM c\n"
+                "  orders: SELECT id AS order_id FROM o\n"),
+         {E(8, 16, "a table name may only hold identifier settings; `states` is text_list")}},
+        {"Preset_QueryWithoutRequires", Kind::Preset,
+         preset("requires:\n  customers: {c: [id]}\n  orders: {o: [id]}\n"
+                "queries:\n  customers: SELECT id AS customer_id FROM c\n"
+                "  orders: SELECT id AS order_id FROM o\n  referrals: SELECT a AS referrer_id FROM r\n"),
+         {E(11, 3, "the `referrals` query has no `requires.referrals` entry",
+            "list the host tables and columns it reads, so that a host without them gets a clear "
+            "error")}},
+        {"Preset_RequiresWithoutQuery", Kind::Preset,
+         preset("requires:\n  customers: {c: [id]}\n  orders: {o: [id]}\n  opt_outs: {u: [email]}\n"
+                "queries:\n  customers: SELECT id AS customer_id FROM c\n"
+                "  orders: SELECT id AS order_id FROM o\n"),
+         {E(6, 3, "`requires.opt_outs` names a table with no query")}},
+        {"Preset_ColumnsAreNotAList", Kind::Preset,
+         preset("requires:\n  customers: {c: id}\n  orders: {o: [id]}\n"
+                "queries:\n  customers: SELECT id AS customer_id FROM c\n"
+                "  orders: SELECT id AS order_id FROM o\n"),
+         {E(6, 18, "the columns of `c` must be a non-empty list")}},
+        {"Preset_NoOrdersQuery", Kind::Preset,
+         preset("requires:\n  customers: {c: [id]}\n"
+                "queries:\n  customers: SELECT id AS customer_id FROM c\n"),
+         {E(8, 3, "a preset needs a query for the `orders` table")}},
+        {"Preset_AlternativeOnAnotherBackend", Kind::Preset,
+         preset("requires:\n  customers: {c: [id]}\n  orders: {o: [id]}\n"
+                "queries:\n  customers: SELECT id AS customer_id FROM c\n"
+                "  orders:\n    - backend: mysql\n      sql: SELECT 1\n"),
+         {E(11, 16, "`mysql` is not one of the preset's `backends`")}},
+        {"Preset_WhenOnAListSetting", Kind::Preset,
+         preset("settings:\n  states: {type: text_list, default: [a]}\n"
+                "requires:\n  customers: {c: [id]}\n  orders: {o: [id]}\n"
+                "queries:\n  customers: SELECT id AS customer_id FROM c\n"
+                "  orders:\n    - when: {states: a}\n      sql: SELECT 1\n"),
+         {E(13, 14, "`when` compares a setting that holds one value with one value")}},
+        {"Preset_Detected", Kind::Detect, preset("hosts: x\n" + kPresetBody),
+         {E(5, 1, "unknown key `hosts` in the preset", "did you mean `host`?")}},
+        {"Engine_UnknownPresetSetting", Kind::Engine,
+         odoo("  settings:\n    prefx: t_\nrules: rules.yaml\n"),
+         {E(6, 5, "the `odoo` preset has no setting `prefx`", "did you mean `prefix`?")}},
+        {"Engine_PresetSettingOfTheWrongType", Kind::Engine,
+         odoo("  settings:\n    limit: [1, 2]\nrules: rules.yaml\n"),
+         {E(6, 12, "setting `limit` is integer, not a list")}},
+        {"Engine_PresetSettingListIsText", Kind::Engine,
+         odoo("  settings:\n    states: paid\nrules: rules.yaml\n"),
+         {E(6, 13, "setting `states` must be a non-empty list", "write it as [a, b]; it is text_list")}},
+        {"Engine_SettingsWithTheGenericSource", Kind::Engine,
+         "custclass: 1\nsource:\n  connection: \"sqlite3://db=x\"\n  settings: {a: 1}\n"
+         "  queries: {customers: SELECT 1, orders: SELECT 1}\nrules: rules.yaml\n",
+         {E(4, 3, "`settings` belong to a host preset",
+            "with `preset: generic` there is nothing to set; remove it")}},
+        {"Engine_PresetOnABackendItDoesNotRead", Kind::Engine,
+         "custclass: 1\nsource:\n  preset: odoo\n  connection: \"mysql://db=x\"\nrules: rules.yaml\n",
+         {E(4, 15, "the `odoo` preset (Settings 2) does not read mysql databases",
+            "it reads sqlite3, postgresql")}},
+        {"Engine_NullQueryStopsReadingATableARuleNeeds", Kind::Engine,
+         engine("  queries:\n    order_lines: null\nrules: share-rules.yaml\n"),
+         {E(3, 3, "the rule set {base}/share-rules.yaml reads `share('shoes')`, which needs the "
+                  "`order_lines` table, and the source does not map it",
+            "add `order_lines: SELECT …` under `source.queries`, or change the rule")}},
+        {"Engine_NullQueryOfARequiredTable", Kind::Engine,
+         engine("  queries:\n    orders: ~\nrules: rules.yaml\n"),
+         {E(6, 5, "the source needs a query for the `orders` table",
+            "add `queries: {orders: SELECT …}`, see ADAPTERS.md for the columns")}},
         {"Ref_MissingRulesFile", Kind::Engine, engine("rules: missing.yaml\n"),
          {E(5, 8, "cannot read `{base}/missing.yaml`" + kNotReadable, kRelativeHint)}},
         {"Ref_ErrorsInTheRulesFile", Kind::Engine, engine("rules: bad-rules.yaml\n"),
@@ -889,6 +1012,7 @@ Diagnostics run(const Case& c) {
         case Kind::RuleSet: load_rule_set(*doc, d); break;
         case Kind::Privacy: load_privacy_policy(*doc, d); break;
         case Kind::Engine: load_engine_config(*doc, base, {dirs().data.string()}, d); break;
+        case Kind::Preset: load_preset(*doc, "shop", d); break;
         case Kind::EngineEmptyData:
             load_engine_config(*doc, base, {dirs().empty_data.string()}, d);
             break;
