@@ -59,10 +59,11 @@ Catalog read_catalog(soci::session& session, Dialect dialect, const std::set<std
     const std::string schema = dialect == Dialect::PostgreSQL
                                    ? "table_schema = ANY (current_schemas(false))"
                                    : "table_schema = DATABASE()";
+    const std::string names = dialect == Dialect::PostgreSQL ? "table_name::text, column_name::text"
+                                                             : "table_name, column_name";
     soci::rowset<soci::row> rows =
-        (session.prepare << "SELECT CAST(table_name AS CHAR(255)), CAST(column_name AS CHAR(255)) "
-                            "FROM information_schema.columns WHERE " +
-                                schema + " AND table_name IN (" + list + ")");
+        (session.prepare << "SELECT " + names + " FROM information_schema.columns WHERE " + schema +
+                                " AND table_name IN (" + list + ")");
     for (const auto& row : rows) add(row.get<std::string>(0), row.get<std::string>(1));
     return catalog;
 }
