@@ -69,8 +69,9 @@ std::optional<std::string> read_connection(MapReader& map, const std::string& ba
     if (std::find(kBackends.begin(), kBackends.end(), backend) == kBackends.end()) {
         std::string hint = backend.empty() ? std::string() : did_you_mean(backend, kBackends);
         if (hint.empty())
-            hint = "write `backend://parameters` with backend sqlite3, postgresql or mysql, "
-                   "e.g. `sqlite3://db=shop.sqlite`";
+            hint =
+                "write `backend://parameters` with backend sqlite3, postgresql or mysql, "
+                "e.g. `sqlite3://db=shop.sqlite`";
         doc.error(d, map.node("connection"),
                   backend.empty() ? "the connection has no `backend://` prefix"
                                   : "unknown database backend `" + backend + "`",
@@ -106,8 +107,8 @@ void read_preset_settings(MapReader& s, const Preset& preset, SourceConfig& src)
     src.preset_host = preset.host;
     src.preset_versions = preset.versions;
     src.preset_file = preset.file;
-    if (!src.backend.empty() &&
-        std::find(preset.backends.begin(), preset.backends.end(), src.backend) == preset.backends.end()) {
+    if (!src.backend.empty() && std::find(preset.backends.begin(), preset.backends.end(),
+                                          src.backend) == preset.backends.end()) {
         std::string supported;
         for (const auto& b : preset.backends) supported += (supported.empty() ? "" : ", ") + b;
         doc.error(d, s.node("connection"),
@@ -129,12 +130,12 @@ void read_preset_settings(MapReader& s, const Preset& preset, SourceConfig& src)
                 hint = names.empty() ? "the preset has no settings" : "its settings:";
                 for (const auto& n : names) hint += " " + n;
             }
-            doc.error(d, it->first, "the `" + preset.name + "` preset has no setting `" + name + "`",
-                      hint);
+            doc.error(d, it->first,
+                      "the `" + preset.name + "` preset has no setting `" + name + "`", hint);
             continue;
         }
         if (auto value = read_setting_value(doc, it->second, declared->second.type,
-                                            "setting `" + name + "`", d))
+                                            "setting `" + name + "`", d, declared->second.choices))
             src.settings[name] = std::move(*value);
     }
 }
@@ -145,9 +146,9 @@ void use_preset_queries(const Preset& preset, SourceConfig& src) {
         const PresetQuery* q = select_query(alternatives, src.backend, src.settings);
         if (!q) continue;
         const auto required = preset.required.find(table);
-        src.queries[table] = {q->sql, q->origin, true,
-                              required == preset.required.end() ? std::vector<RequiredTable>{}
-                                                                : required->second};
+        src.queries[table] = {
+            q->sql, q->origin, true,
+            required == preset.required.end() ? std::vector<RequiredTable>{} : required->second};
     }
 }
 
@@ -156,8 +157,8 @@ void use_preset_queries(const Preset& preset, SourceConfig& src) {
 std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const std::string& base_dir,
                                                const LoadContext& context, Diagnostics& d) {
     const std::size_t errors_before = d.error_count();
-    MapReader top(doc, doc.root(), "the engine config", {"custclass", "source", "store", "rules", "privacy"},
-                  d);
+    MapReader top(doc, doc.root(), "the engine config",
+                  {"custclass", "source", "store", "rules", "privacy"}, d);
     if (!top.valid()) return std::nullopt;
     EngineConfig cfg;
     cfg.file = doc.file();
@@ -238,14 +239,15 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
                     continue;
                 }
                 if (!it->second.IsScalar() || it->second.Scalar().empty()) {
-                    doc.error(d, q.anchor(it->first.Scalar(), it->second),
-                              "the query for `" + it->first.Scalar() + "` must be a SELECT statement",
-                              "write `null` to stop reading the table");
+                    doc.error(
+                        d, q.anchor(it->first.Scalar(), it->second),
+                        "the query for `" + it->first.Scalar() + "` must be a SELECT statement",
+                        "write `null` to stop reading the table");
                     continue;
                 }
                 const Position pos = doc.position(it->second);
-                src.queries[*table] = {it->second.Scalar(),
-                                       doc.file() + ":" + std::to_string(pos.line), false, {}};
+                src.queries[*table] = {
+                    it->second.Scalar(), doc.file() + ":" + std::to_string(pos.line), false, {}};
             }
         }
         if (src.preset != "push" && s.valid() && (!host_preset || preset)) {
@@ -264,10 +266,12 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
     cfg.store.password_env = cfg.source.password_env;
     const YAML::Node store = top.mapping("store");
     if (cfg.source.preset == "push" && source.IsDefined() &&
-        (!store.IsDefined() || (store["connection"].IsScalar() && store["connection"].Scalar() == "same")))
+        (!store.IsDefined() ||
+         (store["connection"].IsScalar() && store["connection"].Scalar() == "same")))
         doc.error(d, store.IsDefined() ? store : source,
                   "with `preset: push` the results need a database of their own",
-                  "add `store: {connection: \"sqlite3://db=results.sqlite\"}` (or postgresql://, mysql://)");
+                  "add `store: {connection: \"sqlite3://db=results.sqlite\"}` (or postgresql://, "
+                  "mysql://)");
     if (store.IsDefined()) {
         MapReader s(doc, store, "`store`", {"connection", "password_env"}, d);
         const YAML::Node connection = s.node("connection");
@@ -308,8 +312,9 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
                     *table == CanonicalTable::OrderLines)
                     continue;
                 doc.error(d, source,
-                          "the rule set " + cfg.rules_path + " reads `" + feature + "`, which needs the `" +
-                              std::string(table_name(*table)) + "` table; the host-push source carries only "
+                          "the rule set " + cfg.rules_path + " reads `" + feature +
+                              "`, which needs the `" + std::string(table_name(*table)) +
+                              "` table; the host-push source carries only "
                               "customers, orders and order lines",
                           "change the rule, or read the host's database with a `generic` source");
                 continue;
@@ -319,8 +324,9 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
             if (const auto colon = shown.find(':'); colon != std::string::npos)
                 shown = shown.substr(0, colon) + "('" + shown.substr(colon + 1) + "')";
             doc.error(d, source,
-                      "the rule set " + cfg.rules_path + " reads `" + shown + "`, which needs the `" +
-                          std::string(table_name(*table)) + "` table, and the source does not map it",
+                      "the rule set " + cfg.rules_path + " reads `" + shown +
+                          "`, which needs the `" + std::string(table_name(*table)) +
+                          "` table, and the source does not map it",
                       "add `" + std::string(table_name(*table)) +
                           ": SELECT …` under `source.queries`, or change the rule");
         }

@@ -53,8 +53,8 @@ void read_settings(const YamlDocument& doc, MapReader& top, Preset& preset, Diag
             doc.error(d, it->first, "a setting name is lower-case letters, digits and `_`");
             continue;
         }
-        MapReader s(doc, it->second, "setting `" + name + "`", {"type", "default", "description"},
-                    d);
+        MapReader s(doc, it->second, "setting `" + name + "`",
+                    {"type", "default", "description", "choices"}, d);
         if (!s.valid()) continue;
         const auto type = s.text("type", true);
         const auto description = s.text("description");
@@ -73,8 +73,22 @@ void read_settings(const YamlDocument& doc, MapReader& top, Preset& preset, Diag
             doc.error(d, s.key_node("type"), "setting `" + name + "` needs a `default`");
             continue;
         }
+        if (const YAML::Node choices = s.sequence("choices"); choices.IsDefined()) {
+            if (setting.type == SettingType::Identifier)
+                doc.error(d, s.key_node("choices"), "an identifier setting has no `choices`");
+            const SettingType one = setting.type == SettingType::IntegerList ? SettingType::Integer
+                                    : setting.type == SettingType::TextList  ? SettingType::Text
+                                                                             : setting.type;
+            for (const auto& c : choices)
+                if (auto v = read_setting_value(doc, c, one, "a choice of `" + name + "`", d))
+                    setting.choices.push_back(*v->scalar_text());
+            if (setting.choices.empty()) {
+                doc.error(d, s.key_node("choices"), "`choices` lists at least one value");
+                continue;
+            }
+        }
         auto value = read_setting_value(doc, s.node("default"), setting.type,
-                                        "the default of `" + name + "`", d);
+                                        "the default of `" + name + "`", d, setting.choices);
         if (!value) continue;
         setting.default_value = std::move(*value);
         preset.settings[name] = std::move(setting);
@@ -146,6 +160,15 @@ std::optional<PresetQuery> read_alternative(const YamlDocument& doc, const YAML:
             if (is_list(setting->second.type) || !it->second.IsScalar()) {
                 doc.error(d, it->first,
                           "`when` compares a setting that holds one value with one value");
+                continue;
+            }
+            const auto& choices = setting->second.choices;
+            if (!choices.empty() &&
+                std::find(choices.begin(), choices.end(), it->second.Scalar()) == choices.end()) {
+                doc.error(
+                    d, it->second,
+                    "`" + it->second.Scalar() + "` is not one of the choices of `" + name + "`",
+                    did_you_mean(it->second.Scalar(), choices));
                 continue;
             }
             q.when[name] = it->second.Scalar();
@@ -226,9 +249,22 @@ std::optional<std::string> SettingValue::scalar_text() const {
 
 std::optional<SettingValue> read_setting_value(const YamlDocument& doc, const YAML::Node& node,
                                                SettingType type, const std::string& what,
-                                               Diagnostics& d) {
+                                               Diagnostics& d,
+                                               const std::vector<std::string>& choices) {
     SettingValue value;
     value.type = type;
+    auto allowed = [&](const YAML::Node& n) -> bool {
+        if (choices.empty() ||
+            std::find(choices.begin(), choices.end(), n.Scalar()) != choices.end())
+            return true;
+        std::string hint = did_you_mean(n.Scalar(), choices);
+        if (hint.empty()) {
+            hint = "the choices:";
+            for (const auto& c : choices) hint += " " + c;
+        }
+        doc.error(d, n, "`" + n.Scalar() + "` is not one of the choices of " + what, hint);
+        return false;
+    };
     auto scalar = [&](const YAML::Node& n) -> bool {
         if (!n.IsScalar()) {
             doc.error(d, n,
@@ -244,6 +280,7 @@ std::optional<SettingValue> read_setting_value(const YamlDocument& doc, const YA
                 doc.error(d, n, what + " must be an integer, not `" + n.Scalar() + "`");
                 return false;
             }
+            if (!allowed(n)) return false;
             value.integers.push_back(*i);
         } else {
             if (type == SettingType::Identifier && !valid_identifier(n.Scalar())) {
@@ -252,6 +289,7 @@ std::optional<SettingValue> read_setting_value(const YamlDocument& doc, const YA
                           "it is written into SQL as part of a table name");
                 return false;
             }
+            if (!allowed(n)) return false;
             value.texts.push_back(n.Scalar());
         }
         return true;

@@ -37,6 +37,8 @@ struct PresetSetting {
     SettingType type = SettingType::Text;
     SettingValue default_value;
     std::string description;
+    // The values allowed (as text), when the preset lists them; empty: any value of the type.
+    std::vector<std::string> choices;
 };
 
 // A host table and the columns of it that a query reads. The table name may hold {{name}} of
@@ -71,10 +73,12 @@ struct Preset {
 std::optional<Preset> load_preset(const YamlDocument& doc, const std::string& name,
                                   Diagnostics& diagnostics);
 
-// Reads a value of `type` at `node`, reporting a wrong value there.
+// Reads a value of `type` at `node`, reporting a wrong value there (and a value outside
+// `choices`, when there are any).
 std::optional<SettingValue> read_setting_value(const YamlDocument& doc, const YAML::Node& node,
                                                SettingType type, const std::string& what,
-                                               Diagnostics& diagnostics);
+                                               Diagnostics& diagnostics,
+                                               const std::vector<std::string>& choices = {});
 
 // The names in the {{name}} placeholders of `text`, with their offsets, in order.
 struct Placeholder {

@@ -110,6 +110,7 @@ const std::string kSettingsPreset =
     "custclass_preset: 1\nhost: Settings\nversions: \"2\"\nbackends: [sqlite3, postgresql]\n"
     "settings:\n  prefix: {type: identifier, default: s_}\n"
     "  states: {type: text_list, default: [paid]}\n  limit: {type: integer, default: 0}\n"
+    "  purchases: {type: text, default: orders, choices: [orders, invoices]}\n"
     "requires:\n  customers: {\"{{prefix}}c\": [id]}\n  orders: {\"{{prefix}}o\": [id]}\n"
     "queries:\n  customers: SELECT id AS customer_id FROM {{prefix}}c WHERE id > {{limit}}\n"
     "  orders: SELECT id AS order_id, c AS customer_id, at AS ordered_at, t AS amount\n"
@@ -783,6 +784,17 @@ std::vector<Case> cases() {
                 "queries:\n  customers: SELECT id AS customer_id FROM c\n"
                 "  orders:\n    - when: {states: a}\n      sql: SELECT 1\n"),
          {E(13, 14, "`when` compares a setting that holds one value with one value")}},
+        {"Preset_DefaultOutsideTheChoices", Kind::Preset,
+         preset("settings:\n  from: {type: text, default: order, choices: [orders, invoices]}\n" +
+                kPresetBody),
+         {E(6, 31, "`order` is not one of the choices of the default of `from`",
+            "did you mean `orders`?")}},
+        {"Preset_WhenValueOutsideTheChoices", Kind::Preset,
+         preset("settings:\n  from: {type: text, default: orders, choices: [orders, invoices]}\n"
+                "requires:\n  customers: {c: [id]}\n  orders: {o: [id]}\n"
+                "queries:\n  customers: SELECT id AS customer_id FROM c\n"
+                "  orders:\n    - when: {from: invoice}\n      sql: SELECT 1\n"),
+         {E(13, 20, "`invoice` is not one of the choices of `from`", "did you mean `invoices`?")}},
         {"Preset_Detected", Kind::Detect, preset("hosts: x\n" + kPresetBody),
          {E(5, 1, "unknown key `hosts` in the preset", "did you mean `host`?")}},
         {"Engine_UnknownPresetSetting", Kind::Engine,
@@ -794,6 +806,10 @@ std::vector<Case> cases() {
         {"Engine_PresetSettingListIsText", Kind::Engine,
          odoo("  settings:\n    states: paid\nrules: rules.yaml\n"),
          {E(6, 13, "setting `states` must be a non-empty list", "write it as [a, b]; it is text_list")}},
+        {"Engine_PresetSettingOutsideTheChoices", Kind::Engine,
+         odoo("  settings:\n    purchases: sales\nrules: rules.yaml\n"),
+         {E(6, 16, "`sales` is not one of the choices of setting `purchases`",
+            "the choices: orders invoices")}},
         {"Engine_SettingsWithTheGenericSource", Kind::Engine,
          "custclass: 1\nsource:\n  connection: \"sqlite3://db=x\"\n  settings: {a: 1}\n"
          "  queries: {customers: SELECT 1, orders: SELECT 1}\nrules: rules.yaml\n",
