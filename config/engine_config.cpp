@@ -145,10 +145,10 @@ void use_preset_queries(const Preset& preset, SourceConfig& src) {
     for (const auto& [table, alternatives] : preset.queries) {
         const PresetQuery* q = select_query(alternatives, src.backend, src.settings);
         if (!q) continue;
-        const auto required = preset.required.find(table);
-        src.queries[table] = {
-            q->sql, q->origin, true,
-            required == preset.required.end() ? std::vector<RequiredTable>{} : required->second};
+        std::vector<RequiredTable> required = q->required;
+        if (const auto common = preset.required.find(table); common != preset.required.end())
+            required.insert(required.begin(), common->second.begin(), common->second.end());
+        src.queries[table] = {q->sql, q->origin, true, std::move(required)};
     }
 }
 

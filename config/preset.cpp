@@ -95,44 +95,51 @@ void read_settings(const YamlDocument& doc, MapReader& top, Preset& preset, Diag
     }
 }
 
+// The host tables (with their columns) that one query reads: `{table: [column, …], …}`.
+std::vector<RequiredTable> read_objects(const YamlDocument& doc, const YAML::Node& objects,
+                                        const YAML::Node& anchor, const std::string& what,
+                                        const Preset& preset, Diagnostics& d) {
+    std::vector<RequiredTable> out;
+    if (!objects.IsMap() || objects.size() == 0) {
+        doc.error(d, anchor, what + " must map each host table the query reads to its columns",
+                  "e.g. `party_party: [id, code, active]`");
+        return out;
+    }
+    for (auto o = objects.begin(); o != objects.end(); ++o) {
+        check_placeholders(doc, o->first, preset.settings, true, d);
+        RequiredTable required{o->first.Scalar(), {}};
+        if (!o->second.IsSequence() || o->second.size() == 0) {
+            doc.error(d, o->second.IsDefined() && !o->second.IsNull() ? o->second : o->first,
+                      "the columns of `" + required.table + "` must be a non-empty list");
+            continue;
+        }
+        for (const auto& column : o->second) {
+            if (!column.IsScalar() || column.Scalar().empty())
+                doc.error(d, column, "a column name must be text");
+            else
+                required.columns.push_back(column.Scalar());
+        }
+        out.push_back(std::move(required));
+    }
+    return out;
+}
+
 void read_requires(const YamlDocument& doc, MapReader& top, Preset& preset, Diagnostics& d) {
-    const YAML::Node requires_node = top.mapping("requires", true);
+    const YAML::Node requires_node = top.mapping("requires");
     if (!requires_node.IsDefined()) return;
     MapReader tables(doc, requires_node, "`requires`", canonical_table_names(), d);
     for (auto it = requires_node.begin(); it != requires_node.end(); ++it) {
         const auto table = canonical_table(it->first.Scalar());
         if (!table) continue;  // reported by the reader
-        const YAML::Node objects = it->second;
-        if (!objects.IsMap() || objects.size() == 0) {
-            doc.error(d, tables.anchor(it->first.Scalar(), objects),
-                      "`requires." + it->first.Scalar() +
-                          "` must map each host table the query reads to its columns",
-                      "e.g. `party_party: [id, code, active]`");
-            continue;
-        }
-        auto& out = preset.required[*table];
-        for (auto o = objects.begin(); o != objects.end(); ++o) {
-            check_placeholders(doc, o->first, preset.settings, true, d);
-            RequiredTable required{o->first.Scalar(), {}};
-            if (!o->second.IsSequence() || o->second.size() == 0) {
-                doc.error(d, o->second.IsDefined() && !o->second.IsNull() ? o->second : o->first,
-                          "the columns of `" + required.table + "` must be a non-empty list");
-                continue;
-            }
-            for (const auto& column : o->second) {
-                if (!column.IsScalar() || column.Scalar().empty())
-                    doc.error(d, column, "a column name must be text");
-                else
-                    required.columns.push_back(column.Scalar());
-            }
-            out.push_back(std::move(required));
-        }
+        preset.required[*table] =
+            read_objects(doc, it->second, tables.anchor(it->first.Scalar(), it->second),
+                         "`requires." + it->first.Scalar() + "`", preset, d);
     }
 }
 
 std::optional<PresetQuery> read_alternative(const YamlDocument& doc, const YAML::Node& node,
                                             const Preset& preset, Diagnostics& d) {
-    MapReader a(doc, node, "a query alternative", {"backend", "when", "sql"}, d);
+    MapReader a(doc, node, "a query alternative", {"backend", "when", "requires", "sql"}, d);
     if (!a.valid()) return std::nullopt;
     PresetQuery q;
     if (auto backend = a.text("backend")) {
@@ -180,6 +187,9 @@ std::optional<PresetQuery> read_alternative(const YamlDocument& doc, const YAML:
                   "the alternative needs its `sql`");
         return std::nullopt;
     }
+    if (a.has("requires"))
+        q.required = read_objects(doc, a.node("requires"), a.anchor("requires", a.node("requires")),
+                                  "the alternative's `requires`", preset, d);
     check_placeholders(doc, sql, preset.settings, false, d);
     q.sql = sql.Scalar();
     q.origin = doc.file() + ":" + std::to_string(doc.position(sql).line);
@@ -197,10 +207,10 @@ void read_queries(const YamlDocument& doc, MapReader& top, Preset& preset, Diagn
         auto& out = preset.queries[*table];
         if (value.IsScalar() && !value.Scalar().empty()) {
             check_placeholders(doc, value, preset.settings, false, d);
-            out.push_back({"",
-                           {},
-                           value.Scalar(),
-                           doc.file() + ":" + std::to_string(doc.position(value).line)});
+            PresetQuery q;
+            q.sql = value.Scalar();
+            q.origin = doc.file() + ":" + std::to_string(doc.position(value).line);
+            out.push_back(std::move(q));
         } else if (value.IsSequence() && value.size() > 0) {
             for (const auto& alternative : value)
                 if (auto a = read_alternative(doc, alternative, preset, d))
@@ -210,7 +220,10 @@ void read_queries(const YamlDocument& doc, MapReader& top, Preset& preset, Diagn
                       "the query for `" + it->first.Scalar() +
                           "` must be a SELECT statement or a list of alternatives");
         }
-        if (!preset.required.count(*table))
+        const bool each_alternative_requires =
+            !out.empty() && std::all_of(out.begin(), out.end(),
+                                        [](const PresetQuery& q) { return !q.required.empty(); });
+        if (!preset.required.count(*table) && !each_alternative_requires)
             doc.error(d, it->first,
                       "the `" + it->first.Scalar() + "` query has no `requires." +
                           it->first.Scalar() + "` entry",

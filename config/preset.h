@@ -52,6 +52,7 @@ struct RequiredTable {
 struct PresetQuery {
     std::string backend;                      // "" for every backend
     std::map<std::string, std::string> when;  // setting -> value, all must hold
+    std::vector<RequiredTable> required;      // read by this alternative only
     std::string sql;                          // with {{name}} placeholders
     std::string origin;                       // "file:line" of the SQL text
 };
@@ -64,6 +65,7 @@ struct Preset {
     std::string description;
     std::vector<std::string> backends;
     std::map<std::string, PresetSetting> settings;
+    // What every alternative of a table's query reads (an alternative may add its own).
     std::map<CanonicalTable, std::vector<RequiredTable>> required;
     std::map<CanonicalTable, std::vector<PresetQuery>> queries;
 };

@@ -250,6 +250,7 @@ FeatureDump dump_features(const std::string& config_path, const std::string& as_
     options.time_zone = cfg.rules.time_zone;
     options.currency_decimals = cfg.source.currency_decimals;
     options.features = features;
+    options.attributes = cfg.rules.attributes;
     plugin::FeatureBuildReport report;
     const plugin::FeatureTable table = plugin::build_features(*source, options, report);
     FeatureDump dump;

@@ -14,12 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "civil_time.h"
-#include "engine_config.h"
-#include "feature_builder.h"
 #include "host_preset_support.h"
 #include "integration_support.h"
-#include "soci_source.h"
 
 using namespace custclass::integration;
 using nlohmann::ordered_json;
@@ -313,29 +309,22 @@ struct Erpnext {
     FeatureDump dump(const std::string& settings = {}) {
         return dump_features(config(settings), kAsOf, features(), CUSTCLASS_DATA_DIR);
     }
-    // The attr.* features of every customer. dump_features builds none (it hands the rule set's
-    // attribute declarations to no one), so they are built here as a run builds them
-    // (plugin/engine.cpp): with the declarations of the rule set.
+    // The attr.* features of every customer.
     std::map<std::string, ordered_json> attributes() {
-        namespace cc = custclass;
-        const auto cfg = cc::config::load_engine_config_file(config(), {CUSTCLASS_DATA_DIR});
-        auto source = cc::adapters::make_soci_source(cfg.source);
-        cc::plugin::FeatureBuildOptions options;
-        options.as_of = *cc::config::parse_day(kAsOf);
-        options.time_zone = cfg.rules.time_zone;
-        options.features = {"attr.customer_group", "attr.customer_type"};
-        options.attributes = cfg.rules.attributes;
-        cc::plugin::FeatureBuildReport report;
-        const cc::plugin::FeatureTable table = cc::plugin::build_features(*source, options, report);
-        std::map<std::string, ordered_json> out;
-        for (std::size_t r = 0; r < table.rows(); ++r)
-            for (const auto& f : options.features)
-                out[table.customer_ids()[r]][f] = table.find(f)->json_value(r);
-        return out;
+        const FeatureDump d = dump_features(
+            config(), kAsOf, {"attr.customer_group", "attr.customer_type"}, CUSTCLASS_DATA_DIR);
+        return {d.customers.begin(), d.customers.end()};
     }
     ScratchDatabase db;
     TempDir dir;
 };
+
+// A customer without a purchase in the window: no channel shares, no returns rate either.
+ordered_json no_purchase(ordered_json f) {
+    f = without_purchases(std::move(f), kShares, kChannels);
+    f["returns_rate"] = nullptr;
+    return f;
+}
 
 // The features of a customer's own record. ERPNext keeps no birth date, income band, lead
 // source or consent for a customer.
@@ -367,34 +356,6 @@ ordered_json bought(int recency_days, int frequency, double monetary, double avg
             {"channel_share:invoice", double(frequency - pos) / frequency}};
 }
 
-// The shares of kShares in the item amounts of the purchases in the window (`amounts` by item
-// group; "" for items without one), and the top item group.
-ordered_json mix(const std::vector<std::pair<std::string, double>>& amounts, const char* top) {
-    double all = 0;
-    for (const auto& [_, a] : amounts) all += a;
-    ordered_json f = {{"top_category", top}};
-    for (const auto& c : kShares) {
-        double in = 0;
-        for (const auto& [group, a] : amounts)
-            if (group == c) in += a;
-        f["share:" + c] = in / all;
-    }
-    return f;
-}
-
-// A customer without a purchase in the window: no scores, shares or channels.
-ordered_json without_purchases(ordered_json f) {
-    for (const char* name : {"avg_order_value", "r_score", "f_score", "m_score", "rfm",
-                             "pareto_class", "top_category"})
-        f[name] = nullptr;
-    for (const auto& c : kShares) f["share:" + c] = nullptr;
-    for (const auto& ch : kChannels) f["channel_share:" + ch] = nullptr;
-    f["frequency"] = 0;
-    f["monetary"] = 0.0;
-    f["returns_rate"] = nullptr;
-    return f;
-}
-
 // Every feature of every customer, amounts in the company's currency (the default).
 // Harbour Foods: purchases 00001 (20 Jun, 1200.00), 2025-00010 (1 Dec, 300.00), 00005 (30 Jun at
 // 23:30, 57.70 US dollars: 450.06 in Hong Kong dollars) and 2025-00001 (1 Jul 2025 at 00:05, the
@@ -416,39 +377,41 @@ std::map<std::string, ordered_json> expected_customers() {
     e[kHarbour] = record("Kowloon", null, {"vip", "seafood lover"}, 851, false);
     e[kHarbour].update(bought(0, 4, 1730.06, 2030.06 / 4, 365, 5, 0.2, 0));
     e[kHarbour].update(scores(5, 5, 5, "A"));
-    e[kHarbour].update(
-        mix({{"seafood", 1250.06}, {"dry goods", 600}, {"services", 100}, {"tea", 80}}, "seafood"));
+    e[kHarbour].update(category_mix(
+        kShares, {{"seafood", 1250.06}, {"dry goods", 600}, {"services", 100}, {"tea", 80}},
+        "seafood"));
     e["Ann Li"] = record("Sai Kung", "Female", {"skincare"}, 231, false);
     e["Ann Li"].update(bought(60, 2, 122.13, 61.065, 136, 2, 0.0, 0));
     e["Ann Li"].update(scores(3, 3, 2, "B"));
-    e["Ann Li"].update(mix({{"cosmetics", 88.8}, {"tea", 33.33}}, "cosmetics"));
+    e["Ann Li"].update(category_mix(kShares, {{"cosmetics", 88.8}, {"tea", 33.33}}, "cosmetics"));
     e["Lee's Bakery"] = record("Kowloon", null, nullptr, 526, true);
     e["Lee's Bakery"].update(bought(112, 1, 400.0, 500.0, 112, 1, 0.5, 0));
     e["Lee's Bakery"].update(scores(2, 1, 4, "A"));
-    e["Lee's Bakery"].update(mix({{"dry goods", 500}}, "dry goods"));
+    e["Lee's Bakery"].update(category_mix(kShares, {{"dry goods", 500}}, "dry goods"));
     // Unsubscribed from everything, in another case than his own address; tags emptied.
     e[kCarl] = record("New Territories", "Male", ordered_json::array(), 350, true);
     e[kCarl].update(bought(333, 1, 100.0, 100.0, 333, 1, 0.0, 0));
     e[kCarl].update(scores(1, 1, 1, "C"));
-    e[kCarl].update(mix({{"tea", 100}}, "tea"));
+    e[kCarl].update(category_mix(kShares, {{"tea", 100}}, "tea"));
     // Unsubscribed from the mails of an invoice and of his contact record, and through a contact
     // that is not his primary one: not an opt-out.
     e["Frank Chu"] = record("Wan Chai", "Male", nullptr, 302, false);
     e["Frank Chu"].update(bought(18, 2, 210.0, 105.0, 20, 2, 0.0, 1));
     e["Frank Chu"].update(scores(4, 3, 3, "B"));
-    e["Frank Chu"].update(mix({{"tea", 120}, {"cosmetics", 80}, {"", 10}}, "tea"));
+    e["Frank Chu"].update(
+        category_mix(kShares, {{"tea", 120}, {"cosmetics", 80}, {"", 10}}, "tea"));
     // Created at 01:00 on as_of; her primary contact is unsubscribed.
     e["Eve Ho"] = record("All Territories", "Female", nullptr, 0, true);
-    e["Eve Ho"].update(without_purchases({{"recency_days", nullptr},
-                                          {"tenure_days", nullptr},
-                                          {"orders_total", 0},
-                                          {"is_prospect", true}}));
+    e["Eve Ho"].update(no_purchase({{"recency_days", nullptr},
+                                    {"tenure_days", nullptr},
+                                    {"orders_total", 0},
+                                    {"is_prospect", true}}));
     // One purchase two years before as_of; an unsubscription refers to her customer record.
     e["Gina Poon"] = record("Wan Chai", "Female", nullptr, 759, true);
-    e["Gina Poon"].update(without_purchases({{"recency_days", 730},
-                                             {"tenure_days", 730},
-                                             {"orders_total", 1},
-                                             {"is_prospect", false}}));
+    e["Gina Poon"].update(no_purchase({{"recency_days", 730},
+                                       {"tenure_days", 730},
+                                       {"orders_total", 1},
+                                       {"is_prospect", false}}));
     return e;
 }
 

@@ -1,4 +1,4 @@
-// What the tests of the shipped host presets (dolibarr_test.cpp, suitecrm_test.cpp) share: the
+// What the tests of the shipped host presets (<host>_test.cpp) share: the
 // host's DDL from a file of this folder, an engine config that names the preset, and the
 // comparison of the engine's features with the ones worked out by hand.
 #pragma once
@@ -73,6 +73,39 @@ inline void expect_features(const FeatureDump& dump, const std::string& id,
         else
             EXPECT_EQ(got, value) << "customer " << id << ", " << name << ": got " << got.dump();
     }
+}
+
+// The shares of `categories` in the line amounts of the purchases in the window (`amounts` by
+// category; "" for lines without one), and the top category.
+inline nlohmann::ordered_json category_mix(
+    const std::vector<std::string>& categories,
+    const std::vector<std::pair<std::string, double>>& amounts, const char* top) {
+    double all = 0;
+    for (const auto& [_, a] : amounts) all += a;
+    nlohmann::ordered_json f = {{"top_category", top}};
+    for (const auto& c : categories) {
+        double in = 0;
+        for (const auto& [category, a] : amounts)
+            if (category == c) in += a;
+        f["share:" + c] = in / all;
+    }
+    return f;
+}
+
+// A customer without a purchase in the window (`f`: its other order features): frequency 0,
+// monetary 0 unless `f` gives it (returns in the window), and no average, scores, Pareto class,
+// top category, shares of `categories` or shares of `channels`.
+inline nlohmann::ordered_json without_purchases(nlohmann::ordered_json f,
+                                                const std::vector<std::string>& categories,
+                                                const std::vector<std::string>& channels = {}) {
+    for (const char* name : {"avg_order_value", "r_score", "f_score", "m_score", "rfm",
+                             "pareto_class", "top_category"})
+        f[name] = nullptr;
+    for (const auto& c : categories) f["share:" + c] = nullptr;
+    for (const auto& ch : channels) f["channel_share:" + ch] = nullptr;
+    f["frequency"] = 0;
+    if (!f.contains("monetary")) f["monetary"] = 0.0;
+    return f;
 }
 
 inline std::vector<std::string> ids_of(const FeatureDump& dump) {

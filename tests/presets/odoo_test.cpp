@@ -419,19 +419,9 @@ ordered_json record(const char* district, ordered_json interests, int signup_day
     return f;
 }
 
-// The shares of kShares in the line amounts of the purchases in the window (`amounts` by
-// category; "" for lines without one), and the top category.
-ordered_json mix(const std::vector<std::pair<std::string, double>>& amounts, const char* top) {
-    double all = 0;
-    for (const auto& [_, a] : amounts) all += a;
-    ordered_json f = {{"top_category", top}};
-    for (const auto& c : kShares) {
-        double in = 0;
-        for (const auto& [category, a] : amounts)
-            if (category == c) in += a;
-        f["share:" + c] = in / all;
-    }
-    return f;
+// A customer without a purchase in the window.
+ordered_json no_purchase(ordered_json f) {
+    return without_purchases(std::move(f), kShares);
 }
 
 // The order features of a customer with purchases in the window.
@@ -441,17 +431,6 @@ ordered_json bought(int recency_days, int frequency, double monetary, double avg
             {"monetary", monetary},         {"avg_order_value", avg_order_value},
             {"tenure_days", tenure_days},   {"orders_total", orders_total},
             {"returns_rate", returns_rate}, {"is_prospect", false}};
-}
-
-// A customer without a purchase in the window: no scores, no shares.
-ordered_json without_purchases(ordered_json f) {
-    for (const char* name : {"avg_order_value", "r_score", "f_score", "m_score", "rfm",
-                             "pareto_class", "top_category"})
-        f[name] = nullptr;
-    for (const auto& c : kShares) f["share:" + c] = nullptr;
-    f["frequency"] = 0;
-    if (!f.contains("monetary")) f["monetary"] = 0.0;
-    return f;
 }
 
 // The customers' records with commercial entities as customers (the default).
@@ -467,16 +446,16 @@ std::map<std::string, ordered_json> commercial_records() {
 
 // Gina (26) bought once, two years before as_of; Eve (23) never did.
 void add_inactive(std::map<std::string, ordered_json>& e) {
-    e["23"].update(without_purchases({{"recency_days", nullptr},
-                                      {"tenure_days", nullptr},
-                                      {"orders_total", 0},
-                                      {"returns_rate", nullptr},
-                                      {"is_prospect", true}}));
-    e["26"].update(without_purchases({{"recency_days", 730},
-                                      {"tenure_days", 730},
-                                      {"orders_total", 1},
-                                      {"returns_rate", nullptr},
-                                      {"is_prospect", false}}));
+    e["23"].update(no_purchase({{"recency_days", nullptr},
+                                {"tenure_days", nullptr},
+                                {"orders_total", 0},
+                                {"returns_rate", nullptr},
+                                {"is_prospect", true}}));
+    e["26"].update(no_purchase({{"recency_days", 730},
+                                {"tenure_days", 730},
+                                {"orders_total", 1},
+                                {"returns_rate", nullptr},
+                                {"is_prospect", false}}));
 }
 
 // Sale orders of commercial entities. Harbour Foods (10): 101 (20 Jun, 1200.00), the buyer's 102
@@ -493,14 +472,15 @@ std::map<std::string, ordered_json> expected_sale_orders() {
     auto e = commercial_records();
     e["10"].update(bought(0, 4, 2030.5, 507.625, 364, 4, 0.0));
     e["10"].update(scores(4, 4, 4, "A"));
-    e["10"].update(
-        mix({{"seafood", 1250.5}, {"dry goods", 600}, {"services", 100}, {"tea", 80}}, "seafood"));
+    e["10"].update(category_mix(
+        kShares, {{"seafood", 1250.5}, {"dry goods", 600}, {"services", 100}, {"tea", 80}},
+        "seafood"));
     e["20"].update(bought(60, 2, 122.13, 61.065, 136, 2, 0.0));
     e["20"].update(scores(2, 2, 2, "B"));
-    e["20"].update(mix({{"cosmetics", 88.8}, {"tea", 33.33}}, "cosmetics"));
+    e["20"].update(category_mix(kShares, {{"cosmetics", 88.8}, {"tea", 33.33}}, "cosmetics"));
     e["21"].update(bought(333, 1, 100.0, 100.0, 333, 1, 0.0));
     e["21"].update(scores(1, 1, 1, "C"));
-    e["21"].update(mix({{"tea", 100}}, "tea"));
+    e["21"].update(category_mix(kShares, {{"tea", 100}}, "tea"));
     add_inactive(e);
     return e;
 }
@@ -518,13 +498,14 @@ std::map<std::string, ordered_json> expected_invoices() {
     auto e = commercial_records();
     e["10"].update(bought(1, 3, 1650.5, 1950.5 / 3, 211, 3, 0.25));
     e["10"].update(scores(4, 4, 4, "A"));
-    e["10"].update(mix({{"seafood", 1250.5}, {"dry goods", 600}, {"services", 100}}, "seafood"));
+    e["10"].update(category_mix(
+        kShares, {{"seafood", 1250.5}, {"dry goods", 600}, {"services", 100}}, "seafood"));
     e["20"].update(bought(60, 1, 100.0, 100.0, 60, 1, 0.0));
     e["20"].update(scores(2, 1, 2, "B"));
-    e["20"].update(mix({{"cosmetics", 88.8}, {"", 11.2}}, "cosmetics"));
+    e["20"].update(category_mix(kShares, {{"cosmetics", 88.8}, {"", 11.2}}, "cosmetics"));
     e["21"].update(bought(333, 1, 60.0, 100.0, 333, 1, 0.5));
     e["21"].update(scores(1, 1, 1, "C"));
-    e["21"].update(mix({{"tea", 100}}, "tea"));
+    e["21"].update(category_mix(kShares, {{"tea", 100}}, "tea"));
     add_inactive(e);
     return e;
 }
@@ -543,11 +524,12 @@ std::map<std::string, ordered_json> expected_partners() {
                     {"tenure_days", 10},
                     {"orders_total", 2}});
     e["10"].update(scores(4, 3, 4, "A"));
-    e["10"].update(mix({{"seafood", 1250.5}, {"dry goods", 300}, {"services", 100}}, "seafood"));
+    e["10"].update(category_mix(
+        kShares, {{"seafood", 1250.5}, {"dry goods", 300}, {"services", 100}}, "seafood"));
     e["11"] = record("Tsim Sha Tsui", {"skincare"}, 850, true);
     e["11"].update(bought(211, 1, 300.0, 300.0, 211, 1, 0.0));
     e["11"].update(scores(2, 1, 3, "A"));
-    e["11"].update(mix({{"dry goods", 300}}, "dry goods"));
+    e["11"].update(category_mix(kShares, {{"dry goods", 300}}, "dry goods"));
     e["20"].update(scores(3, 3, 2, "B"));
     return e;
 }

@@ -257,12 +257,7 @@ std::vector<std::string> features() {
 
 // A customer with no purchase in the window: no scores, no shares.
 ordered_json inactive(ordered_json f) {
-    f["frequency"] = 0;
-    f["monetary"] = 0.0;
-    for (const char* name : {"avg_order_value", "r_score", "f_score", "m_score", "rfm",
-                             "pareto_class", "top_category", "share:seafood", "share:dry goods"})
-        f[name] = nullptr;
-    return f;
+    return without_purchases(std::move(f), {"seafood", "dry goods"});
 }
 
 // The accounts of both modes. Active with accounts only: a1, a4, a6 (n = 3):
