@@ -17,7 +17,7 @@ packages=(
   postgresql mariadb-server                             # the database servers the tests start
   tryton-server tryton-modules-sale tryton-proteus      # a real Tryton for the tryton preset's test
   tryton-modules-sale-opportunity tryton-modules-marketing-email
-  tryton-modules-party-relationship
+  tryton-modules-party-relationship python3-psycopg2
 )
 missing=()
 for p in "${packages[@]}"; do

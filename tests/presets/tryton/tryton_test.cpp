@@ -1,0 +1,347 @@
+// The `tryton` preset against a real Tryton 6.0 database: created by Tryton's own trytond-admin
+// and filled through Tryton's API (fill.py, run by the `tryton_database` fixture), which writes
+// down what it created. Every feature expected here is worked out from that record with the
+// definitions of RULES.md section 4, never read back from the database.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "civil_time.h"
+#include "host_preset_support.h"
+#include "integration_support.h"
+
+using namespace custclass::integration;
+using nlohmann::ordered_json;
+
+namespace {
+
+const std::vector<std::string> kCategories = {"seafood", "gifts", "tea"};
+const std::set<std::string> kPurchaseStates = {"confirmed", "processing", "done"};
+const std::set<std::string> kLeadStates = {"lead", "opportunity"};
+const char* kReferral = "Referred by";
+const char* kReferralReverse = "Referrer of";
+constexpr int kWindowDays = 365;
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+long day_number(const std::string& iso) {
+    const auto day = custclass::config::parse_day(iso);
+    if (!day) throw std::invalid_argument("bad date " + iso);
+    return static_cast<long>(*day);
+}
+
+// What fill.py wrote, and the connection to the database it filled.
+struct TrytonRecord {
+    ordered_json json;
+    std::string connection;
+};
+
+const TrytonRecord& tryton() {
+    static const TrytonRecord record = [] {
+        TrytonRecord r;
+        r.json = ordered_json::parse(read_text(required_env("CUSTCLASS_TRYTON_RECORD")));
+        r.connection = "postgresql://dbname=" + required_env("CUSTCLASS_TRYTON_DB") +
+                       " host=" + required_env("CUSTCLASS_TEST_PG_HOST") +
+                       " port=" + required_env("CUSTCLASS_TEST_PG_PORT") + " user=postgres";
+        return r;
+    }();
+    return record;
+}
+
+std::vector<std::string> features() {
+    std::vector<std::string> names = {
+        "recency_days", "frequency",        "monetary",     "avg_order_value",   "tenure_days",
+        "orders_total", "returns_rate",     "r_score",      "f_score",           "m_score",
+        "district",     "interests",        "is_prospect",  "marketing_consent", "opted_out",
+        "referrals",    "referral_revenue", "top_category", "signup_days"};
+    for (const auto& c : kCategories) names.push_back("share:" + c);
+    return names;
+}
+
+std::string config(const TempDir& dir, const std::string& connection) {
+    write_text(dir.path() / "rules.yaml", host_rules("tryton"));
+    write_text(dir.path() / "custclass.yaml",
+               "custclass: 1\nsource:\n  preset: tryton\n  connection: \"" + connection +
+                   "\"\nrules: rules.yaml\n");
+    return (dir.path() / "custclass.yaml").string();
+}
+
+// The expected features of every customer, from the record.
+std::map<std::string, ordered_json> expected_features(const ordered_json& rec) {
+    const long as_of = day_number(rec["as_of"].get<std::string>());
+    auto in_window = [&](long day) { return day > as_of - kWindowDays && day <= as_of; };
+    std::set<std::string> companies;
+    for (const auto& c : rec["company_parties"]) companies.insert(c.get<std::string>());
+
+    // Customers: active parties other than the companies.
+    std::map<std::string, const ordered_json*> customers;
+    for (const auto& p : rec["parties"])
+        if (p["active"].get<bool>() && !companies.count(p["code"].get<std::string>()))
+            customers[p["code"].get<std::string>()] = &p;
+
+    struct Orders {
+        std::vector<std::pair<long, double>> purchases_ever;  // day, amount > 0
+        int window_orders = 0, window_returns = 0, window_purchases = 0;
+        double monetary = 0, purchase_sum = 0;
+        std::map<std::string, double> category_amount;
+        double line_amount = 0;
+        bool lines = false;
+    };
+    std::map<std::string, Orders> orders;
+    for (const auto& s : rec["sales"]) {
+        const std::string party = s["party"].get<std::string>();
+        if (!customers.count(party) || !kPurchaseStates.count(s["state"].get<std::string>()))
+            continue;
+        const long day = day_number(s["sale_date"].get<std::string>());
+        if (day > as_of) continue;
+        const double total = std::stod(s["total"].get<std::string>());
+        Orders& o = orders[party];
+        if (total > 0) o.purchases_ever.push_back({day, total});
+        if (!in_window(day)) continue;
+        ++o.window_orders;
+        o.monetary += total;
+        if (total < 0) ++o.window_returns;
+        if (total <= 0) continue;
+        ++o.window_purchases;
+        o.purchase_sum += total;
+        for (const auto& l : s["lines"]) {
+            const double amount = std::stod(l["amount"].get<std::string>());
+            o.lines = true;
+            o.line_amount += amount;
+            // The first of the product's categories by name (fill.py lists them).
+            std::vector<std::string> cats;
+            for (const auto& c : l["categories"]) cats.push_back(lower(c.get<std::string>()));
+            std::sort(cats.begin(), cats.end());
+            if (!cats.empty()) o.category_amount[cats.front()] += amount;
+        }
+    }
+
+    std::map<std::string, ordered_json> out;
+    for (const auto& [code, party] : customers) {
+        const Orders& o = orders[code];
+        ordered_json f;
+        if (o.purchases_ever.empty()) {
+            f["recency_days"] = nullptr;
+            f["tenure_days"] = nullptr;
+        } else {
+            long first = o.purchases_ever.front().first, last = first;
+            for (const auto& [day, _] : o.purchases_ever) {
+                first = std::min(first, day);
+                last = std::max(last, day);
+            }
+            f["recency_days"] = as_of - last;
+            f["tenure_days"] = as_of - first;
+        }
+        f["frequency"] = o.window_purchases;
+        f["monetary"] = o.monetary;
+        f["avg_order_value"] =
+            o.window_purchases ? ordered_json(o.purchase_sum / o.window_purchases) : ordered_json();
+        f["orders_total"] = o.purchases_ever.size();
+        f["returns_rate"] = o.window_orders
+                                ? ordered_json(double(o.window_returns) / o.window_orders)
+                                : ordered_json();
+        for (const auto& c : kCategories)
+            f["share:" + c] = o.lines ? ordered_json(o.category_amount.count(c)
+                                                         ? o.category_amount.at(c) / o.line_amount
+                                                         : 0.0)
+                                      : ordered_json();
+        std::string top;
+        double best = 0;
+        for (const auto& [c, amount] : o.category_amount)  // alphabetical: ties keep the first
+            if (top.empty() || amount > best) top = c, best = amount;
+        f["top_category"] = top.empty() ? ordered_json() : ordered_json(top);
+
+        // The first address by sequence (unset first), then by creation.
+        const auto& addresses = (*party)["addresses"];
+        std::vector<std::size_t> order(addresses.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            const auto& sa = addresses[a]["sequence"];
+            const auto& sb = addresses[b]["sequence"];
+            if (sa.is_null() != sb.is_null()) return sa.is_null();
+            return !sa.is_null() && sa.get<int>() < sb.get<int>();
+        });
+        f["district"] = order.empty() ? ordered_json() : addresses[order.front()]["city"];
+
+        std::vector<std::string> tags;
+        for (const auto& t : (*party)["tags"]) tags.push_back(lower(t.get<std::string>()));
+        std::sort(tags.begin(), tags.end());
+        f["interests"] = tags.empty() ? ordered_json() : ordered_json(tags);
+
+        bool lead = false;
+        for (const auto& op : rec["opportunities"])
+            lead =
+                lead || (op["party"] == code && kLeadStates.count(op["state"].get<std::string>()));
+        f["is_prospect"] = lead || o.purchases_ever.empty();
+
+        std::set<std::string> emails;
+        for (const auto& e : (*party)["emails"]) emails.insert(lower(e.get<std::string>()));
+        bool consent = false, opted_out = false;
+        for (const auto& s : rec["subscriptions"]) {
+            const bool mine = emails.count(lower(s["email"].get<std::string>())) > 0;
+            consent = consent || (mine && s["active"].get<bool>());
+            // The engine matches opt-outs with the customer's e-mail (the first one).
+            opted_out = opted_out || (!s["active"].get<bool>() && !(*party)["emails"].empty() &&
+                                      lower(s["email"].get<std::string>()) ==
+                                          lower((*party)["emails"][0].get<std::string>()));
+        }
+        f["marketing_consent"] = consent;
+        f["opted_out"] = opted_out;
+        f["signup_days"] = 0;  // created by fill.py on the day it chose as as_of
+        out[code] = f;
+    }
+
+    // Referrals: referees (customers) who bought at least once, each pair once.
+    std::map<std::string, std::set<std::string>> referred;
+    for (const auto& r : rec["relations"]) {
+        const std::string type = r["type"].get<std::string>();
+        if (type == kReferral)
+            referred[r["to"].get<std::string>()].insert(r["from"].get<std::string>());
+        if (type == kReferralReverse)
+            referred[r["from"].get<std::string>()].insert(r["to"].get<std::string>());
+    }
+    for (auto& [code, f] : out) {
+        int count = 0;
+        double revenue = 0;
+        for (const auto& referee : referred[code])
+            if (out.count(referee) && out[referee]["orders_total"].get<std::size_t>() > 0) {
+                ++count;
+                revenue += out[referee]["monetary"].get<double>();
+            }
+        f["referrals"] = count;
+        f["referral_revenue"] = revenue;
+    }
+
+    // R, F and M scores among the active customers.
+    std::vector<std::string> active;
+    for (const auto& [code, f] : out)
+        if (f["frequency"].get<int>() >= 1) active.push_back(code);
+    const double n = static_cast<double>(active.size());
+    for (auto& [code, f] : out) {
+        if (f["frequency"].get<int>() < 1) {
+            f["r_score"] = f["f_score"] = f["m_score"] = nullptr;
+            continue;
+        }
+        int wr = 0, wf = 0, wm = 0;
+        for (const auto& other : active) {
+            const auto& g = out[other];
+            wr += g["recency_days"].get<long>() > f["recency_days"].get<long>();
+            wf += g["frequency"].get<int>() < f["frequency"].get<int>();
+            wm += g["monetary"].get<double>() < f["monetary"].get<double>();
+        }
+        f["r_score"] = 1 + static_cast<int>(std::floor(5 * wr / n));
+        f["f_score"] = 1 + static_cast<int>(std::floor(5 * wf / n));
+        f["m_score"] = 1 + static_cast<int>(std::floor(5 * wm / n));
+    }
+    return out;
+}
+
+TEST(TrytonPreset, EveryFeatureOfEveryPartyAsFillPyCreatedIt) {
+    const auto& rec = tryton().json;
+    TempDir dir;
+    const FeatureDump dump =
+        dump_features(config(dir, tryton().connection), rec["as_of"].get<std::string>(), features(),
+                      CUSTCLASS_DATA_DIR);
+    const auto expected = expected_features(rec);
+    std::vector<std::string> ids;
+    for (const auto& [id, _] : expected) ids.push_back(id);
+    // Not the company's party, not the inactive party.
+    EXPECT_EQ(ids_of(dump), ids);
+    for (const auto& [id, f] : expected) expect_features(dump, id, f);
+    // Nothing read was left unused: the company's and the inactive party's sales are not read.
+    EXPECT_TRUE(dump.data_quality.empty() ||
+                std::all_of(dump.data_quality.begin(), dump.data_quality.end(),
+                            [](const auto& q) { return q.second == 0; }))
+        << ordered_json(dump.data_quality).dump();
+}
+
+// The record has what the test relies on: every sale state, a return, a lead, referrals from
+// both sides, subscriptions in both states.
+TEST(TrytonPreset, TheRecordCoversEveryStateAndFlag) {
+    const auto& rec = tryton().json;
+    std::set<std::string> states;
+    bool returned = false;
+    for (const auto& s : rec["sales"]) {
+        states.insert(s["state"].get<std::string>());
+        returned = returned || std::stod(s["total"].get<std::string>()) < 0;
+    }
+    EXPECT_EQ(states, (std::set<std::string>{"draft", "quotation", "confirmed", "processing",
+                                             "done", "cancelled"}));
+    EXPECT_TRUE(returned);
+    std::set<std::string> relation_types, opportunity_states;
+    for (const auto& r : rec["relations"]) relation_types.insert(r["type"].get<std::string>());
+    for (const auto& o : rec["opportunities"])
+        opportunity_states.insert(o["state"].get<std::string>());
+    EXPECT_TRUE(relation_types.count(kReferral) && relation_types.count(kReferralReverse));
+    EXPECT_TRUE(opportunity_states.count("lead") && opportunity_states.count("lost"));
+}
+
+// Settings change what counts: only `done` sales, and leads only in state `lead`.
+TEST(TrytonPreset, PurchaseAndLeadStatesAreSettings) {
+    const auto& rec = tryton().json;
+    TempDir dir;
+    const std::string path = config(dir, tryton().connection);
+    std::string text = read_text(path);
+    text.replace(text.find("\nrules:"), 0,
+                 "\n  settings:\n    purchase_states: [done]\n    lead_states: [lead]");
+    write_text(path, text);
+    const FeatureDump dump =
+        dump_features(path, rec["as_of"].get<std::string>(),
+                      {"frequency", "orders_total", "is_prospect"}, CUSTCLASS_DATA_DIR);
+    const long as_of = day_number(rec["as_of"].get<std::string>());
+    for (const auto& [code, f] : dump.customers) {
+        int frequency = 0, ever = 0;
+        for (const auto& s : rec["sales"]) {
+            if (s["party"] != code || s["state"] != "done") continue;
+            const long day = day_number(s["sale_date"].get<std::string>());
+            if (std::stod(s["total"].get<std::string>()) <= 0 || day > as_of) continue;
+            ++ever;
+            frequency += day > as_of - kWindowDays;
+        }
+        bool lead = false;
+        for (const auto& o : rec["opportunities"])
+            lead = lead || (o["party"] == code && o["state"] == "lead");
+        EXPECT_EQ(f["frequency"], frequency) << code;
+        EXPECT_EQ(f["orders_total"], ever) << code;
+        EXPECT_EQ(f["is_prospect"], lead || ever == 0) << code;
+    }
+}
+
+// A PostgreSQL database with part of Tryton's schema (no marketing module, an older sale table):
+// the error names the preset, the canonical tables, what is missing and the version expected.
+TEST(TrytonPreset, AMissingModuleIsNamed) {
+    ScratchDatabase db(Backend::PostgreSQL, "tryton_missing");
+    db.exec_script(
+        "CREATE TABLE party_party (id INTEGER PRIMARY KEY, code VARCHAR, active BOOLEAN,\n"
+        "  create_date TIMESTAMP, name VARCHAR);\n"
+        "CREATE TABLE company_company (id INTEGER PRIMARY KEY, party INTEGER);\n"
+        "CREATE TABLE sale_sale (id INTEGER PRIMARY KEY, party INTEGER, state VARCHAR,\n"
+        "  sale_date DATE);\n");
+    TempDir dir;
+    try {
+        dump_features(config(dir, db.connection()), "2026-11-30", {"frequency"},
+                      CUSTCLASS_DATA_DIR);
+        FAIL() << "read a database without Tryton's tables";
+    } catch (const std::exception& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("preset `tryton` (Tryton 6.0)"), std::string::npos) << m;
+        EXPECT_NE(m.find("the `customers` table"), std::string::npos) << m;
+        EXPECT_NE(m.find("the table `marketing_email`"), std::string::npos) << m;
+        EXPECT_NE(m.find("the `orders` table"), std::string::npos) << m;
+        EXPECT_NE(m.find("the column `sale_sale.total_amount_cache`"), std::string::npos) << m;
+        EXPECT_NE(m.find("the table `sale_line`"), std::string::npos) << m;
+        EXPECT_NE(m.find("Is this a Tryton 6.0 database"), std::string::npos) << m;
+    }
+}
+
+}  // namespace
