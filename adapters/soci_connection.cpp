@@ -42,6 +42,9 @@ std::unique_ptr<soci::session> connect(const ConnectionSpec& spec) {
         if (dialect == Dialect::MySQL) *session << "SET NAMES utf8mb4";
         // Dates as YYYY-MM-DD whatever DateStyle the server, database or role sets.
         if (dialect == Dialect::PostgreSQL) *session << "SET DateStyle = ISO";
+        // Cursors are read to the end: plan them for every row, not the first 10% (which picks
+        // nested loops where a full read wants hash joins; bench/RESULTS.md, P2).
+        if (dialect == Dialect::PostgreSQL) *session << "SET cursor_tuple_fraction = 1";
         return session;
     } catch (const std::exception& e) {
         std::string message = e.what();
