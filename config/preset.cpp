@@ -106,14 +106,17 @@ std::vector<RequiredTable> read_objects(const YamlDocument& doc, const YAML::Nod
         return out;
     }
     for (auto o = objects.begin(); o != objects.end(); ++o) {
-        check_placeholders(doc, o->first, preset.settings, true, d);
-        RequiredTable required{o->first.Scalar(), {}};
-        if (!o->second.IsSequence() || o->second.size() == 0) {
-            doc.error(d, o->second.IsDefined() && !o->second.IsNull() ? o->second : o->first,
+        // Copies: `o->` is a proxy that ends with the expression, and the loop below outlives it.
+        const YAML::Node table = o->first;
+        const YAML::Node columns = o->second;
+        check_placeholders(doc, table, preset.settings, true, d);
+        RequiredTable required{table.Scalar(), {}};
+        if (!columns.IsSequence() || columns.size() == 0) {
+            doc.error(d, columns.IsDefined() && !columns.IsNull() ? columns : table,
                       "the columns of `" + required.table + "` must be a non-empty list");
             continue;
         }
-        for (const auto& column : o->second) {
+        for (const auto& column : columns) {
             if (!column.IsScalar() || column.Scalar().empty())
                 doc.error(d, column, "a column name must be text");
             else
