@@ -1,6 +1,6 @@
 """Fills a Tryton 6.0 database through Tryton's own API (proteus), the way Tryton's sale scenario
 sets up a company, and writes down what it created as JSON, for tryton_test.cpp to work out the
-features it expects. Run by create_database.sh; usage:
+features it expects. Run by tryton_database.sh; usage:
 
     python3 fill.py TRYTOND_CONF DATABASE RECORD_JSON
 
@@ -79,7 +79,8 @@ for name in ["VIP", "Seafood Lover", "Tea Club"]:
 
 
 def party(name, addresses=(), emails=(), phones=(), tags=(), active=True):
-    """A party; `addresses` as (city, sequence), the first one filling the default address."""
+    """A party; `addresses` as (city, sequence), the first one filling the default address;
+    `phones` as (type, value, sequence)."""
     p = Party(name=name)
     for i, (city, sequence) in enumerate(addresses):
         address = p.addresses[0] if i == 0 and p.addresses else p.addresses.new()
@@ -87,8 +88,8 @@ def party(name, addresses=(), emails=(), phones=(), tags=(), active=True):
         address.sequence = sequence
     for e in emails:
         p.contact_mechanisms.new(type="email", value=e)
-    for kind, value in phones:
-        p.contact_mechanisms.new(type=kind, value=value)
+    for kind, value, sequence in phones:
+        p.contact_mechanisms.new(type=kind, value=value, sequence=sequence)
     for t in tags:
         p.categories.append(Category(party_categories[t].id))
     p.save()
@@ -98,7 +99,10 @@ def party(name, addresses=(), emails=(), phones=(), tags=(), active=True):
     record["parties"].append({
         "code": p.code, "name": name, "active": active,
         "addresses": [{"city": city, "sequence": sequence} for city, sequence in addresses],
-        "emails": list(emails), "phones": [v for _, v in phones], "tags": list(tags)})
+        "emails": list(emails),
+        "phones": [{"type": kind, "value": value, "sequence": sequence}
+                   for kind, value, sequence in phones],
+        "tags": list(tags)})
     return p
 
 
@@ -141,15 +145,16 @@ def sale(customer, days_ago, lines, state, invoice_on_order=False):
 
 # Parties. The employee party of the scenario is a customer like any other party.
 chan = party("Chan Tai Man", addresses=[("Sha Tin", 2), ("Wan Chai", 1)],
-             emails=["Chan.TM@Example.com"], phones=[("phone", "+852 2345 6789")],
+             emails=["Chan.TM@Example.com"], phones=[("phone", "+852 2345 6789", None)],
              tags=["VIP", "Seafood Lover"])
 lee = party("Lee Siu Ming", addresses=[("Kowloon City", None)], emails=["Lee.SM@Example.com"],
-            phones=[("mobile", "9123 4567")], tags=["Tea Club"])
+            phones=[("mobile", "9123 4567", None)], tags=["Tea Club"])
 wong = party("Wong Mei", addresses=[("Tai Po", None), ("Yuen Long", None)],
              emails=["wong.mei@example.com"])
 gone = party("Closed Account", addresses=[("Central and Western", None)], active=False)
 ho = party("Ho Ka Yan", addresses=[("Sai Kung", 5)], emails=["ho@example.com"])
-cheung = party("Cheung Wing", addresses=[("Islands", None)], emails=["cheung@example.com"])
+cheung = party("Cheung Wing", addresses=[("Islands", None)], emails=["cheung@example.com"],
+               phones=[("phone", "2811 1111", 20), ("mobile", "6123 4567", 10)])  # mobile first
 yip = party("Yip Bo", addresses=[("Sham Shui Po", None)])
 employee = party("Store Employee")
 
@@ -210,12 +215,13 @@ for source, kind, target in [(lee, referred_by, chan),      # Lee was referred b
     p.save()
     record["relations"].append({"from": source.code, "type": kind.name, "to": target.code})
 
-# Opportunities, followed by the store's employee: Wong is a lead, Ho an opportunity, Yip lost.
+# Opportunities, followed by the store's employee: Wong is a lead, Ho an opportunity, Yip lost,
+# and a lead of no party yet (Tryton allows it for a lead): no customer.
 Employee = Model.get("company.employee")
 seller = Employee(party=employee)
 seller.save()
 Opportunity = Model.get("sale.opportunity")
-for who, state in [(wong, "lead"), (ho, "opportunity"), (yip, "lost")]:
+for who, state in [(wong, "lead"), (ho, "opportunity"), (yip, "lost"), (None, "lead")]:
     o = Opportunity(party=who, description="Corporate gifts", start_date=as_of, employee=seller)
     o.save()
     if state in ("opportunity", "lost"):
@@ -224,7 +230,10 @@ for who, state in [(wong, "lead"), (ho, "opportunity"), (yip, "lost")]:
         o.click("lost")
     o.reload()
     assert o.state == state, (o.state, state)
-    record["opportunities"].append({"party": who.code, "state": state})
+    record["opportunities"].append({"party": who.code if who else None, "state": state})
 
+# The test expects every party created on `as_of` (signup_days 0).
+if (datetime.datetime.utcnow() + datetime.timedelta(hours=8)).date() != as_of:
+    sys.exit("fill.py ran across midnight in Hong Kong: run it again")
 with open(out, "w", encoding="utf-8") as f:
     json.dump(record, f, indent=1)

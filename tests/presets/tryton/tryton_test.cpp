@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "civil_time.h"
+#include "engine.h"
 #include "host_preset_support.h"
 #include "integration_support.h"
 
@@ -59,21 +60,51 @@ const TrytonRecord& tryton() {
 }
 
 std::vector<std::string> features() {
-    std::vector<std::string> names = {
-        "recency_days", "frequency",        "monetary",     "avg_order_value",   "tenure_days",
-        "orders_total", "returns_rate",     "r_score",      "f_score",           "m_score",
-        "district",     "interests",        "is_prospect",  "marketing_consent", "opted_out",
-        "referrals",    "referral_revenue", "top_category", "signup_days"};
+    std::vector<std::string> names = {"recency_days",      "frequency",    "monetary",
+                                      "avg_order_value",   "tenure_days",  "orders_total",
+                                      "returns_rate",      "r_score",      "f_score",
+                                      "m_score",           "rfm",          "pareto_class",
+                                      "district",          "interests",    "is_prospect",
+                                      "marketing_consent", "opted_out",    "referrals",
+                                      "referral_revenue",  "top_category", "signup_days"};
     for (const auto& c : kCategories) names.push_back("share:" + c);
     return names;
 }
 
-std::string config(const TempDir& dir, const std::string& connection) {
-    write_text(dir.path() / "rules.yaml", host_rules("tryton"));
+// An engine config naming the tryton preset over `connection`, with `source_extra` (YAML lines
+// indented under `source:`, e.g. settings) and the rule set `rules`; returns its path.
+std::string config(const TempDir& dir, const std::string& connection,
+                   const std::string& source_extra = {},
+                   const std::string& rules = host_rules("tryton")) {
+    write_text(dir.path() / "rules.yaml", rules);
     write_text(dir.path() / "custclass.yaml",
-               "custclass: 1\nsource:\n  preset: tryton\n  connection: \"" + connection +
-                   "\"\nrules: rules.yaml\n");
+               "custclass: 1\nsource:\n  preset: tryton\n  connection: \"" + connection + "\"\n" +
+                   source_extra + "rules: rules.yaml\n");
     return (dir.path() / "custclass.yaml").string();
+}
+
+// A phone number as the engine matches opt-outs (E.164, +852 when it has no country code), for
+// the simple forms fill.py writes: digits and spaces, with or without a leading "+".
+std::string e164(const std::string& phone) {
+    std::string digits;
+    for (char c : phone)
+        if (std::isdigit(static_cast<unsigned char>(c))) digits += c;
+    return (!phone.empty() && phone.front() == '+' ? "+" : "+852") + digits;
+}
+
+// The party's first phone as Tryton orders contact mechanisms (sequence, unset first, then
+// creation), E.164; "" without one.
+std::string first_phone(const ordered_json& party) {
+    const ordered_json* first = nullptr;
+    for (const auto& p : party["phones"]) {
+        if (first == nullptr) {
+            first = &p;
+            continue;
+        }
+        const auto &a = p["sequence"], &b = (*first)["sequence"];
+        if (!b.is_null() && (a.is_null() || a.get<int>() < b.get<int>())) first = &p;
+    }
+    return first ? e164((*first)["value"].get<std::string>()) : std::string();
 }
 
 // The expected features of every customer, from the record.
@@ -242,8 +273,104 @@ std::map<std::string, ordered_json> expected_features(const ordered_json& rec) {
         f["r_score"] = 1 + static_cast<int>(std::floor(5 * wr / n));
         f["f_score"] = 1 + static_cast<int>(std::floor(5 * wf / n));
         f["m_score"] = 1 + static_cast<int>(std::floor(5 * wm / n));
+        f["rfm"] = std::to_string(f["r_score"].get<int>()) +
+                   std::to_string(f["f_score"].get<int>()) +
+                   std::to_string(f["m_score"].get<int>());
+    }
+
+    // Pareto classes among the customers with a positive monetary: by monetary descending, then
+    // id; the class from the share of the customers ranked ahead.
+    std::vector<std::string> spenders;
+    double all_monetary = 0;
+    for (auto& [code, f] : out) {
+        f["pareto_class"] = nullptr;
+        if (f["monetary"].get<double>() > 0) {
+            spenders.push_back(code);
+            all_monetary += f["monetary"].get<double>();
+        }
+    }
+    std::stable_sort(spenders.begin(), spenders.end(),
+                     [&](const std::string& a, const std::string& b) {
+                         return out[a]["monetary"].get<double>() > out[b]["monetary"].get<double>();
+                     });
+    double ahead = 0;
+    for (const auto& code : spenders) {
+        const double s = ahead / all_monetary;
+        out[code]["pareto_class"] = s < 0.80 ? "A" : s < 0.95 ? "B" : "C";
+        ahead += out[code]["monetary"].get<double>();
     }
     return out;
+}
+
+std::vector<std::string> codes_of(const std::map<std::string, ordered_json>& customers) {
+    std::vector<std::string> codes;
+    for (const auto& [code, _] : customers) codes.push_back(code);
+    return codes;
+}
+
+// The rule set of the classification test, and the segments it gives a customer with the
+// features `f`, worked out here: lifecycle and value (first match), and tags (all matches).
+const std::vector<std::string> kNewTerritories = {"Sha Tin",   "Tai Po",  "Yuen Long",
+                                                  "Sai Kung",  "Islands", "Tuen Mun",
+                                                  "Tsuen Wan", "North",   "Kwai Tsing"};
+
+std::string classification_rules() {
+    std::string districts;
+    for (const auto& d : kNewTerritories) districts += (districts.empty() ? "'" : ", '") + d + "'";
+    return "custclass: 1\nname: tryton-segments\nversion: \"1\"\nwindow_days: 365\n"
+           "time_zone: Asia/Hong_Kong\nclassifications:\n"
+           "  - id: lifecycle\n    segments:\n"
+           "      - {id: active, when: frequency >= 1}\n"
+           "      - {id: lapsed, when: orders_total >= 1}\n"
+           "      - {id: lead, when: is_prospect}\n"
+           "  - id: value\n    segments:\n"
+           "      - {id: top, when: \"pareto_class == 'A'\"}\n"
+           "      - {id: tail, when: monetary > 0}\n"
+           "  - id: tags\n    mode: all_matches\n    segments:\n"
+           "      - {id: reachable, when: marketing_consent and not opted_out}\n"
+           "      - {id: opted_out, when: opted_out}\n"
+           "      - {id: gifts, when: \"top_category == 'gifts'\"}\n"
+           "      - {id: tea_club, when: \"'tea club' in interests\"}\n"
+           "      - {id: referrer, when: referrals >= 1}\n"
+           "      - {id: returner, when: returns_rate > 0}\n"
+           "      - {id: new_territories, when: \"district in [" +
+           districts + "]\"}\n";
+}
+
+struct Segments {
+    ordered_json lifecycle, value;
+    std::vector<std::string> tags;
+};
+
+Segments expected_segments(const ordered_json& f) {
+    auto is = [&](const char* name) { return f[name].is_boolean() && f[name].get<bool>(); };
+    auto number = [&](const char* name) {
+        return f[name].is_null() ? std::nan("") : f[name].get<double>();
+    };
+    Segments s;
+    s.lifecycle = number("frequency") >= 1      ? ordered_json("active")
+                  : number("orders_total") >= 1 ? ordered_json("lapsed")
+                  : is("is_prospect")           ? ordered_json("lead")
+                                                : ordered_json();
+    s.value = f["pareto_class"] == "A" ? ordered_json("top")
+              : number("monetary") > 0 ? ordered_json("tail")
+                                       : ordered_json();
+    const auto& interests = f["interests"];
+    const auto& district = f["district"];
+    const std::vector<std::pair<const char*, bool>> tags = {
+        {"reachable", is("marketing_consent") && !is("opted_out")},
+        {"opted_out", is("opted_out")},
+        {"gifts", f["top_category"] == "gifts"},
+        {"tea_club", interests.is_array() && std::find(interests.begin(), interests.end(),
+                                                       "tea club") != interests.end()},
+        {"referrer", number("referrals") >= 1},
+        {"returner", number("returns_rate") > 0},
+        {"new_territories",
+         district.is_string() && std::count(kNewTerritories.begin(), kNewTerritories.end(),
+                                            district.get<std::string>()) > 0}};
+    for (const auto& [tag, holds] : tags)
+        if (holds) s.tags.push_back(tag);
+    return s;
 }
 
 TEST(TrytonPreset, EveryFeatureOfEveryPartyAsFillPyCreatedIt) {
@@ -253,10 +380,8 @@ TEST(TrytonPreset, EveryFeatureOfEveryPartyAsFillPyCreatedIt) {
         dump_features(config(dir, tryton().connection), rec["as_of"].get<std::string>(), features(),
                       CUSTCLASS_DATA_DIR);
     const auto expected = expected_features(rec);
-    std::vector<std::string> ids;
-    for (const auto& [id, _] : expected) ids.push_back(id);
     // Not the company's party, not the inactive party.
-    EXPECT_EQ(ids_of(dump), ids);
+    EXPECT_EQ(ids_of(dump), codes_of(expected));
     for (const auto& [id, f] : expected) expect_features(dump, id, f);
     // Nothing read was left unused: the company's and the inactive party's sales are not read.
     EXPECT_TRUE(dump.data_quality.empty() ||
@@ -284,17 +409,95 @@ TEST(TrytonPreset, TheRecordCoversEveryStateAndFlag) {
         opportunity_states.insert(o["state"].get<std::string>());
     EXPECT_TRUE(relation_types.count(kReferral) && relation_types.count(kReferralReverse));
     EXPECT_TRUE(opportunity_states.count("lead") && opportunity_states.count("lost"));
+    EXPECT_TRUE(std::any_of(rec["opportunities"].begin(), rec["opportunities"].end(),
+                            [](const auto& o) { return o["party"].is_null(); }));
+    // A party whose first phone by sequence is not the one entered first.
+    EXPECT_TRUE(std::any_of(rec["parties"].begin(), rec["parties"].end(), [](const auto& p) {
+        return p["phones"].size() > 1 &&
+               first_phone(p) != e164(p["phones"][0]["value"].template get<std::string>());
+    }));
+}
+
+// A full run with a rule set of the test's own, its results stored in the Tryton database
+// (`store: same`), and each customer's segments as the engine explains them.
+TEST(TrytonPreset, ARunClassifiesEveryCustomerAsItsFeaturesSay) {
+    const auto& rec = tryton().json;
+    TempDir dir;
+    auto engine = custclass::plugin::Engine::open_file(
+        config(dir, tryton().connection, {}, classification_rules()), CUSTCLASS_DATA_DIR);
+    custclass::plugin::RunRequest request;
+    request.as_of = *custclass::config::parse_day(rec["as_of"].get<std::string>());
+    const ordered_json summary = engine->run(request);
+
+    const auto expected = expected_features(rec);
+    EXPECT_EQ(summary["customers"], expected.size());
+    std::map<std::string, std::map<std::string, int>> counts;  // classification -> segment
+    for (const auto& [code, f] : expected) {
+        SCOPED_TRACE("customer " + code);
+        const Segments want = expected_segments(f);
+        const ordered_json got = engine->classify(code, request)["classifications"];
+        EXPECT_EQ(got["lifecycle"]["segment"], want.lifecycle);
+        EXPECT_EQ(got["value"]["segment"], want.value);
+        std::vector<std::string> tags;
+        for (const auto& m : got["tags"]["matched"])
+            tags.push_back(m["segment"].get<std::string>());
+        EXPECT_EQ(tags, want.tags);
+        ++counts["lifecycle"][want.lifecycle.is_null() ? "" : want.lifecycle.get<std::string>()];
+        ++counts["value"][want.value.is_null() ? "" : want.value.get<std::string>()];
+        for (const auto& t : want.tags) ++counts["tags"][t];
+    }
+    for (const auto& [classification, segments] : summary["classifications"].items())
+        for (const auto& [segment, count] : segments["segments"].items())
+            EXPECT_EQ(count, counts[classification][segment]) << classification << "." << segment;
+    EXPECT_EQ(summary["classifications"]["lifecycle"]["unclassified"], counts["lifecycle"][""]);
+    EXPECT_EQ(summary["classifications"]["value"]["unclassified"], counts["value"][""]);
+    // The record reaches every segment, and leaves some customers out of each classification.
+    for (const char* segment : {"active", "lapsed", "lead"})
+        EXPECT_GE(counts["lifecycle"][segment], 1) << segment;
+    for (const char* segment : {"top", "tail", ""})
+        EXPECT_GE(counts["value"][segment], 1) << segment;
+    EXPECT_EQ(counts["tags"].size(), 7u);
+}
+
+// An administrator's own opt-out query (phones) replaces the preset's for that table only: the
+// preset's customers query still gives each party its first phone, phone or mobile, by sequence.
+TEST(TrytonPreset, AnOptOutQueryOfTheAdminMatchesThePartiesFirstPhones) {
+    const auto& rec = tryton().json;
+    // Opted out: the phone each party was given first, written as E.164.
+    std::set<std::string> listed;
+    std::string query;
+    for (const auto& p : rec["parties"]) {
+        if (p["phones"].empty()) continue;
+        const std::string phone = e164(p["phones"][0]["value"].get<std::string>());
+        listed.insert(phone);
+        query += (query.empty() ? "      SELECT '" : "      UNION ALL SELECT '") + phone +
+                 "' AS phone\n";
+    }
+    ASSERT_FALSE(listed.empty());
+    TempDir dir;
+    const FeatureDump dump =
+        dump_features(config(dir, tryton().connection, "  queries:\n    opt_outs: |\n" + query),
+                      rec["as_of"].get<std::string>(), {"opted_out"}, CUSTCLASS_DATA_DIR);
+    const auto expected = expected_features(rec);
+    EXPECT_EQ(ids_of(dump), codes_of(expected));
+    int opted_out = 0;
+    for (const auto& p : rec["parties"]) {
+        const std::string code = p["code"].get<std::string>();
+        if (!expected.count(code)) continue;
+        const bool want = listed.count(first_phone(p)) > 0;
+        opted_out += want;
+        expect_features(dump, code, {{"opted_out", want}});
+    }
+    EXPECT_GE(opted_out, 1);
 }
 
 // Settings change what counts: only `done` sales, and leads only in state `lead`.
 TEST(TrytonPreset, PurchaseAndLeadStatesAreSettings) {
     const auto& rec = tryton().json;
     TempDir dir;
-    const std::string path = config(dir, tryton().connection);
-    std::string text = read_text(path);
-    text.replace(text.find("\nrules:"), 0,
-                 "\n  settings:\n    purchase_states: [done]\n    lead_states: [lead]");
-    write_text(path, text);
+    const std::string path =
+        config(dir, tryton().connection,
+               "  settings:\n    purchase_states: [done]\n    lead_states: [lead]\n");
     const FeatureDump dump =
         dump_features(path, rec["as_of"].get<std::string>(),
                       {"frequency", "orders_total", "is_prospect"}, CUSTCLASS_DATA_DIR);
