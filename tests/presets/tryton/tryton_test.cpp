@@ -491,32 +491,48 @@ TEST(TrytonPreset, AnOptOutQueryOfTheAdminMatchesThePartiesFirstPhones) {
     EXPECT_GE(opted_out, 1);
 }
 
-// Settings change what counts: only `done` sales, and leads only in state `lead`.
+// Settings change what counts: only `done` sales, or also quotations (which have no
+// total_amount_cache: Tryton stores it when a sale is confirmed, so their amount is the sum of
+// their lines), and leads only in state `lead`.
 TEST(TrytonPreset, PurchaseAndLeadStatesAreSettings) {
     const auto& rec = tryton().json;
-    TempDir dir;
-    const std::string path =
-        config(dir, tryton().connection,
-               "  settings:\n    purchase_states: [done]\n    lead_states: [lead]\n");
-    const FeatureDump dump =
-        dump_features(path, rec["as_of"].get<std::string>(),
-                      {"frequency", "orders_total", "is_prospect"}, CUSTCLASS_DATA_DIR);
     const long as_of = day_number(rec["as_of"].get<std::string>());
-    for (const auto& [code, f] : dump.customers) {
-        int frequency = 0, ever = 0;
-        for (const auto& s : rec["sales"]) {
-            if (s["party"] != code || s["state"] != "done") continue;
-            const long day = day_number(s["sale_date"].get<std::string>());
-            if (std::stod(s["total"].get<std::string>()) <= 0 || day > as_of) continue;
-            ++ever;
-            frequency += day > as_of - kWindowDays;
+    for (const std::set<std::string>& states :
+         {std::set<std::string>{"done"},
+          std::set<std::string>{"quotation", "confirmed", "processing", "done"}}) {
+        std::string list;
+        for (const auto& state : states) list += (list.empty() ? "" : ", ") + state;
+        SCOPED_TRACE("purchase_states: [" + list + "]");
+        TempDir dir;
+        const std::string path =
+            config(dir, tryton().connection,
+                   "  settings:\n    purchase_states: [" + list + "]\n    lead_states: [lead]\n");
+        const FeatureDump dump = dump_features(
+            path, rec["as_of"].get<std::string>(),
+            {"frequency", "orders_total", "monetary", "is_prospect"}, CUSTCLASS_DATA_DIR);
+        EXPECT_EQ(ids_of(dump), codes_of(expected_features(rec)));
+        for (const auto& [code, f] : dump.customers) {
+            int frequency = 0, ever = 0;
+            double monetary = 0;
+            for (const auto& s : rec["sales"]) {
+                if (s["party"] != code || !states.count(s["state"].get<std::string>())) continue;
+                const long day = day_number(s["sale_date"].get<std::string>());
+                const double total = std::stod(s["total"].get<std::string>());
+                if (day > as_of) continue;
+                const bool in_window = day > as_of - kWindowDays;
+                if (in_window) monetary += total;
+                if (total <= 0) continue;
+                ++ever;
+                frequency += in_window;
+            }
+            bool lead = false;
+            for (const auto& o : rec["opportunities"])
+                lead = lead || (o["party"] == code && o["state"] == "lead");
+            EXPECT_EQ(f["frequency"], frequency) << code;
+            EXPECT_EQ(f["orders_total"], ever) << code;
+            EXPECT_DOUBLE_EQ(f["monetary"].get<double>(), monetary) << code;
+            EXPECT_EQ(f["is_prospect"], lead || ever == 0) << code;
         }
-        bool lead = false;
-        for (const auto& o : rec["opportunities"])
-            lead = lead || (o["party"] == code && o["state"] == "lead");
-        EXPECT_EQ(f["frequency"], frequency) << code;
-        EXPECT_EQ(f["orders_total"], ever) << code;
-        EXPECT_EQ(f["is_prospect"], lead || ever == 0) << code;
     }
 }
 
