@@ -40,7 +40,14 @@ std::string lower(std::string_view s) {
 
 std::string describe(const Token& t, std::string_view src) {
     if (t.kind == Tok::End) return "the end of the expression";
-    return "`" + std::string(src.substr(t.offset, t.length)) + "`";
+    // Appended piece by piece: `"`" + std::string(...)` inlines basic_string::insert, on which
+    // g++ 12 at -O3 reports a false -Wrestrict (GCC bug 105329).
+    std::string out;
+    out.reserve(t.length + 2);
+    out += '`';
+    out += src.substr(t.offset, t.length);
+    out += '`';
+    return out;
 }
 
 std::vector<Token> tokenize(std::string_view s) {

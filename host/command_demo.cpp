@@ -172,9 +172,11 @@ ExitCode DemoCommand::execute(const Session& session) const {
         std::cout << "  " << path << std::string(width - path.size() + 2, ' ') << what << '\n';
     }
 
-    const std::string custclass = session.plugin_option.empty()
-                                      ? "custclass"
-                                      : "custclass --plugin " + shell_word(session.plugin_option);
+    // The commands to try next, as they can be pasted: this program as it was started (a path
+    // when it is not on PATH), with the --plugin it was given.
+    std::string custclass = shell_word(session.program);
+    if (!session.plugin_option.empty())
+        custclass += " --plugin " + shell_word(session.plugin_option);
     const std::string config_arg = shell_word(config.string());
     std::cout << "\nnext\n"
               << "  " << custclass << " validate " << config_arg << '\n'

@@ -19,6 +19,7 @@ struct Session {
     const custclass::Api& api;  // the loaded plugin's functions
     bool verbose;               // show the plugin's info and debug log lines
     std::string plugin_option;  // --plugin as given (empty if not), for the hints a command prints
+    std::string program;        // this command as it was invoked (argv[0]), for those hints too
 };
 
 class Command {

@@ -104,7 +104,8 @@ int main(int argc, char** argv) {
         // Declared before any engine or document the commands make, so destroyed after them:
         // they all point into the loaded library.
         const PluginLibrary plugin(locate_plugin(plugin_option));
-        const Session session{plugin.api(), verbose, plugin_option};
+        const Session session{plugin.api(), verbose, plugin_option,
+                              argc > 0 && argv[0] != nullptr ? argv[0] : "custclass"};
         for (const Command* command : commands) {
             if (command->chosen()) return static_cast<int>(command->execute(session));
         }

@@ -5,6 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake --preset release
-cmake --build --preset release -j "$(nproc)"
-build/release/host/custclass --plugin build/release/plugin/libcustclass.so.1 \
-  demo --dir build/demo "$@"
+cmake --build --preset release -j "$(nproc)"   # the plugin, the command, the demo generator
+build/release/host/custclass demo --dir build/demo "$@"

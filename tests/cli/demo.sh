@@ -23,3 +23,11 @@ assert sum(value["segments"].values()) + value["unclassified"] == s["customers"]
 assert value["segments"]["champions"] > 0, value
 PY
 "$custclass" explain -c "$dir/demo/custclass.yaml" --as-of 2026-11-30 C000001
+# The "next" lines are commands that work when pasted as they are printed.
+sed -n '/^next$/,$p' "$dir/out" | tail -n +2 > "$dir/next"
+[ "$(wc -l < "$dir/next")" -ge 3 ] || { echo "the demo prints no commands to try next"; exit 1; }
+while read -r line; do
+  case "$line" in "$custclass "*) ;; *) echo "next line does not start with the command as invoked: $line"; exit 1 ;; esac
+  echo "+ $line"
+  eval "$line" > "$dir/next.out" || { echo "the suggested command failed: $line"; cat "$dir/next.out"; exit 1; }
+done < "$dir/next"
