@@ -58,7 +58,7 @@ extern "C" {
 /* ABI version of this header. The major version changes never within a product line; the minor
  * version grows when functions or struct fields are added. */
 #define CUSTCLASS_ABI_MAJOR 1
-#define CUSTCLASS_ABI_MINOR 0
+#define CUSTCLASS_ABI_MINOR 1
 
 /* ---------------------------------------------------------------------------------------------
  * Status codes. Values are fixed forever; new codes are only ever appended.
@@ -351,6 +351,48 @@ CUSTCLASS_API int32_t custclass_feed_end(char** summary_json, custclass_feed* fe
 
 /* Releases a feed without running anything. NULL is a no-op. */
 CUSTCLASS_API int32_t custclass_feed_abort(custclass_feed* feed);
+
+/* ---------------------------------------------------------------------------------------------
+ * Analyses of runs (ABI 1.1): customer files, comparisons, what-if, the rule review.
+ * Each reads its run from the result store and the host's database again as of the run's date
+ * (for the features and purchases it shows), so it needs an engine whose source is a database;
+ * it writes nothing. Every group or cell of fewer than k customers (the privacy policy's
+ * small_cell_k, default 5) is suppressed: its count is null. These calls are serialised with
+ * full runs on the same engine. run_id NULL or "": the latest succeeded run.
+ * On success the document is set and must be released with custclass_free; on failure it is
+ * NULL and custclass_last_error(engine) says why: CUSTCLASS_E_NOT_FOUND (no such run, or no
+ * succeeded run yet), CUSTCLASS_E_DATABASE, CUSTCLASS_E_DATA, CUSTCLASS_E_INVALID_ARGUMENT (a
+ * push engine, invalid UTF-8), CUSTCLASS_E_INVALID_HANDLE.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Customer files: per classification and segment, size and shares of customers and revenue,
+ * statistics of every numeric feature, the distribution of every text feature, top categories
+ * with lift, top products, channels and the preferred one, purchases by weekday and hour
+ * (schema profiles.schema.json). */
+CUSTCLASS_API int32_t custclass_profiles(char** profiles_json, custclass_engine* engine,
+                                         const char* run_id);
+
+/* Compares two runs: segment sizes before and after, the migration matrix, new versus existing
+ * customers, per-segment feature shifts, PSI per classification with its drift verdict (schema
+ * comparison.schema.json). from_run_id NULL or "": the succeeded run published before
+ * to_run_id (CUSTCLASS_E_NOT_FOUND when there is none). */
+CUSTCLASS_API int32_t custclass_compare_runs(char** comparison_json, custclass_engine* engine,
+                                             const char* from_run_id, const char* to_run_id);
+
+/* What would change with the candidate rule set (a file path) instead of the current rules, on
+ * the same data as of options->as_of (NULL options: today), written nowhere: the comparison of
+ * custclass_compare_runs without feature shifts, plus per-rule match counts of both rule sets.
+ * A candidate that does not validate fails with CUSTCLASS_E_CONFIG (file:line:column). */
+CUSTCLASS_API int32_t custclass_whatif(char** comparison_json, custclass_engine* engine,
+                                       const char* candidate_rules_path,
+                                       const custclass_run_options* options);
+
+/* The review of the current rules on the data as of the run's date: per segment matched,
+ * first-matched and shadowed customers; findings (never matches, never reached, under k,
+ * unclassified share, drift against the previous run) each with a suggestion (schema
+ * review.schema.json). */
+CUSTCLASS_API int32_t custclass_review(char** review_json, custclass_engine* engine,
+                                       const char* run_id);
 
 #ifdef __cplusplus
 }

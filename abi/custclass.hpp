@@ -85,6 +85,11 @@ struct Api {
     decltype(&::custclass_feed_add_order_lines) feed_add_order_lines = nullptr;
     decltype(&::custclass_feed_end) feed_end = nullptr;
     decltype(&::custclass_feed_abort) feed_abort = nullptr;
+    // Analyses of runs (ABI 1.1).
+    decltype(&::custclass_profiles) profiles = nullptr;
+    decltype(&::custclass_compare_runs) compare_runs = nullptr;
+    decltype(&::custclass_whatif) whatif = nullptr;
+    decltype(&::custclass_review) review = nullptr;
 
     // Calls visit(symbol, slot, since_minor) for every member above: symbol is the exported name
     // ("custclass_run"), slot a reference to the member, since_minor the ABI 1.x minor version
@@ -134,6 +139,10 @@ private:
         visit("custclass_feed_add_order_lines", api.feed_add_order_lines, 0u);
         visit("custclass_feed_end", api.feed_end, 0u);
         visit("custclass_feed_abort", api.feed_abort, 0u);
+        visit("custclass_profiles", api.profiles, 1u);
+        visit("custclass_compare_runs", api.compare_runs, 1u);
+        visit("custclass_whatif", api.whatif, 1u);
+        visit("custclass_review", api.review, 1u);
     }
 };
 
@@ -164,6 +173,10 @@ inline Api Api::linked() noexcept {
     api.feed_add_order_lines = &::custclass_feed_add_order_lines;
     api.feed_end = &::custclass_feed_end;
     api.feed_abort = &::custclass_feed_abort;
+    api.profiles = &::custclass_profiles;
+    api.compare_runs = &::custclass_compare_runs;
+    api.whatif = &::custclass_whatif;
+    api.review = &::custclass_review;
     return api;
 }
 #endif
@@ -567,6 +580,32 @@ public:
         });
     }
 
+    // The analyses of runs (ABI 1.1; empty run ids: the latest succeeded run). Each throws Error
+    // (CUSTCLASS_E_NOT_FOUND when there is no such run, ...), or std::logic_error when the
+    // plugin is older than ABI 1.1.
+    // Customer files of every segment (profiles.schema.json).
+    [[nodiscard]] Document profiles(const std::string& run_id = {}) const {
+        return call(api_->profiles, "custclass_profiles", optional(run_id));
+    }
+    // Two runs compared (comparison.schema.json); empty from: the run before `to`.
+    [[nodiscard]] Document compare_runs(const std::string& from_run_id,
+                                        const std::string& to_run_id = {}) const {
+        return call(api_->compare_runs, "custclass_compare_runs", optional(from_run_id),
+                    optional(to_run_id));
+    }
+    // The current rules against a candidate rule set file, written nowhere.
+    [[nodiscard]] Document whatif(const std::string& candidate_rules_path,
+                                  const RunOptions& options = {}) const {
+        require(api_->whatif, "custclass_whatif");
+        return call_with_options(options, [&](char** out, const custclass_run_options* raw) {
+            return api_->whatif(out, handle_, candidate_rules_path.c_str(), raw);
+        });
+    }
+    // The review of the current rules (review.schema.json).
+    [[nodiscard]] Document review(const std::string& run_id = {}) const {
+        return call(api_->review, "custclass_review", optional(run_id));
+    }
+
     custclass_engine* handle() const noexcept { return handle_; }
     const Api& api() const noexcept { return *api_; }
 
@@ -575,6 +614,24 @@ private:
 
     void close_quietly() noexcept {
         if (handle_ != nullptr) api_->engine_close(std::exchange(handle_, nullptr));
+    }
+
+    static const char* optional(const std::string& text) noexcept {
+        return text.empty() ? nullptr : text.c_str();
+    }
+    template <class Fn>
+    static void require(Fn* fn, const char* name) {
+        if (fn == nullptr)
+            throw std::logic_error(std::string(name) + " is not in this plugin (it needs ABI 1.1)");
+    }
+    template <class Fn, class... Args>
+    Document call(Fn* fn, const char* name, Args... args) const {
+        require(fn, name);
+        char* text = nullptr;
+        const std::int32_t status = fn(&text, handle_, args...);
+        Document document(text, api_->free);
+        check(*api_, status, handle_);
+        return document;
     }
 
     template <class Call>

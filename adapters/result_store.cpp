@@ -302,6 +302,31 @@ public:
         });
     }
 
+    void read_assignments(const std::string& run_id, const AssignmentSink& sink) {
+        guarded("reading the assignments of a run", [&] {
+            if (!has_table("custclass_assignments")) return 0;
+            constexpr std::size_t kBatch = 5000;
+            std::vector<std::string> customers(kBatch), classifications(kBatch), segments(kBatch);
+            std::vector<soci::indicator> segment_null(kBatch);
+            soci::statement st =
+                (sql().prepare << "SELECT customer_id, classification, segment FROM custclass_assignments "
+                                  "WHERE run_id = " + sql_literal(dialect_, run_id),
+                 soci::into(customers), soci::into(classifications), soci::into(segments, segment_null));
+            st.execute();
+            while (st.fetch()) {
+                for (std::size_t i = 0; i < customers.size(); ++i)
+                    sink(customers[i], classifications[i],
+                         segment_null[i] == soci::i_null ? std::nullopt
+                                                         : std::optional<std::string_view>(segments[i]));
+                customers.resize(kBatch);
+                classifications.resize(kBatch);
+                segments.resize(kBatch);
+                segment_null.resize(kBatch);
+            }
+            return 0;
+        });
+    }
+
     ConnectionSpec spec_;
     Dialect dialect_;
     std::unique_ptr<soci::session> session_;
@@ -326,6 +351,14 @@ void ResultStore::record_unsuccessful(const RunRecord& run, const std::string& a
 }
 std::optional<RunRecord> ResultStore::find_run(const std::string& run_id) {
     return impl_->select_run("WHERE run_id = " + sql_literal(impl_->dialect_, run_id));
+}
+std::optional<RunRecord> ResultStore::previous_succeeded_run(const std::string& run_id) {
+    return impl_->select_run(
+        "WHERE status = 'succeeded' AND run_seq < (SELECT run_seq FROM custclass_runs WHERE run_id = " +
+        sql_literal(impl_->dialect_, run_id) + ") ORDER BY run_seq DESC LIMIT 1");
+}
+void ResultStore::read_assignments(const std::string& run_id, const AssignmentSink& sink) {
+    impl_->read_assignments(run_id, sink);
 }
 std::optional<RunRecord> ResultStore::latest_succeeded_run() {
     return impl_->select_run(

@@ -76,6 +76,10 @@ public:
 
     std::optional<RunRecord> find_run(const std::string& run_id);
     std::optional<RunRecord> latest_succeeded_run();
+    // The succeeded run published just before `run_id`, if any.
+    std::optional<RunRecord> previous_succeeded_run(const std::string& run_id);
+    // Every assignment of a run, through the sink, in batches read from the database.
+    void read_assignments(const std::string& run_id, const AssignmentSink& sink);
 
 private:
     class Impl;

@@ -142,4 +142,11 @@ std::optional<std::string> normalise_phone(std::string_view text, std::string_vi
     return e164;
 }
 
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
 }  // namespace custclass::adapters

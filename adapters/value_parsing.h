@@ -34,5 +34,8 @@ std::optional<std::string> normalise_email(std::string_view text);
 std::optional<std::string> normalise_phone(std::string_view text,
                                            std::string_view default_country = "852");
 
+// ASCII letters lower-cased (categories, channels and keywords are matched this way).
+std::string lower(std::string_view text);
+
 
 }  // namespace custclass::adapters

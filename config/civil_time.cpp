@@ -101,12 +101,14 @@ bool TimeZone::exists(const std::string& name) {
     }
 }
 
+std::int64_t TimeZone::local_seconds(const Timestamp& t) const {
+    if (!t.has_zone) return t.seconds;
+    const date::sys_seconds instant{std::chrono::seconds{t.seconds}};
+    return zone_->to_local(instant).time_since_epoch().count();
+}
+
 Day TimeZone::day_of(const Timestamp& t) const {
-    std::int64_t local = t.seconds;
-    if (t.has_zone) {
-        const date::sys_seconds instant{std::chrono::seconds{t.seconds}};
-        local = zone_->to_local(instant).time_since_epoch().count();
-    }
+    const std::int64_t local = local_seconds(t);
     // Floor division: days before 1970 have negative second counts.
     std::int64_t day = local / 86400;
     if (local % 86400 < 0) --day;

@@ -41,6 +41,8 @@ public:
     static bool exists(const std::string& name);
 
     const std::string& name() const { return name_; }
+    // The wall-clock seconds since 1970-01-01 00:00 of a timestamp in this zone.
+    std::int64_t local_seconds(const Timestamp& t) const;
     // The day a timestamp belongs to in this zone.
     Day day_of(const Timestamp& t) const;
     // Today's date in this zone.

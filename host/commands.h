@@ -90,6 +90,57 @@ private:
     bool json_ = false;
 };
 
+// custclass profiles -c CONFIG [--run ID] [--json]
+class ProfilesCommand final : public Command {
+public:
+    explicit ProfilesCommand(CLI::App& parent);
+    ExitCode execute(const Session& session) const override;
+
+private:
+    std::string config_;
+    std::string run_;
+    bool json_ = false;
+};
+
+// custclass compare -c CONFIG [--from RUN] [--to RUN] [--fail-on-drift PSI] [--json]
+class CompareCommand final : public Command {
+public:
+    explicit CompareCommand(CLI::App& parent);
+    ExitCode execute(const Session& session) const override;
+
+private:
+    std::string config_;
+    std::string from_;
+    std::string to_;
+    double fail_on_drift_ = -1;
+    bool json_ = false;
+};
+
+// custclass whatif -c CONFIG --rules CANDIDATE.yaml [--as-of DATE] [--json]
+class WhatifCommand final : public Command {
+public:
+    explicit WhatifCommand(CLI::App& parent);
+    ExitCode execute(const Session& session) const override;
+
+private:
+    std::string config_;
+    std::string rules_;
+    std::string as_of_;
+    bool json_ = false;
+};
+
+// custclass review -c CONFIG [--run ID] [--json]
+class ReviewCommand final : public Command {
+public:
+    explicit ReviewCommand(CLI::App& parent);
+    ExitCode execute(const Session& session) const override;
+
+private:
+    std::string config_;
+    std::string run_;
+    bool json_ = false;
+};
+
 // custclass demo [--dir DIR] [--customers N]
 class DemoCommand final : public Command {
 public:

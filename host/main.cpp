@@ -79,8 +79,13 @@ int main(int argc, char** argv) {
     ValidateCommand validate(app);
     RunCommand run(app);
     ExplainCommand explain(app);
+    ProfilesCommand profiles(app);
+    CompareCommand compare(app);
+    WhatifCommand whatif(app);
+    ReviewCommand review(app);
     FeedCommand feed(app);
-    const Command* const commands[] = {&demo, &validate, &run, &explain, &feed};
+    const Command* const commands[] = {&demo,    &validate, &run,    &explain,
+                                       &profiles, &compare, &whatif, &review, &feed};
 
     try {
         app.parse(argc, argv);

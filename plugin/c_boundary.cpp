@@ -545,6 +545,57 @@ int32_t custclass_classify_customer(char** result_json, custclass_engine* engine
     });
 }
 
+namespace {
+
+// An optional run id: NULL and "" both mean the latest run.
+std::string optional_run_id(const char* run_id, const char* what) {
+    return run_id == nullptr ? std::string() : checked_text(run_id, what);
+}
+
+}  // namespace
+
+int32_t custclass_profiles(char** profiles_json, custclass_engine* engine, const char* run_id) {
+    if (profiles_json) *profiles_json = nullptr;
+    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
+        require(profiles_json != nullptr, "profiles_json is NULL");
+        *profiles_json = to_host(e.profiles(optional_run_id(run_id, "run_id")).dump());
+        return CUSTCLASS_OK;
+    });
+}
+
+int32_t custclass_compare_runs(char** comparison_json, custclass_engine* engine,
+                               const char* from_run_id, const char* to_run_id) {
+    if (comparison_json) *comparison_json = nullptr;
+    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
+        require(comparison_json != nullptr, "comparison_json is NULL");
+        *comparison_json = to_host(e.compare(optional_run_id(from_run_id, "from_run_id"),
+                                             optional_run_id(to_run_id, "to_run_id"))
+                                       .dump());
+        return CUSTCLASS_OK;
+    });
+}
+
+int32_t custclass_whatif(char** comparison_json, custclass_engine* engine,
+                         const char* candidate_rules_path, const custclass_run_options* options) {
+    if (comparison_json) *comparison_json = nullptr;
+    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
+        require(comparison_json != nullptr, "comparison_json is NULL");
+        const std::string path = checked_text(candidate_rules_path, "candidate_rules_path");
+        const plugin::RunRequest request = run_request(options);
+        *comparison_json = to_host(e.whatif(path, request).dump());
+        return CUSTCLASS_OK;
+    });
+}
+
+int32_t custclass_review(char** review_json, custclass_engine* engine, const char* run_id) {
+    if (review_json) *review_json = nullptr;
+    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
+        require(review_json != nullptr, "review_json is NULL");
+        *review_json = to_host(e.review(optional_run_id(run_id, "run_id")).dump());
+        return CUSTCLASS_OK;
+    });
+}
+
 int32_t custclass_customer_record_init(custclass_customer_record* record, uint32_t size) {
     return init_record(record, size,
                        custclass_customer_record{sizeof(custclass_customer_record), nullptr, nullptr,

@@ -1,11 +1,11 @@
 #include "engine.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
 #include "content_hash.h"
 #include "errors.h"
-#include "feature_builder.h"
 #include "run_summary.h"
 #include "soci_source.h"
 
@@ -41,20 +41,8 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
     const auto started = std::chrono::steady_clock::now();
     const config::RuleSet& rules = config_.rules;
 
-    FeatureBuildOptions options;
-    options.as_of = as_of;
-    options.window_days = rules.window_days;
-    options.time_zone = rules.time_zone;
-    options.currency_decimals = config_.source.currency_decimals;
-    options.features = rules.features_read();
-    options.attributes = rules.attributes;
-    options.enrichments = rules.enrichments;
-    options.progress = [&](const char* phase, std::uint64_t done) {
-        if (request.progress && !request.progress(phase, done, 0)) throw Cancelled();
-    };
-
     FeatureBuildReport report;
-    FeatureTable table = build_features(source, options, report);
+    FeatureTable table = build_table(source, as_of, rules, {}, &request, &report);
 
     RuleProgram program(rules, as_of);
     auto results = program.run(table);
@@ -78,6 +66,28 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
         *summary = run_summary_document(s, rules, state->results, state->table);
     }
     return state;
+}
+
+FeatureTable Engine::build_table(adapters::Source& source, Day as_of, const config::RuleSet& rules,
+                                 const std::vector<std::string>& extra, const RunRequest* request,
+                                 FeatureBuildReport* report) {
+    FeatureBuildOptions options;
+    options.as_of = as_of;
+    options.window_days = rules.window_days;
+    options.time_zone = rules.time_zone;
+    options.currency_decimals = config_.source.currency_decimals;
+    options.features = rules.features_read();
+    for (const auto& f : extra)
+        if (std::find(options.features.begin(), options.features.end(), f) == options.features.end())
+            options.features.push_back(f);
+    options.attributes = rules.attributes;
+    options.enrichments = rules.enrichments;
+    if (request && request->progress)
+        options.progress = [request](const char* phase, std::uint64_t done) {
+            if (!request->progress(phase, done, 0)) throw Cancelled();
+        };
+    FeatureBuildReport ignored;
+    return build_features(source, options, report ? *report : ignored);
 }
 
 namespace {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine_config.h"
+#include "feature_builder.h"
 #include "feature_table.h"
 #include "result_store.h"
 #include "source.h"
@@ -43,6 +44,18 @@ public:
     // One customer's segments with their explanation.
     nlohmann::ordered_json classify(const std::string& customer_id, const RunRequest& request);
 
+    // The analyses of stored runs (run ids empty: the latest succeeded run). Each reads the
+    // host's data again as of the run's date for the features and purchases it shows.
+    // Customer files of every segment (profiles.schema.json).
+    nlohmann::ordered_json profiles(const std::string& run_id);
+    // Two runs compared (comparison.schema.json); `from` empty: the run before `to`.
+    nlohmann::ordered_json compare(const std::string& from_run_id, const std::string& to_run_id);
+    // The current rules against a candidate rule set on the same data, written nowhere
+    // (comparison.schema.json with per-rule counts).
+    nlohmann::ordered_json whatif(const std::string& candidate_rules_path, const RunRequest& request);
+    // The review of the current rules on the data as of a run's date (review.schema.json).
+    nlohmann::ordered_json review(const std::string& run_id);
+
     const config::EngineConfig& config() const { return config_; }
 
 private:
@@ -57,6 +70,14 @@ private:
                                             nlohmann::ordered_json* summary, bool dry_run,
                                             adapters::Source& source);
     nlohmann::ordered_json run_with(const RunRequest& request, adapters::Source& source);
+    // The feature table of `rules` as of a day, with `extra` features besides those the rules
+    // read, and the scores computed into it.
+    FeatureTable build_table(adapters::Source& source, Day as_of, const config::RuleSet& rules,
+                             const std::vector<std::string>& extra, const RunRequest* request,
+                             FeatureBuildReport* report);
+    // A succeeded run of the store (empty id: the latest); NotFound otherwise. Needs run_mutex_.
+    adapters::RunRecord succeeded_run(const std::string& run_id);
+    std::int64_t small_cell_k() const;
     // The host's database (a push engine has none: its data comes with custclass_feed_*).
     std::unique_ptr<adapters::Source> database_source() const;
     Day resolve_as_of(const RunRequest& request) const;

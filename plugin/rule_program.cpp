@@ -718,7 +718,7 @@ std::unique_ptr<VecNode> RuleProgram::compile_condition(const config::Condition&
     return compile(*c.expr, table, as_of_);
 }
 
-std::vector<ClassificationResult> RuleProgram::run(FeatureTable& table) {
+std::vector<ClassificationResult> RuleProgram::run(FeatureTable& table, bool count_every_rule) {
     const std::size_t n = table.rows();
     std::array<std::uint8_t, kBlock> truth{};
 
@@ -743,6 +743,7 @@ std::vector<ClassificationResult> RuleProgram::run(FeatureTable& table) {
     for (const auto& cls : rules_.classifications) {
         ClassificationResult res;
         res.counts.assign(cls.segments.size(), 0);
+        if (count_every_rule) res.matched.assign(cls.segments.size(), 0);
         std::vector<std::unique_ptr<VecNode>> nodes;
         for (const auto& seg : cls.segments) nodes.push_back(compile_condition(seg.when, table));
         if (cls.mode == config::ClassificationMode::FirstMatch) {
@@ -750,13 +751,16 @@ std::vector<ClassificationResult> RuleProgram::run(FeatureTable& table) {
             for (std::size_t begin = 0; begin < n; begin += kBlock) {
                 const Block b{begin, std::min(kBlock, n - begin)};
                 std::size_t open = b.size;  // rows of the block without a segment yet
-                for (std::size_t s = 0; s < nodes.size() && open > 0; ++s) {
+                for (std::size_t s = 0; s < nodes.size() && (open > 0 || count_every_rule); ++s) {
                     nodes[s]->bools(b, truth.data());
                     std::int32_t* seg = res.segment.data() + begin;
                     for (std::size_t i = 0; i < b.size; ++i)
-                        if (seg[i] < 0 && truth[i] == 1) {
-                            seg[i] = static_cast<std::int32_t>(s);
-                            --open;
+                        if (truth[i] == 1) {
+                            if (count_every_rule) ++res.matched[s];
+                            if (seg[i] < 0) {
+                                seg[i] = static_cast<std::int32_t>(s);
+                                --open;
+                            }
                         }
                 }
             }
@@ -781,6 +785,7 @@ std::vector<ClassificationResult> RuleProgram::run(FeatureTable& table) {
                     }
                 }
             for (std::uint8_t a : any) res.unclassified += !a;
+            if (count_every_rule) res.matched = res.counts;
         }
         results.push_back(std::move(res));
     }

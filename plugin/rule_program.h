@@ -26,6 +26,9 @@ struct ClassificationResult {
     std::vector<std::vector<std::uint8_t>> matches;
     std::vector<std::uint64_t> counts;  // customers per segment
     std::uint64_t unclassified = 0;
+    // Customers for whom each segment's rule holds, whatever an earlier segment took: filled
+    // only when run() is asked to count every rule (the rule review, what-if).
+    std::vector<std::uint64_t> matched;
 };
 
 class RuleProgram {
@@ -37,8 +40,10 @@ public:
     RuleProgram(const RuleProgram&) = delete;
     RuleProgram& operator=(const RuleProgram&) = delete;
 
-    // Computes the scores into `table` and the segments of every row.
-    std::vector<ClassificationResult> run(FeatureTable& table);
+    // Computes the scores into `table` and the segments of every row. With `count_every_rule`,
+    // every segment rule is evaluated on every row (not only until a segment holds) to fill
+    // ClassificationResult::matched.
+    std::vector<ClassificationResult> run(FeatureTable& table, bool count_every_rule = false);
 
     // The explanation of one row (scores must have been computed into `table`).
     nlohmann::ordered_json explain(const FeatureTable& table, std::size_t row) const;

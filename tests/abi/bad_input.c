@@ -667,6 +667,87 @@ static void test_engine_calls(custclass_engine* engine)
     if (doc != SENTINEL_TEXT) custclass_free(doc);
 }
 
+/* The analyses of runs (ABI 1.1), after the fixture's one published run. */
+static void test_analyses(custclass_engine* engine)
+{
+    static const char bad_id[] = "\xff\xfe";
+    custclass_engine* garbage = (custclass_engine*)(uintptr_t)0x1234;
+    custclass_run_options options;
+    char* doc;
+
+    printf("-- analyses of runs\n");
+    run_options_sized(&options, (uint32_t)sizeof options, as_of);
+    expect_status("custclass_profiles(NULL, e, NULL)", custclass_profiles(NULL, engine, NULL),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_status("custclass_compare_runs(NULL, e, NULL, NULL)",
+                  custclass_compare_runs(NULL, engine, NULL, NULL), CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_status("custclass_whatif(NULL, e, path, o)",
+                  custclass_whatif(NULL, engine, "rules.yaml", &options), CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_status("custclass_review(NULL, e, NULL)", custclass_review(NULL, engine, NULL),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+
+    doc = SENTINEL_TEXT;
+    expect_status2("custclass_profiles(&doc, NULL engine)", custclass_profiles(&doc, NULL, NULL),
+                   CUSTCLASS_E_INVALID_ARGUMENT, CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_profiles(NULL engine) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_profiles(&doc, 0x1234)", custclass_profiles(&doc, garbage, NULL),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_profiles(0x1234) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_compare_runs(&doc, 0x1234)",
+                  custclass_compare_runs(&doc, garbage, NULL, NULL), CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_compare_runs(0x1234) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_whatif(&doc, 0x1234)", custclass_whatif(&doc, garbage, "r.yaml", &options),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_whatif(0x1234) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_review(&doc, 0x1234)", custclass_review(&doc, garbage, NULL),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_review(0x1234) output", doc);
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_profiles(invalid UTF-8 run id)", custclass_profiles(&doc, engine, bad_id),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_null_output("custclass_profiles(invalid UTF-8) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_compare_runs(invalid UTF-8 run id)",
+                  custclass_compare_runs(&doc, engine, bad_id, NULL), CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_null_output("custclass_compare_runs(invalid UTF-8) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_review(unknown run)", custclass_review(&doc, engine, "no-such-run"),
+                  CUSTCLASS_E_NOT_FOUND, engine);
+    expect_null_output("custclass_review(unknown run) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_whatif(&doc, e, NULL path)", custclass_whatif(&doc, engine, NULL, &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_null_output("custclass_whatif(NULL path) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status2("custclass_whatif(&doc, e, missing file)",
+                   custclass_whatif(&doc, engine, "no/such/rules.yaml", &options), CUSTCLASS_E_IO,
+                   CUSTCLASS_E_CONFIG, engine);
+    expect_null_output("custclass_whatif(missing file) output", doc);
+    /* One run only: there is nothing to compare it with. */
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_compare_runs(&doc, e, NULL, NULL) with one run",
+                  custclass_compare_runs(&doc, engine, NULL, NULL), CUSTCLASS_E_NOT_FOUND, engine);
+    expect_null_output("custclass_compare_runs(one run) output", doc);
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_profiles(&doc, e, NULL)", custclass_profiles(&doc, engine, NULL),
+                  CUSTCLASS_OK, engine);
+    expect(doc != NULL && doc != SENTINEL_TEXT && strstr(doc, "\"classifications\"") != NULL,
+           "the profiles document has its classifications");
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_review(&doc, e, \"\")", custclass_review(&doc, engine, ""), CUSTCLASS_OK,
+                  engine);
+    expect(doc != NULL && doc != SENTINEL_TEXT && strstr(doc, "\"findings\"") != NULL,
+           "the review document has its findings");
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+}
+
 /* After close, the handle is invalid for every call, and no call touches its memory. */
 static void test_closed(custclass_engine* closed)
 {
@@ -684,6 +765,11 @@ static void test_closed(custclass_engine* closed)
                   custclass_classify_customer(&doc, closed, "101", &options),
                   CUSTCLASS_E_INVALID_HANDLE, NULL);
     expect_null_output("custclass_classify_customer(closed) output", doc);
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_profiles(&doc, closed)", custclass_profiles(&doc, closed, NULL),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_profiles(closed) output", doc);
 
     expect(custclass_last_error(closed) != NULL, "custclass_last_error(closed) is not NULL");
     expect_status("custclass_engine_close(closed) again", custclass_engine_close(closed),
@@ -719,6 +805,7 @@ int main(int argc, char** argv)
     expect_status("custclass_engine_open(&e, the fixture config)", status, CUSTCLASS_OK, NULL);
     if (status == CUSTCLASS_OK && engine != NULL) {
         test_engine_calls(engine);
+        test_analyses(engine);
         expect_status("custclass_engine_close(e)", custclass_engine_close(engine), CUSTCLASS_OK,
                       NULL);
         test_closed(engine);

@@ -45,6 +45,12 @@ int32_t custclass_run(char** summary_json, custclass_engine* engine,
                       const custclass_run_options* options);
 int32_t custclass_classify_customer(char** result_json, custclass_engine* engine,
                                     const char* customer_id, const custclass_run_options* options);
+int32_t custclass_profiles(char** profiles_json, custclass_engine* engine, const char* run_id);
+int32_t custclass_compare_runs(char** comparison_json, custclass_engine* engine,
+                               const char* from_run_id, const char* to_run_id);
+int32_t custclass_whatif(char** comparison_json, custclass_engine* engine,
+                         const char* candidate_rules_path, const custclass_run_options* options);
+int32_t custclass_review(char** review_json, custclass_engine* engine, const char* run_id);
 
 #ifdef __cplusplus
 }

@@ -2,11 +2,18 @@
 sets up a company, and writes down what it created as JSON, for tryton_test.cpp to work out the
 features it expects. Run by tryton_database.sh; usage:
 
-    python3 fill.py TRYTOND_CONF DATABASE RECORD_JSON
+    python3 fill.py TRYTOND_CONF DATABASE RECORD_JSON [--without-phonenumbers]
 
 Every sale uses manual invoicing and shipping but one (invoiced on order: it stays processing),
 so that the states do not depend on accounting. No taxes: a sale's total is the sum of its
 lines' quantity x unit price, computed here and checked against Tryton's.
+
+Phones are typed as a Hong Kong user types them (mostly national, `9123 4567`), on parties whose
+addresses are in Hong Kong. With python3-phonenumbers (which Debian recommends with Tryton's
+party module) Tryton validates them against the address's country and stores them in
+international format (`+852 9123 4567`); without it, or with --without-phonenumbers (which hides
+the package from Tryton, as on a site that does not have it), it stores what was typed. The
+record says which, and holds each phone as typed and as Tryton stored it (read back).
 """
 import datetime
 import json
@@ -15,6 +22,10 @@ import sys
 from decimal import Decimal
 
 conf, database, out = sys.argv[1:4]
+if "--without-phonenumbers" in sys.argv[4:]:
+    # Python raises ImportError for a module whose sys.modules entry is None: Tryton's party
+    # module then runs as it does without the package.
+    sys.modules["phonenumbers"] = None
 # Tryton's test helpers read the database and the configuration from the environment.
 os.environ["DB_NAME"] = database
 os.environ["TRYTOND_CONFIG"] = conf
@@ -25,11 +36,15 @@ from trytond.modules.account_invoice.tests.tools import (
     create_payment_term, set_fiscalyear_invoice_sequences)
 from trytond.modules.company.tests.tools import create_company, get_company
 
+from trytond.modules.party import contact_mechanism as tryton_contact_mechanism
+
 config = proteus_config.set_trytond(database=database, config_file=conf)
 
 # The run is as of today in Hong Kong; sales are dated relative to it.
 as_of = (datetime.datetime.utcnow() + datetime.timedelta(hours=8)).date()
-record = {"as_of": as_of.isoformat(), "company_parties": [], "parties": [], "sales": [],
+record = {"as_of": as_of.isoformat(),
+          "phonenumbers": tryton_contact_mechanism.phonenumbers is not None,
+          "company_parties": [], "parties": [], "sales": [],
           "subscriptions": [], "relations": [], "opportunities": []}
 
 Party = Model.get("party.party")
@@ -71,6 +86,12 @@ for name, price, cats in [("Dried Scallops", "100", ["Seafood", "Gifts"]),
     product, = template.products
     products[name] = (product, cats)
 
+# Hong Kong as trytond_import_countries creates it: Tryton parses a phone typed without a country
+# code in the country of the party's addresses (and rejects it when no address has one).
+Country = Model.get("country.country")
+hong_kong = Country(name="Hong Kong", code="HK", code3="HKG", code_numeric="344")
+hong_kong.save()
+
 Category = Model.get("party.category")
 party_categories = {}
 for name in ["VIP", "Seafood Lover", "Tea Club"]:
@@ -78,13 +99,17 @@ for name in ["VIP", "Seafood Lover", "Tea Club"]:
     party_categories[name].save()
 
 
+ContactMechanism = Model.get("party.contact_mechanism")
+
+
 def party(name, addresses=(), emails=(), phones=(), tags=(), active=True):
-    """A party; `addresses` as (city, sequence), the first one filling the default address;
-    `phones` as (type, value, sequence)."""
+    """A party; `addresses` as (city, sequence), in Hong Kong, the first one filling the default
+    address; `phones` as (type, value as typed, sequence)."""
     p = Party(name=name)
     for i, (city, sequence) in enumerate(addresses):
         address = p.addresses[0] if i == 0 and p.addresses else p.addresses.new()
         address.city = city
+        address.country = hong_kong
         address.sequence = sequence
     for e in emails:
         p.contact_mechanisms.new(type="email", value=e)
@@ -96,12 +121,17 @@ def party(name, addresses=(), emails=(), phones=(), tags=(), active=True):
     if not active:
         p.active = False
         p.save()
+    # What Tryton stored, in the order the phones were created (ids follow the list).
+    stored = ContactMechanism.find([("party", "=", p.id), ("type", "in", ["phone", "mobile"])],
+                                   order=[("id", "ASC")])
+    assert len(stored) == len(phones), (stored, phones)
     record["parties"].append({
         "code": p.code, "name": name, "active": active,
         "addresses": [{"city": city, "sequence": sequence} for city, sequence in addresses],
         "emails": list(emails),
-        "phones": [{"type": kind, "value": value, "sequence": sequence}
-                   for kind, value, sequence in phones],
+        "phones": [{"type": kind, "typed": value, "value": m.value, "compact": m.value_compact,
+                    "sequence": sequence}
+                   for (kind, value, sequence), m in zip(phones, stored)],
         "tags": list(tags)})
     return p
 
@@ -143,14 +173,15 @@ def sale(customer, days_ago, lines, state, invoice_on_order=False):
     return s
 
 
-# Parties. The employee party of the scenario is a customer like any other party.
+# Parties. The employee party of the scenario is a customer like any other party. Phones typed
+# national, with the country code, and as printed on a card ("(+852) 9876-5432").
 chan = party("Chan Tai Man", addresses=[("Sha Tin", 2), ("Wan Chai", 1)],
              emails=["Chan.TM@Example.com"], phones=[("phone", "+852 2345 6789", None)],
              tags=["VIP", "Seafood Lover"])
 lee = party("Lee Siu Ming", addresses=[("Kowloon City", None)], emails=["Lee.SM@Example.com"],
             phones=[("mobile", "9123 4567", None)], tags=["Tea Club"])
 wong = party("Wong Mei", addresses=[("Tai Po", None), ("Yuen Long", None)],
-             emails=["wong.mei@example.com"])
+             emails=["wong.mei@example.com"], phones=[("mobile", "(+852) 9876-5432", None)])
 gone = party("Closed Account", addresses=[("Central and Western", None)], active=False)
 ho = party("Ho Ka Yan", addresses=[("Sai Kung", 5)], emails=["ho@example.com"])
 cheung = party("Cheung Wing", addresses=[("Islands", None)], emails=["cheung@example.com"],
