@@ -122,8 +122,8 @@ std::optional<std::string> normalise_phone(std::string_view text, std::string_vi
         const char c = s[i];
         if (std::isdigit(static_cast<unsigned char>(c)))
             digits += c;
-        else if (c == '+' && i == 0)
-            plus = true;
+        else if (c == '+' && s.find_first_not_of('(') == i)
+            plus = true;  // leading, or after an opening bracket: "(+852) 9123-4567"
         else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')')
             return std::nullopt;
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 
 namespace custclass::plugin {
@@ -58,13 +59,43 @@ public:
                 {"population",
                  {{"customers", run_.customer_ids.size()},
                   {"revenue", rounded(total_revenue_, 2)},
-                  {"not_in_current_data", missing}}},
+                  {"not_in_current_data", missing},
+                  {"revenue_concentration", concentration()}}},
                 {"features",
                  {{"numeric", request_.numeric_features}, {"text", request_.text_features}}},
                 {"classifications", std::move(classifications)}};
     }
 
 private:
+    // The revenue concentration (Pareto) curve over the customers with monetary > 0, ranked by
+    // monetary descending: the share of revenue the top x% bring, every 5%, and the share of
+    // those customers that brings 80% of it.
+    json concentration() const {
+        std::vector<double> values;
+        for (std::size_t r = 0; r < table_row_.size(); ++r)
+            if (const double v = revenue_of(r); v > 0) values.push_back(v);
+        std::sort(values.begin(), values.end(), std::greater<>());
+        double total = 0;
+        for (const double v : values) total += v;
+        json points = json::array({{{"customers_share", 0.0}, {"revenue_share", 0.0}}});
+        json for_80 = nullptr;
+        double cumulative = 0;
+        std::size_t next_point = 1;
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            cumulative += values[i];
+            const double customers_share = static_cast<double>(i + 1) / static_cast<double>(values.size());
+            if (for_80.is_null() && cumulative >= 0.8 * total) for_80 = rounded(customers_share);
+            while (next_point <= 20 && customers_share >= 0.05 * static_cast<double>(next_point) - 1e-12) {
+                points.push_back({{"customers_share", rounded(0.05 * static_cast<double>(next_point))},
+                                  {"revenue_share", rounded(cumulative / total)}});
+                ++next_point;
+            }
+        }
+        return {{"customers", values.size()},
+                {"share_of_customers_for_80_percent", for_80},
+                {"points", values.empty() ? json::array() : std::move(points)}};
+    }
+
     bool small(std::uint64_t customers) const {
         return customers > 0 && customers < static_cast<std::uint64_t>(request_.k);
     }

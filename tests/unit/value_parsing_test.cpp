@@ -56,3 +56,19 @@ TEST(ValidUtf8, AcceptsChineseAndRejectsBrokenSequences) {
     EXPECT_FALSE(valid_utf8("\xc0\xaf"));         // overlong
     EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));     // surrogate
 }
+
+// Tryton stores a Hong Kong phone as typed ("9123 4567", "(+852) 9123-4567") without
+// python3-phonenumbers and in international format ("+852 9123 4567") with it: one number.
+TEST(NormalisePhone, ReadsEveryFormOfOneNumberAsTheSameE164) {
+    for (const char* phone : {"9123 4567", "+852 9123 4567", "+85291234567", "(+852) 9123-4567",
+                              "(+852)91234567", "00852 9123 4567", "9123-4567", " 9123.4567 "})
+        EXPECT_EQ(normalise_phone(phone), "+85291234567") << phone;
+    EXPECT_EQ(normalise_phone("+853 9123 4567"), "+85391234567");  // Macau: another number
+    EXPECT_EQ(normalise_phone("(+853) 2888-1234"), "+85328881234");
+}
+
+TEST(NormalisePhone, RejectsWhatIsNotAPhoneNumber) {
+    for (const char* phone : {"", " ", "()", "9123+4567", "++852 9123 4567", "(1+852) 9123",
+                              "+852 9123 4567 ext. 8", "tel:91234567"})
+        EXPECT_FALSE(normalise_phone(phone)) << phone;
+}

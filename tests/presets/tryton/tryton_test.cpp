@@ -1,7 +1,11 @@
 // The `tryton` preset against a real Tryton 6.0 database: created by Tryton's own trytond-admin
 // and filled through Tryton's API (fill.py, run by the `tryton_database` fixture), which writes
 // down what it created. Every feature expected here is worked out from that record with the
-// definitions of RULES.md section 4, never read back from the database.
+// definitions of RULES.md section 4, never read back from the database by the test (the record
+// holds each phone as Tryton stored it, read back by fill.py through Tryton's API). The fixture
+// fills two copies of the database: one with Tryton's phone validation as this machine has it
+// (with python3-phonenumbers Tryton stores `+852 9123 4567` for `9123 4567`), one without it
+// (Tryton stores what was typed), so the phones are read in both forms on any machine.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -43,21 +47,38 @@ long day_number(const std::string& iso) {
 
 // What fill.py wrote, and the connection to the database it filled.
 struct TrytonRecord {
+    std::string name;
     ordered_json json;
     std::string connection;
 };
 
+TrytonRecord load_record(const char* name, const char* record_env, const char* database_env) {
+    TrytonRecord r;
+    r.name = name;
+    r.json = ordered_json::parse(read_text(required_env(record_env)));
+    r.connection = "postgresql://dbname=" + required_env(database_env) +
+                   " host=" + required_env("CUSTCLASS_TEST_PG_HOST") +
+                   " port=" + required_env("CUSTCLASS_TEST_PG_PORT") + " user=postgres";
+    return r;
+}
+
+// The database as Tryton fills it on this machine (phones in international format when
+// python3-phonenumbers is installed).
 const TrytonRecord& tryton() {
-    static const TrytonRecord record = [] {
-        TrytonRecord r;
-        r.json = ordered_json::parse(read_text(required_env("CUSTCLASS_TRYTON_RECORD")));
-        r.connection = "postgresql://dbname=" + required_env("CUSTCLASS_TRYTON_DB") +
-                       " host=" + required_env("CUSTCLASS_TEST_PG_HOST") +
-                       " port=" + required_env("CUSTCLASS_TEST_PG_PORT") + " user=postgres";
-        return r;
-    }();
+    static const TrytonRecord record =
+        load_record("database", "CUSTCLASS_TRYTON_RECORD", "CUSTCLASS_TRYTON_DB");
     return record;
 }
+
+// Its copy filled with Tryton's phone validation off: phones stored as typed.
+const TrytonRecord& tryton_as_typed() {
+    static const TrytonRecord record = load_record(
+        "database with phones as typed", "CUSTCLASS_TRYTON_AS_TYPED_RECORD",
+        "CUSTCLASS_TRYTON_AS_TYPED_DB");
+    return record;
+}
+
+std::vector<const TrytonRecord*> both_databases() { return {&tryton(), &tryton_as_typed()}; }
 
 std::vector<std::string> features() {
     std::vector<std::string> names = {"recency_days",      "frequency",    "monetary",
@@ -84,17 +105,23 @@ std::string config(const TempDir& dir, const std::string& connection,
 }
 
 // A phone number as the engine matches opt-outs (E.164, +852 when it has no country code), for
-// the simple forms fill.py writes: digits and spaces, with or without a leading "+".
+// the forms fill.py types and Tryton stores: digits with spaces, dashes or brackets, the country
+// code after a "+" ("+852 2345 6789", "(+852) 9876-5432") or none ("9123 4567").
 std::string e164(const std::string& phone) {
     std::string digits;
-    for (char c : phone)
-        if (std::isdigit(static_cast<unsigned char>(c))) digits += c;
-    return (!phone.empty() && phone.front() == '+' ? "+" : "+852") + digits;
+    bool plus = false;
+    for (char c : phone) {
+        if (std::isdigit(static_cast<unsigned char>(c)))
+            digits += c;
+        else if (c == '+' && digits.empty())
+            plus = true;
+    }
+    return (plus ? "+" : "+852") + digits;
 }
 
 // The party's first phone as Tryton orders contact mechanisms (sequence, unset first, then
-// creation), E.164; "" without one.
-std::string first_phone(const ordered_json& party) {
+// creation), as Tryton stored it; "" without one.
+std::string first_phone_stored(const ordered_json& party) {
     const ordered_json* first = nullptr;
     for (const auto& p : party["phones"]) {
         if (first == nullptr) {
@@ -104,7 +131,27 @@ std::string first_phone(const ordered_json& party) {
         const auto &a = p["sequence"], &b = (*first)["sequence"];
         if (!b.is_null() && (a.is_null() || a.get<int>() < b.get<int>())) first = &p;
     }
-    return first ? e164((*first)["value"].get<std::string>()) : std::string();
+    return first ? (*first)["value"].get<std::string>() : std::string();
+}
+
+// The same, E.164.
+std::string first_phone(const ordered_json& party) {
+    const std::string stored = first_phone_stored(party);
+    return stored.empty() ? stored : e164(stored);
+}
+
+// Whether a stored phone has its country code, as Tryton writes it with python3-phonenumbers.
+bool international(const std::string& phone) { return phone.find('+') != std::string::npos; }
+
+// A Hong Kong number (8 digits) written the other way: "+852 9123 4567" for "9123 4567", and
+// "9123 4567" for "+852 9123 4567" or "(+852) 9123-4567"; with `country` instead of 852 (and
+// so another number) when given.
+std::string other_form(const std::string& phone, const std::string& country = "852") {
+    std::string national = e164(phone).substr(4);
+    if (e164(phone).substr(0, 4) != "+852" || national.size() != 8)
+        throw std::invalid_argument("not a Hong Kong number: " + phone);
+    national.insert(4, " ");
+    return international(phone) && country == "852" ? national : "+" + country + " " + national;
 }
 
 // The expected features of every customer, from the record.
@@ -374,20 +421,24 @@ Segments expected_segments(const ordered_json& f) {
 }
 
 TEST(TrytonPreset, EveryFeatureOfEveryPartyAsFillPyCreatedIt) {
-    const auto& rec = tryton().json;
-    TempDir dir;
-    const FeatureDump dump =
-        dump_features(config(dir, tryton().connection), rec["as_of"].get<std::string>(), features(),
-                      CUSTCLASS_DATA_DIR);
-    const auto expected = expected_features(rec);
-    // Not the company's party, not the inactive party.
-    EXPECT_EQ(ids_of(dump), codes_of(expected));
-    for (const auto& [id, f] : expected) expect_features(dump, id, f);
-    // Nothing read was left unused: the company's and the inactive party's sales are not read.
-    EXPECT_TRUE(dump.data_quality.empty() ||
-                std::all_of(dump.data_quality.begin(), dump.data_quality.end(),
-                            [](const auto& q) { return q.second == 0; }))
-        << ordered_json(dump.data_quality).dump();
+    for (const TrytonRecord* db : both_databases()) {
+        SCOPED_TRACE(db->name);
+        const auto& rec = db->json;
+        TempDir dir;
+        const FeatureDump dump =
+            dump_features(config(dir, db->connection), rec["as_of"].get<std::string>(),
+                          features(), CUSTCLASS_DATA_DIR);
+        const auto expected = expected_features(rec);
+        // Not the company's party, not the inactive party.
+        EXPECT_EQ(ids_of(dump), codes_of(expected));
+        for (const auto& [id, f] : expected) expect_features(dump, id, f);
+        // Nothing read was left unused: the company's and the inactive party's sales are not
+        // read, and every phone, in the form Tryton stored it, was read as a number.
+        EXPECT_TRUE(dump.data_quality.empty() ||
+                    std::all_of(dump.data_quality.begin(), dump.data_quality.end(),
+                                [](const auto& q) { return q.second == 0; }))
+            << ordered_json(dump.data_quality).dump();
+    }
 }
 
 // The record has what the test relies on: every sale state, a return, a lead, referrals from
@@ -416,6 +467,46 @@ TEST(TrytonPreset, TheRecordCoversEveryStateAndFlag) {
         return p["phones"].size() > 1 &&
                first_phone(p) != e164(p["phones"][0]["value"].template get<std::string>());
     }));
+}
+
+// The phones are stored as Tryton stores them: in international format with python3-phonenumbers,
+// which validated them against the parties' Hong Kong addresses (Tryton's own E.164 of each,
+// `value_compact`, is the one this test expects), and as typed in the copy without it. Phones are
+// typed in both forms, so each form is stored in the copy on any machine.
+TEST(TrytonPreset, ThePhonesAreStoredAsTrytonStoresThem) {
+    const auto& rec = tryton().json;
+    const auto& typed = tryton_as_typed().json;
+    EXPECT_FALSE(typed["phonenumbers"].get<bool>());
+    ASSERT_EQ(rec["parties"].size(), typed["parties"].size());
+    bool national = false, with_country_code = false, reformatted = false;
+    for (std::size_t i = 0; i < rec["parties"].size(); ++i) {
+        const auto& p = rec["parties"][i];
+        const auto& q = typed["parties"][i];
+        // The copy was filled the same way: the same parties under the same codes.
+        EXPECT_EQ(p["code"], q["code"]);
+        ASSERT_EQ(p["phones"].size(), q["phones"].size()) << p["code"];
+        for (std::size_t j = 0; j < p["phones"].size(); ++j) {
+            const auto& phone = p["phones"][j];
+            const std::string value = phone["value"].get<std::string>();
+            const std::string as_typed = q["phones"][j]["value"].get<std::string>();
+            SCOPED_TRACE(p["code"].get<std::string>() + " " + value);
+            EXPECT_EQ(as_typed, q["phones"][j]["typed"]);
+            national = national || !international(as_typed);
+            with_country_code = with_country_code || international(as_typed);
+            EXPECT_EQ(e164(value), e164(as_typed));
+            if (rec["phonenumbers"].get<bool>()) {
+                EXPECT_TRUE(value.starts_with("+852 ")) << "as phonenumbers formats it";
+                EXPECT_EQ(e164(value), phone["compact"]);
+                reformatted = reformatted || value != phone["typed"];
+            } else {
+                EXPECT_EQ(value, phone["typed"]);
+            }
+        }
+    }
+    EXPECT_TRUE(national && with_country_code);
+    if (rec["phonenumbers"].get<bool>()) {
+        EXPECT_TRUE(reformatted);
+    }
 }
 
 // A full run with a rule set of the test's own, its results stored in the Tryton database
@@ -462,33 +553,80 @@ TEST(TrytonPreset, ARunClassifiesEveryCustomerAsItsFeaturesSay) {
 // An administrator's own opt-out query (phones) replaces the preset's for that table only: the
 // preset's customers query still gives each party its first phone, phone or mobile, by sequence.
 TEST(TrytonPreset, AnOptOutQueryOfTheAdminMatchesThePartiesFirstPhones) {
-    const auto& rec = tryton().json;
-    // Opted out: the phone each party was given first, written as E.164.
-    std::set<std::string> listed;
-    std::string query;
-    for (const auto& p : rec["parties"]) {
-        if (p["phones"].empty()) continue;
-        const std::string phone = e164(p["phones"][0]["value"].get<std::string>());
-        listed.insert(phone);
-        query += (query.empty() ? "      SELECT '" : "      UNION ALL SELECT '") + phone +
-                 "' AS phone\n";
+    for (const TrytonRecord* db : both_databases()) {
+        SCOPED_TRACE(db->name);
+        const auto& rec = db->json;
+        // Opted out: the phone each party was given first, written as E.164.
+        std::set<std::string> listed;
+        std::string query;
+        for (const auto& p : rec["parties"]) {
+            if (p["phones"].empty()) continue;
+            const std::string phone = e164(p["phones"][0]["value"].get<std::string>());
+            listed.insert(phone);
+            query += (query.empty() ? "      SELECT '" : "      UNION ALL SELECT '") + phone +
+                     "' AS phone\n";
+        }
+        ASSERT_FALSE(listed.empty());
+        TempDir dir;
+        const FeatureDump dump =
+            dump_features(config(dir, db->connection, "  queries:\n    opt_outs: |\n" + query),
+                          rec["as_of"].get<std::string>(), {"opted_out"}, CUSTCLASS_DATA_DIR);
+        const auto expected = expected_features(rec);
+        EXPECT_EQ(ids_of(dump), codes_of(expected));
+        int opted_out = 0;
+        for (const auto& p : rec["parties"]) {
+            const std::string code = p["code"].get<std::string>();
+            if (!expected.count(code)) continue;
+            const bool want = listed.count(first_phone(p)) > 0;
+            opted_out += want;
+            expect_features(dump, code, {{"opted_out", want}});
+        }
+        EXPECT_GE(opted_out, 1);
     }
-    ASSERT_FALSE(listed.empty());
-    TempDir dir;
-    const FeatureDump dump =
-        dump_features(config(dir, tryton().connection, "  queries:\n    opt_outs: |\n" + query),
-                      rec["as_of"].get<std::string>(), {"opted_out"}, CUSTCLASS_DATA_DIR);
-    const auto expected = expected_features(rec);
-    EXPECT_EQ(ids_of(dump), codes_of(expected));
-    int opted_out = 0;
-    for (const auto& p : rec["parties"]) {
-        const std::string code = p["code"].get<std::string>();
-        if (!expected.count(code)) continue;
-        const bool want = listed.count(first_phone(p)) > 0;
-        opted_out += want;
-        expect_features(dump, code, {{"opted_out", want}});
+}
+
+// A phone opt-out matches the party whose first phone is the same number written the other way:
+// "9123 4567" opts out a party whose phone Tryton stored as "+852 9123 4567", and the reverse
+// (a list kept before python3-phonenumbers was installed, or typed by hand). The same digits
+// under another country code (Macau, 853) are another number and opt out no one.
+TEST(TrytonPreset, APhoneOptOutMatchesTheNumberStoredInTheOtherForm) {
+    int national_listed = 0, international_listed = 0;
+    for (const TrytonRecord* db : both_databases()) {
+        SCOPED_TRACE(db->name);
+        const auto& rec = db->json;
+        const auto expected = expected_features(rec);
+        for (const bool same_country : {true, false}) {
+            const std::string country = same_country ? "852" : "853";
+            SCOPED_TRACE("opt-outs with country code " + country);
+            std::string query;
+            for (const auto& p : rec["parties"]) {
+                const std::string stored = first_phone_stored(p);
+                if (stored.empty()) continue;
+                const std::string listed = other_form(stored, country);
+                if (same_country && expected.count(p["code"].get<std::string>())) {
+                    ASSERT_NE(international(listed), international(stored)) << listed;
+                    ++(international(listed) ? international_listed : national_listed);
+                }
+                query += (query.empty() ? "      SELECT '" : "      UNION ALL SELECT '") +
+                         listed + "' AS phone\n";
+            }
+            ASSERT_FALSE(query.empty());
+            TempDir dir;
+            const FeatureDump dump = dump_features(
+                config(dir, db->connection, "  queries:\n    opt_outs: |\n" + query),
+                rec["as_of"].get<std::string>(), {"opted_out"}, CUSTCLASS_DATA_DIR);
+            EXPECT_EQ(ids_of(dump), codes_of(expected));
+            for (const auto& p : rec["parties"]) {
+                const std::string code = p["code"].get<std::string>();
+                if (!expected.count(code)) continue;
+                const bool phone = !first_phone_stored(p).empty();
+                expect_features(dump, code, {{"opted_out", phone && same_country}});
+            }
+        }
     }
-    EXPECT_GE(opted_out, 1);
+    // Both ways: a national opt-out for a phone stored with +852, and the reverse.
+    EXPECT_GE(national_listed, 1);
+    EXPECT_GE(international_listed, 1);
 }
 
 // Settings change what counts: only `done` sales, or also quotations (which have no
