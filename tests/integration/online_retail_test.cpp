@@ -344,7 +344,89 @@ void check_backend(Backend backend) {
     EXPECT_EQ(classified, 948u);
 }
 
+// The store's assignments of one run of the `value` classification: customer -> segment ("" for
+// unclassified), read with SQL, not through the engine.
+std::map<std::string, std::string> stored_segments(ScratchDatabase& db, const std::string& run_id) {
+    std::map<std::string, std::string> out;
+    soci::rowset<soci::row> rows = (db.session().prepare
+                                    << "SELECT customer_id, segment FROM custclass_assignments "
+                                       "WHERE classification = 'value' AND run_id = '" + run_id + "'");
+    for (const soci::row& row : rows)
+        out[row.get<std::string>(0)] =
+            row.get_indicator(1) == soci::i_null ? std::string() : row.get<std::string>(1);
+    return out;
+}
+
 }  // namespace
+
+// Classified as of 2010-12-09 and as of 2010-12-23: the comparison's migration matrix holds, cell
+// for cell, the moves between the two runs' stored assignments (so its rows and columns sum to
+// both runs' sizes), and its PSI is the one computed here from those sizes.
+TEST(OnlineRetail, ComparisonOfTwoDatesAgreesWithTheStoredAssignments) {
+    ScratchDatabase db(Backend::SQLite, "retail_compare");
+    load_retail(db);
+    TempDir dir;
+    const std::string config =
+        write_engine_config(dir.path(), db.connection(), kCustomersQuery, kOrdersQuery, kRules);
+    auto engine = plugin::Engine::open_file(config, "");
+    plugin::RunRequest request;
+    request.as_of = *config::parse_day("2010-12-09");
+    const auto first = engine->run(request);
+    request.as_of = *config::parse_day("2010-12-23");
+    const auto second = engine->run(request);
+    const auto doc = engine->compare("", "");
+    const auto before = stored_segments(db, first["run_id"].get<std::string>());
+    const auto after = stored_segments(db, second["run_id"].get<std::string>());
+    // Customers created by their first invoice: those who first bought after the 9th are new.
+    EXPECT_EQ(doc["from"]["customers"].get<std::size_t>(), before.size());
+    EXPECT_EQ(doc["to"]["customers"].get<std::size_t>(), after.size());
+    EXPECT_LT(before.size(), after.size());
+
+    const auto& value = doc["classifications"][0];
+    ASSERT_EQ(value["id"], "value");
+    const auto& rows = value["migration"]["rows"];
+    const auto& columns = value["migration"]["columns"];
+    auto label = [](const std::string& segment) { return segment.empty() ? std::string("(unclassified)") : segment; };
+    std::map<std::pair<std::string, std::string>, std::uint64_t> moves;
+    for (const auto& [customer, segment] : after) {
+        const auto it = before.find(customer);
+        moves[{it == before.end() ? "(new)" : label(it->second), label(segment)}]++;
+    }
+    for (const auto& [customer, segment] : before)
+        if (!after.count(customer)) moves[{label(segment), "(gone)"}]++;
+    const std::int64_t k = doc["k"].get<std::int64_t>();
+    std::uint64_t compared = 0;
+    for (std::size_t r = 0; r < rows.size(); ++r)
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            const auto expected = moves[{rows[r].get<std::string>(), columns[c].get<std::string>()}];
+            const auto& cell = value["migration"]["counts"][r][c];
+            if (expected > 0 && expected < static_cast<std::uint64_t>(k)) {
+                EXPECT_TRUE(cell.is_null()) << rows[r] << " -> " << columns[c] << " is under k";
+                continue;
+            }
+            EXPECT_EQ(cell.get<std::uint64_t>(), expected) << rows[r] << " -> " << columns[c];
+            ++compared;
+        }
+    EXPECT_GT(compared, 4u);
+
+    // PSI from the sizes of the stored runs: segments in the later run's order, then unclassified.
+    std::vector<double> p, q;
+    for (const auto& size : value["sizes"]) {
+        const std::string segment = size["segment"].is_null() ? "" : size["segment"].get<std::string>();
+        double b = 0, a = 0;
+        for (const auto& [_, s] : before) b += s == segment;
+        for (const auto& [_, s] : after) a += s == segment;
+        p.push_back(b / static_cast<double>(before.size()));
+        q.push_back(a / static_cast<double>(after.size()));
+    }
+    double psi = 0;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        const double pi = std::max(p[i], 0.0001), qi = std::max(q[i], 0.0001);
+        psi += (qi - pi) * std::log(qi / pi);
+    }
+    EXPECT_NEAR(value["psi"].get<double>(), psi, 1e-5);
+    EXPECT_EQ(value["drift"], psi < 0.1 ? "stable" : psi <= 0.25 ? "moderate" : "major");
+}
 
 TEST(OnlineRetail, ExpectedValuesFromTheCsvMatchTheDataReadme) {
     const Expected& e = expected();
