@@ -30,7 +30,8 @@ std::optional<std::string> normalise_email(std::string_view text);
 
 // A phone number in E.164 ("+85291234567"): separators dropped, "00" read as "+", and a number
 // without a country code given `default_country` (852, Hong Kong). nullopt when it holds no
-// digits or characters other than digits, spaces, dots, dashes, parentheses and a leading "+".
+// digits or characters other than digits, spaces, dots, dashes, parentheses and a "+" at the
+// start or after opening brackets ("(+852) 9123-4567").
 std::optional<std::string> normalise_phone(std::string_view text,
                                            std::string_view default_country = "852");
 

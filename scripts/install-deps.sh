@@ -18,6 +18,7 @@ packages=(
   tryton-server tryton-modules-sale tryton-proteus      # a real Tryton for the tryton preset's test
   tryton-modules-sale-opportunity tryton-modules-marketing-email
   tryton-modules-party-relationship python3-psycopg2
+  python3-phonenumbers                                  # Tryton checks phones with it, as most sites do
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -72,13 +72,15 @@ const TrytonRecord& tryton() {
 
 // Its copy filled with Tryton's phone validation off: phones stored as typed.
 const TrytonRecord& tryton_as_typed() {
-    static const TrytonRecord record = load_record(
-        "database with phones as typed", "CUSTCLASS_TRYTON_AS_TYPED_RECORD",
-        "CUSTCLASS_TRYTON_AS_TYPED_DB");
+    static const TrytonRecord record =
+        load_record("database with phones as typed", "CUSTCLASS_TRYTON_AS_TYPED_RECORD",
+                    "CUSTCLASS_TRYTON_AS_TYPED_DB");
     return record;
 }
 
-std::vector<const TrytonRecord*> both_databases() { return {&tryton(), &tryton_as_typed()}; }
+std::vector<const TrytonRecord*> both_databases() {
+    return {&tryton(), &tryton_as_typed()};
+}
 
 std::vector<std::string> features() {
     std::vector<std::string> names = {"recency_days",      "frequency",    "monetary",
@@ -141,7 +143,9 @@ std::string first_phone(const ordered_json& party) {
 }
 
 // Whether a stored phone has its country code, as Tryton writes it with python3-phonenumbers.
-bool international(const std::string& phone) { return phone.find('+') != std::string::npos; }
+bool international(const std::string& phone) {
+    return phone.find('+') != std::string::npos;
+}
 
 // A Hong Kong number (8 digits) written the other way: "+852 9123 4567" for "9123 4567", and
 // "9123 4567" for "+852 9123 4567" or "(+852) 9123-4567"; with `country` instead of 852 (and
@@ -426,8 +430,8 @@ TEST(TrytonPreset, EveryFeatureOfEveryPartyAsFillPyCreatedIt) {
         const auto& rec = db->json;
         TempDir dir;
         const FeatureDump dump =
-            dump_features(config(dir, db->connection), rec["as_of"].get<std::string>(),
-                          features(), CUSTCLASS_DATA_DIR);
+            dump_features(config(dir, db->connection), rec["as_of"].get<std::string>(), features(),
+                          CUSTCLASS_DATA_DIR);
         const auto expected = expected_features(rec);
         // Not the company's party, not the inactive party.
         EXPECT_EQ(ids_of(dump), codes_of(expected));
@@ -607,14 +611,14 @@ TEST(TrytonPreset, APhoneOptOutMatchesTheNumberStoredInTheOtherForm) {
                     ASSERT_NE(international(listed), international(stored)) << listed;
                     ++(international(listed) ? international_listed : national_listed);
                 }
-                query += (query.empty() ? "      SELECT '" : "      UNION ALL SELECT '") +
-                         listed + "' AS phone\n";
+                query += (query.empty() ? "      SELECT '" : "      UNION ALL SELECT '") + listed +
+                         "' AS phone\n";
             }
             ASSERT_FALSE(query.empty());
             TempDir dir;
-            const FeatureDump dump = dump_features(
-                config(dir, db->connection, "  queries:\n    opt_outs: |\n" + query),
-                rec["as_of"].get<std::string>(), {"opted_out"}, CUSTCLASS_DATA_DIR);
+            const FeatureDump dump =
+                dump_features(config(dir, db->connection, "  queries:\n    opt_outs: |\n" + query),
+                              rec["as_of"].get<std::string>(), {"opted_out"}, CUSTCLASS_DATA_DIR);
             EXPECT_EQ(ids_of(dump), codes_of(expected));
             for (const auto& p : rec["parties"]) {
                 const std::string code = p["code"].get<std::string>();
