@@ -394,6 +394,13 @@ CUSTCLASS_API int32_t custclass_whatif(char** comparison_json, custclass_engine*
 CUSTCLASS_API int32_t custclass_review(char** review_json, custclass_engine* engine,
                                        const char* run_id);
 
+/* The report of a run as one self-contained HTML page (UTF-8; no script, no network: charts are
+ * inline SVG), for a shop manager to read or print: segment sizes, the migration matrix against
+ * the run before it as a heat map, a profile card per segment, the revenue concentration curve,
+ * the review's findings and the privacy summary. Small cells are suppressed as everywhere. */
+CUSTCLASS_API int32_t custclass_report_html(char** html, custclass_engine* engine,
+                                            const char* run_id);
+
 #ifdef __cplusplus
 }
 #endif

@@ -90,6 +90,7 @@ struct Api {
     decltype(&::custclass_compare_runs) compare_runs = nullptr;
     decltype(&::custclass_whatif) whatif = nullptr;
     decltype(&::custclass_review) review = nullptr;
+    decltype(&::custclass_report_html) report_html = nullptr;
 
     // Calls visit(symbol, slot, since_minor) for every member above: symbol is the exported name
     // ("custclass_run"), slot a reference to the member, since_minor the ABI 1.x minor version
@@ -143,6 +144,7 @@ private:
         visit("custclass_compare_runs", api.compare_runs, 1u);
         visit("custclass_whatif", api.whatif, 1u);
         visit("custclass_review", api.review, 1u);
+        visit("custclass_report_html", api.report_html, 1u);
     }
 };
 
@@ -177,6 +179,7 @@ inline Api Api::linked() noexcept {
     api.compare_runs = &::custclass_compare_runs;
     api.whatif = &::custclass_whatif;
     api.review = &::custclass_review;
+    api.report_html = &::custclass_report_html;
     return api;
 }
 #endif
@@ -604,6 +607,11 @@ public:
     // The review of the current rules (review.schema.json).
     [[nodiscard]] Document review(const std::string& run_id = {}) const {
         return call(api_->review, "custclass_review", optional(run_id));
+    }
+
+    // The HTML report of a run (custclass_report_html).
+    [[nodiscard]] Document report_html(const std::string& run_id = {}) const {
+        return call(api_->report_html, "custclass_report_html", optional(run_id));
     }
 
     custclass_engine* handle() const noexcept { return handle_; }

@@ -141,6 +141,18 @@ private:
     bool json_ = false;
 };
 
+// custclass report -c CONFIG --html FILE [--run ID]
+class ReportCommand final : public Command {
+public:
+    explicit ReportCommand(CLI::App& parent);
+    ExitCode execute(const Session& session) const override;
+
+private:
+    std::string config_;
+    std::string html_;
+    std::string run_;
+};
+
 // custclass demo [--dir DIR] [--customers N]
 class DemoCommand final : public Command {
 public:

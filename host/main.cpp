@@ -83,9 +83,10 @@ int main(int argc, char** argv) {
     CompareCommand compare(app);
     WhatifCommand whatif(app);
     ReviewCommand review(app);
+    ReportCommand report(app);
     FeedCommand feed(app);
-    const Command* const commands[] = {&demo,    &validate, &run,    &explain,
-                                       &profiles, &compare, &whatif, &review, &feed};
+    const Command* const commands[] = {&demo,    &validate, &run,    &explain, &profiles,
+                                       &compare, &whatif,   &review, &report,  &feed};
 
     try {
         app.parse(argc, argv);

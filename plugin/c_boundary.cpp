@@ -596,6 +596,15 @@ int32_t custclass_review(char** review_json, custclass_engine* engine, const cha
     });
 }
 
+int32_t custclass_report_html(char** html, custclass_engine* engine, const char* run_id) {
+    if (html) *html = nullptr;
+    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
+        require(html != nullptr, "html is NULL");
+        *html = to_host(e.report_html(optional_run_id(run_id, "run_id")));
+        return CUSTCLASS_OK;
+    });
+}
+
 int32_t custclass_customer_record_init(custclass_customer_record* record, uint32_t size) {
     return init_record(record, size,
                        custclass_customer_record{sizeof(custclass_customer_record), nullptr, nullptr,

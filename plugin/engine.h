@@ -55,6 +55,9 @@ public:
     nlohmann::ordered_json whatif(const std::string& candidate_rules_path, const RunRequest& request);
     // The review of the current rules on the data as of a run's date (review.schema.json).
     nlohmann::ordered_json review(const std::string& run_id);
+    // The HTML report of a run: its segments, customer files, the comparison with the run
+    // before it, the review and the privacy summary, as one self-contained page.
+    std::string report_html(const std::string& run_id);
 
     const config::EngineConfig& config() const { return config_; }
 
@@ -78,6 +81,10 @@ private:
     // A succeeded run of the store (empty id: the latest); NotFound otherwise. Needs run_mutex_.
     adapters::RunRecord succeeded_run(const std::string& run_id);
     std::int64_t small_cell_k() const;
+    // The analyses of one stored run; need run_mutex_.
+    nlohmann::ordered_json profiles_of(const adapters::RunRecord& run);
+    nlohmann::ordered_json comparison_of(const adapters::RunRecord& from, const adapters::RunRecord& to);
+    nlohmann::ordered_json review_of(const adapters::RunRecord& run);
     // The host's database (a push engine has none: its data comes with custclass_feed_*).
     std::unique_ptr<adapters::Source> database_source() const;
     Day resolve_as_of(const RunRequest& request) const;

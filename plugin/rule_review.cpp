@@ -35,6 +35,12 @@ nlohmann::ordered_json review_rules(const config::RuleSet& rules,
                             {"suggestion", std::move(suggestion)}});
     };
     const auto k = static_cast<std::uint64_t>(request.k);
+    // Counts in messages: a number under k would name a small group (the counts themselves are
+    // the consultant's, in the document; messages travel further, into reports).
+    auto customers = [&](std::uint64_t n) {
+        return n > 0 && n < k ? "fewer than " + std::to_string(k) + " customers"
+                              : std::to_string(n) + " customers";
+    };
     for (std::size_t c = 0; c < rules.classifications.size(); ++c) {
         const auto& cls = rules.classifications[c];
         const ClassificationResult& res = results.at(c);
@@ -59,20 +65,20 @@ nlohmann::ordered_json review_rules(const config::RuleSet& rules,
                         "(custclass profiles shows their ranges)");
             } else if (taken == 0) {
                 finding("warning", "never_reached", cls.id, seg.id,
-                        where + ": its rule holds for " + std::to_string(matched) +
-                            " customers, but earlier segments take every one of them",
+                        where + ": its rule holds for " + customers(matched) +
+                            ", but earlier segments take every one of them",
                         "move it before the segments that take its customers, or narrow those");
             } else if (taken < k) {
                 finding("info", "under_k", cls.id, seg.id,
-                        where + ": " + std::to_string(taken) + " customers, fewer than k = " +
-                            std::to_string(request.k) + "; its customer file is suppressed",
+                        where + ": fewer than k = " + std::to_string(request.k) +
+                            " customers; its customer file is suppressed",
                         "merge it with a neighbouring segment or widen its rule");
             }
             // A catch-all (a rule that reads nothing, like `true`) is shadowed by design.
             if (first && taken > 0 && shadowed > taken && !seg.when.reads.empty())
                 finding("info", "mostly_shadowed", cls.id, seg.id,
-                        where + ": earlier segments take " + std::to_string(shadowed) + " of the " +
-                            std::to_string(matched) + " customers its rule holds for",
+                        where + ": earlier segments take " + customers(shadowed) + " of the " +
+                            customers(matched) + " its rule holds for",
                         "if those customers belong here, move the segment up");
         }
         const double unclassified = share(res.unclassified, request.customers);

@@ -2,12 +2,15 @@
 // comparisons of two runs, what-if against a candidate rule set, and the rule review
 // (RULES.md section 5). Each takes its run from the result store, reads the host's data again as
 // of the run's date for the features and purchases it shows, and computes with
-// segment_profiles, run_comparison and rule_review. Serialised with full runs (they share the
+// segment_profiles, run_comparison and rule_review; the HTML report puts them together (html_report).
+// Serialised with full runs (they share the
 // store's session).
 #include <algorithm>
+#include <filesystem>
 
 #include "engine.h"
 #include "errors.h"
+#include "html_report.h"
 #include "purchase_patterns.h"
 #include "rule_review.h"
 #include "run_assignments.h"
@@ -68,7 +71,10 @@ adapters::RunRecord Engine::succeeded_run(const std::string& run_id) {
 
 nlohmann::ordered_json Engine::profiles(const std::string& run_id) {
     std::lock_guard<std::mutex> serial(run_mutex_);
-    const adapters::RunRecord record = succeeded_run(run_id);
+    return profiles_of(succeeded_run(run_id));
+}
+
+nlohmann::ordered_json Engine::profiles_of(const adapters::RunRecord& record) {
     const RunAssignments run = RunAssignments::stored(store(), record, config_.rules);
     auto source = database_source();
     ProfileRequest request;
@@ -102,6 +108,10 @@ nlohmann::ordered_json Engine::compare(const std::string& from_run_id, const std
     } else {
         from = succeeded_run(from_run_id);
     }
+    return comparison_of(from, to);
+}
+
+nlohmann::ordered_json Engine::comparison_of(const adapters::RunRecord& from, const adapters::RunRecord& to) {
     const RunAssignments a = RunAssignments::stored(store(), from, config_.rules);
     const RunAssignments b = RunAssignments::stored(store(), to, config_.rules);
     ComparisonRequest request;
@@ -168,7 +178,10 @@ nlohmann::ordered_json Engine::whatif(const std::string& candidate_rules_path, c
 
 nlohmann::ordered_json Engine::review(const std::string& run_id) {
     std::lock_guard<std::mutex> serial(run_mutex_);
-    const adapters::RunRecord record = succeeded_run(run_id);
+    return review_of(succeeded_run(run_id));
+}
+
+nlohmann::ordered_json Engine::review_of(const adapters::RunRecord& record) {
     const RunAssignments run = RunAssignments::stored(store(), record, config_.rules);
     auto source = database_source();
     FeatureTable table = build_table(*source, run.as_of, config_.rules, {}, nullptr, nullptr);
@@ -190,6 +203,31 @@ nlohmann::ordered_json Engine::review(const std::string& run_id) {
                 {"ruleset", ruleset_json(config_.rules, ruleset_hash_)}};
     append(doc, review_rules(config_.rules, results, request));
     return doc;
+}
+
+std::string Engine::report_html(const std::string& run_id) {
+    std::lock_guard<std::mutex> serial(run_mutex_);
+    const adapters::RunRecord record = succeeded_run(run_id);
+    const json summary = json::parse(record.summary_json);
+    const json profiles = profiles_of(record);
+    const json review = review_of(record);
+    json comparison;
+    if (auto previous = store().previous_succeeded_run(record.run_id)) comparison = comparison_of(*previous, record);
+
+    ReportDocuments documents;
+    documents.summary = &summary;
+    documents.profiles = &profiles;
+    documents.review = &review;
+    documents.comparison = comparison.is_null() ? nullptr : &comparison;
+    json sensitive = json::array();
+    for (const auto& feature : config_.rules.features_read())
+        if (const auto* info = config::find_feature(feature); info && info->sensitive) sensitive.push_back(feature);
+    documents.privacy = {{"purpose", config_.rules.purpose},
+                         {"policy", std::filesystem::path(config_.privacy_path).filename().string()},
+                         {"k", small_cell_k()},
+                         {"excluded", summary.value("excluded", json::object())},
+                         {"sensitive_features", std::move(sensitive)}};
+    return html_report(documents);
 }
 
 }  // namespace custclass::plugin

@@ -19,6 +19,7 @@ packages=(
   tryton-modules-sale-opportunity tryton-modules-marketing-email
   tryton-modules-party-relationship python3-psycopg2
   python3-phonenumbers                                  # Tryton checks phones with it, as most sites do
+  chromium                                              # renders the HTML report in its test
 )
 missing=()
 for p in "${packages[@]}"; do

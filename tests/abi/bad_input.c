@@ -685,6 +685,21 @@ static void test_analyses(custclass_engine* engine)
                   custclass_whatif(NULL, engine, "rules.yaml", &options), CUSTCLASS_E_INVALID_ARGUMENT, engine);
     expect_status("custclass_review(NULL, e, NULL)", custclass_review(NULL, engine, NULL),
                   CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_status("custclass_report_html(NULL, e, NULL)", custclass_report_html(NULL, engine, NULL),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_report_html(&doc, 0x1234)", custclass_report_html(&doc, garbage, NULL),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_report_html(0x1234) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_report_html(unknown run)", custclass_report_html(&doc, engine, "nope"),
+                  CUSTCLASS_E_NOT_FOUND, engine);
+    expect_null_output("custclass_report_html(unknown run) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_report_html(&doc, e, NULL)", custclass_report_html(&doc, engine, NULL),
+                  CUSTCLASS_OK, engine);
+    expect(doc != NULL && doc != SENTINEL_TEXT && strstr(doc, "<html") != NULL, "the report is HTML");
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
 
     doc = SENTINEL_TEXT;
     expect_status2("custclass_profiles(&doc, NULL engine)", custclass_profiles(&doc, NULL, NULL),

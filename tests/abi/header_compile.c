@@ -51,6 +51,7 @@ int32_t custclass_compare_runs(char** comparison_json, custclass_engine* engine,
 int32_t custclass_whatif(char** comparison_json, custclass_engine* engine,
                          const char* candidate_rules_path, const custclass_run_options* options);
 int32_t custclass_review(char** review_json, custclass_engine* engine, const char* run_id);
+int32_t custclass_report_html(char** html, custclass_engine* engine, const char* run_id);
 
 #ifdef __cplusplus
 }
