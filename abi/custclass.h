@@ -198,8 +198,11 @@ CUSTCLASS_API int32_t custclass_engine_open_yaml(custclass_engine** engine, cons
                                                  const custclass_open_options* options);
 
 /* Closes the engine and releases everything it holds. Waits for calls running on it in other
- * threads to finish. NULL is a no-op returning CUSTCLASS_OK; a handle closed already gives
- * CUSTCLASS_E_INVALID_HANDLE. */
+ * threads to finish. Feeds begun on the engine and not yet ended are aborted (nothing of them is
+ * run or stored); their handles are invalid from then on (CUSTCLASS_E_INVALID_HANDLE), so a host
+ * may still call custclass_feed_abort on them. Must not be called from a callback of a call on
+ * the same engine (that call would wait for itself). NULL is a no-op returning CUSTCLASS_OK; a
+ * handle closed already gives CUSTCLASS_E_INVALID_HANDLE. */
 CUSTCLASS_API int32_t custclass_engine_close(custclass_engine* engine);
 
 /* ---------------------------------------------------------------------------------------------

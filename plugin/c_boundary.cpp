@@ -506,6 +506,7 @@ int32_t custclass_engine_close(custclass_engine* engine) {
     if (!engine) return CUSTCLASS_OK;
     return global_call([&]() -> std::int32_t {
         std::shared_ptr<custclass_engine> handle;
+        std::vector<std::shared_ptr<custclass_feed>> open_feeds;  // released after the lock
         {
             std::unique_lock<std::shared_mutex> lock(g_registry_mutex);
             const auto it = registry().find(engine);
@@ -515,8 +516,19 @@ int32_t custclass_engine_close(custclass_engine* engine) {
             }
             handle = std::move(it->second);
             registry().erase(it);
+            // Feeds still open on the engine are aborted: each holds the handle, so waiting for
+            // them would wait forever when the host closes the engine before ending its feed.
+            for (auto f = feeds().begin(); f != feeds().end();) {
+                if (f->second->handle == handle) {
+                    open_feeds.push_back(std::move(f->second));
+                    f = feeds().erase(f);
+                } else {
+                    ++f;
+                }
+            }
         }
-        // Wait for calls still running on the engine in other threads.
+        open_feeds.clear();
+        // Wait for calls still running on the engine (or on one of its feeds) in other threads.
         while (handle.use_count() > 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         return CUSTCLASS_OK;
     });

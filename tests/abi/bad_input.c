@@ -763,6 +763,44 @@ static void test_analyses(custclass_engine* engine)
     if (doc != SENTINEL_TEXT) custclass_free(doc);
 }
 
+/* Closing a push engine whose feed is still open returns (it used to wait forever for the feed)
+ * and aborts the feed: its handle is invalid afterwards. */
+static void test_close_with_open_feed(const char* config_path)
+{
+    char base_dir[4096];
+    const char* slash = strrchr(config_path, '/');
+    size_t length = slash ? (size_t)(slash - config_path) : 0;
+    custclass_open_options options;
+    custclass_engine* engine = NULL;
+    custclass_feed* feed = NULL;
+    custclass_customer_record customer;
+    int32_t status;
+
+    printf("-- closing an engine with an open feed\n");
+    if (length >= sizeof base_dir) length = 0;
+    memcpy(base_dir, config_path, length);
+    base_dir[length] = '\0';
+    custclass_open_options_init(&options, (uint32_t)sizeof options);
+    options.base_dir = length ? base_dir : NULL;
+    status = custclass_engine_open_yaml(
+        &engine,
+        "custclass: 1\nsource: {preset: push}\n"
+        "store: {connection: \"sqlite3://db=push-results.sqlite\"}\nrules: rules.yaml\n",
+        &options);
+    expect_status("custclass_engine_open_yaml(push engine)", status, CUSTCLASS_OK, NULL);
+    if (status != CUSTCLASS_OK) return;
+    expect_status("custclass_feed_begin(&feed, e)", custclass_feed_begin(&feed, engine), CUSTCLASS_OK,
+                  engine);
+    expect_status("custclass_engine_close(e) with its feed open", custclass_engine_close(engine),
+                  CUSTCLASS_OK, NULL);
+    custclass_customer_record_init(&customer, (uint32_t)sizeof customer);
+    customer.customer_id = "c1";
+    expect_status("custclass_feed_add_customers(feed of a closed engine)",
+                  custclass_feed_add_customers(feed, &customer, 1), CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_status("custclass_feed_abort(feed of a closed engine)", custclass_feed_abort(feed),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+}
+
 /* After close, the handle is invalid for every call, and no call touches its memory. */
 static void test_closed(custclass_engine* closed)
 {
@@ -827,6 +865,8 @@ int main(int argc, char** argv)
     } else {
         fail("the engine calls", "not run: the fixture engine did not open");
     }
+
+    test_close_with_open_feed(config);
 
     printf("\n%d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
