@@ -210,7 +210,11 @@ CUSTCLASS_API int32_t custclass_engine_close(custclass_engine* engine);
  * ------------------------------------------------------------------------------------------- */
 
 /* Called during long work. phase names the step ("read", "features", "rules", ...); done and
- * total count its units (total 0: unknown). Return 0 to go on, non-zero to cancel the work. */
+ * total count its units (total 0: unknown). Return 0 to go on, non-zero to cancel the work.
+ * A callback may call lookups (custclass_classify_customer) and functions on other engines; a
+ * full run or an analysis of runs on the same engine started from it fails with
+ * CUSTCLASS_E_INVALID_ARGUMENT (runs on one engine are serialised, and it would wait for
+ * itself), and it must not close that engine. */
 typedef int32_t (*custclass_progress_fn)(void* user, const char* phase, uint64_t done,
                                          uint64_t total);
 

@@ -14,6 +14,19 @@ namespace custclass::plugin {
 Engine::Engine(config::EngineConfig config)
     : config_(std::move(config)), ruleset_hash_(content_hash(config_.rules.text)) {}
 
+Engine::SerialWork::SerialWork(Engine& engine) : engine_(engine) {
+    if (engine.run_thread_.load() == std::this_thread::get_id())
+        throw InvalidArgument("this engine is in a run or analysis on this thread already: a progress "
+                              "or log callback must not start another one on the same engine");
+    engine.run_mutex_.lock();
+    engine.run_thread_.store(std::this_thread::get_id());
+}
+
+Engine::SerialWork::~SerialWork() {
+    engine_.run_thread_.store(std::thread::id());
+    engine_.run_mutex_.unlock();
+}
+
 std::unique_ptr<Engine> Engine::open_file(const std::string& path, const std::string& data_dir) {
     return std::make_unique<Engine>(config::load_engine_config_file(path, {data_dir}));
 }
@@ -167,7 +180,7 @@ nlohmann::ordered_json Engine::run_pushed(const RunRequest& request, adapters::S
 }
 
 nlohmann::ordered_json Engine::run_with(const RunRequest& request, adapters::Source& source) {
-    std::lock_guard<std::mutex> serial(run_mutex_);
+    const SerialWork serial(*this);
     const Day as_of = resolve_as_of(request);
     const std::string started_at = utc_now();
     // Refuse a changed rule set under an old version before reading any data. A dry run

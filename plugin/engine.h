@@ -3,11 +3,13 @@
 // customer read the last published run. Full runs are serialised; lookups run concurrently.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -95,7 +97,21 @@ private:
 
     config::EngineConfig config_;
     std::string ruleset_hash_;
-    std::mutex run_mutex_;      // one full run at a time; guards store_
+    // One full run (or analysis) at a time; guards store_. Taken through SerialWork, which
+    // refuses a call made from a callback of the work in progress on the same thread (it would
+    // wait for itself).
+    std::mutex run_mutex_;
+    std::atomic<std::thread::id> run_thread_{};
+    class SerialWork {
+    public:
+        explicit SerialWork(Engine& engine);
+        ~SerialWork();
+        SerialWork(const SerialWork&) = delete;
+        SerialWork& operator=(const SerialWork&) = delete;
+
+    private:
+        Engine& engine_;
+    };
     std::unique_ptr<adapters::ResultStore> store_;
     bool store_migrated_ = false;
     std::mutex publish_mutex_;  // guards last_

@@ -70,7 +70,7 @@ adapters::RunRecord Engine::succeeded_run(const std::string& run_id) {
 }
 
 nlohmann::ordered_json Engine::profiles(const std::string& run_id) {
-    std::lock_guard<std::mutex> serial(run_mutex_);
+    const SerialWork serial(*this);
     return profiles_of(succeeded_run(run_id));
 }
 
@@ -96,7 +96,7 @@ nlohmann::ordered_json Engine::profiles_of(const adapters::RunRecord& record) {
 }
 
 nlohmann::ordered_json Engine::compare(const std::string& from_run_id, const std::string& to_run_id) {
-    std::lock_guard<std::mutex> serial(run_mutex_);
+    const SerialWork serial(*this);
     const adapters::RunRecord to = succeeded_run(to_run_id);
     adapters::RunRecord from;
     if (from_run_id.empty()) {
@@ -177,7 +177,7 @@ nlohmann::ordered_json Engine::whatif(const std::string& candidate_rules_path, c
 }
 
 nlohmann::ordered_json Engine::review(const std::string& run_id) {
-    std::lock_guard<std::mutex> serial(run_mutex_);
+    const SerialWork serial(*this);
     return review_of(succeeded_run(run_id));
 }
 
@@ -206,7 +206,7 @@ nlohmann::ordered_json Engine::review_of(const adapters::RunRecord& record) {
 }
 
 std::string Engine::report_html(const std::string& run_id) {
-    std::lock_guard<std::mutex> serial(run_mutex_);
+    const SerialWork serial(*this);
     const adapters::RunRecord record = succeeded_run(run_id);
     const json summary = json::parse(record.summary_json);
     const json profiles = profiles_of(record);

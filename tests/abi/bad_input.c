@@ -763,6 +763,41 @@ static void test_analyses(custclass_engine* engine)
     if (doc != SENTINEL_TEXT) custclass_free(doc);
 }
 
+/* A progress callback that starts another run on its own engine gets an error for that call
+ * (it used to wait for itself forever), and the outer run goes on. */
+static int reentered;
+static int32_t reentered_status;
+static int32_t run_from_progress(void* user, const char* phase, uint64_t done, uint64_t total)
+{
+    char* doc = NULL;
+    (void)phase;
+    (void)done;
+    (void)total;
+    if (reentered++ == 0) {
+        reentered_status = custclass_run(&doc, (custclass_engine*)user, NULL);
+        if (doc != NULL) custclass_free(doc);
+    }
+    return 0;
+}
+
+static void test_callback_reentry(custclass_engine* engine)
+{
+    custclass_run_options options;
+    char* doc = SENTINEL_TEXT;
+
+    printf("-- a callback that calls back into its engine\n");
+    run_options_sized(&options, (uint32_t)sizeof options, as_of);
+    options.dry_run = 1;
+    options.progress = run_from_progress;
+    options.user = engine;
+    reentered = 0;
+    expect_status("custclass_run(progress calls custclass_run on the same engine)",
+                  custclass_run(&doc, engine, &options), CUSTCLASS_OK, engine);
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+    expect(reentered > 0, "the progress callback was called");
+    expect_status("the inner custclass_run", reentered_status, CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+}
+
 /* Closing a push engine whose feed is still open returns (it used to wait forever for the feed)
  * and aborts the feed: its handle is invalid afterwards. */
 static void test_close_with_open_feed(const char* config_path)
@@ -859,6 +894,7 @@ int main(int argc, char** argv)
     if (status == CUSTCLASS_OK && engine != NULL) {
         test_engine_calls(engine);
         test_analyses(engine);
+        test_callback_reentry(engine);
         expect_status("custclass_engine_close(e)", custclass_engine_close(engine), CUSTCLASS_OK,
                       NULL);
         test_closed(engine);
