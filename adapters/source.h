@@ -1,5 +1,5 @@
-// A source of canonical rows: the SOCI source over the host's database, or (later) rows pushed
-// by the host. The engine asks for each table once per run and receives it in batches.
+// A source of canonical rows: the SOCI source over the host's database, or the rows a host
+// pushed (push_source). The engine asks for each table once per run and receives it in batches.
 #pragma once
 
 #include <functional>

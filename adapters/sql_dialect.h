@@ -1,4 +1,8 @@
-// The one place that knows how the SQL of each supported database differs.
+// How the SQL text of each supported database differs: quoting of identifiers and literals,
+// columns read as text, the long-text type, wrapping a mapped query. Differences of protocol
+// rather than text (how a large result streams, where the schema is described, what pushdown
+// can total) stay with the code that talks to the database (row_stream, preset_sql,
+// soci_source), which branches on Dialect.
 #pragma once
 
 #include <string>
