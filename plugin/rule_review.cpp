@@ -37,9 +37,8 @@ nlohmann::ordered_json review_rules(const config::RuleSet& rules,
     const auto k = static_cast<std::uint64_t>(request.k);
     // Counts in messages: a number under k would name a small group (the counts themselves are
     // the consultant's, in the document; messages travel further, into reports).
-    auto customers = [&](std::uint64_t n) {
-        return n > 0 && n < k ? "fewer than " + std::to_string(k) + " customers"
-                              : std::to_string(n) + " customers";
+    auto count = [&](std::uint64_t n) {
+        return n > 0 && n < k ? "fewer than " + std::to_string(k) : std::to_string(n);
     };
     for (std::size_t c = 0; c < rules.classifications.size(); ++c) {
         const auto& cls = rules.classifications[c];
@@ -65,8 +64,8 @@ nlohmann::ordered_json review_rules(const config::RuleSet& rules,
                         "(custclass profiles shows their ranges)");
             } else if (taken == 0) {
                 finding("warning", "never_reached", cls.id, seg.id,
-                        where + ": its rule holds for " + customers(matched) +
-                            ", but earlier segments take every one of them",
+                        where + ": its rule holds for " + count(matched) +
+                            " customers, but earlier segments take every one of them",
                         "move it before the segments that take its customers, or narrow those");
             } else if (taken < k) {
                 finding("info", "under_k", cls.id, seg.id,
@@ -77,8 +76,8 @@ nlohmann::ordered_json review_rules(const config::RuleSet& rules,
             // A catch-all (a rule that reads nothing, like `true`) is shadowed by design.
             if (first && taken > 0 && shadowed > taken && !seg.when.reads.empty())
                 finding("info", "mostly_shadowed", cls.id, seg.id,
-                        where + ": earlier segments take " + customers(shadowed) + " of the " +
-                            customers(matched) + " its rule holds for",
+                        where + ": earlier segments take " + count(shadowed) + " of the " +
+                            count(matched) + " customers its rule holds for",
                         "if those customers belong here, move the segment up");
         }
         const double unclassified = share(res.unclassified, request.customers);
