@@ -58,7 +58,7 @@ extern "C" {
 /* ABI version of this header. The major version changes never within a product line; the minor
  * version grows when functions or struct fields are added. */
 #define CUSTCLASS_ABI_MAJOR 1
-#define CUSTCLASS_ABI_MINOR 1
+#define CUSTCLASS_ABI_MINOR 2
 
 /* ---------------------------------------------------------------------------------------------
  * Status codes. Values are fixed forever; new codes are only ever appended.
@@ -407,6 +407,87 @@ CUSTCLASS_API int32_t custclass_review(char** review_json, custclass_engine* eng
  * the review's findings and the privacy summary. Small cells are suppressed as everywhere. */
 CUSTCLASS_API int32_t custclass_report_html(char** html, custclass_engine* engine,
                                             const char* run_id);
+
+/* ---------------------------------------------------------------------------------------------
+ * Hooks (ABI 1.2): what a host calls as its own data changes, and member lists for campaigns.
+ *
+ * A hook re-classifies one customer from the host's current data, read with parameterised
+ * queries restricted to that customer (its row, its orders and lines, the customers it
+ * referred, and the opt-out list), updates that customer's rows of the live assignment table
+ * (custclass_live_assignments) and returns the new segments with their explanation. Features
+ * that place a customer among all the others (r_score, f_score, m_score, rfm, pareto_class)
+ * use the cut points of the last succeeded full run, which are stored with it; the document's
+ * "incremental" member names that run and says so. A hook needs a succeeded full run first
+ * (CUSTCLASS_E_NOT_FOUND otherwise) and an engine whose source is a database.
+ *
+ * Hooks run concurrently with each other, with lookups and with a full run on the same engine
+ * (they take no run lock); each reads the last published run only, never a half-written one.
+ * A full run published after a hook replaces the live table with its own results.
+ * ------------------------------------------------------------------------------------------- */
+
+/* The customer's record changed in the host (or was created): re-classifies it as of
+ * options->as_of (NULL options or as_of: today in the rule set's time zone) and updates its
+ * live assignments. Only as_of, actor and the log callback of options are read.
+ * On success *result_json is a document of schema customer_result.schema.json with the member
+ * "incremental" (the run whose cut points were used); release it with custclass_free.
+ * A customer the host no longer has (or that does not exist as of that date) has its live
+ * assignments removed and gives CUSTCLASS_E_NOT_FOUND. Fails also with CUSTCLASS_E_DATABASE,
+ * CUSTCLASS_E_DATA, CUSTCLASS_E_INVALID_ARGUMENT (NULL or invalid UTF-8, a push engine). */
+CUSTCLASS_API int32_t custclass_customer_changed(char** result_json, custclass_engine* engine,
+                                                 const char* customer_id,
+                                                 const custclass_run_options* options);
+
+/* An order of the customer was posted (created, paid, returned or cancelled) in the host:
+ * re-classifies the customer as custclass_customer_changed does. order_id may be NULL; when
+ * given, the order must be among the customer's orders as the host database shows them now
+ * (CUSTCLASS_E_NOT_FOUND otherwise, e.g. when the hook is called before the host committed the
+ * order), and it is named in the log. */
+CUSTCLASS_API int32_t custclass_order_posted(char** result_json, custclass_engine* engine,
+                                             const char* customer_id, const char* order_id,
+                                             const custclass_run_options* options);
+
+/* What a member list is for. Direct marketing keeps only customers with recorded marketing
+ * consent and no opt-out (by id, e-mail or phone): Personal Data (Privacy) Ordinance s.35C-35G. */
+enum custclass_purpose {
+    CUSTCLASS_PURPOSE_ANALYTICS = 0,
+    CUSTCLASS_PURPOSE_DIRECT_MARKETING = 1
+};
+
+/* Options for custclass_segment_members. Initialise with custclass_members_options_init. */
+typedef struct custclass_members_options {
+    uint32_t struct_size;
+    /* The classification the segment belongs to. NULL (default): the one classification of
+     * the rule set that has a segment of that id (CUSTCLASS_E_INVALID_ARGUMENT when several do). */
+    const char* classification;
+    /* A custclass_purpose value (default CUSTCLASS_PURPOSE_ANALYTICS). */
+    int32_t purpose;
+    /* Who asked for the list, for the log. NULL (default): "custclass". */
+    const char* actor;
+} custclass_members_options;
+
+/* Fills *options with the defaults. Same rules as custclass_open_options_init. */
+CUSTCLASS_API int32_t custclass_members_options_init(custclass_members_options* options,
+                                                     uint32_t size);
+
+/* Receives one member: the customer id (UTF-8, valid only during the call). Return 0 to go on,
+ * non-zero to stop the stream. */
+typedef int32_t (*custclass_member_fn)(void* user, const char* customer_id);
+
+/* Streams the members of a segment as the live assignment table holds them now (the last full
+ * run, updated by the hooks since), in customer id order, one call of `row` per customer, on
+ * the calling thread. For CUSTCLASS_PURPOSE_DIRECT_MARKETING the host's current consent and
+ * opt-outs are read first and every customer without consent or with an opt-out is left out.
+ * On success *summary_json is a document of schema members.schema.json (the classification,
+ * the segment, the purpose, how many were streamed and how many were left out by reason);
+ * release it with custclass_free. options may be NULL (defaults).
+ * Fails with CUSTCLASS_E_NOT_FOUND (no such segment in the rule set, or no succeeded run yet),
+ * CUSTCLASS_E_CANCELLED (row returned non-zero; *summary_json is then NULL),
+ * CUSTCLASS_E_INVALID_ARGUMENT (NULL segment or row, invalid UTF-8, an unknown purpose, an
+ * ambiguous segment), CUSTCLASS_E_DATABASE, CUSTCLASS_E_DATA. */
+CUSTCLASS_API int32_t custclass_segment_members(char** summary_json, custclass_engine* engine,
+                                                const char* segment,
+                                                const custclass_members_options* options,
+                                                custclass_member_fn row, void* user);
 
 #ifdef __cplusplus
 }

@@ -29,7 +29,8 @@
 // that reason; full runs on one engine are serialised by the plugin). Error messages are kept per
 // thread by the plugin, and this wrapper reads them on the thread that made the failing call.
 // A Document has one owner and does not change: several threads may read it. Callbacks given in
-// RunOptions run on the thread that called run() or classify_customer().
+// RunOptions run on the thread that called run(), classify_customer() or a hook; the member
+// callback of segment_members() runs on the thread that called it.
 #ifndef CUSTCLASS_HPP
 #define CUSTCLASS_HPP
 
@@ -91,6 +92,11 @@ struct Api {
     decltype(&::custclass_whatif) whatif = nullptr;
     decltype(&::custclass_review) review = nullptr;
     decltype(&::custclass_report_html) report_html = nullptr;
+    // Hooks (ABI 1.2).
+    decltype(&::custclass_customer_changed) customer_changed = nullptr;
+    decltype(&::custclass_order_posted) order_posted = nullptr;
+    decltype(&::custclass_members_options_init) members_options_init = nullptr;
+    decltype(&::custclass_segment_members) segment_members = nullptr;
 
     // Calls visit(symbol, slot, since_minor) for every member above: symbol is the exported name
     // ("custclass_run"), slot a reference to the member, since_minor the ABI 1.x minor version
@@ -145,6 +151,10 @@ private:
         visit("custclass_whatif", api.whatif, 1u);
         visit("custclass_review", api.review, 1u);
         visit("custclass_report_html", api.report_html, 1u);
+        visit("custclass_customer_changed", api.customer_changed, 2u);
+        visit("custclass_order_posted", api.order_posted, 2u);
+        visit("custclass_members_options_init", api.members_options_init, 2u);
+        visit("custclass_segment_members", api.segment_members, 2u);
     }
 };
 
@@ -180,6 +190,10 @@ inline Api Api::linked() noexcept {
     api.whatif = &::custclass_whatif;
     api.review = &::custclass_review;
     api.report_html = &::custclass_report_html;
+    api.customer_changed = &::custclass_customer_changed;
+    api.order_posted = &::custclass_order_posted;
+    api.members_options_init = &::custclass_members_options_init;
+    api.segment_members = &::custclass_segment_members;
     return api;
 }
 #endif
@@ -408,8 +422,8 @@ namespace detail {
 class RunCall;
 }
 
-// Options for Engine::run, Engine::classify_customer and Feed::end. A plain value: copy it,
-// reuse it.
+// Options for Engine::run, Engine::classify_customer, the hooks and Feed::end. A plain value:
+// copy it, reuse it.
 class RunOptions {
 public:
     // The date of the run, "YYYY-MM-DD". Unset: today in the rule set's time zone.
@@ -417,9 +431,14 @@ public:
         as_of_ = std::move(date);
         return *this;
     }
-    // Compute everything, write nothing. Ignored by classify_customer.
+    // Compute everything, write nothing. Ignored by classify_customer and the hooks.
     RunOptions& dry_run(bool on = true) {
         dry_run_ = on;
+        return *this;
+    }
+    // Who asked for the work (a user or job name), for the audit log. Unset: "custclass".
+    RunOptions& actor(std::string name) {
+        actor_ = std::move(name);
         return *this;
     }
     // Called during long work; answering ProgressAction::cancel stops it (status
@@ -437,8 +456,59 @@ private:
     friend class detail::RunCall;
     std::optional<std::string> as_of_;
     bool dry_run_ = false;
+    std::optional<std::string> actor_;
     ProgressFn progress_;
     LogFn log_;
+};
+
+// What a member list is for (custclass_purpose). direct_marketing keeps only customers with
+// recorded marketing consent and no opt-out (PDPO s.35C-35G).
+enum class Purpose : std::int32_t {
+    analytics = CUSTCLASS_PURPOSE_ANALYTICS,
+    direct_marketing = CUSTCLASS_PURPOSE_DIRECT_MARKETING
+};
+
+// What a member callback answers: go on, or stop the stream (CUSTCLASS_E_CANCELLED).
+enum class StreamAction { proceed, stop };
+
+// Receives one member of a segment; customer_id is valid only during the call.
+using MemberFn = std::function<StreamAction(std::string_view customer_id)>;
+
+// Options for Engine::segment_members. A plain value: copy it, reuse it. Unset options keep the
+// plugin's defaults (the C struct is filled by custclass_members_options_init first).
+class MembersOptions {
+public:
+    // The classification the segment belongs to. Unset: the one classification of the rule set
+    // that has a segment of that id (CUSTCLASS_E_INVALID_ARGUMENT when several do).
+    MembersOptions& classification(std::string id) {
+        classification_ = std::move(id);
+        return *this;
+    }
+    // Default Purpose::analytics.
+    MembersOptions& purpose(Purpose p) {
+        purpose_ = p;
+        return *this;
+    }
+    // Who asked for the list, for the log. Unset: "custclass".
+    MembersOptions& actor(std::string name) {
+        actor_ = std::move(name);
+        return *this;
+    }
+
+    // The C struct. Its strings point into *this: keep *this alive and unchanged while it is used.
+    custclass_members_options to_c(const Api& api) const {
+        custclass_members_options raw{};
+        check(api, api.members_options_init(&raw, sizeof raw), nullptr);
+        if (classification_) raw.classification = classification_->c_str();
+        if (purpose_) raw.purpose = static_cast<std::int32_t>(*purpose_);
+        if (actor_) raw.actor = actor_->c_str();
+        return raw;
+    }
+
+private:
+    std::optional<std::string> classification_;
+    std::optional<Purpose> purpose_;
+    std::optional<std::string> actor_;
 };
 
 namespace detail {
@@ -486,6 +556,7 @@ public:
         check(api, api.run_options_init(&raw_, sizeof raw_), nullptr);  // no engine: global error
         if (options.as_of_) raw_.as_of = options.as_of_->c_str();
         raw_.dry_run = options.dry_run_ ? 1 : 0;
+        if (options.actor_) raw_.actor = options.actor_->c_str();
         if (options.progress_) {
             context_.progress = &options.progress_;
             raw_.progress = &progress_trampoline;
@@ -515,6 +586,25 @@ private:
     custclass_run_options raw_{};
     CallbackContext context_;
 };
+
+// What the member trampoline receives as its user pointer during one segment_members call.
+struct MemberContext {
+    const MemberFn* member = nullptr;
+    std::exception_ptr error;
+};
+
+inline std::int32_t member_trampoline(void* user, const char* customer_id) noexcept {
+    auto* context = static_cast<MemberContext*>(user);
+    if (context->error) return 1;
+    try {
+        return (*context->member)(customer_id != nullptr ? customer_id : "") == StreamAction::stop
+                   ? 1
+                   : 0;
+    } catch (...) {
+        context->error = std::current_exception();
+        return 1;
+    }
+}
 
 }  // namespace detail
 
@@ -599,7 +689,7 @@ public:
     // The current rules against a candidate rule set file, written nowhere.
     [[nodiscard]] Document whatif(const std::string& candidate_rules_path,
                                   const RunOptions& options = {}) const {
-        require(api_->whatif, "custclass_whatif");
+        require(api_->whatif, "custclass_whatif", 1);
         return call_with_options(options, [&](char** out, const custclass_run_options* raw) {
             return api_->whatif(out, handle_, candidate_rules_path.c_str(), raw);
         });
@@ -612,6 +702,55 @@ public:
     // The HTML report of a run (custclass_report_html).
     [[nodiscard]] Document report_html(const std::string& run_id = {}) const {
         return call(api_->report_html, "custclass_report_html", optional(run_id));
+    }
+
+    // The hooks (ABI 1.2). Each re-classifies one customer from the host's current data as of
+    // options.as_of (unset: today), updates its live assignments and returns its segments with
+    // the explanation and the member "incremental" (customer_result.schema.json); only as_of,
+    // actor and the log callback of options are read. Each throws Error (CUSTCLASS_E_NOT_FOUND
+    // when the host no longer has the customer, or before the first succeeded full run, ...),
+    // or std::logic_error when the plugin is older than ABI 1.2.
+    // The customer's record changed in the host (or was created).
+    [[nodiscard]] Document customer_changed(const std::string& customer_id,
+                                            const RunOptions& options = {}) const {
+        require(api_->customer_changed, "custclass_customer_changed", 2);
+        return call_with_options(options, [&](char** out, const custclass_run_options* raw) {
+            return api_->customer_changed(out, handle_, customer_id.c_str(), raw);
+        });
+    }
+    // An order of the customer was posted (created, paid, returned or cancelled) and committed.
+    // order_id, when not empty, must be among the customer's orders in the host database
+    // (CUSTCLASS_E_NOT_FOUND otherwise).
+    [[nodiscard]] Document order_posted(const std::string& customer_id,
+                                        const std::string& order_id = {},
+                                        const RunOptions& options = {}) const {
+        require(api_->order_posted, "custclass_order_posted", 2);
+        return call_with_options(options, [&](char** out, const custclass_run_options* raw) {
+            return api_->order_posted(out, handle_, customer_id.c_str(), optional(order_id), raw);
+        });
+    }
+
+    // Streams the members of a segment as the live assignments hold them now, in customer id
+    // order: `member` is called once per customer, on this thread; answering StreamAction::stop
+    // ends the stream (Error CUSTCLASS_E_CANCELLED). For Purpose::direct_marketing the customers
+    // without consent or with an opt-out are left out. Returns the summary
+    // (members.schema.json). Throws Error (CUSTCLASS_E_NOT_FOUND: no such segment, or no
+    // succeeded run yet; ...), what `member` threw, or std::logic_error when the plugin is older
+    // than ABI 1.2.
+    Document segment_members(const std::string& segment, const MemberFn& member,
+                             const MembersOptions& options = {}) const {
+        require(api_->segment_members, "custclass_segment_members", 2);
+        require(api_->members_options_init, "custclass_members_options_init", 2);
+        const custclass_members_options raw = options.to_c(*api_);
+        detail::MemberContext context;
+        context.member = &member;
+        char* text = nullptr;
+        const std::int32_t status = api_->segment_members(
+            &text, handle_, segment.c_str(), &raw, &detail::member_trampoline, &context);
+        Document summary(text, api_->free);
+        if (context.error) std::rethrow_exception(context.error);
+        check(*api_, status, handle_);
+        return summary;
     }
 
     custclass_engine* handle() const noexcept { return handle_; }
@@ -628,13 +767,15 @@ private:
         return text.empty() ? nullptr : text.c_str();
     }
     template <class Fn>
-    static void require(Fn* fn, const char* name) {
+    static void require(Fn* fn, const char* name, unsigned since_minor) {
         if (fn == nullptr)
-            throw std::logic_error(std::string(name) + " is not in this plugin (it needs ABI 1.1)");
+            throw std::logic_error(std::string(name) + " is not in this plugin (it needs ABI 1." +
+                                   std::to_string(since_minor) + ")");
     }
+    // The analyses of runs (ABI 1.1).
     template <class Fn, class... Args>
     Document call(Fn* fn, const char* name, Args... args) const {
-        require(fn, name);
+        require(fn, name, 1);
         char* text = nullptr;
         const std::int32_t status = fn(&text, handle_, args...);
         Document document(text, api_->free);

@@ -60,6 +60,11 @@ std::vector<std::string> migrations(Dialect d) {
         " subject VARCHAR(255),"
         " customers BIGINT,"
         " detail " + text + ");",
+        // 2: the cut points of each run, with which the hooks place one customer among the
+        // customers of the run (population-dependent features), and a live-table index for
+        // member lists.
+        "ALTER TABLE custclass_runs ADD population_json " + text + ";"
+        "CREATE INDEX custclass_live_segment ON custclass_live_assignments (classification, segment, customer_id);",
     };
 }
 
@@ -199,7 +204,7 @@ public:
         soci::indicator ind = soci::i_null;
         sql() << "SELECT MAX(run_seq) FROM custclass_runs", soci::into(seq, ind);
         if (ind != soci::i_ok) seq = 0;
-        sql() << "INSERT INTO custclass_runs (run_id, run_seq, ruleset_hash, as_of, started_at, finished_at, status, customers, summary_json, message) VALUES (" +
+        sql() << "INSERT INTO custclass_runs (run_id, run_seq, ruleset_hash, as_of, started_at, finished_at, status, customers, summary_json, message, population_json) VALUES (" +
                      sql_literal(dialect_, run.run_id) + ", " + std::to_string(seq + 1) + ", " +
                      sql_literal(dialect_, run.ruleset_hash) +
                      ", " + sql_literal(dialect_, run.as_of) + ", " +
@@ -207,7 +212,10 @@ public:
                      sql_literal(dialect_, run.finished_at) + ", " + sql_literal(dialect_, run.status) +
                      ", " + std::to_string(run.customers) + ", " +
                      sql_literal(dialect_, run.summary_json) + ", " +
-                     sql_literal(dialect_, run.message) + ")";
+                     sql_literal(dialect_, run.message) + ", " +
+                     (run.population_json.empty() ? std::string("NULL")
+                                                  : sql_literal(dialect_, run.population_json)) +
+                     ")";
     }
 
     void publish(const StoredRuleSet& rules, const RunRecord& run,
@@ -269,13 +277,21 @@ public:
         });
     }
 
+    // The runs' cut points, in a database migrated to schema 2 or later (NULL before: a database
+    // that an older plugin wrote, read before this plugin's first run migrates it).
+    std::string population_column() {
+        if (!population_column_known_) population_column_known_ = schema_version() >= 2;
+        return population_column_known_ ? "population_json" : "NULL";
+    }
+
     std::optional<RunRecord> select_run(const std::string& where) {
         return guarded("reading a run", [&]() -> std::optional<RunRecord> {
             if (!has_table("custclass_runs")) return std::nullopt;
             soci::row row;
             soci::statement st = (sql().prepare
                                       << "SELECT run_id, ruleset_hash, as_of, started_at, finished_at, status, "
-                                         "customers, summary_json, message FROM custclass_runs " + where,
+                                         "customers, summary_json, message, " + population_column() +
+                                         " FROM custclass_runs " + where,
                                   soci::into(row));
             if (!st.execute(true)) return std::nullopt;
             auto text = [&](std::size_t i) {
@@ -298,6 +314,7 @@ public:
             }
             r.summary_json = text(7);
             r.message = text(8);
+            r.population_json = text(9);
             return r;
         });
     }
@@ -327,9 +344,52 @@ public:
         });
     }
 
+    // One customer's live rows replaced (a hook), in one transaction, with bound values.
+    void replace_live(const std::string& customer_id, const std::string& run_id,
+                      const std::vector<LiveAssignment>& rows) {
+        guarded("updating the live assignments of a customer", [&] {
+            soci::transaction tx(sql());
+            std::string customer = customer_id;
+            sql() << "DELETE FROM custclass_live_assignments WHERE customer_id = :c", soci::use(customer);
+            const std::string now = utc_now();
+            for (const LiveAssignment& row : rows) {
+                std::string classification = row.classification, segment = row.segment.value_or("");
+                std::string run = run_id, at = now;
+                soci::indicator segment_ind = row.segment ? soci::i_ok : soci::i_null;
+                sql() << "INSERT INTO custclass_live_assignments (customer_id, classification, segment, run_id, updated_at) "
+                         "VALUES (:c, :k, :s, :r, :u)",
+                    soci::use(customer), soci::use(classification), soci::use(segment, segment_ind),
+                    soci::use(run), soci::use(at);
+            }
+            tx.commit();
+            return 0;
+        });
+    }
+
+    void read_live_members(const std::string& classification, const std::string& segment,
+                           const std::function<void(std::string_view)>& sink) {
+        guarded("reading the members of a segment", [&] {
+            if (!has_table("custclass_live_assignments")) return 0;
+            constexpr std::size_t kBatch = 5000;
+            std::vector<std::string> customers(kBatch);
+            std::string k = classification, s = segment;
+            soci::statement st =
+                (sql().prepare << "SELECT customer_id FROM custclass_live_assignments "
+                                  "WHERE classification = :k AND segment = :s ORDER BY customer_id",
+                 soci::use(k), soci::use(s), soci::into(customers));
+            st.execute();
+            while (st.fetch()) {
+                for (const auto& c : customers) sink(c);
+                customers.resize(kBatch);
+            }
+            return 0;
+        });
+    }
+
     ConnectionSpec spec_;
     Dialect dialect_;
     std::unique_ptr<soci::session> session_;
+    bool population_column_known_ = false;
 };
 
 ResultStore::ResultStore(ConnectionSpec spec) : impl_(std::make_unique<Impl>(std::move(spec))) {}
@@ -359,6 +419,14 @@ std::optional<RunRecord> ResultStore::previous_succeeded_run(const std::string& 
 }
 void ResultStore::read_assignments(const std::string& run_id, const AssignmentSink& sink) {
     impl_->read_assignments(run_id, sink);
+}
+void ResultStore::replace_live_assignments(const std::string& customer_id, const std::string& run_id,
+                                           const std::vector<LiveAssignment>& rows) {
+    impl_->replace_live(customer_id, run_id, rows);
+}
+void ResultStore::read_live_members(const std::string& classification, const std::string& segment,
+                                    const std::function<void(std::string_view)>& sink) {
+    impl_->read_live_members(classification, segment, sink);
 }
 std::optional<RunRecord> ResultStore::latest_succeeded_run() {
     return impl_->select_run(

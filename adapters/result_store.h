@@ -42,6 +42,14 @@ struct RunRecord {
     std::uint64_t customers = 0;
     std::string summary_json;
     std::string message;      // why it failed, for failed and cancelled runs
+    // The run's cut points (JSON written and read by the engine), for the hooks; "" if none.
+    std::string population_json;
+};
+
+// One live assignment of a customer: its segment in a classification (nullopt: unclassified).
+struct LiveAssignment {
+    std::string classification;
+    std::optional<std::string> segment;
 };
 
 // Receives one assignment: a customer's segment in a classification (no segment: unclassified).
@@ -80,6 +88,14 @@ public:
     std::optional<RunRecord> previous_succeeded_run(const std::string& run_id);
     // Every assignment of a run, through the sink, in batches read from the database.
     void read_assignments(const std::string& run_id, const AssignmentSink& sink);
+
+    // The hooks: replaces the live assignments of one customer with `rows` (none: the customer
+    // is gone), attributed to `run_id` (the run whose cut points were used), in one transaction.
+    void replace_live_assignments(const std::string& customer_id, const std::string& run_id,
+                                  const std::vector<LiveAssignment>& rows);
+    // The customers the live table holds in a segment, in customer id order.
+    void read_live_members(const std::string& classification, const std::string& segment,
+                           const std::function<void(std::string_view)>& sink);
 
 private:
     class Impl;

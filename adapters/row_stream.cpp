@@ -20,10 +20,13 @@ public:
         batch_.null.resize(columns);
     }
 
-    soci::statement prepare(soci::session& sql, const std::string& query) {
+    soci::statement prepare(soci::session& sql, const std::string& query,
+                            const std::vector<std::string>* params = nullptr) {
         soci::statement st(sql);
         st.alloc();
         st.prepare(query);
+        if (params)
+            for (const std::string& p : *params) st.exchange(soci::use(p));
         for (std::size_t c = 0; c < values_.size(); ++c)
             st.exchange(soci::into(values_[c], indicators_[c]));
         st.define_and_bind();
@@ -120,6 +123,19 @@ void stream_mysql(soci::session& sql, const std::string& query, std::size_t colu
 }
 
 }  // namespace
+
+void query_bound(soci::session& sql, const std::string& query,
+                 const std::vector<std::string>& params, std::size_t columns,
+                 std::size_t batch_rows, const std::function<void(const TextBatch&)>& fn) {
+    try {
+        BulkFetch fetch(columns, batch_rows);
+        soci::statement st = fetch.prepare(sql, query, &params);
+        st.execute(false);
+        while (st.fetch()) fetch.deliver(fn);
+    } catch (const soci::soci_error& e) {
+        throw DatabaseError(e.what());
+    }
+}
 
 void stream_query(soci::session& sql, Dialect dialect, const std::string& query,
                   std::size_t columns, std::size_t batch_rows,

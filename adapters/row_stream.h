@@ -30,4 +30,11 @@ void stream_query(soci::session& sql, Dialect dialect, const std::string& query,
                   std::size_t columns, std::size_t batch_rows,
                   const std::function<void(const TextBatch&)>& fn);
 
+// Runs `query` with `params` bound to its placeholders :p0, :p1, … (as text) and calls `fn`
+// with consecutive batches, on every backend through SOCI's prepared statements and bulk
+// fetch. For the small, parameterised reads of the hooks; throws DatabaseError on failure.
+void query_bound(soci::session& sql, const std::string& query,
+                 const std::vector<std::string>& params, std::size_t columns,
+                 std::size_t batch_rows, const std::function<void(const TextBatch&)>& fn);
+
 }  // namespace custclass::adapters

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <vector>
 
 #include "canonical_row_parser.h"
@@ -62,7 +63,7 @@ public:
         for (const auto& a : attributes) spec.push_back({"attr_" + a, true});
         Batcher<CustomerRow> out(sink);
         scan(CanonicalTable::Customers, mapped(CanonicalTable::Customers), spec,
-             [&](RowView& row) { out.add(parse_customer(row, spec, first_attribute)); });
+             [&](RowView& row) { out.add(parse_customer(row, spec, first_attribute)); }, 0);
         out.flush();
     }
 
@@ -74,12 +75,12 @@ public:
                      out.add(std::move(*o));
                  else
                      ++counts_.orders_without_customer;
-             });
+             }, 1);
         out.flush();
     }
 
     bool can_total_orders(const OrderTotalsRequest& request) override {
-        if (config_.read == "scan" || dialect_ == Dialect::SQLite) return false;
+        if (config_.read == "scan" || dialect_ == Dialect::SQLite || !scope_.empty()) return false;
         const bool possible = !day_expression(request).empty();
         if (!possible && config_.read == "pushdown")
             throw DataError("`read: pushdown` needs the `ordered_at` column of the orders query (at " +
@@ -209,7 +210,7 @@ public:
             line.category = row.text(4, "category");
             line.amount = row.money(5, "amount", config_.currency_decimals);
             out.add(std::move(line));
-        });
+        }, 0);
         out.flush();
     }
 
@@ -223,7 +224,7 @@ public:
                  r.referee_id = row.id(1, "referee_id");
                  r.referred_at = row.timestamp(2, "referred_at");
                  out.add(std::move(r));
-             });
+             }, 0);
         out.flush();
     }
 
@@ -258,6 +259,10 @@ public:
     }
 
     ReadCounts counts() const override { return counts_; }
+
+    void restrict_to_customers(std::vector<std::string> customer_ids) override {
+        scope_ = std::move(customer_ids);
+    }
 
 private:
     struct Mapped {
@@ -320,8 +325,8 @@ private:
     // The actual name of each wanted column in the query's result ("" when absent); a missing
     // required column is an error naming the table, the query and the column.
     std::vector<std::string> resolve(const Mapped& m, const std::vector<ColumnSpec>& spec) {
-        std::vector<std::string> present;
-        try {
+        std::vector<std::string>& present = columns_cache_[m.sql];
+        if (present.empty()) try {
             soci::row probe;
             soci::statement st =
                 (session().prepare << wrap_query(dialect_, m.sql, "*") + " WHERE 1 = 0",
@@ -350,9 +355,11 @@ private:
         return names;
     }
 
-    // Runs the mapped query and calls `row_fn` for each row, the values in `spec` order.
+    // Runs the mapped query and calls `row_fn` for each row, the values in `spec` order. With
+    // a customer scope (the hooks), only the rows whose column spec[scope_column] is one of the
+    // scope's customer ids, with the ids bound as parameters.
     void scan(CanonicalTable, const Mapped& m, const std::vector<ColumnSpec>& spec,
-              const std::function<void(RowView&)>& row_fn) {
+              const std::function<void(RowView&)>& row_fn, int scope_column = -1) {
         const auto names = resolve(m, spec);
         std::vector<int> source_column(spec.size(), -1);
         std::string projection;
@@ -365,21 +372,32 @@ private:
         }
         RowView row(m.table, "query at " + m.origin);
         row.values.assign(spec.size(), nullptr);
+        auto deliver = [&](const TextBatch& batch) {
+            for (std::size_t r = 0; r < batch.rows; ++r) {
+                row.key.clear();
+                for (std::size_t i = 0; i < spec.size(); ++i) {
+                    const int c = source_column[i];
+                    const auto col = static_cast<std::size_t>(c);
+                    row.values[i] = c < 0 || batch.null[col][r] ? nullptr : &batch.values[col][r];
+                }
+                row_fn(row);
+            }
+        };
         try {
-            stream_query(session(), dialect_, wrap_query(dialect_, m.sql, projection),
-                         static_cast<std::size_t>(next), kBatchRows, [&](const TextBatch& batch) {
-                             for (std::size_t r = 0; r < batch.rows; ++r) {
-                                 row.key.clear();
-                                 for (std::size_t i = 0; i < spec.size(); ++i) {
-                                     const int c = source_column[i];
-                                     const auto col = static_cast<std::size_t>(c);
-                                     row.values[i] = c < 0 || batch.null[col][r]
-                                                         ? nullptr
-                                                         : &batch.values[col][r];
-                                 }
-                                 row_fn(row);
-                             }
-                         });
+            std::string query = wrap_query(dialect_, m.sql, projection);
+            if (scope_column >= 0 && !scope_.empty()) {
+                query += " WHERE " + quote_identifier(dialect_, "custclass_q") + "." +
+                         quote_identifier(dialect_, names[static_cast<std::size_t>(scope_column)]) +
+                         " IN (";
+                for (std::size_t i = 0; i < scope_.size(); ++i)
+                    query += (i ? ", :p" : ":p") + std::to_string(i);
+                query += ")";
+                query_bound(session(), query, scope_, static_cast<std::size_t>(next), kBatchRows,
+                            deliver);
+            } else {
+                stream_query(session(), dialect_, query, static_cast<std::size_t>(next),
+                             kBatchRows, deliver);
+            }
         } catch (const DatabaseError& e) {
             throw DatabaseError("reading the `" + m.table + "` table (query at " + m.origin +
                                 ") failed: " + e.what());
@@ -390,6 +408,9 @@ private:
     Dialect dialect_;
     std::unique_ptr<soci::session> session_;
     std::string day_expression_cache_;
+    // The columns each query returns, by its SQL: probed once per source.
+    std::map<std::string, std::vector<std::string>> columns_cache_;
+    std::vector<std::string> scope_;  // the hooks' customers; empty: all
     ReadCounts counts_;
 };
 

@@ -52,6 +52,15 @@ public:
         const std::string& table, const std::string& query, const std::vector<std::string>& columns,
         const std::function<void(const std::vector<std::optional<std::string>>&)>& sink) = 0;
     virtual ReadCounts counts() const = 0;
+
+    // The hooks: restricts every later read to these customers (their rows, their orders and
+    // order lines, the referrals they made), read with parameterised queries; opt-outs and
+    // enrichment tables stay whole. Empty: every customer again. A source that cannot
+    // restrict its reads (rows a host pushed) throws DataError.
+    virtual void restrict_to_customers(std::vector<std::string> customer_ids) {
+        (void)customer_ids;
+        throw DataError("this source cannot read one customer at a time");
+    }
 };
 
 }  // namespace custclass::adapters

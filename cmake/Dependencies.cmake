@@ -13,6 +13,15 @@ find_package(Boost 1.74 REQUIRED COMPONENTS filesystem)
 find_path(CSV_INCLUDE_DIR csv.h REQUIRED)
 find_library(CSV_LIBRARY NAMES csv REQUIRED)
 
+# NLopt (maximum-likelihood fits of the lifetime-value models; <nlopt.hpp> from libnlopt-cxx-dev).
+# Debian ships two configs named NLopt, one per library: cmake/nlopt gives NLopt::nlopt, the C
+# library the header-only C++ wrapper calls, cmake/nlopt_cxx gives NLopt::nlopt_cxx (the same API
+# built with the C++ algorithms). Either serves.
+find_package(NLopt CONFIG REQUIRED)
+if(NOT TARGET NLopt::nlopt AND TARGET NLopt::nlopt_cxx)
+  add_library(NLopt::nlopt ALIAS NLopt::nlopt_cxx)
+endif()
+
 # SOCI 4.0.3 ships neither a CMake config nor a pkg-config file. Its MySQL and PostgreSQL
 # headers include the client libraries' headers, so those include directories come along.
 find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)

@@ -707,4 +707,73 @@ int32_t custclass_feed_abort(custclass_feed* feed) {
     });
 }
 
+// --- Hooks (ABI 1.2) -----------------------------------------------------------------------
+
+int32_t custclass_customer_changed(char** result_json, custclass_engine* engine,
+                                   const char* customer_id, const custclass_run_options* options) {
+    if (result_json) *result_json = nullptr;
+    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
+        require(result_json != nullptr, "result_json is NULL");
+        const std::string id = checked_text(customer_id, "customer_id");
+        const plugin::RunRequest request = run_request(options);
+        *result_json = to_host(e.reclassify(id, std::nullopt, request).dump());
+        return CUSTCLASS_OK;
+    });
+}
+
+int32_t custclass_order_posted(char** result_json, custclass_engine* engine,
+                               const char* customer_id, const char* order_id,
+                               const custclass_run_options* options) {
+    if (result_json) *result_json = nullptr;
+    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
+        require(result_json != nullptr, "result_json is NULL");
+        const std::string id = checked_text(customer_id, "customer_id");
+        std::optional<std::string> order;
+        if (order_id) {
+            order = checked_text(order_id, "order_id");
+            require(!order->empty(), "order_id is empty; pass NULL when the order is not known");
+        }
+        const plugin::RunRequest request = run_request(options);
+        *result_json = to_host(e.reclassify(id, order, request).dump());
+        return CUSTCLASS_OK;
+    });
+}
+
+int32_t custclass_members_options_init(custclass_members_options* options, uint32_t size) {
+    const custclass_members_options defaults = {sizeof(custclass_members_options), nullptr,
+                                                CUSTCLASS_PURPOSE_ANALYTICS, nullptr};
+    return init_record(options, size, defaults);
+}
+
+int32_t custclass_segment_members(char** summary_json, custclass_engine* engine,
+                                  const char* segment, const custclass_members_options* options,
+                                  custclass_member_fn row, void* user) {
+    if (summary_json) *summary_json = nullptr;
+    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
+        require(summary_json != nullptr, "summary_json is NULL");
+        require(row != nullptr, "the row callback is NULL");
+        plugin::MembersRequest request;
+        request.segment = checked_text(segment, "segment");
+        if (options) {
+            require(options->struct_size >= sizeof(std::uint32_t),
+                    "custclass_members_options.struct_size is too small; call "
+                    "custclass_members_options_init");
+            if (CUSTCLASS_COVERS(options, classification) && options->classification)
+                request.classification = checked_text(options->classification, "classification");
+            if (CUSTCLASS_COVERS(options, purpose)) {
+                if (options->purpose == CUSTCLASS_PURPOSE_DIRECT_MARKETING)
+                    request.purpose = plugin::Purpose::DirectMarketing;
+                else if (options->purpose != CUSTCLASS_PURPOSE_ANALYTICS)
+                    throw plugin::InvalidArgument("purpose " + std::to_string(options->purpose) +
+                                                  " is not a custclass_purpose value");
+            }
+            if (CUSTCLASS_COVERS(options, actor) && options->actor)
+                (void)checked_text(options->actor, "actor");
+        }
+        request.row = [row, user](const std::string& id) { return row(user, id.c_str()) == 0; };
+        *summary_json = to_host(e.members(request).dump());
+        return CUSTCLASS_OK;
+    });
+}
+
 }  // extern "C"

@@ -62,8 +62,9 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
     if (request.progress && !request.progress("rules", table.rows(), table.rows()))
         throw Cancelled();
 
-    auto state = std::make_shared<RunState>(
-        RunState{as_of, random_uuid(), std::move(table), std::move(results)});
+    auto state = std::make_shared<RunState>(RunState{as_of, random_uuid(), std::move(table),
+                                                     std::move(results),
+                                                     std::move(report.population)});
     if (summary) {
         RunSummary s;
         s.run_id = state->run_id;
@@ -83,9 +84,10 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
 
 FeatureTable Engine::build_table(adapters::Source& source, Day as_of, const config::RuleSet& rules,
                                  const std::vector<std::string>& extra, const RunRequest* request,
-                                 FeatureBuildReport* report) {
+                                 FeatureBuildReport* report, const PopulationCuts* population) {
     FeatureBuildOptions options;
     options.as_of = as_of;
+    options.population = population;
     options.window_days = rules.window_days;
     options.time_zone = rules.time_zone;
     options.currency_decimals = config_.source.currency_decimals;
@@ -139,30 +141,15 @@ void Engine::publish(const RunState& state, const nlohmann::ordered_json& summar
     record.status = "succeeded";
     record.customers = state.table.rows();
     record.summary_json = summary.dump();
-    const auto& classifications = config_.rules.classifications;
+    record.population_json = state.population.to_json().dump();
     store().publish(stored_rules(), record, [&](const adapters::AssignmentSink& sink) {
         const auto& ids = state.table.customer_ids();
-        for (std::size_t c = 0; c < classifications.size(); ++c) {
-            const auto& cls = classifications[c];
-            const ClassificationResult& res = state.results[c];
-            for (std::size_t r = 0; r < ids.size(); ++r) {
-                if (cls.mode == config::ClassificationMode::FirstMatch) {
-                    const std::int32_t s = res.segment[r];
-                    sink(ids[r], cls.id,
-                         s < 0 ? std::nullopt
-                               : std::optional<std::string_view>(
-                                     cls.segments[static_cast<std::size_t>(s)].id));
-                    continue;
-                }
-                bool any = false;
-                for (std::size_t s = 0; s < cls.segments.size(); ++s)
-                    if (res.matches[s][r]) {
-                        sink(ids[r], cls.id, std::string_view(cls.segments[s].id));
-                        any = true;
-                    }
-                if (!any) sink(ids[r], cls.id, std::nullopt);
-            }
-        }
+        for (std::size_t r = 0; r < ids.size(); ++r)
+            for_each_assignment(config_.rules, state.results, r,
+                                [&](const std::string& classification,
+                                    std::optional<std::string_view> segment) {
+                                    sink(ids[r], classification, segment);
+                                });
     }, actor);
 }
 
@@ -216,8 +203,12 @@ nlohmann::ordered_json Engine::run_with(const RunRequest& request, adapters::Sou
         throw;
     }
     if (!request.dry_run) {
+        auto baseline = std::make_shared<const HookBaseline>(
+            HookBaseline{state->run_id, config::format_day(state->as_of), state->population});
         std::lock_guard<std::mutex> lock(publish_mutex_);
         last_ = std::move(state);
+        baseline_ = std::move(baseline);
+        hooked_.clear();
     }
     if (request.log)
         request.log(1, "run " + summary["run_id"].get<std::string>() + " classified " +
@@ -231,6 +222,10 @@ nlohmann::ordered_json Engine::classify(const std::string& customer_id, const Ru
     std::shared_ptr<const RunState> state;
     {
         std::lock_guard<std::mutex> lock(publish_mutex_);
+        // A customer a hook re-classified since: the hook's result, on the hook's date.
+        if (const auto hooked = hooked_.find(customer_id);
+            hooked != hooked_.end() && hooked->second.first == as_of)
+            return hooked->second.second;
         if (last_ && last_->as_of == as_of) state = last_;
     }
     // No published run for that date: compute from current data, publishing nothing.

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <map>
 #include <optional>
 #include <string>
 #include <thread>
@@ -16,6 +17,7 @@
 #include "engine_config.h"
 #include "feature_builder.h"
 #include "feature_table.h"
+#include "population_cuts.h"
 #include "result_store.h"
 #include "source.h"
 #include "rule_program.h"
@@ -29,6 +31,17 @@ struct RunRequest {
     // Progress: return false to cancel.
     std::function<bool(const char* phase, std::uint64_t done, std::uint64_t total)> progress;
     std::function<void(int level, const std::string& message)> log;
+};
+
+// What a member list is for (ABI custclass_purpose).
+enum class Purpose { Analytics, DirectMarketing };
+
+struct MembersRequest {
+    std::string segment;
+    std::string classification;  // empty: the one classification with that segment
+    Purpose purpose = Purpose::Analytics;
+    // Receives each member's id; return false to stop (the call then throws Cancelled).
+    std::function<bool(const std::string& customer_id)> row;
 };
 
 class Engine {
@@ -61,6 +74,17 @@ public:
     // before it, the review and the privacy summary, as one self-contained page.
     std::string report_html(const std::string& run_id);
 
+    // The hooks (ABI 1.2): re-classify one customer from the host's current data, against the
+    // cut points of the last succeeded run, and update its live assignments. `order_id`, when
+    // given, must be among the customer's orders. Concurrent with everything else; take no run
+    // lock. Returns the customer result document with its "incremental" member.
+    nlohmann::ordered_json reclassify(const std::string& customer_id,
+                                      const std::optional<std::string>& order_id,
+                                      const RunRequest& request);
+    // The members of a segment as the live table holds them, filtered for direct marketing
+    // when asked; returns the members summary document (members.schema.json).
+    nlohmann::ordered_json members(const MembersRequest& request);
+
     const config::EngineConfig& config() const { return config_; }
 
 private:
@@ -70,7 +94,22 @@ private:
         std::string run_id;
         FeatureTable table;
         std::vector<ClassificationResult> results;
+        PopulationCuts population;
     };
+    // What the hooks place one customer against: the last succeeded run's cut points.
+    struct HookBaseline {
+        std::string run_id;
+        std::string as_of;
+        PopulationCuts population;
+    };
+    // A source and a result store of their own for one hook at a time (SOCI sessions are not
+    // thread-safe); kept for the next hook.
+    struct HookConnection {
+        std::unique_ptr<adapters::Source> source;
+        std::unique_ptr<adapters::ResultStore> store;
+    };
+    class HookLease;
+    std::shared_ptr<const HookBaseline> hook_baseline(adapters::ResultStore& store);
     std::shared_ptr<const RunState> compute(Day as_of, const RunRequest& request,
                                             nlohmann::ordered_json* summary, bool dry_run,
                                             adapters::Source& source);
@@ -79,7 +118,8 @@ private:
     // read, and the scores computed into it.
     FeatureTable build_table(adapters::Source& source, Day as_of, const config::RuleSet& rules,
                              const std::vector<std::string>& extra, const RunRequest* request,
-                             FeatureBuildReport* report);
+                             FeatureBuildReport* report,
+                             const PopulationCuts* population = nullptr);
     // A succeeded run of the store (empty id: the latest); NotFound otherwise. Needs run_mutex_.
     adapters::RunRecord succeeded_run(const std::string& run_id);
     std::int64_t small_cell_k() const;
@@ -114,8 +154,14 @@ private:
     };
     std::unique_ptr<adapters::ResultStore> store_;
     bool store_migrated_ = false;
-    std::mutex publish_mutex_;  // guards last_
+    std::mutex publish_mutex_;  // guards last_, baseline_ and hooked_
     std::shared_ptr<const RunState> last_;
+    std::shared_ptr<const HookBaseline> baseline_;
+    // The results of hooks since the last run published by this engine, by customer id: what
+    // lookups (classify) return for those customers on the hook's date.
+    std::map<std::string, std::pair<Day, nlohmann::ordered_json>> hooked_;
+    std::mutex hook_pool_mutex_;
+    std::vector<std::unique_ptr<HookConnection>> hook_pool_;
 };
 
 }  // namespace custclass::plugin

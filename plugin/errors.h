@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stdexcept>
+#include <string>
 
 namespace custclass::plugin {
 
@@ -23,6 +24,7 @@ public:
 class Cancelled : public std::runtime_error {
 public:
     Cancelled() : std::runtime_error("cancelled by the host's progress callback; nothing was changed") {}
+    explicit Cancelled(const std::string& message) : std::runtime_error(message) {}
 };
 
 }  // namespace custclass::plugin

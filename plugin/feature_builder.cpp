@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "enrichment_table.h"
+#include "opt_out_list.h"
 #include "value_parsing.h"
 #include "yaml_document.h"
 
@@ -34,12 +35,7 @@ struct OrderAggregate {
     std::int64_t net_amount_window = 0;       // minor units, returns subtracted
 };
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
+using adapters::lower;
 
 std::string trim(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -69,13 +65,14 @@ const char* age_band(int age) {
 }
 
 // r/f/m score: 1 + floor(5 × w / n), w = active customers with a strictly worse value.
-// `better_is_larger` says which direction is better; `active` selects the ranked rows.
-template <typename T>
-void rank_scores(const std::vector<T>& values, const std::vector<bool>& active,
-                 bool better_is_larger, std::vector<double>& out) {
-    std::vector<T> sorted;
+// `better_is_larger` says which direction is better; `active` selects the ranked rows. The
+// cut points of the ranking go to `cuts`.
+void rank_scores(const std::vector<std::int64_t>& values, const std::vector<bool>& active,
+                 bool better_is_larger, std::vector<double>& out, std::optional<ScoreCuts>& cuts) {
+    std::vector<std::int64_t> sorted;
     for (std::size_t i = 0; i < values.size(); ++i)
         if (active[i]) sorted.push_back(values[i]);
+    cuts = ScoreCuts::of(sorted, better_is_larger);
     std::sort(sorted.begin(), sorted.end());
     const auto n = static_cast<std::int64_t>(sorted.size());
     for (std::size_t i = 0; i < values.size(); ++i) {
@@ -87,6 +84,13 @@ void rank_scores(const std::vector<T>& values, const std::vector<bool>& active,
             worse = sorted.end() - std::upper_bound(sorted.begin(), sorted.end(), values[i]);
         out[i] = static_cast<double>(1 + (5 * worse) / n);
     }
+}
+
+// The same scores against the cut points of an earlier run (the hooks).
+void cut_scores(const std::vector<std::int64_t>& values, const std::vector<bool>& active,
+                const std::optional<ScoreCuts>& cuts, std::vector<double>& out) {
+    for (std::size_t i = 0; i < values.size(); ++i)
+        if (active[i]) out[i] = cuts ? static_cast<double>(cuts->score(values[i])) : 1.0;
 }
 
 bool wants(const FeatureBuildOptions& o, std::string_view name) {
@@ -301,9 +305,15 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
             monetary[r] = a.net_amount_window;
         }
         std::vector<double> rs(n, kNullNumber), fs(n, kNullNumber), ms(n, kNullNumber);
-        rank_scores(recency, active, false, rs);
-        rank_scores(frequency, active, true, fs);
-        rank_scores(monetary, active, true, ms);
+        if (const PopulationCuts* cuts = options.population) {
+            cut_scores(recency, active, cuts->recency, rs);
+            cut_scores(frequency, active, cuts->frequency, fs);
+            cut_scores(monetary, active, cuts->monetary, ms);
+        } else {
+            rank_scores(recency, active, false, rs, report.population.recency);
+            rank_scores(frequency, active, true, fs, report.population.frequency);
+            rank_scores(monetary, active, true, ms, report.population.monetary);
+        }
         if (wants(options, "r_score")) table.add("r_score", ValueType::Number).numbers = rs;
         if (wants(options, "f_score")) table.add("f_score", ValueType::Number).numbers = fs;
         if (wants(options, "m_score")) table.add("m_score", ValueType::Number).numbers = ms;
@@ -333,11 +343,25 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
             return table.customer_ids()[a] < table.customer_ids()[b];
         });
         Column& col = table.add("pareto_class", ValueType::Text);
-        const std::int32_t a = col.intern("A"), b = col.intern("B"), c = col.intern("C");
-        std::int64_t ahead = 0;  // exact: s < 0.80  <=>  100 × ahead < 80 × total
-        for (std::size_t r : order) {
-            col.codes[r] = 100 * ahead < 80 * total ? a : 100 * ahead < 95 * total ? b : c;
-            ahead += agg[rows[r]].net_amount_window;
+        if (const PopulationCuts* cuts = options.population) {
+            const ParetoCuts none;
+            const ParetoCuts& pareto = cuts->pareto ? *cuts->pareto : none;
+            for (std::size_t r : order)
+                if (const auto cls = pareto.pareto_class(agg[rows[r]].net_amount_window,
+                                                         table.customer_ids()[r]))
+                    col.codes[r] = col.intern(*cls);
+        } else {
+            const std::int32_t a = col.intern("A"), b = col.intern("B"), c = col.intern("C");
+            ParetoCuts& found = report.population.pareto.emplace();
+            std::int64_t ahead = 0;  // exact: s < 0.80  <=>  100 × ahead < 80 × total
+            for (std::size_t r : order) {
+                const std::int64_t m = agg[rows[r]].net_amount_window;
+                const std::int32_t cls = 100 * ahead < 80 * total ? a : 100 * ahead < 95 * total ? b : c;
+                col.codes[r] = cls;
+                if (cls == a) found.last_a = ParetoCuts::Key{m, table.customer_ids()[r]};
+                if (cls == b) found.last_b = ParetoCuts::Key{m, table.customer_ids()[r]};
+                ahead += m;
+            }
         }
     }
 
@@ -491,36 +515,8 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
     }
     // Opt-outs: the customer's own flag, or an opt-out recorded by id, e-mail or phone.
     if (wants(options, "opted_out")) {
-        std::vector<std::uint8_t> listed(customers.size(), 0);
-        const bool have_table = source.has_table(config::CanonicalTable::OptOuts);
-        if (have_table) {
-            std::unordered_map<std::string, std::vector<std::uint32_t>> by_email, by_phone;
-            for (std::uint32_t i = 0; i < customers.size(); ++i) {
-                if (customers[i].email)
-                    if (auto e = adapters::normalise_email(*customers[i].email)) by_email[*e].push_back(i);
-                if (customers[i].phone)
-                    if (auto p = adapters::normalise_phone(*customers[i].phone)) by_phone[*p].push_back(i);
-            }
-            source.read_opt_outs([&](adapters::OptOutBatch batch) {
-                for (const adapters::OptOutRow& o : batch) {
-                    if (o.customer_id)
-                        if (auto it = index.find(*o.customer_id); it != index.end()) listed[it->second] = 1;
-                    if (o.email)
-                        if (auto e = adapters::normalise_email(*o.email))
-                            if (auto it = by_email.find(*e); it != by_email.end())
-                                for (auto i : it->second) listed[i] = 1;
-                    if (o.phone)
-                        if (auto p = adapters::normalise_phone(*o.phone))
-                            if (auto it = by_phone.find(*p); it != by_phone.end())
-                                for (auto i : it->second) listed[i] = 1;
-                }
-            });
-        }
-        flag("opted_out", [&](std::uint32_t i) -> std::optional<bool> {
-            if (listed[i] || customers[i].opted_out.value_or(false)) return true;
-            if (customers[i].opted_out || have_table) return false;
-            return std::nullopt;
-        });
+        const OptOutList opt_outs = OptOutList::read(source);
+        flag("opted_out", [&](std::uint32_t i) { return opt_outs.opted_out(customers[i]); });
     }
 
     // Extra attributes, typed as the rule set declares them.

@@ -11,6 +11,7 @@
 
 #include "civil_time.h"
 #include "feature_table.h"
+#include "population_cuts.h"
 #include "rule_set.h"
 #include "source.h"
 
@@ -27,6 +28,10 @@ struct FeatureBuildOptions {
     // The declarations behind `attr.*` and `enrich.*`.
     std::vector<config::AttributeDecl> attributes;
     std::vector<config::EnrichmentDecl> enrichments;
+    // Place the customers among the customers of an earlier run (the hooks, which read a few
+    // customers) instead of among those read: r/f/m scores, rfm and pareto_class. nullptr
+    // (a full run): among the customers read.
+    const PopulationCuts* population = nullptr;
     // Called between batches; may throw to cancel.
     std::function<void(const char* phase, std::uint64_t done)> progress;
 };
@@ -35,6 +40,7 @@ struct FeatureBuildReport {
     std::uint64_t customers_read = 0;
     std::map<std::string, std::uint64_t> excluded;      // customers left out, by reason
     std::map<std::string, std::uint64_t> data_quality;  // rows not used, by reason
+    PopulationCuts population;  // the cut points of the customers read (a full run's)
 };
 
 FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions& options,

@@ -67,7 +67,8 @@ PurchasePatterns read_purchase_patterns(adapters::Source& source, const RunAssig
                          std::int64_t& local) -> bool {
         if (amount <= 0) return false;
         local = zone.local_seconds(at);
-        const config::Day day = zone.day_of(at);
+        // The day as TimeZone::day_of gives it, from the local time already at hand.
+        const auto day = static_cast<config::Day>(local / 86400 - (local % 86400 < 0 ? 1 : 0));
         return day >= first_day && day <= window.as_of;
     };
 

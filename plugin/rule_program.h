@@ -56,4 +56,30 @@ private:
     Day as_of_;
 };
 
+// Calls `fn(classification, segment)` for each assignment of one row of a run's results: one per
+// first-match classification (no segment: unclassified), one per matched segment of an
+// all-matches classification (one without a segment when none matched).
+template <typename Fn>
+void for_each_assignment(const config::RuleSet& rules, const std::vector<ClassificationResult>& results,
+                         std::size_t row, Fn&& fn) {
+    for (std::size_t c = 0; c < rules.classifications.size(); ++c) {
+        const auto& cls = rules.classifications[c];
+        const ClassificationResult& res = results[c];
+        if (cls.mode == config::ClassificationMode::FirstMatch) {
+            const std::int32_t s = res.segment[row];
+            fn(cls.id, s < 0 ? std::nullopt
+                             : std::optional<std::string_view>(
+                                   cls.segments[static_cast<std::size_t>(s)].id));
+            continue;
+        }
+        bool any = false;
+        for (std::size_t s = 0; s < cls.segments.size(); ++s)
+            if (res.matches[s][row]) {
+                fn(cls.id, std::optional<std::string_view>(cls.segments[s].id));
+                any = true;
+            }
+        if (!any) fn(cls.id, std::nullopt);
+    }
+}
+
 }  // namespace custclass::plugin

@@ -10,9 +10,11 @@ packages=(
   libboost-dev libboost-filesystem-dev                  # Boost.DLL in the reference host
   nlohmann-json3-dev libcli11-dev libssl-dev            # JSON documents, command line, SHA-256
   libcsv-dev                                            # CSV files (enrichment tables, feed)
+  libnlopt-cxx-dev                                      # maximum-likelihood fits of the lifetime-value models
   googletest libgtest-dev libgmock-dev libbenchmark-dev # tests and micro-benchmarks
   clang libclang-rt-14-dev                              # libFuzzer targets
   sqlite3 abigail-tools python3 php-cli                 # test tools and the example hosts
+  php-sqlite3                                           # PDO SQLite: the PHP host writes its order
   python3-jsonschema python3-yaml                       # checking the YAML files against their JSON Schemas
   postgresql mariadb-server                             # the database servers the tests start
   tryton-server tryton-modules-sale tryton-proteus      # a real Tryton for the tryton preset's test

@@ -5,15 +5,25 @@
  * What a Dolibarr or SuiteCRM module does with the plugin: load it with the preprocessed header
  * custclass_ffi.h (PHP FFI runs no preprocessor, so it cannot read custclass.h itself), check
  * what it is, negotiate the ABI minor version, open an engine on the administrator's
- * custclass.yaml, run a classification as of a date, ask for one customer's segments.
+ * custclass.yaml, run a classification as of a date, ask for one customer's segments; then, as
+ * the module's trigger on a validated invoice does, write the order into the CRM's database
+ * (PDO), commit it, tell the plugin (custclass_order_posted, ABI 1.2), read the customer's new
+ * segment in one classification, and list the members of that segment for analytics and for
+ * direct marketing (custclass_segment_members, with a PHP closure as the row callback).
  *
- *     php -d ffi.enable=1 classify.php LIBRARY CONFIG AS_OF CUSTOMER_ID [DATA_DIR]
+ *     php -d ffi.enable=1 classify.php LIBRARY CONFIG AS_OF CUSTOMER_ID DATABASE AMOUNT CLASSIFICATION [DATA_DIR]
+ *
+ * DATABASE is the CRM's SQLite database (the one CONFIG reads); the order goes into its table
+ * sale (customer, at, total) as AMOUNT on AS_OF at noon, and gets the next id. CLASSIFICATION
+ * names the classification whose segment the CRM shows (e.g. "lifecycle").
  *
  * The header is read from $CUSTCLASS_FFI_HEADER, else from the installed include directories.
- * Prints the plugin identity, then the run summary and the customer result as JSON documents,
- * each after a "== ... ==" line (the same output as the C and Python examples). Exits 1 with the
- * status name and the plugin's message when a call fails, 2 on bad usage, 77 when this PHP has
- * no FFI.
+ * Prints the plugin identity, then each document after a "== ... ==" line (the same output as
+ * the C and Python examples): the run summary, the customer result, the order written, the
+ * customer result after the order, the segment change, and per purpose the member ids (one a
+ * line) and the members summary. Exits 1 with the status name and the plugin's message when a
+ * call fails (with the PDO message when the database does), 2 on bad usage, 77 when this PHP has
+ * no FFI or no PDO SQLite driver (Debian: php-sqlite3).
  */
 
 declare(strict_types=1);
@@ -21,7 +31,10 @@ declare(strict_types=1);
 // The ABI version this host was written against. It must not call functions introduced after the
 // minor version the plugin agrees to.
 const HOST_ABI_MAJOR = 1;
-const HOST_ABI_MINOR = 0;
+const HOST_ABI_MINOR = 2;
+// The minor version that brought the hooks this host calls.
+const HOOKS_ABI_MINOR = 2;
+const ACTOR = 'examples/php/classify.php'; // who asked, for the audit log and the plugin's log
 
 final class CustclassException extends RuntimeException
 {
@@ -79,6 +92,81 @@ final class Custclass
     }
 }
 
+/** The customer's segment in $classification of a customer result (null: unclassified). */
+function segment_of(string $document, string $classification): ?string
+{
+    $result = json_decode($document, true, 512, JSON_THROW_ON_ERROR);
+    $classified = $result['classifications'][$classification] ?? null;
+    if (!is_array($classified)) {
+        throw new CustclassException("the customer result has no classification $classification");
+    }
+    return $classified['segment'];
+}
+
+/**
+ * Writes the sale and commits it (PDO autocommit), as the CRM does before it calls its hooks:
+ * the plugin reads the order from the database. Returns the new order's id.
+ */
+function insert_order(string $database, string $customer_id, string $ordered_at, string $amount): string
+{
+    // SQLITE_OPEN_READWRITE without CREATE: the CRM's database must exist; never create one.
+    $db = new PDO('sqlite:' . $database, null, null,
+                  [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION, PDO::ATTR_TIMEOUT => 10,
+                   PDO::SQLITE_ATTR_OPEN_FLAGS => PDO::SQLITE_OPEN_READWRITE]);
+    $insert = $db->prepare('INSERT INTO sale (customer, at, total) VALUES (?, ?, ?)');
+    $insert->execute([$customer_id, $ordered_at, $amount]);
+    $order_id = $db->lastInsertId();
+    if ($order_id === false) {
+        throw new CustclassException('PDO::lastInsertId gave no id for the new sale');
+    }
+    return (string)$order_id;
+}
+
+/** Streams one member list, printing each id as it arrives, then the summary. */
+function list_members(Custclass $cc, FFI\CData $engine, string $classification, string $segment,
+                      int $purpose, string $purpose_name): void
+{
+    $ffi = $cc->ffi;
+    $options = $ffi->new('custclass_members_options');
+    $cc->check('custclass_members_options_init',
+               $ffi->custclass_members_options_init(FFI::addr($options), FFI::sizeof($options)));
+    $classification_c = $cc->cString($classification); // must outlive the call
+    $options->classification = FFI::cast('const char*', $classification_c);
+    $options->purpose = $purpose;
+    $actor_c = $cc->cString(ACTOR);
+    $options->actor = FFI::cast('const char*', $actor_c);
+
+    echo "== members $classification/$segment $purpose_name ==\n";
+    $streamed = 0;
+    $error = null;
+    // The row callback (custclass_member_fn). An exception must not unwind through the plugin:
+    // it is kept, the stream is stopped, and it is thrown once the call has returned.
+    $on_member = function ($user, $customer_id) use (&$streamed, &$error): int {
+        try {
+            echo is_string($customer_id) ? $customer_id : FFI::string($customer_id), "\n";
+            ++$streamed;
+            return 0;
+        } catch (Throwable $e) {
+            $error = $e;
+            return 1;
+        }
+    };
+    $summary = $ffi->new('char*');
+    $status = $ffi->custclass_segment_members(FFI::addr($summary), $engine, $segment,
+                                              FFI::addr($options), $on_member, null);
+    $text = $cc->takeDocument($summary);
+    if ($error !== null) {
+        throw $error;
+    }
+    $cc->check('custclass_segment_members', $status, $engine);
+    echo "== members summary $classification/$segment $purpose_name ==\n", $text, "\n";
+    $counted = json_decode($text, true, 512, JSON_THROW_ON_ERROR)['streamed'] ?? null;
+    if ($counted !== $streamed) {
+        throw new CustclassException("custclass_segment_members streamed $streamed members, its summary says "
+                                     . var_export($counted, true));
+    }
+}
+
 function find_header(): string
 {
     $from_env = getenv('CUSTCLASS_FFI_HEADER');
@@ -99,12 +187,16 @@ function main(array $argv): int
         fwrite(STDERR, "classify.php: this PHP has no FFI extension\n");
         return 77;
     }
-    if (count($argv) !== 5 && count($argv) !== 6) {
-        fwrite(STDERR, "usage: php -d ffi.enable=1 {$argv[0]} LIBRARY CONFIG AS_OF CUSTOMER_ID [DATA_DIR]\n");
+    if (!extension_loaded('pdo_sqlite')) {
+        fwrite(STDERR, "classify.php: this PHP has no PDO SQLite driver (Debian: php-sqlite3)\n");
+        return 77;
+    }
+    if (count($argv) !== 8 && count($argv) !== 9) {
+        fwrite(STDERR, "usage: php -d ffi.enable=1 {$argv[0]} LIBRARY CONFIG AS_OF CUSTOMER_ID DATABASE AMOUNT CLASSIFICATION [DATA_DIR]\n");
         return 2;
     }
-    [, $library, $config, $as_of, $customer_id] = $argv;
-    $data_dir = $argv[5] ?? null;
+    [, $library, $config, $as_of, $customer_id, $database, $amount, $classification] = $argv;
+    $data_dir = $argv[8] ?? null;
 
     $engine = null;
     $cc = null;
@@ -130,6 +222,10 @@ function main(array $argv): int
         $cc->check('custclass_abi_negotiate', $ffi->custclass_abi_negotiate(HOST_ABI_MINOR, FFI::addr($agreed)));
         printf("plugin: %s %s, ABI %d.%d, agreed minor %d, build %s\n", $info->name, $info->version,
                $info->abi_major, $info->abi_minor, $agreed->cdata, $info->build_id);
+        if ($agreed->cdata < HOOKS_ABI_MINOR) {
+            throw new CustclassException("the plugin provides ABI 1.{$agreed->cdata}; the hooks this host calls need 1."
+                                         . HOOKS_ABI_MINOR . ': install a newer plugin');
+        }
 
         $open_options = $ffi->new('custclass_open_options');
         $cc->check('custclass_open_options_init',
@@ -148,7 +244,7 @@ function main(array $argv): int
                    $ffi->custclass_run_options_init(FFI::addr($run_options), FFI::sizeof($run_options)));
         $as_of_c = $cc->cString($as_of);
         $run_options->as_of = FFI::cast('const char*', $as_of_c);
-        $actor_c = $cc->cString('examples/php/classify.php'); // who asked, for the audit log
+        $actor_c = $cc->cString(ACTOR);
         $run_options->actor = FFI::cast('const char*', $actor_c);
 
         $summary = $ffi->new('char*');
@@ -160,12 +256,44 @@ function main(array $argv): int
         $status = $ffi->custclass_classify_customer(FFI::addr($result), $engine, $customer_id,
                                                     FFI::addr($run_options));
         $cc->check('custclass_classify_customer', $status, $engine);
-        echo "== customer $customer_id ==\n", $cc->takeDocument($result), "\n";
+        $before = $cc->takeDocument($result);
+        echo "== customer $customer_id ==\n", $before, "\n";
+        $old_segment = segment_of($before, $classification);
+
+        $ordered_at = "$as_of 12:00:00";
+        $order_id = insert_order($database, $customer_id, $ordered_at, $amount);
+        echo "== order inserted ==\n",
+             json_encode(['order_id' => $order_id, 'customer_id' => $customer_id,
+                          'ordered_at' => $ordered_at, 'amount' => $amount],
+                         JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES), "\n";
+
+        $result = $ffi->new('char*');
+        $status = $ffi->custclass_order_posted(FFI::addr($result), $engine, $customer_id, $order_id,
+                                               FFI::addr($run_options));
+        $cc->check('custclass_order_posted', $status, $engine);
+        $after = $cc->takeDocument($result);
+        echo "== order posted ==\n", $after, "\n";
+        $new_segment = segment_of($after, $classification);
+        echo "== segment change ==\n", "$classification: ", $old_segment ?? '(unclassified)', ' -> ',
+             $new_segment ?? '(unclassified)', "\n";
+
+        if ($new_segment !== null) { // no segment, no members to list
+            list_members($cc, $engine, $classification, $new_segment,
+                         $ffi->CUSTCLASS_PURPOSE_ANALYTICS, 'analytics');
+            list_members($cc, $engine, $classification, $new_segment,
+                         $ffi->CUSTCLASS_PURPOSE_DIRECT_MARKETING, 'direct_marketing');
+        }
 
         $handle = $engine;
         $engine = null;
         $cc->check('custclass_engine_close', $ffi->custclass_engine_close($handle));
         return 0;
+    } catch (PDOException $e) {
+        fwrite(STDERR, "classify.php: the database $database: " . $e->getMessage() . "\n");
+        if ($engine !== null && $cc !== null) {
+            $cc->ffi->custclass_engine_close($engine);
+        }
+        return 1;
     } catch (CustclassException | FFI\Exception | JsonException $e) {
         fwrite(STDERR, 'classify.php: ' . $e->getMessage() . "\n");
         if ($engine !== null && $cc !== null) {

@@ -1,31 +1,90 @@
 #!/usr/bin/env python3
 """classify.py -- a Python host of the custclass plugin, through ctypes.
 
-What an Odoo or Tryton module does with the plugin, in a few lines: load it, open an engine on
-the administrator's custclass.yaml, run a classification as of a date, and ask for one
-customer's segments (e.g. to show them on the partner form).
+What an Odoo or Tryton module does with the plugin: load it, open an engine on the
+administrator's custclass.yaml, run a classification as of a date, ask for one customer's
+segments (e.g. to show them on the partner form); then, as the module's hook on a confirmed sale
+does, write the order into the host's database, commit it, tell the plugin (order_posted, ABI
+1.2), read the customer's new segment in one classification, and list the members of that
+segment for analytics and for direct marketing.
 
-    python3 classify.py LIBRARY CONFIG AS_OF CUSTOMER_ID [DATA_DIR]
+    python3 classify.py LIBRARY CONFIG AS_OF CUSTOMER_ID DATABASE AMOUNT CLASSIFICATION [DATA_DIR]
 
-Prints the plugin identity, then the run summary and the customer result as JSON documents,
-each after a "== ... ==" line (the same output as the C and PHP examples). Exits 1 with the
-status name and the plugin's message when a call fails, 2 on bad usage.
+DATABASE is the host's SQLite database (the one CONFIG reads); the order goes into its table
+sale (customer, at, total) as AMOUNT on AS_OF at noon, and gets the next id. CLASSIFICATION
+names the classification whose segment the host shows (e.g. "lifecycle").
+
+Prints the plugin identity, then each document after a "== ... ==" line (the same output as the
+C and PHP examples): the run summary, the customer result, the order written, the customer
+result after the order, the segment change, and per purpose the member ids (one a line) and the
+members summary. Exits 1 with the status name and the plugin's message when a call fails (with
+SQLite's message when the database does), 2 on bad usage.
 """
 
 import json
 import os
+import sqlite3
 import sys
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import custclass_ctypes  # noqa: E402  (the binding sits next to this file)
 
+ACTOR = "examples/python/classify.py"
+
+
+def print_document(title, document):
+    print(f"== {title} ==")
+    print(json.dumps(document, indent=2, sort_keys=True))
+
+
+def segment_of(result, classification):
+    """The customer's segment in `classification` (None: unclassified) of a customer result."""
+    classified = (result.get("classifications") or {}).get(classification)
+    if not isinstance(classified, dict):
+        raise RuntimeError(f"the customer result has no classification {classification}")
+    return classified.get("segment")
+
+
+def insert_order(database, customer_id, ordered_at, amount):
+    """Writes the sale and commits it, as the host does before it calls its hooks (the plugin
+    reads the order from the database); returns the new order's id as text."""
+    # mode=rw: the host's database must exist; never create an empty one.
+    db = sqlite3.connect(f"file:{urllib.request.pathname2url(os.path.abspath(database))}?mode=rw",
+                         uri=True, timeout=10)
+    try:
+        with db:  # commits, or rolls back on an exception
+            cursor = db.execute("INSERT INTO sale (customer, at, total) VALUES (?, ?, ?)",
+                                (customer_id, ordered_at, amount))
+        return str(cursor.lastrowid)
+    finally:
+        db.close()
+
+
+def list_members(engine, classification, segment, purpose, purpose_name):
+    """Streams one member list, printing each id as it arrives, then the summary."""
+    print(f"== members {classification}/{segment} {purpose_name} ==")
+    streamed = []
+
+    def on_member(customer_id):
+        print(customer_id)
+        streamed.append(customer_id)
+
+    summary = engine.members(segment, on_member, classification=classification, purpose=purpose,
+                             actor=ACTOR)
+    print_document(f"members summary {classification}/{segment} {purpose_name}", summary)
+    if summary.get("streamed") != len(streamed):
+        raise RuntimeError(f"custclass_segment_members streamed {len(streamed)} members, its "
+                           f"summary says {summary.get('streamed')}")
+
 
 def main(argv):
-    if len(argv) not in (5, 6):
-        print(f"usage: {argv[0]} LIBRARY CONFIG AS_OF CUSTOMER_ID [DATA_DIR]", file=sys.stderr)
+    if len(argv) not in (8, 9):
+        print(f"usage: {argv[0]} LIBRARY CONFIG AS_OF CUSTOMER_ID DATABASE AMOUNT CLASSIFICATION "
+              "[DATA_DIR]", file=sys.stderr)
         return 2
-    library, config, as_of, customer_id = argv[1:5]
-    data_dir = argv[5] if len(argv) == 6 else None
+    library, config, as_of, customer_id, database, amount, classification = argv[1:8]
+    data_dir = argv[8] if len(argv) == 9 else None
 
     try:
         plugin = custclass_ctypes.Plugin(library)
@@ -36,15 +95,35 @@ def main(argv):
             print(f"log[{level}]: {message}", file=sys.stderr)
 
         with plugin.open_engine(config, data_dir=data_dir) as engine:
-            summary = engine.run(as_of=as_of, log=log, actor="examples/python/classify.py")
-            print("== run summary ==")
-            print(json.dumps(summary, indent=2, sort_keys=True))
+            summary = engine.run(as_of=as_of, log=log, actor=ACTOR)
+            print_document("run summary", summary)
 
-            result = engine.classify_customer(customer_id, as_of=as_of)
-            print(f"== customer {customer_id} ==")
-            print(json.dumps(result, indent=2, sort_keys=True))
+            before = engine.classify_customer(customer_id, as_of=as_of)
+            print_document(f"customer {customer_id}", before)
+            old_segment = segment_of(before, classification)
+
+            ordered_at = f"{as_of} 12:00:00"
+            order_id = insert_order(database, customer_id, ordered_at, amount)
+            print_document("order inserted", {"order_id": order_id, "customer_id": customer_id,
+                                              "ordered_at": ordered_at, "amount": amount})
+
+            after = engine.order_posted(customer_id, order_id, as_of=as_of, log=log, actor=ACTOR)
+            print_document("order posted", after)
+            new_segment = segment_of(after, classification)
+            print("== segment change ==")
+            print(f"{classification}: {old_segment or '(unclassified)'} -> "
+                  f"{new_segment or '(unclassified)'}")
+
+            if new_segment is not None:  # no segment, no members to list
+                list_members(engine, classification, new_segment,
+                             custclass_ctypes.PURPOSE_ANALYTICS, "analytics")
+                list_members(engine, classification, new_segment,
+                             custclass_ctypes.PURPOSE_DIRECT_MARKETING, "direct_marketing")
     except custclass_ctypes.CustclassError as error:
         print(f"classify.py: {error}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as error:
+        print(f"classify.py: the database {database}: {error}", file=sys.stderr)
         return 1
     except (OSError, RuntimeError) as error:
         print(f"classify.py: {error}", file=sys.stderr)

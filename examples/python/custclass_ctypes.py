@@ -1,8 +1,9 @@
 """custclass_ctypes -- a small ctypes binding of the custclass C ABI (abi/custclass.h, ABI 1).
 
 The way a Python host (an Odoo or Tryton module) uses the plugin: load the shared library,
-check what it is, negotiate the ABI minor version, open an engine, run, read JSON documents.
-Standard library only.
+check what it is, negotiate the ABI minor version, open an engine, run, read JSON documents,
+and, as the host's own records change, call the hooks (ABI 1.2): a customer changed, an order
+posted, the members of a segment. Standard library only.
 
 Facts this binding is built around:
   * ctypes assumes an ``int`` return and guesses argument types: every function below has
@@ -14,6 +15,13 @@ Facts this binding is built around:
   * ``const char*`` results that the plugin owns (names, messages) are ``c_char_p``: ctypes
     copies them, nothing is released.
   * Strings passed in are UTF-8 ``bytes``; the plugin copies them before the call returns.
+  * A Python function passed as a C callback is wrapped in a ``CFUNCTYPE`` object that must stay
+    referenced until the call that uses it returns (else it is collected and the plugin calls
+    freed memory); an exception raised inside it cannot cross the C frames, so it is kept, the
+    plugin is asked to stop, and it is raised again once the call has returned.
+  * Functions newer than the ABI minor version the plugin agrees to are not looked up: an older
+    1.x plugin does not have them, and calling one raises ``CustclassError`` with
+    ``E_ABI_VERSION``.
 """
 
 import ctypes
@@ -23,7 +31,7 @@ import os
 # The ABI version this binding was written against. A host must not call functions introduced
 # after the minor version the plugin agrees to.
 ABI_MAJOR = 1
-ABI_MINOR = 0
+ABI_MINOR = 2
 
 # Status codes (enum custclass_status_code); fixed forever.
 OK = 0
@@ -43,9 +51,14 @@ E_INTERNAL = -12
 # Log levels (enum custclass_log_level).
 LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERROR = 0, 1, 2, 3
 
+# What a member list is for (enum custclass_purpose, ABI 1.2).
+PURPOSE_ANALYTICS = 0
+PURPOSE_DIRECT_MARKETING = 1
+
 PROGRESS_FN = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_char_p,
                                ctypes.c_uint64, ctypes.c_uint64)
 LOG_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p)
+MEMBER_FN = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_char_p)
 
 
 class PluginInfo(ctypes.Structure):
@@ -80,29 +93,124 @@ class RunOptions(ctypes.Structure):
     ]
 
 
-_c_void_pp = ctypes.POINTER(ctypes.c_void_p)  # char** and custclass_engine** outputs
+class MembersOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", ctypes.c_uint32),
+        ("classification", ctypes.c_char_p),
+        ("purpose", ctypes.c_int32),
+        ("actor", ctypes.c_char_p),
+    ]
 
-# name: (restype, argtypes), exactly as declared in custclass.h.
+
+class CustomerRecord(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", ctypes.c_uint32),
+        ("customer_id", ctypes.c_char_p),
+        ("created_at", ctypes.c_char_p),
+        ("birth_date", ctypes.c_char_p),
+        ("gender", ctypes.c_char_p),
+        ("district", ctypes.c_char_p),
+        ("income_band", ctypes.c_char_p),
+        ("email", ctypes.c_char_p),
+        ("phone", ctypes.c_char_p),
+        ("lead_source", ctypes.c_char_p),
+        ("is_prospect", ctypes.c_int32),
+        ("interests", ctypes.c_char_p),
+        ("marketing_consent", ctypes.c_int32),
+        ("opted_out", ctypes.c_int32),
+    ]
+
+
+class OrderRecord(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", ctypes.c_uint32),
+        ("order_id", ctypes.c_char_p),
+        ("customer_id", ctypes.c_char_p),
+        ("ordered_at", ctypes.c_char_p),
+        ("amount", ctypes.c_char_p),
+        ("channel", ctypes.c_char_p),
+    ]
+
+
+class OrderLineRecord(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", ctypes.c_uint32),
+        ("order_id", ctypes.c_char_p),
+        ("product_id", ctypes.c_char_p),
+        ("category", ctypes.c_char_p),
+        ("amount", ctypes.c_char_p),
+    ]
+
+
+_c_void_pp = ctypes.POINTER(ctypes.c_void_p)  # char**, custclass_engine**, custclass_feed** outputs
+_RUN_OPTIONS = ctypes.POINTER(RunOptions)
+
+# name: (restype, argtypes, ABI minor version that introduced it), exactly as declared in
+# custclass.h. Every function of the header is here, used by this binding or not, so that
+# nothing is ever called with ctypes' guessed types.
 _FUNCTIONS = {
-    "custclass_plugin_info": (ctypes.POINTER(PluginInfo), []),
-    "custclass_abi_negotiate": (ctypes.c_int32, [ctypes.c_uint32, ctypes.POINTER(ctypes.c_uint32)]),
-    "custclass_status_name": (ctypes.c_char_p, [ctypes.c_int32]),
-    "custclass_last_error": (ctypes.c_char_p, [ctypes.c_void_p]),
-    "custclass_last_error_global": (ctypes.c_char_p, []),
-    "custclass_free": (None, [ctypes.c_void_p]),
-    "custclass_validate_file": (ctypes.c_int32, [_c_void_pp, ctypes.c_char_p]),
+    # Discovery.
+    "custclass_plugin_info": (ctypes.POINTER(PluginInfo), [], 0),
+    "custclass_abi_negotiate": (ctypes.c_int32, [ctypes.c_uint32, ctypes.POINTER(ctypes.c_uint32)],
+                                0),
+    "custclass_status_name": (ctypes.c_char_p, [ctypes.c_int32], 0),
+    # Errors and memory.
+    "custclass_last_error": (ctypes.c_char_p, [ctypes.c_void_p], 0),
+    "custclass_last_error_global": (ctypes.c_char_p, [], 0),
+    "custclass_free": (None, [ctypes.c_void_p], 0),
+    # Validation.
+    "custclass_validate_file": (ctypes.c_int32, [_c_void_pp, ctypes.c_char_p], 0),
     "custclass_validate_yaml": (ctypes.c_int32, [_c_void_pp, ctypes.c_char_p, ctypes.c_char_p,
-                                                 ctypes.c_char_p]),
-    "custclass_open_options_init": (ctypes.c_int32, [ctypes.POINTER(OpenOptions), ctypes.c_uint32]),
+                                                 ctypes.c_char_p], 0),
+    # Engines.
+    "custclass_open_options_init": (ctypes.c_int32, [ctypes.POINTER(OpenOptions), ctypes.c_uint32],
+                                    0),
     "custclass_engine_open": (ctypes.c_int32, [_c_void_pp, ctypes.c_char_p,
-                                               ctypes.POINTER(OpenOptions)]),
+                                               ctypes.POINTER(OpenOptions)], 0),
     "custclass_engine_open_yaml": (ctypes.c_int32, [_c_void_pp, ctypes.c_char_p,
-                                                    ctypes.POINTER(OpenOptions)]),
-    "custclass_engine_close": (ctypes.c_int32, [ctypes.c_void_p]),
-    "custclass_run_options_init": (ctypes.c_int32, [ctypes.POINTER(RunOptions), ctypes.c_uint32]),
-    "custclass_run": (ctypes.c_int32, [_c_void_pp, ctypes.c_void_p, ctypes.POINTER(RunOptions)]),
+                                                    ctypes.POINTER(OpenOptions)], 0),
+    "custclass_engine_close": (ctypes.c_int32, [ctypes.c_void_p], 0),
+    # Runs.
+    "custclass_run_options_init": (ctypes.c_int32, [_RUN_OPTIONS, ctypes.c_uint32], 0),
+    "custclass_run": (ctypes.c_int32, [_c_void_pp, ctypes.c_void_p, _RUN_OPTIONS], 0),
     "custclass_classify_customer": (ctypes.c_int32, [_c_void_pp, ctypes.c_void_p, ctypes.c_char_p,
-                                                     ctypes.POINTER(RunOptions)]),
+                                                     _RUN_OPTIONS], 0),
+    # Host-push source.
+    "custclass_customer_record_init": (ctypes.c_int32, [ctypes.POINTER(CustomerRecord),
+                                                        ctypes.c_uint32], 0),
+    "custclass_order_record_init": (ctypes.c_int32, [ctypes.POINTER(OrderRecord), ctypes.c_uint32],
+                                    0),
+    "custclass_order_line_record_init": (ctypes.c_int32, [ctypes.POINTER(OrderLineRecord),
+                                                          ctypes.c_uint32], 0),
+    "custclass_feed_begin": (ctypes.c_int32, [_c_void_pp, ctypes.c_void_p], 0),
+    "custclass_feed_add_customers": (ctypes.c_int32, [ctypes.c_void_p,
+                                                      ctypes.POINTER(CustomerRecord),
+                                                      ctypes.c_uint32], 0),
+    "custclass_feed_add_orders": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(OrderRecord),
+                                                   ctypes.c_uint32], 0),
+    "custclass_feed_add_order_lines": (ctypes.c_int32, [ctypes.c_void_p,
+                                                        ctypes.POINTER(OrderLineRecord),
+                                                        ctypes.c_uint32], 0),
+    "custclass_feed_end": (ctypes.c_int32, [_c_void_pp, ctypes.c_void_p, _RUN_OPTIONS], 0),
+    "custclass_feed_abort": (ctypes.c_int32, [ctypes.c_void_p], 0),
+    # Analyses of runs (ABI 1.1).
+    "custclass_profiles": (ctypes.c_int32, [_c_void_pp, ctypes.c_void_p, ctypes.c_char_p], 1),
+    "custclass_compare_runs": (ctypes.c_int32, [_c_void_pp, ctypes.c_void_p, ctypes.c_char_p,
+                                                ctypes.c_char_p], 1),
+    "custclass_whatif": (ctypes.c_int32, [_c_void_pp, ctypes.c_void_p, ctypes.c_char_p,
+                                          _RUN_OPTIONS], 1),
+    "custclass_review": (ctypes.c_int32, [_c_void_pp, ctypes.c_void_p, ctypes.c_char_p], 1),
+    "custclass_report_html": (ctypes.c_int32, [_c_void_pp, ctypes.c_void_p, ctypes.c_char_p], 1),
+    # Hooks (ABI 1.2).
+    "custclass_customer_changed": (ctypes.c_int32, [_c_void_pp, ctypes.c_void_p, ctypes.c_char_p,
+                                                    _RUN_OPTIONS], 2),
+    "custclass_order_posted": (ctypes.c_int32, [_c_void_pp, ctypes.c_void_p, ctypes.c_char_p,
+                                                ctypes.c_char_p, _RUN_OPTIONS], 2),
+    "custclass_members_options_init": (ctypes.c_int32, [ctypes.POINTER(MembersOptions),
+                                                        ctypes.c_uint32], 2),
+    "custclass_segment_members": (ctypes.c_int32, [_c_void_pp, ctypes.c_void_p, ctypes.c_char_p,
+                                                   ctypes.POINTER(MembersOptions), MEMBER_FN,
+                                                   ctypes.c_void_p], 2),
 }
 
 
@@ -130,11 +238,8 @@ class Plugin:
     def __init__(self, path):
         # RTLD_LOCAL: the plugin's symbols do not leak into the process (ctypes adds RTLD_NOW).
         self._lib = ctypes.CDLL(os.fspath(path), mode=os.RTLD_NOW | os.RTLD_LOCAL)
-        for name, (restype, argtypes) in _FUNCTIONS.items():
-            function = getattr(self._lib, name)
-            function.restype = restype
-            function.argtypes = argtypes
-            setattr(self, name, function)
+        # ABI 1.0 first: everything below needs them. The newer ones once the minor is agreed.
+        self._bind(lambda since: since == 0)
 
         info_ptr = self.custclass_plugin_info()
         if not info_ptr:
@@ -158,6 +263,31 @@ class Plugin:
         self._check("custclass_abi_negotiate",
                     self.custclass_abi_negotiate(ABI_MINOR, ctypes.byref(agreed)))
         self.agreed_minor = agreed.value
+        self._bind(lambda since: 0 < since <= self.agreed_minor)
+
+    def _bind(self, wanted):
+        """Looks up the functions `wanted(since_minor)` selects and sets their types; the ones
+        newer than the agreed minor version are left as None (see require())."""
+        for name, (restype, argtypes, since) in _FUNCTIONS.items():
+            if since > 0 and not hasattr(self, name):
+                setattr(self, name, None)
+            if not wanted(since):
+                continue
+            function = getattr(self._lib, name)
+            function.restype = restype
+            function.argtypes = argtypes
+            setattr(self, name, function)
+
+    def require(self, name):
+        """The function `name`, or CustclassError(E_ABI_VERSION) when the agreed ABI minor
+        version is older than the function."""
+        function = getattr(self, name, None)
+        if function is None:
+            since = _FUNCTIONS[name][2]
+            raise CustclassError(name, E_ABI_VERSION, "CUSTCLASS_E_ABI_VERSION",
+                                 f"{name} needs ABI 1.{since}; the plugin agreed to "
+                                 f"1.{self.agreed_minor}: install a newer plugin")
+        return function
 
     # -- errors and memory ---------------------------------------------------------------------
 
@@ -278,3 +408,85 @@ class Engine:
         document = p.take_document(result)
         p._check("custclass_classify_customer", status, self._handle)
         return document
+
+    # -- hooks (ABI 1.2) -----------------------------------------------------------------------
+
+    def customer_changed(self, customer_id, as_of=None, log=None, actor=None):
+        """The host saved (or created) the customer's record: re-classifies it from the host's
+        current data, updates its live assignments, and returns its segments with the
+        explanation (a dict, with "incremental": the run whose cut points were used).
+        CustclassError E_NOT_FOUND when the host no longer has the customer (its live
+        assignments are then removed)."""
+        self._require_open()
+        p = self._plugin
+        function = p.require("custclass_customer_changed")
+        options, _keep = self._options(as_of, False, None, log, actor)
+        result = ctypes.c_void_p()
+        status = function(ctypes.byref(result), self._handle, _text(customer_id),
+                          ctypes.byref(options))
+        document = p.take_document(result)
+        p._check("custclass_customer_changed", status, self._handle)
+        return document
+
+    def order_posted(self, customer_id, order_id=None, as_of=None, log=None, actor=None):
+        """An order of the customer was created, paid, returned or cancelled, and committed:
+        like customer_changed. order_id, when given, must be among the customer's orders in
+        the host database (E_NOT_FOUND otherwise: call this after the commit)."""
+        self._require_open()
+        p = self._plugin
+        function = p.require("custclass_order_posted")
+        options, _keep = self._options(as_of, False, None, log, actor)
+        result = ctypes.c_void_p()
+        status = function(ctypes.byref(result), self._handle, _text(customer_id),
+                          _text(order_id), ctypes.byref(options))
+        document = p.take_document(result)
+        p._check("custclass_order_posted", status, self._handle)
+        return document
+
+    def members(self, segment, on_member, classification=None, purpose=PURPOSE_ANALYTICS,
+                actor=None):
+        """Streams the members of a segment from the live assignments, in customer id order:
+        on_member(customer_id) is called once per member, on this thread, and may return True
+        to stop the stream (CustclassError E_CANCELLED). For PURPOSE_DIRECT_MARKETING the
+        customers without consent or with an opt-out are left out. Returns the summary
+        (members.schema.json). classification None: the one classification with that segment.
+        An exception raised by on_member stops the stream and is raised again here."""
+        self._require_open()
+        p = self._plugin
+        function = p.require("custclass_segment_members")
+        options = MembersOptions()
+        p._check("custclass_members_options_init",
+                 p.require("custclass_members_options_init")(ctypes.byref(options),
+                                                             ctypes.sizeof(options)))
+        classification_bytes = _text(classification)  # referenced until the call returns
+        actor_bytes = _text(actor)
+        options.classification = classification_bytes
+        options.purpose = purpose
+        if actor_bytes is not None:
+            options.actor = actor_bytes
+        raised = []
+
+        def member(_user, customer_id):
+            if raised:
+                return 1
+            try:
+                return 1 if on_member(customer_id.decode("utf-8")) else 0
+            except BaseException as error:  # pylint: disable=broad-except
+                raised.append(error)  # cannot unwind through the plugin: raise it after
+                return 1
+
+        callback = MEMBER_FN(member)  # referenced until the call returns
+        summary = ctypes.c_void_p()
+        status = function(ctypes.byref(summary), self._handle, _text(segment),
+                          ctypes.byref(options), callback, None)
+        document = p.take_document(summary)
+        if raised:
+            raise raised[0]
+        p._check("custclass_segment_members", status, self._handle)
+        return document
+
+    def member_ids(self, segment, classification=None, purpose=PURPOSE_ANALYTICS, actor=None):
+        """(list of customer ids, summary) of members(), for lists that fit in memory."""
+        ids = []
+        summary = self.members(segment, ids.append, classification, purpose, actor)
+        return ids, summary

@@ -11,7 +11,9 @@
  * an unknown customer, each call must return the exact status custclass.h documents, leave its
  * output parameter NULL, and leave a non-empty message in custclass_last_error (calls on a valid
  * engine) or custclass_last_error_global (calls without one or with an invalid handle). The
- * process must not crash: it is built with the project's flags, so under the dev preset
+ * hooks of ABI 1.2 (custclass_customer_changed, custclass_order_posted,
+ * custclass_segment_members) get the same, plus a NULL row callback, before the first run, on a
+ * push engine, and a row callback that stops the stream. The process must not crash: it is built with the project's flags, so under the dev preset
  * AddressSanitizer and UBSan watch every call, including the ones on a closed handle.
  *
  * Linked to the library directly. Exit 0 when every check holds, 1 otherwise.
@@ -286,9 +288,11 @@ static void test_validation(const char* config)
  * the full size (the documented defaults). */
 static void test_option_structs(void)
 {
-    unsigned char buffer[sizeof(custclass_run_options) + sizeof(custclass_open_options) + 16];
+    unsigned char buffer[sizeof(custclass_run_options) + sizeof(custclass_open_options) +
+                         sizeof(custclass_members_options) + 16];
     custclass_open_options open_options;
     custclass_run_options run_options;
+    custclass_members_options members_options;
     uint32_t size4 = 0;
     size_t i;
     int untouched = 1;
@@ -344,6 +348,38 @@ static void test_option_structs(void)
                run_options.dry_run == 0 && run_options.progress == NULL &&
                run_options.log == NULL && run_options.user == NULL,
            "run options defaults: struct_size = sizeof, as_of NULL, dry_run 0, no callbacks");
+
+    /* ABI 1.2 */
+    expect_status("custclass_members_options_init(NULL, sizeof)",
+                  custclass_members_options_init(NULL, (uint32_t)sizeof members_options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_status("custclass_members_options_init(&o, 0)",
+                  custclass_members_options_init(&members_options, 0), CUSTCLASS_E_INVALID_ARGUMENT,
+                  NULL);
+    expect_status("custclass_members_options_init(&o, 3)",
+                  custclass_members_options_init(&members_options, 3), CUSTCLASS_E_INVALID_ARGUMENT,
+                  NULL);
+
+    memset(buffer, 0xA5, sizeof buffer);
+    expect_status("custclass_members_options_init(buffer, 4)",
+                  custclass_members_options_init((custclass_members_options*)(void*)buffer, 4),
+                  CUSTCLASS_OK, NULL);
+    memcpy(&size4, buffer, sizeof size4);
+    untouched = 1;
+    for (i = sizeof size4; i < sizeof buffer; ++i) untouched = untouched && buffer[i] == 0xA5;
+    expect(size4 == 4 && untouched,
+           "custclass_members_options_init(size 4) writes struct_size = 4 and nothing beyond");
+
+    memset(&members_options, 0xA5, sizeof members_options);
+    expect_status("custclass_members_options_init(&o, sizeof o)",
+                  custclass_members_options_init(&members_options, (uint32_t)sizeof members_options),
+                  CUSTCLASS_OK, NULL);
+    expect(members_options.struct_size == sizeof members_options &&
+               members_options.classification == NULL &&
+               members_options.purpose == CUSTCLASS_PURPOSE_ANALYTICS &&
+               members_options.actor == NULL,
+           "members options defaults: struct_size = sizeof, classification NULL, purpose "
+           "ANALYTICS, actor NULL");
 }
 
 static void open_options_sized(custclass_open_options* options, uint32_t size, const char* data_dir)
@@ -763,6 +799,350 @@ static void test_analyses(custclass_engine* engine)
     if (doc != SENTINEL_TEXT) custclass_free(doc);
 }
 
+/* ---- The hooks (ABI 1.2) ------------------------------------------------------------------ */
+
+/* Row callbacks: count the members (and check each id), or stop at the first. */
+static int member_calls;
+static int member_bad_ids;
+static int32_t count_member(void* user, const char* customer_id)
+{
+    (void)user;
+    ++member_calls;
+    if (customer_id == NULL || customer_id[0] == '\0') ++member_bad_ids;
+    return 0;
+}
+static int32_t stop_member(void* user, const char* customer_id)
+{
+    (void)user;
+    (void)customer_id;
+    ++member_calls;
+    return 1;
+}
+
+static void members_options_sized(custclass_members_options* options, uint32_t size,
+                                  const char* classification, int32_t purpose)
+{
+    memset(options, 0, sizeof *options);
+    options->struct_size = size;
+    options->classification = classification;
+    options->purpose = purpose;
+}
+
+/* segment_members: the status, the output reset to NULL on failure, and, when it failed, that
+ * no member reached the callback. */
+static void expect_members(const char* what, custclass_engine* engine, const char* segment,
+                           const custclass_members_options* options, custclass_member_fn row,
+                           int32_t expected, const custclass_engine* message_engine)
+{
+    char* doc = SENTINEL_TEXT;
+    char what_output[200];
+    member_calls = 0;
+    expect_status(what, custclass_segment_members(&doc, engine, segment, options, row, NULL),
+                  expected, message_engine);
+    if (expected != CUSTCLASS_OK) {
+        snprintf(what_output, sizeof what_output, "%s output", what);
+        expect_null_output(what_output, doc);
+        if (expected != CUSTCLASS_E_CANCELLED) {
+            snprintf(what_output, sizeof what_output, "%s called no row callback", what);
+            expect(member_calls == 0, what_output);
+        }
+    }
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+}
+
+/* Before the first succeeded run every hook says so. */
+static void test_hooks_before_run(custclass_engine* engine)
+{
+    custclass_run_options options;
+    char* doc;
+
+    printf("-- hooks before the first run\n");
+    run_options_sized(&options, (uint32_t)sizeof options, as_of);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_customer_changed(&doc, e, \"101\") before any run",
+                  custclass_customer_changed(&doc, engine, "101", &options), CUSTCLASS_E_NOT_FOUND,
+                  engine);
+    expect_null_output("custclass_customer_changed(before any run) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_order_posted(&doc, e, \"101\", \"1\") before any run",
+                  custclass_order_posted(&doc, engine, "101", "1", &options), CUSTCLASS_E_NOT_FOUND,
+                  engine);
+    expect_null_output("custclass_order_posted(before any run) output", doc);
+    expect_members("custclass_segment_members(\"buyer\") before any run", engine, "buyer", NULL,
+                   count_member, CUSTCLASS_E_NOT_FOUND, engine);
+}
+
+/* After the fixture's run: customers 101, 105, 108 are buyers; order 1 is 101's, order 4 102's. */
+static void test_hooks(custclass_engine* engine)
+{
+    static const char* bad_ids[] = {"\xff\xfe", "10\xc0\xaf" /* overlong '/' */,
+                                    "\xed\xa0\x80" /* UTF-16 surrogate */, "101\x80"};
+    custclass_engine* garbage = (custclass_engine*)(uintptr_t)0x1234;
+    struct not_a_handle local;
+    custclass_run_options options;
+    custclass_members_options members;
+    char* doc;
+    char what[200];
+    size_t i;
+
+    memset(&local, 0, sizeof local);
+    printf("-- segment members\n");
+    members_options_sized(&members, (uint32_t)sizeof members, "value", CUSTCLASS_PURPOSE_ANALYTICS);
+
+    member_calls = 0;
+    expect_status("custclass_segment_members(NULL, e, \"buyer\")",
+                  custclass_segment_members(NULL, engine, "buyer", &members, count_member, NULL),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect(member_calls == 0, "custclass_segment_members(NULL output) called no row callback");
+    expect_members("custclass_segment_members(&doc, NULL engine)", NULL, "buyer", &members,
+                   count_member, CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_members("custclass_segment_members(&doc, 0x1234)", garbage, "buyer", &members,
+                   count_member, CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_members("custclass_segment_members(&doc, &local struct)",
+                   (custclass_engine*)(void*)&local, "buyer", &members, count_member,
+                   CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_members("custclass_segment_members(&doc, e, NULL segment)", engine, NULL, &members,
+                   count_member, CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_members("custclass_segment_members(&doc, e, \"buyer\", o, NULL row)", engine, "buyer",
+                   &members, NULL, CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    for (i = 0; i < sizeof bad_ids / sizeof bad_ids[0]; ++i) {
+        snprintf(what, sizeof what, "custclass_segment_members(invalid UTF-8 segment #%u)",
+                 (unsigned)i);
+        expect_members(what, engine, bad_ids[i], &members, count_member,
+                       CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    }
+    members_options_sized(&members, (uint32_t)sizeof members, "\xc3\x28",
+                          CUSTCLASS_PURPOSE_ANALYTICS);
+    expect_members("custclass_segment_members(options.classification invalid UTF-8)", engine,
+                   "buyer", &members, count_member, CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    members_options_sized(&members, (uint32_t)sizeof members, "value", CUSTCLASS_PURPOSE_ANALYTICS);
+    members.actor = "\xed\xa0\x80";
+    expect_members("custclass_segment_members(options.actor invalid UTF-8)", engine, "buyer",
+                   &members, count_member, CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    members_options_sized(&members, 0, "value", CUSTCLASS_PURPOSE_ANALYTICS);
+    expect_members("custclass_segment_members(options.struct_size 0)", engine, "buyer", &members,
+                   count_member, CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    members_options_sized(&members, 3, "value", CUSTCLASS_PURPOSE_ANALYTICS);
+    expect_members("custclass_segment_members(options.struct_size 3)", engine, "buyer", &members,
+                   count_member, CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    members_options_sized(&members, (uint32_t)sizeof members, "value", 2);
+    expect_members("custclass_segment_members(purpose 2)", engine, "buyer", &members, count_member,
+                   CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    members_options_sized(&members, (uint32_t)sizeof members, "value", -1);
+    expect_members("custclass_segment_members(purpose -1)", engine, "buyer", &members,
+                   count_member, CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    members_options_sized(&members, (uint32_t)sizeof members, "value", CUSTCLASS_PURPOSE_ANALYTICS);
+    expect_members("custclass_segment_members(unknown segment)", engine, "no_such_segment",
+                   &members, count_member, CUSTCLASS_E_NOT_FOUND, engine);
+    members_options_sized(&members, (uint32_t)sizeof members, "no_such_classification",
+                          CUSTCLASS_PURPOSE_ANALYTICS);
+    expect_members("custclass_segment_members(unknown classification)", engine, "buyer",
+                   &members, count_member, CUSTCLASS_E_NOT_FOUND, engine);
+
+    /* A row callback that stops: CUSTCLASS_E_CANCELLED after one call, no summary. */
+    members_options_sized(&members, (uint32_t)sizeof members, "value", CUSTCLASS_PURPOSE_ANALYTICS);
+    expect_members("custclass_segment_members(row returns non-zero)", engine, "buyer", &members,
+                   stop_member, CUSTCLASS_E_CANCELLED, engine);
+    expect(member_calls == 1, "the stream stopped at the first member");
+
+    /* The buyers, with options NULL (defaults: the one classification with `buyer`, analytics)
+     * and with a host's shorter struct (only struct_size: nothing else is read). */
+    member_bad_ids = 0;
+    expect_members("custclass_segment_members(&doc, e, \"buyer\", NULL options)", engine, "buyer",
+                   NULL, count_member, CUSTCLASS_OK, engine);
+    expect(member_calls == 3 && member_bad_ids == 0,
+           "the buyers 101, 105 and 108 were streamed, each with an id");
+    members_options_sized(&members, 4, "not read", 99);
+    expect_members("custclass_segment_members(options.struct_size 4: defaults)", engine, "buyer",
+                   &members, count_member, CUSTCLASS_OK, engine);
+    expect(member_calls == 3, "the defaults list the 3 buyers");
+    /* custclass.yaml maps no consent: nobody may be contacted. */
+    members_options_sized(&members, (uint32_t)sizeof members, "value",
+                          CUSTCLASS_PURPOSE_DIRECT_MARKETING);
+    expect_members("custclass_segment_members(direct marketing, no consent mapped)", engine,
+                   "buyer", &members, count_member, CUSTCLASS_OK, engine);
+    expect(member_calls == 0, "without recorded consent the direct-marketing list is empty");
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_segment_members(&doc, ...) gives its summary",
+                  custclass_segment_members(&doc, engine, "buyer", NULL, count_member, NULL),
+                  CUSTCLASS_OK, engine);
+    expect(doc != NULL && doc != SENTINEL_TEXT && strstr(doc, "\"streamed\"") != NULL,
+           "the members summary has \"streamed\"");
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+    expect(is_empty(custclass_last_error(engine)),
+           "custclass_last_error(e) is \"\" after a successful call");
+
+    printf("-- hooks: a customer changed\n");
+    run_options_sized(&options, (uint32_t)sizeof options, as_of);
+    expect_status("custclass_customer_changed(NULL, e, \"101\")",
+                  custclass_customer_changed(NULL, engine, "101", &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_customer_changed(&doc, NULL engine, \"101\")",
+                  custclass_customer_changed(&doc, NULL, "101", &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_null_output("custclass_customer_changed(NULL engine) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_customer_changed(&doc, 0x1234, \"101\")",
+                  custclass_customer_changed(&doc, garbage, "101", &options),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_customer_changed(0x1234) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_customer_changed(&doc, &local struct, \"101\")",
+                  custclass_customer_changed(&doc, (custclass_engine*)(void*)&local, "101",
+                                             &options),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_customer_changed(&local struct) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_customer_changed(&doc, e, NULL)",
+                  custclass_customer_changed(&doc, engine, NULL, &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_null_output("custclass_customer_changed(NULL id) output", doc);
+    for (i = 0; i < sizeof bad_ids / sizeof bad_ids[0]; ++i) {
+        doc = SENTINEL_TEXT;
+        snprintf(what, sizeof what, "custclass_customer_changed(invalid UTF-8 id #%u)",
+                 (unsigned)i);
+        expect_status(what, custclass_customer_changed(&doc, engine, bad_ids[i], &options),
+                      CUSTCLASS_E_INVALID_ARGUMENT, engine);
+        expect_null_output(what, doc);
+    }
+    doc = SENTINEL_TEXT;
+    run_options_sized(&options, 0, as_of);
+    expect_status("custclass_customer_changed(options.struct_size 0)",
+                  custclass_customer_changed(&doc, engine, "101", &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_null_output("custclass_customer_changed(struct_size 0) output", doc);
+    doc = SENTINEL_TEXT;
+    run_options_sized(&options, 3, as_of);
+    expect_status("custclass_customer_changed(options.struct_size 3)",
+                  custclass_customer_changed(&doc, engine, "101", &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_null_output("custclass_customer_changed(struct_size 3) output", doc);
+    doc = SENTINEL_TEXT;
+    run_options_sized(&options, (uint32_t)sizeof options, "2024-02-30");
+    expect_status("custclass_customer_changed(as_of 2024-02-30)",
+                  custclass_customer_changed(&doc, engine, "101", &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_null_output("custclass_customer_changed(bad as_of) output", doc);
+    doc = SENTINEL_TEXT;
+    run_options_sized(&options, (uint32_t)sizeof options, as_of);
+    options.actor = "\xff";
+    expect_status("custclass_customer_changed(options.actor invalid UTF-8)",
+                  custclass_customer_changed(&doc, engine, "101", &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_null_output("custclass_customer_changed(actor invalid UTF-8) output", doc);
+    run_options_sized(&options, (uint32_t)sizeof options, as_of);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_customer_changed(&doc, e, unknown \"999\")",
+                  custclass_customer_changed(&doc, engine, "999", &options), CUSTCLASS_E_NOT_FOUND,
+                  engine);
+    expect_null_output("custclass_customer_changed(unknown) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_customer_changed(&doc, e, \"104\" created after as_of)",
+                  custclass_customer_changed(&doc, engine, "104", &options), CUSTCLASS_E_NOT_FOUND,
+                  engine);
+    expect_null_output("custclass_customer_changed(not yet existing) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_customer_changed(&doc, e, \"101\")",
+                  custclass_customer_changed(&doc, engine, "101", &options), CUSTCLASS_OK, engine);
+    expect(doc != NULL && doc != SENTINEL_TEXT && strstr(doc, "\"buyer\"") != NULL &&
+               strstr(doc, "\"incremental\"") != NULL,
+           "customer 101 is still a buyer, and the result says it is incremental");
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+    expect(is_empty(custclass_last_error(engine)),
+           "custclass_last_error(e) is \"\" after a successful call");
+
+    printf("-- hooks: an order posted\n");
+    expect_status("custclass_order_posted(NULL, e, \"101\", \"1\")",
+                  custclass_order_posted(NULL, engine, "101", "1", &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_order_posted(&doc, NULL engine, \"101\", \"1\")",
+                  custclass_order_posted(&doc, NULL, "101", "1", &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_null_output("custclass_order_posted(NULL engine) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_order_posted(&doc, 0x1234, \"101\", \"1\")",
+                  custclass_order_posted(&doc, garbage, "101", "1", &options),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_order_posted(0x1234) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_order_posted(&doc, &local struct, \"101\", \"1\")",
+                  custclass_order_posted(&doc, (custclass_engine*)(void*)&local, "101", "1",
+                                         &options),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_order_posted(&local struct) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_order_posted(&doc, e, NULL customer, \"1\")",
+                  custclass_order_posted(&doc, engine, NULL, "1", &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_null_output("custclass_order_posted(NULL customer) output", doc);
+    for (i = 0; i < sizeof bad_ids / sizeof bad_ids[0]; ++i) {
+        doc = SENTINEL_TEXT;
+        snprintf(what, sizeof what, "custclass_order_posted(invalid UTF-8 customer id #%u)",
+                 (unsigned)i);
+        expect_status(what, custclass_order_posted(&doc, engine, bad_ids[i], "1", &options),
+                      CUSTCLASS_E_INVALID_ARGUMENT, engine);
+        expect_null_output(what, doc);
+        doc = SENTINEL_TEXT;
+        snprintf(what, sizeof what, "custclass_order_posted(invalid UTF-8 order id #%u)",
+                 (unsigned)i);
+        expect_status(what, custclass_order_posted(&doc, engine, "101", bad_ids[i], &options),
+                      CUSTCLASS_E_INVALID_ARGUMENT, engine);
+        expect_null_output(what, doc);
+    }
+    doc = SENTINEL_TEXT;
+    run_options_sized(&options, 3, as_of);
+    expect_status("custclass_order_posted(options.struct_size 3)",
+                  custclass_order_posted(&doc, engine, "101", "1", &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_null_output("custclass_order_posted(struct_size 3) output", doc);
+    run_options_sized(&options, (uint32_t)sizeof options, as_of);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_order_posted(&doc, e, unknown \"999\", NULL)",
+                  custclass_order_posted(&doc, engine, "999", NULL, &options),
+                  CUSTCLASS_E_NOT_FOUND, engine);
+    expect_null_output("custclass_order_posted(unknown customer) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_order_posted(&doc, e, \"101\", \"4\": 102's order)",
+                  custclass_order_posted(&doc, engine, "101", "4", &options),
+                  CUSTCLASS_E_NOT_FOUND, engine);
+    expect_null_output("custclass_order_posted(another customer's order) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_order_posted(&doc, e, \"101\", \"999\": no such order)",
+                  custclass_order_posted(&doc, engine, "101", "999", &options),
+                  CUSTCLASS_E_NOT_FOUND, engine);
+    expect_null_output("custclass_order_posted(no such order) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_order_posted(&doc, e, \"101\", \"1\")",
+                  custclass_order_posted(&doc, engine, "101", "1", &options), CUSTCLASS_OK, engine);
+    expect(doc != NULL && doc != SENTINEL_TEXT && strstr(doc, "\"buyer\"") != NULL,
+           "customer 101 is still a buyer after its order 1");
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_order_posted(&doc, e, \"101\", NULL order)",
+                  custclass_order_posted(&doc, engine, "101", NULL, &options), CUSTCLASS_OK,
+                  engine);
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+
+    /* Hosts built against a shorter struct, and NULL options: as_of is today then, and 101's
+     * live rows are as of today until the call as of the run's date below puts them back. */
+    doc = SENTINEL_TEXT;
+    run_options_sized(&options, 4, "not read");
+    expect_status("custclass_customer_changed(options.struct_size 4: defaults)",
+                  custclass_customer_changed(&doc, engine, "101", &options), CUSTCLASS_OK, engine);
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_order_posted(options NULL: defaults)",
+                  custclass_order_posted(&doc, engine, "101", "1", NULL), CUSTCLASS_OK, engine);
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+    doc = SENTINEL_TEXT;
+    run_options_sized(&options, (uint32_t)sizeof options, as_of);
+    expect_status("custclass_customer_changed(&doc, e, \"101\") as of the run again",
+                  custclass_customer_changed(&doc, engine, "101", &options), CUSTCLASS_OK, engine);
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+}
+
 /* A progress callback that starts another run on its own engine gets an error for that call
  * (it used to wait for itself forever), and the outer run goes on. */
 static int reentered;
@@ -824,6 +1204,19 @@ static void test_close_with_open_feed(const char* config_path)
         &options);
     expect_status("custclass_engine_open_yaml(push engine)", status, CUSTCLASS_OK, NULL);
     if (status != CUSTCLASS_OK) return;
+    {
+        /* The hooks read the host's database, which a push engine does not have. */
+        char* doc = SENTINEL_TEXT;
+        expect_status("custclass_customer_changed(&doc, push engine, \"c1\")",
+                      custclass_customer_changed(&doc, engine, "c1", NULL),
+                      CUSTCLASS_E_INVALID_ARGUMENT, engine);
+        expect_null_output("custclass_customer_changed(push engine) output", doc);
+        doc = SENTINEL_TEXT;
+        expect_status("custclass_order_posted(&doc, push engine, \"c1\", \"o1\")",
+                      custclass_order_posted(&doc, engine, "c1", "o1", NULL),
+                      CUSTCLASS_E_INVALID_ARGUMENT, engine);
+        expect_null_output("custclass_order_posted(push engine) output", doc);
+    }
     expect_status("custclass_feed_begin(&feed, e)", custclass_feed_begin(&feed, engine), CUSTCLASS_OK,
                   engine);
     expect_status("custclass_engine_close(e) with its feed open", custclass_engine_close(engine),
@@ -859,6 +1252,21 @@ static void test_closed(custclass_engine* closed)
                   CUSTCLASS_E_INVALID_HANDLE, NULL);
     expect_null_output("custclass_profiles(closed) output", doc);
 
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_customer_changed(&doc, closed, \"101\")",
+                  custclass_customer_changed(&doc, closed, "101", &options),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_customer_changed(closed) output", doc);
+
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_order_posted(&doc, closed, \"101\", \"1\")",
+                  custclass_order_posted(&doc, closed, "101", "1", &options),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_order_posted(closed) output", doc);
+
+    expect_members("custclass_segment_members(&doc, closed, \"buyer\")", closed, "buyer", NULL,
+                   count_member, CUSTCLASS_E_INVALID_HANDLE, NULL);
+
     expect(custclass_last_error(closed) != NULL, "custclass_last_error(closed) is not NULL");
     expect_status("custclass_engine_close(closed) again", custclass_engine_close(closed),
                   CUSTCLASS_E_INVALID_HANDLE, NULL);
@@ -892,8 +1300,10 @@ int main(int argc, char** argv)
     status = custclass_engine_open(&engine, config, &options);
     expect_status("custclass_engine_open(&e, the fixture config)", status, CUSTCLASS_OK, NULL);
     if (status == CUSTCLASS_OK && engine != NULL) {
+        test_hooks_before_run(engine);
         test_engine_calls(engine);
         test_analyses(engine);
+        test_hooks(engine);
         test_callback_reentry(engine);
         expect_status("custclass_engine_close(e)", custclass_engine_close(engine), CUSTCLASS_OK,
                       NULL);

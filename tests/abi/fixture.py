@@ -4,15 +4,19 @@
     python3 fixture.py DIR
 
 (Re)creates DIR with:
-  shop.sqlite        a host database: tables customer and sale, known rows (below)
+  shop.sqlite        a host database: tables customer, sale and unsubscribe, known rows (below)
   custclass.yaml     an engine config (preset generic, queries over those tables)
   rules.yaml         a rule set: classification `value`, segments buyer (frequency >= 2) and
                      once (frequency == 1)
+  retail.yaml        an engine config on the same database with the shipped rule set
+                     hk-retail.yaml (copied next to it from config/rulesets/), which also maps
+                     consent, opt-out flags and the unsubscribe list: what the example hosts run
   broken.yaml        an engine config naming broken_rules.yaml, whose rule reads an unknown
                      feature (a configuration error the hosts must report)
-  expected.json      what a run as of AS_OF must report (EXPECTED below)
+  expected.json      what runs as of AS_OF must report (EXPECTED and RETAIL below)
 
-Every test gets its own directory: a run writes the plugin's tables into the database.
+Every test gets its own directory: a run writes the plugin's tables into the database, and the
+example hosts add an order to it.
 """
 
 import json
@@ -21,17 +25,28 @@ import shutil
 import sqlite3
 import sys
 
+# The shipped YAML files (rulesets/, presets/, privacy/), found from this file's place in the
+# source tree unless create() is given the directory.
+DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "config")
+
 AS_OF = "2024-06-30"  # window_days 365: the window is the days 2023-07-02 .. 2024-06-30
 CUSTOMER = "101"      # the customer the hosts classify
 UNKNOWN_CUSTOMER = "999"
 LATE_CUSTOMER = "104"  # created after AS_OF, only an order after AS_OF: does not exist as of AS_OF
 
 CUSTOMERS = [
-    # id, name, created
-    (101, "Chan Tai Man", "2021-03-01"),
-    (102, "Wong Siu Ming", "2022-05-10"),
-    (103, "Lee Ka Yan", "2020-01-15"),
-    (104, "Ho Wing Sze", "2024-08-01"),
+    # id, name, created, email, phone, district, consent, opted_out
+    # (consent and opted_out: 1 yes, 0 no, None not recorded)
+    (101, "Chan Tai Man", "2021-03-01", "chan.taiman@example.com", "9876 5432", "Wan Chai", 1, 0),
+    (102, "Wong Siu Ming", "2022-05-10", "wong.siuming@example.com", None, None, 0, 0),
+    (103, "Lee Ka Yan", "2020-01-15", "lee.kayan@example.com", None, None, 1, 0),
+    (104, "Ho Wing Sze", "2024-08-01", None, None, None, 1, 0),
+    (105, "Cheung Mei Ling", "2023-01-05", "cheung.meiling@example.com", None, "Sha Tin", 1, 0),
+    (106, "Yip Ka Ho", "2023-02-14", None, None, None, 1, 1),
+    (107, "Lam Chi Wai", "2022-09-09", None, None, None, None, None),
+    (108, "Tsang Wai Yee", "2023-06-01", None, None, "Kwun Tong", 1, 0),
+    (109, "Ng Hoi Yan", "2024-05-01", None, None, None, 1, 0),
+    (110, "Kwok Siu Fung", "2021-11-20", None, None, None, 1, 0),
 ]
 
 SALES = [
@@ -43,20 +58,93 @@ SALES = [
     (5, 103, "2022-11-30 12:00:00", 99.90),   # 103: before the window ...
     (6, 103, "2024-07-15 09:00:00", 60.00),   # ... and after as_of: none in the window
     (7, 104, "2024-08-03 14:00:00", 25.00),   # 104: after as_of
+    (8, 105, "2023-12-01 10:00:00", 88.00),   # 105: two purchases
+    (9, 105, "2024-05-20 19:30:00", 150.00),
+    (10, 106, "2024-02-14 12:00:00", 520.00),  # 106: one large purchase
+    (11, 107, "2024-01-15 16:10:00", 60.00),   # 107: one small purchase
+    (12, 108, "2023-08-01 13:00:00", 210.00),  # 108: two purchases, the last 10 days ago
+    (13, 108, "2024-06-20 10:00:00", 75.00),
+    (14, 110, "2023-10-10 11:00:00", 45.00),   # 110: one purchase 264 days ago
+]                                               # 109: none (a prospect)
+
+UNSUBSCRIBE = [
+    # customer, email, phone: the host's opt-out list (by e-mail in another case, by id)
+    (None, "Cheung.MeiLing@Example.com", None),  # 105
+    (108, None, None),
 ]
 
-# As of 2024-06-30: customers 101, 102, 103 exist (104 is created later and has no order on or
-# before as_of). frequency: 101 -> 3 (buyer), 102 -> 1 (once), 103 -> 0 (unclassified).
+# As of 2024-06-30 customers 101, 102, 103, 105..110 exist (104 is created later and has no order
+# on or before as_of). frequency: 101 -> 3, 105 -> 2, 108 -> 2 (buyer); 102, 106, 107, 110 -> 1
+# (once); 103, 109 -> 0 (unclassified). custclass.yaml (rules.yaml) must report this:
 EXPECTED = {
     "as_of": AS_OF,
     "ruleset": "abi-test",
-    "customers": 3,
+    "customers": 9,
     "classification": "value",
-    "segments": {"buyer": 1, "once": 1},
-    "unclassified": 1,
+    "segments": {"buyer": 3, "once": 4},
+    "unclassified": 2,
     "customer": CUSTOMER,
     "customer_segment": "buyer",
     "customer_frequency": 3,
+}
+
+# retail.yaml, the shipped rule set hk-retail on the same data as of 2024-06-30 (RULES.md s.4).
+# Active customers (frequency >= 1), n = 7, with recency_days / frequency / monetary:
+#   101: 28 / 3 / 245.75   102: 114 / 1 / 300.00   105: 41 / 2 / 238.00   106: 137 / 1 / 520.00
+#   107: 167 / 1 / 60.00   108: 10 / 2 / 285.00    110: 264 / 1 / 45.00
+# score = 1 + floor(5 w / 7), w = active customers with a strictly worse value:
+#   r: 108 5, 101 4, 105 3, 102 3, 106 2, 107 1, 110 1
+#   f: 101 5, 105 3, 108 3, the others 1
+#   m: 106 5, 102 4, 108 3, 101 3, 105 2, 107 1, 110 1
+# value: 101 loyal (r4 f5), 102 about_to_sleep (r3 f1), 105 need_attention (r3 f3),
+#        106 hibernating (r2), 107 and 110 lost (r1), 108 potential_loyalists (r5 f3),
+#        103 lost (bought before, frequency 0), 109 unclassified (no purchase ever).
+# lifecycle (first purchase ever / last): 109 prospect; 101 (290/28), 102 (114/114),
+#        105 (212/41), 106 (137/137), 107 (167/167), 108 (334/10) active; 110 (264/264)
+#        lapsed; 103 (578/578) churned.
+# demographic (all_matches, districts only): 101 hong_kong_island, 108 kowloon,
+#        105 new_territories.
+#
+# The hosts then add an order of RETAIL["order"]["amount"] for customer 103 on as_of (their
+# sale gets the next id) and post it: 103 has bought today (recency 0, frequency 1, tenure 578),
+# so lifecycle churned -> active, and value lost -> promising: r_score is 4 or 5 however the
+# run's 7 cut points place a recency better than all of them, f_score 1 (no active customer
+# buys less), tenure over 90 days (not new).
+# The live members of lifecycle/active are then 101 102 103 105 106 107 108; for direct
+# marketing only 101 and 103: 102 refused consent and 107 has none recorded (no_consent 2),
+# 105 is on the unsubscribe list by e-mail (in another letter case), 106 is flagged opted out
+# in the customer table and 108 is on the list by id (opted_out 3).
+RETAIL = {
+    "as_of": AS_OF,
+    "ruleset": "hk-retail",
+    "customers": 9,
+    "classifications": {
+        "value": {
+            "segments": {"loyal": 1, "about_to_sleep": 1, "need_attention": 1, "hibernating": 1,
+                         "lost": 3, "potential_loyalists": 1},
+            "unclassified": 1,
+        },
+        "lifecycle": {
+            "segments": {"prospect": 1, "active": 6, "lapsed": 1, "churned": 1},
+            "unclassified": 0,
+        },
+        "demographic": {
+            "segments": {"hong_kong_island": 1, "kowloon": 1, "new_territories": 1},
+        },
+    },
+    "customer": "103",
+    "customer_segments": {"value": "lost", "lifecycle": "churned"},
+    # the value of recency_days that the failed `active` condition read
+    "customer_recency_days": 578,
+    "order": {"customer_id": "103", "order_id": str(len(SALES) + 1),
+              "ordered_at": AS_OF + " 12:00:00", "amount": "500.00"},
+    "segments_after": {"value": "promising", "lifecycle": "active"},
+    "classification": "lifecycle",  # the one whose members the hosts list
+    "members": {
+        "analytics": ["101", "102", "103", "105", "106", "107", "108"],
+        "direct_marketing": ["101", "103"],
+        "excluded": {"no_consent": 2, "opted_out": 3},
+    },
 }
 
 CONFIG = """\
@@ -86,28 +174,52 @@ classifications:
 
 BROKEN_RULES = RULES.replace("frequency >= 2", "frequncy >= 2")
 
+RETAIL_CONFIG = """\
+custclass: 1
+source:
+  preset: generic
+  connection: "sqlite3://db=shop.sqlite"   # relative to this file
+  queries:
+    customers: >-
+      SELECT id AS customer_id, created AS created_at, email, phone, district,
+      consent AS marketing_consent, opted_out FROM customer
+    orders: SELECT id AS order_id, customer AS customer_id, at AS ordered_at, total AS amount FROM sale
+    opt_outs: SELECT customer AS customer_id, email, phone FROM unsubscribe
+rules: hk-retail.yaml
+"""
 
-def create(directory):
-    """(Re)creates the fixture in directory; returns the path of the engine config."""
+
+def create(directory, data_dir=None):
+    """(Re)creates the fixture in directory; returns the path of the engine config custclass.yaml
+    (retail.yaml is beside it). data_dir: the shipped YAML files (default: the source tree's)."""
     if os.path.exists(directory):
         shutil.rmtree(directory)
     os.makedirs(directory)
     with sqlite3.connect(os.path.join(directory, "shop.sqlite")) as db:
         db.execute("CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                   "created TEXT NOT NULL)")
+                   "created TEXT NOT NULL, email TEXT, phone TEXT, district TEXT, "
+                   "consent INTEGER, opted_out INTEGER)")
         db.execute("CREATE TABLE sale (id INTEGER PRIMARY KEY, "
                    "customer INTEGER NOT NULL REFERENCES customer(id), at TEXT NOT NULL, "
                    "total NUMERIC NOT NULL)")
-        db.executemany("INSERT INTO customer VALUES (?, ?, ?)", CUSTOMERS)
+        db.execute("CREATE TABLE unsubscribe (id INTEGER PRIMARY KEY, "
+                   "customer INTEGER REFERENCES customer(id), email TEXT, phone TEXT)")
+        db.executemany("INSERT INTO customer VALUES (?, ?, ?, ?, ?, ?, ?, ?)", CUSTOMERS)
         db.executemany("INSERT INTO sale VALUES (?, ?, ?, ?)", SALES)
+        db.executemany("INSERT INTO unsubscribe (customer, email, phone) VALUES (?, ?, ?)",
+                       UNSUBSCRIBE)
     db.close()
+    shutil.copyfile(os.path.join(data_dir or DATA_DIR, "rulesets", "hk-retail.yaml"),
+                    os.path.join(directory, "hk-retail.yaml"))
 
     files = {
         "custclass.yaml": CONFIG.format(rules="rules.yaml"),
         "rules.yaml": RULES,
+        "retail.yaml": RETAIL_CONFIG,
         "broken.yaml": CONFIG.format(rules="broken_rules.yaml"),
         "broken_rules.yaml": BROKEN_RULES,
-        "expected.json": json.dumps(EXPECTED, indent=2) + "\n",
+        "expected.json": json.dumps({"custclass.yaml": EXPECTED, "retail.yaml": RETAIL},
+                                    indent=2) + "\n",
     }
     for name, text in files.items():
         with open(os.path.join(directory, name), "w", encoding="utf-8") as f:
