@@ -89,6 +89,45 @@ std::string utc_now() {
     return buf;
 }
 
+// A transaction that writes. On SQLite it takes the write lock when it begins (BEGIN
+// IMMEDIATE): a deferred transaction that reads first and then writes gets SQLITE_BUSY at once,
+// without waiting, when another connection (a hook, a run) is writing, because waiting could
+// deadlock; taking the lock first makes it wait its turn under the busy timeout instead.
+class WriteTransaction {
+public:
+    WriteTransaction(soci::session& sql, Dialect dialect) : sql_(sql), sqlite_(dialect == Dialect::SQLite) {
+        if (sqlite_)
+            sql_ << "BEGIN IMMEDIATE";
+        else
+            sql_.begin();
+    }
+    ~WriteTransaction() {
+        if (done_) return;
+        try {
+            if (sqlite_)
+                sql_ << "ROLLBACK";
+            else
+                sql_.rollback();
+        } catch (...) {
+            // The connection failed; the database rolls the transaction back itself.
+        }
+    }
+    WriteTransaction(const WriteTransaction&) = delete;
+    WriteTransaction& operator=(const WriteTransaction&) = delete;
+    void commit() {
+        if (sqlite_)
+            sql_ << "COMMIT";
+        else
+            sql_.commit();
+        done_ = true;
+    }
+
+private:
+    soci::session& sql_;
+    bool sqlite_;
+    bool done_ = false;
+};
+
 // Rows per multi-row INSERT statement.
 constexpr std::size_t kRowsPerStatement = 1000;
 
@@ -158,7 +197,7 @@ public:
                                     std::to_string(version) + ", newer than this plugin's " +
                                     std::to_string(all.size()) + "; upgrade the plugin");
             for (; version < static_cast<int>(all.size()); ++version) {
-                soci::transaction tx(sql());
+                WriteTransaction tx(sql(), dialect_);
                 for (const auto& statement : split_statements(all[static_cast<std::size_t>(version)]))
                     sql() << statement;
                 sql() << "UPDATE custclass_meta SET value = " +
@@ -222,7 +261,7 @@ public:
                  const std::function<void(const AssignmentSink&)>& assignments,
                  const std::string& actor) {
         guarded("publishing the run", [&] {
-            soci::transaction tx(sql());
+            WriteTransaction tx(sql(), dialect_);
             std::string stored;
             soci::indicator ind = soci::i_null;
             sql() << "SELECT hash FROM custclass_rulesets WHERE hash = " +
@@ -269,7 +308,7 @@ public:
 
     void record_unsuccessful(const RunRecord& run, const std::string& actor) {
         guarded("recording the run", [&] {
-            soci::transaction tx(sql());
+            WriteTransaction tx(sql(), dialect_);
             insert_run(run);
             insert_audit(actor, "run_" + run.status, run.run_id, 0, run.message, run.run_id);
             tx.commit();
@@ -348,7 +387,7 @@ public:
     void replace_live(const std::string& customer_id, const std::string& run_id,
                       const std::vector<LiveAssignment>& rows) {
         guarded("updating the live assignments of a customer", [&] {
-            soci::transaction tx(sql());
+            WriteTransaction tx(sql(), dialect_);
             std::string customer = customer_id;
             sql() << "DELETE FROM custclass_live_assignments WHERE customer_id = :c", soci::use(customer);
             const std::string now = utc_now();
