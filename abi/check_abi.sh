@@ -4,6 +4,7 @@
 #
 #   abi/check_abi.sh [--exports | --abidiff] BUILD_DIR|LIBRARY   check (both checks by default)
 #   abi/check_abi.sh --update BUILD_DIR|LIBRARY                   record a new baseline
+#   abi/check_abi.sh --compatible-with BASELINE BUILD_DIR|LIBRARY  no incompatible change since
 #
 # BUILD_DIR is a configured build tree (the library is BUILD_DIR/plugin/libcustclass.so.1);
 # LIBRARY the library file itself. The tests abi_exports and abi_abidiff run the two checks.
@@ -17,6 +18,9 @@
 #            cannot prove incompatible: a function added, but also a changed parameter or field)
 #            fails too, with what to do: additions need the new baseline recorded in the same
 #            commit. Tool errors fail. A library without DWARF (Release) is skipped (77).
+# --compatible-with BASELINE  abidiff between an older recorded baseline (abi/baselines/: the ABI
+#            as first released) and the library: additions are expected, but an incompatible change
+#            (exit status bit 8) or a tool error fails. The test abi_compatible_with_1_0 runs it.
 # --update   rewrites abi/custclass.abi (abidw) and abi/exports.txt from the library. Only from a
 #            RelWithDebInfo build without sanitizers (`cmake --preset ci`), the build CI compares
 #            against. The files hold no path of this machine.
@@ -39,6 +43,7 @@ case "${1:-}" in
     --exports) mode=exports; shift ;;
     --abidiff) mode=abidiff; shift ;;
     --update) mode=update; shift ;;
+    --compatible-with) mode=compatible; baseline=${2:-}; shift 2 || usage ;;
     -h|--help) usage ;;
 esac
 [ $# -eq 1 ] || usage
@@ -136,6 +141,28 @@ check_exports() {
         echo "ok: $(exported_names | wc -l) functions, all custclass_*, versioned ($(printf '%s\n' "$symbols" | sed -n '1s/.*@@//p')), as in abi/exports.txt; SONAME $soname"
     fi
     return $failed
+}
+
+check_compatible() {
+    need abidiff abigail-tools
+    echo "== abidiff $baseline $lib (additions allowed)"
+    [ -f "$baseline" ] || { echo "FAILED: $baseline does not exist"; return 1; }
+    if ! has_dwarf "$lib"; then
+        echo "SKIPPED: $lib has no debug information (build with cmake --preset ci)."
+        return 77
+    fi
+    local status=0
+    abidiff --fail-no-debug-info --exported-interfaces-only "$baseline" "$lib" || status=$?
+    if [ $((status & 3)) -ne 0 ]; then
+        echo "FAILED: abidiff could not compare (exit status $status)"
+        return 1
+    fi
+    if [ $((status & 8)) -ne 0 ]; then
+        echo "FAILED: INCOMPATIBLE ABI change since $(basename "$baseline") (abidiff exit status $status):"
+        echo "        hosts built against it would break"
+        return 1
+    fi
+    echo "ok: nothing incompatible since $(basename "$baseline") (abidiff exit status $status)"
 }
 
 check_abidiff() {
@@ -253,6 +280,7 @@ update() {
 case $mode in
     exports) check_exports ;;
     abidiff) check_abidiff ;;
+    compatible) check_compatible ;;
     update) update ;;
     all)
         status=0

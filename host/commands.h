@@ -73,6 +73,22 @@ private:
     std::string customer_id_;
 };
 
+// custclass members -c CONFIG SEGMENT [--classification ID] [--purpose analytics|marketing]
+//                   [--format table|csv|jsonl] [--json]
+class MembersCommand final : public Command {
+public:
+    explicit MembersCommand(CLI::App& parent);
+    ExitCode execute(const Session& session) const override;
+
+private:
+    std::string config_;
+    std::string segment_;
+    std::string classification_;
+    std::string purpose_ = "analytics";
+    std::string format_ = "table";
+    bool json_ = false;
+};
+
 // custclass feed -c CONFIG --customers FILE.csv --orders FILE.csv [--lines FILE.csv]
 //                [--as-of DATE] [--dry-run] [--json]
 class FeedCommand final : public Command {

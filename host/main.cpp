@@ -79,13 +79,14 @@ int main(int argc, char** argv) {
     ValidateCommand validate(app);
     RunCommand run(app);
     ExplainCommand explain(app);
+    MembersCommand members(app);
     ProfilesCommand profiles(app);
     CompareCommand compare(app);
     WhatifCommand whatif(app);
     ReviewCommand review(app);
     ReportCommand report(app);
     FeedCommand feed(app);
-    const Command* const commands[] = {&demo,    &validate, &run,    &explain, &profiles,
+    const Command* const commands[] = {&demo,    &validate, &run,    &explain, &members, &profiles,
                                        &compare, &whatif,   &review, &report,  &feed};
 
     try {
