@@ -489,6 +489,42 @@ CUSTCLASS_API int32_t custclass_segment_members(char** summary_json, custclass_e
                                                 const custclass_members_options* options,
                                                 custclass_member_fn row, void* user);
 
+/* ---------------------------------------------------------------------------------------------
+ * Privacy (ABI 1.2): the Personal Data (Privacy) Ordinance duties the plugin helps with
+ * (PRIVACY.md). options may be NULL; only as_of and actor are read (actor is recorded in the
+ * audit log: who asked). Each document is released with custclass_free.
+ * ------------------------------------------------------------------------------------------- */
+
+/* The compliance report: each of the policy's checks against this engine's rule set, source
+ * mapping and policy (which fields are read for which purpose, approvals present or missing,
+ * opt-out sources, government identifiers, enrichment approvals), evaluated without reading any
+ * customer data, plus what the last run recorded (exclusions by reason, fairness disparities,
+ * customers past retention that the host should erase). Schema compliance_report.schema.json.
+ * Returns CUSTCLASS_OK even when a check refuses: the document says which and why. */
+CUSTCLASS_API int32_t custclass_privacy_check(char** report_json, custclass_engine* engine,
+                                              const custclass_run_options* options);
+
+/* A data access request (s.18, s.19): everything the plugin holds on one customer (its current
+ * features and segments with their explanation, its segment in every stored run, the live
+ * assignments, the audit entries that name it) as one document of schema
+ * data_access.schema.json. The request is recorded in the audit log with its deadline (40 days
+ * from today) before anything is returned; if the log cannot be written nothing is returned
+ * (CUSTCLASS_E_DATABASE). CUSTCLASS_E_NOT_FOUND when the plugin holds nothing on the customer
+ * and the host database has no such customer. */
+CUSTCLASS_API int32_t custclass_privacy_export(char** export_json, custclass_engine* engine,
+                                               const char* customer_id,
+                                               const custclass_run_options* options);
+
+/* Erasure (DPP2, DPP6): removes every row the plugin's tables hold on one customer (its
+ * assignments in every run, its live assignments, the audit entries that name it, the run cut
+ * points that name it) and the results cached in this engine, in one transaction, and records a
+ * tombstone in the audit log (the customer named only by its pseudonym when the policy's key is
+ * set). The host's own records are the host's to erase; a later run classifies the customer
+ * again only if the host still holds it. Schema erasure.schema.json (what was removed). */
+CUSTCLASS_API int32_t custclass_privacy_erase(char** result_json, custclass_engine* engine,
+                                              const char* customer_id,
+                                              const custclass_run_options* options);
+
 #ifdef __cplusplus
 }
 #endif

@@ -97,6 +97,10 @@ struct Api {
     decltype(&::custclass_order_posted) order_posted = nullptr;
     decltype(&::custclass_members_options_init) members_options_init = nullptr;
     decltype(&::custclass_segment_members) segment_members = nullptr;
+    // Privacy (ABI 1.2).
+    decltype(&::custclass_privacy_check) privacy_check = nullptr;
+    decltype(&::custclass_privacy_export) privacy_export = nullptr;
+    decltype(&::custclass_privacy_erase) privacy_erase = nullptr;
 
     // Calls visit(symbol, slot, since_minor) for every member above: symbol is the exported name
     // ("custclass_run"), slot a reference to the member, since_minor the ABI 1.x minor version
@@ -155,6 +159,9 @@ private:
         visit("custclass_order_posted", api.order_posted, 2u);
         visit("custclass_members_options_init", api.members_options_init, 2u);
         visit("custclass_segment_members", api.segment_members, 2u);
+        visit("custclass_privacy_check", api.privacy_check, 2u);
+        visit("custclass_privacy_export", api.privacy_export, 2u);
+        visit("custclass_privacy_erase", api.privacy_erase, 2u);
     }
 };
 
@@ -194,6 +201,9 @@ inline Api Api::linked() noexcept {
     api.order_posted = &::custclass_order_posted;
     api.members_options_init = &::custclass_members_options_init;
     api.segment_members = &::custclass_segment_members;
+    api.privacy_check = &::custclass_privacy_check;
+    api.privacy_export = &::custclass_privacy_export;
+    api.privacy_erase = &::custclass_privacy_erase;
     return api;
 }
 #endif
@@ -751,6 +761,38 @@ public:
         if (context.error) std::rethrow_exception(context.error);
         check(*api_, status, handle_);
         return summary;
+    }
+
+    // Privacy (ABI 1.2; PRIVACY.md). Only as_of and actor of options are read, and the log
+    // callback; actor is recorded in the audit log as who asked. Each throws Error, or
+    // std::logic_error when the plugin is older than ABI 1.2.
+    // The compliance report (compliance_report.schema.json); a check that refuses is in the
+    // document, not an Error.
+    [[nodiscard]] Document privacy_check(const RunOptions& options = {}) const {
+        require(api_->privacy_check, "custclass_privacy_check", 2);
+        return call_with_options(options, [&](char** out, const custclass_run_options* raw) {
+            return api_->privacy_check(out, handle_, raw);
+        });
+    }
+    // A data access request: everything the plugin holds on one customer
+    // (data_access.schema.json). The request is logged with its 40-day deadline first; Error
+    // CUSTCLASS_E_DATABASE (and no document) when the audit log cannot be written,
+    // CUSTCLASS_E_NOT_FOUND when neither the plugin nor the host's data hold the customer.
+    [[nodiscard]] Document privacy_export(const std::string& customer_id,
+                                          const RunOptions& options = {}) const {
+        require(api_->privacy_export, "custclass_privacy_export", 2);
+        return call_with_options(options, [&](char** out, const custclass_run_options* raw) {
+            return api_->privacy_export(out, handle_, customer_id.c_str(), raw);
+        });
+    }
+    // Erasure of every row the plugin's tables hold on one customer, with a tombstone in the
+    // audit log, in one transaction (erasure.schema.json: what was removed). Error
+    // CUSTCLASS_E_DATABASE, and nothing erased, when the audit log cannot be written.
+    Document privacy_erase(const std::string& customer_id, const RunOptions& options = {}) const {
+        require(api_->privacy_erase, "custclass_privacy_erase", 2);
+        return call_with_options(options, [&](char** out, const custclass_run_options* raw) {
+            return api_->privacy_erase(out, handle_, customer_id.c_str(), raw);
+        });
     }
 
     custclass_engine* handle() const noexcept { return handle_; }

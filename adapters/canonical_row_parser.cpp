@@ -19,6 +19,7 @@ CustomerRow parse_customer(RowView& row, const std::vector<ColumnSpec>& spec,
     c.interests = row.text(10, "interests");
     c.marketing_consent = row.flag(11, "marketing_consent");
     c.opted_out = row.flag(12, "opted_out");
+    c.transfer_consent = row.text(13, "transfer_consent");
     for (std::size_t i = first_attribute; i < spec.size(); ++i)
         c.attributes.push_back(row.text(i, spec[i].name));
     return c;

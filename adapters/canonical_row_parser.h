@@ -29,7 +29,7 @@ inline std::vector<ColumnSpec> columns_of(config::CanonicalTable table) {
                     {"gender", false},      {"district", false},   {"income_band", false},
                     {"email", false},       {"phone", false},      {"lead_source", false},
                     {"is_prospect", false}, {"interests", false},  {"marketing_consent", false},
-                    {"opted_out", false}};
+                    {"opted_out", false},   {"transfer_consent", false}};
         case CanonicalTable::Orders:
             return {{"order_id", true}, {"customer_id", true}, {"ordered_at", true},
                     {"amount", true},   {"channel", false}};

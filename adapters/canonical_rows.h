@@ -30,6 +30,9 @@ struct CustomerRow {
     std::optional<std::string> interests;  // comma-separated, as the host holds them
     std::optional<bool> marketing_consent;
     std::optional<bool> opted_out;
+    // The classes of recipient the customer agreed in writing to have the data transferred to
+    // for their own marketing (PDPO ss.35J-35M), comma-separated.
+    std::optional<std::string> transfer_consent;
     // The values of the `attr_<name>` columns asked for, in the order asked.
     std::vector<std::optional<std::string>> attributes;
 };

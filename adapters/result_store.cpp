@@ -65,6 +65,10 @@ std::vector<std::string> migrations(Dialect d) {
         // member lists.
         "ALTER TABLE custclass_runs ADD population_json " + text + ";"
         "CREATE INDEX custclass_live_segment ON custclass_live_assignments (classification, segment, customer_id);",
+        // 3: the audit log in the order it was written (entries of the same second included),
+        // and found by subject (data access requests and erasure, PRIVACY.md checks 16 and 17).
+        "ALTER TABLE custclass_audit_log ADD seq BIGINT;"
+        "CREATE INDEX custclass_audit_subject ON custclass_audit_log (subject, seq);",
     };
 }
 
@@ -130,6 +134,47 @@ private:
 
 // Rows per multi-row INSERT statement.
 constexpr std::size_t kRowsPerStatement = 1000;
+
+// A column of a row as text; "" for NULL.
+std::string text_of(const soci::row& row, std::size_t i) {
+    return row.get_indicator(i) == soci::i_null ? std::string() : row.get<std::string>(i);
+}
+
+std::optional<std::string> nullable_text_of(const soci::row& row, std::size_t i) {
+    if (row.get_indicator(i) == soci::i_null) return std::nullopt;
+    return row.get<std::string>(i);
+}
+
+// An integer column, whichever C++ type the backend reads it as.
+std::uint64_t count_of(const soci::row& row, std::size_t i) {
+    switch (row.get_properties(i).get_data_type()) {
+        case soci::dt_long_long: return static_cast<std::uint64_t>(row.get<long long>(i));
+        case soci::dt_unsigned_long_long: return row.get<unsigned long long>(i);
+        case soci::dt_integer: return static_cast<std::uint64_t>(row.get<int>(i));
+        case soci::dt_double: return static_cast<std::uint64_t>(row.get<double>(i));
+        default: return std::stoull(row.get<std::string>(i));
+    }
+}
+
+// `text` as a LIKE pattern matching itself anywhere, with '!' as the escape character.
+std::string like_anywhere(const std::string& text) {
+    std::string out = "%";
+    for (const char c : text) {
+        if (c == '!' || c == '%' || c == '_') out += '!';
+        out += c;
+    }
+    return out + "%";
+}
+
+// Every occurrence of `from` in `text` replaced by `to`; how many there were.
+std::uint64_t replace_all(std::string& text, const std::string& from, const std::string& to) {
+    std::uint64_t n = 0;
+    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+        text.replace(at, from.size(), to);
+        ++n;
+    }
+    return n;
+}
 
 }  // namespace
 
@@ -227,14 +272,37 @@ public:
         });
     }
 
+    // Whether the audit log numbers its entries (schema 3 or later; not in a database that an
+    // older plugin wrote, before this plugin's first run migrates it).
+    bool audit_has_seq() {
+        if (!audit_seq_known_) audit_seq_known_ = schema_version() >= 3;
+        return audit_seq_known_;
+    }
+
+    // One audit entry, inside the caller's write transaction; `at` defaults to now.
     void insert_audit(const std::string& actor, const std::string& action,
-                      const std::string& subject, std::uint64_t customers,
-                      const std::string& detail, const std::string& entry_id) {
-        sql() << "INSERT INTO custclass_audit_log (entry_id, at, actor, action, subject, customers, detail) VALUES (" +
-                     sql_literal(dialect_, entry_id) + ", " + sql_literal(dialect_, utc_now()) + ", " +
-                     sql_literal(dialect_, actor) + ", " + sql_literal(dialect_, action) + ", " +
-                     sql_literal(dialect_, subject) + ", " + std::to_string(customers) + ", " +
-                     sql_literal(dialect_, detail) + ")";
+                      const std::optional<std::string>& subject, std::uint64_t customers,
+                      const std::string& detail, const std::string& entry_id,
+                      const std::string& at = utc_now()) {
+        std::string e = entry_id, a = at, w = actor, x = action, s = subject.value_or(""), d = detail;
+        soci::indicator s_ind = subject ? soci::i_ok : soci::i_null;
+        long long n = static_cast<long long>(customers);
+        if (!audit_has_seq()) {
+            sql() << "INSERT INTO custclass_audit_log (entry_id, at, actor, action, subject, customers, detail) "
+                     "VALUES (:e, :a, :w, :x, :s, :n, :d)",
+                soci::use(e), soci::use(a), soci::use(w), soci::use(x), soci::use(s, s_ind),
+                soci::use(n), soci::use(d);
+            return;
+        }
+        long long seq = 0;
+        soci::indicator seq_ind = soci::i_null;
+        sql() << "SELECT MAX(seq) FROM custclass_audit_log", soci::into(seq, seq_ind);
+        if (seq_ind != soci::i_ok) seq = 0;
+        ++seq;
+        sql() << "INSERT INTO custclass_audit_log (entry_id, at, actor, action, subject, customers, detail, seq) "
+                 "VALUES (:e, :a, :w, :x, :s, :n, :d, :q)",
+            soci::use(e), soci::use(a), soci::use(w), soci::use(x), soci::use(s, s_ind), soci::use(n),
+            soci::use(d), soci::use(seq);
     }
 
     // Runs are numbered in the order they were recorded: "the latest run" is the highest.
@@ -343,14 +411,7 @@ public:
             r.started_at = text(3);
             r.finished_at = text(4);
             r.status = text(5);
-            const auto& props = row.get_properties(6);
-            switch (props.get_data_type()) {
-                case soci::dt_long_long: r.customers = static_cast<std::uint64_t>(row.get<long long>(6)); break;
-                case soci::dt_unsigned_long_long: r.customers = row.get<unsigned long long>(6); break;
-                case soci::dt_integer: r.customers = static_cast<std::uint64_t>(row.get<int>(6)); break;
-                case soci::dt_double: r.customers = static_cast<std::uint64_t>(row.get<double>(6)); break;
-                default: r.customers = std::stoull(row.get<std::string>(6)); break;
-            }
+            r.customers = count_of(row, 6);
             r.summary_json = text(7);
             r.message = text(8);
             r.population_json = text(9);
@@ -425,10 +486,164 @@ public:
         });
     }
 
+    std::vector<CustomerRunAssignment> read_customer_history(const std::string& customer_id) {
+        return guarded("reading the history of a customer", [&] {
+            std::vector<CustomerRunAssignment> out;
+            if (!has_table("custclass_assignments")) return out;
+            std::string c = customer_id;
+            const soci::rowset<soci::row> rows =
+                (sql().prepare << "SELECT a.run_id, r.as_of, a.classification, a.segment "
+                                  "FROM custclass_assignments a JOIN custclass_runs r ON r.run_id = a.run_id "
+                                  "WHERE a.customer_id = :c ORDER BY r.run_seq, a.classification, a.segment",
+                 soci::use(c));
+            for (const soci::row& row : rows)
+                out.push_back({text_of(row, 0), text_of(row, 1), text_of(row, 2), nullable_text_of(row, 3)});
+            return out;
+        });
+    }
+
+    std::vector<LiveAssignmentRecord> read_live_assignments_of(const std::string& customer_id) {
+        return guarded("reading the live assignments of a customer", [&] {
+            std::vector<LiveAssignmentRecord> out;
+            if (!has_table("custclass_live_assignments")) return out;
+            std::string c = customer_id;
+            const soci::rowset<soci::row> rows =
+                (sql().prepare << "SELECT classification, segment, run_id, updated_at "
+                                  "FROM custclass_live_assignments WHERE customer_id = :c "
+                                  "ORDER BY classification, segment",
+                 soci::use(c));
+            for (const soci::row& row : rows)
+                out.push_back({text_of(row, 0), nullable_text_of(row, 1), text_of(row, 2), text_of(row, 3)});
+            return out;
+        });
+    }
+
+    std::vector<AuditEntry> read_audit_entries_of(const std::string& subject) {
+        return guarded("reading the audit log", [&] {
+            std::vector<AuditEntry> out;
+            if (!has_table("custclass_audit_log")) return out;
+            std::string s = subject;
+            // Entries written before migration 3 have no number: first, by time.
+            const std::string order = audit_has_seq() ? "COALESCE(seq, 0), at, entry_id" : "at, entry_id";
+            const soci::rowset<soci::row> rows =
+                (sql().prepare << "SELECT entry_id, at, actor, action, subject, customers, detail "
+                                  "FROM custclass_audit_log WHERE subject = :s ORDER BY " + order,
+                 soci::use(s));
+            for (const soci::row& row : rows) {
+                AuditEntry e{text_of(row, 0), text_of(row, 1), text_of(row, 2), text_of(row, 3),
+                             nullable_text_of(row, 4), std::nullopt, text_of(row, 6)};
+                if (row.get_indicator(5) != soci::i_null) e.customers = count_of(row, 5);
+                out.push_back(std::move(e));
+            }
+            return out;
+        });
+    }
+
+    // Runs a bound DELETE or UPDATE; the rows it changed.
+    template <typename... Uses>
+    std::uint64_t change(const std::string& statement, Uses&&... uses) {
+        soci::statement st = ((sql().prepare << statement), ..., std::forward<Uses>(uses));
+        st.execute(true);
+        const long long n = st.get_affected_rows();
+        return n > 0 ? static_cast<std::uint64_t>(n) : 0;
+    }
+
+    CustomerErasure erase_customer(const std::string& customer_id, const PopulationScrubber& scrub,
+                                   const ErasureTombstone& tombstone) {
+        return guarded("erasing a customer", [&] {
+            CustomerErasure erased;
+            WriteTransaction tx(sql(), dialect_);
+            std::string c = customer_id;
+            erased.assignments =
+                change("DELETE FROM custclass_assignments WHERE customer_id = :c", soci::use(c));
+            erased.live_assignments =
+                change("DELETE FROM custclass_live_assignments WHERE customer_id = :c", soci::use(c));
+            erased.audit_entries =
+                change("DELETE FROM custclass_audit_log WHERE subject = :c", soci::use(c));
+
+            // The cut points of every run: read first, then rewritten (no statement is left
+            // open on the session while another one writes).
+            if (population_column() != "NULL") {
+                std::vector<std::pair<std::string, std::string>> runs;
+                const soci::rowset<soci::row> rows =
+                    (sql().prepare << "SELECT run_id, population_json FROM custclass_runs "
+                                      "WHERE population_json IS NOT NULL");
+                for (const soci::row& row : rows) runs.emplace_back(text_of(row, 0), text_of(row, 1));
+                for (auto& [run_id, text] : runs) {
+                    std::optional<std::string> population = text;
+                    const std::uint64_t named = scrub(population);
+                    if (named == 0) continue;
+                    erased.cut_points += named;
+                    std::string r = run_id, p = population.value_or("");
+                    soci::indicator p_ind = population ? soci::i_ok : soci::i_null;
+                    change("UPDATE custclass_runs SET population_json = :p WHERE run_id = :r",
+                           soci::use(p, p_ind), soci::use(r));
+                }
+            }
+
+            // Messages that quote the id (a failed run's error naming the customer's row).
+            const std::string quoted = "`" + customer_id + "`";
+            const std::string pattern = like_anywhere(quoted);
+            auto scrub_messages = [&](const std::string& table, const std::string& key,
+                                      const std::string& column) {
+                std::vector<std::pair<std::string, std::string>> found;
+                std::string p = pattern;
+                const soci::rowset<soci::row> rows =
+                    (sql().prepare << "SELECT " + key + ", " + column + " FROM " + table + " WHERE " +
+                                          column + " LIKE :p ESCAPE '!'",
+                     soci::use(p));
+                for (const soci::row& row : rows) found.emplace_back(text_of(row, 0), text_of(row, 1));
+                for (auto& [k, text] : found) {
+                    if (replace_all(text, quoted, "`(erased)`") == 0) continue;  // a case-insensitive LIKE
+                    ++erased.messages;
+                    change("UPDATE " + table + " SET " + column + " = :t WHERE " + key + " = :k",
+                           soci::use(text), soci::use(k));
+                }
+            };
+            scrub_messages("custclass_runs", "run_id", "message");
+            scrub_messages("custclass_audit_log", "entry_id", "detail");
+
+            erased.at = utc_now();
+            const std::string detail =
+                "erased what the plugin held on one customer: " + std::to_string(erased.assignments) +
+                " assignments, " + std::to_string(erased.live_assignments) + " live assignments, " +
+                std::to_string(erased.audit_entries) + " audit entries, " +
+                std::to_string(erased.cut_points) + " cut points, " + std::to_string(erased.messages) +
+                " messages";
+            insert_audit(tombstone.actor, "erasure", tombstone.subject, 1, detail, tombstone.entry_id,
+                         erased.at);
+            tx.commit();
+            return erased;
+        });
+    }
+
+    std::uint64_t purge_runs_before(const std::string& cutoff) {
+        return guarded("purging old runs", [&]() -> std::uint64_t {
+            if (!has_table("custclass_runs")) return 0;
+            WriteTransaction tx(sql(), dialect_);
+            std::string latest;
+            soci::indicator latest_ind = soci::i_null;
+            sql() << "SELECT run_id FROM custclass_runs WHERE status = 'succeeded' "
+                     "ORDER BY run_seq DESC LIMIT 1",
+                soci::into(latest, latest_ind);
+            if (latest_ind != soci::i_ok) latest.clear();
+            std::string cut_a = cutoff, keep_a = latest, cut_b = cutoff, keep_b = latest;
+            change("DELETE FROM custclass_assignments WHERE run_id IN (SELECT run_id FROM custclass_runs "
+                   "WHERE finished_at < :t AND run_id <> :k)",
+                   soci::use(cut_a), soci::use(keep_a));
+            const std::uint64_t runs =
+                change("DELETE FROM custclass_runs WHERE finished_at < :t AND run_id <> :k",
+                       soci::use(cut_b), soci::use(keep_b));
+            tx.commit();
+            return runs;
+        });
+    }
+
     ConnectionSpec spec_;
     Dialect dialect_;
     std::unique_ptr<soci::session> session_;
     bool population_column_known_ = false;
+    bool audit_seq_known_ = false;
 };
 
 ResultStore::ResultStore(ConnectionSpec spec) : impl_(std::make_unique<Impl>(std::move(spec))) {}
@@ -459,6 +674,17 @@ std::optional<RunRecord> ResultStore::previous_succeeded_run(const std::string& 
 void ResultStore::read_assignments(const std::string& run_id, const AssignmentSink& sink) {
     impl_->read_assignments(run_id, sink);
 }
+void ResultStore::record_audit(const std::string& entry_id, const std::string& actor,
+                               const std::string& action, const std::string& subject,
+                               std::uint64_t customers, const std::string& detail) {
+    impl_->guarded("writing the audit log", [&] {
+        WriteTransaction tx(impl_->sql(), impl_->dialect_);
+        impl_->insert_audit(actor, action, subject, customers, detail, entry_id);
+        tx.commit();
+        return 0;
+    });
+}
+
 void ResultStore::replace_live_assignments(const std::string& customer_id, const std::string& run_id,
                                            const std::vector<LiveAssignment>& rows) {
     impl_->replace_live(customer_id, run_id, rows);
@@ -466,6 +692,23 @@ void ResultStore::replace_live_assignments(const std::string& customer_id, const
 void ResultStore::read_live_members(const std::string& classification, const std::string& segment,
                                     const std::function<void(std::string_view)>& sink) {
     impl_->read_live_members(classification, segment, sink);
+}
+std::vector<CustomerRunAssignment> ResultStore::read_customer_history(const std::string& customer_id) {
+    return impl_->read_customer_history(customer_id);
+}
+std::vector<LiveAssignmentRecord> ResultStore::read_live_assignments_of(const std::string& customer_id) {
+    return impl_->read_live_assignments_of(customer_id);
+}
+std::vector<AuditEntry> ResultStore::read_audit_entries_of(const std::string& subject) {
+    return impl_->read_audit_entries_of(subject);
+}
+CustomerErasure ResultStore::erase_customer(const std::string& customer_id,
+                                            const PopulationScrubber& scrub,
+                                            const ErasureTombstone& tombstone) {
+    return impl_->erase_customer(customer_id, scrub, tombstone);
+}
+std::uint64_t ResultStore::purge_runs_before(const std::string& utc_iso_cutoff) {
+    return impl_->purge_runs_before(utc_iso_cutoff);
 }
 std::optional<RunRecord> ResultStore::latest_succeeded_run() {
     return impl_->select_run(

@@ -6,6 +6,7 @@
 // previous one current.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -52,6 +53,56 @@ struct LiveAssignment {
     std::optional<std::string> segment;
 };
 
+// One stored assignment of a customer in a run, with the run's date (a data access request).
+struct CustomerRunAssignment {
+    std::string run_id;
+    std::string as_of;  // YYYY-MM-DD of the run
+    std::string classification;
+    std::optional<std::string> segment;  // nullopt: unclassified
+};
+
+// One live assignment of a customer as the live table holds it.
+struct LiveAssignmentRecord {
+    std::string classification;
+    std::optional<std::string> segment;
+    std::string run_id;      // the run whose results (or cut points, for a hook) it came from
+    std::string updated_at;  // UTC, ISO 8601
+};
+
+// One entry of the audit log (PRIVACY.md check 15).
+struct AuditEntry {
+    std::string entry_id;
+    std::string at;  // UTC, ISO 8601
+    std::string actor;
+    std::string action;
+    std::optional<std::string> subject;
+    std::optional<std::uint64_t> customers;
+    std::string detail;
+};
+
+// The audit entry an erasure leaves: who asked, and whom it was about only by a pseudonym (or
+// nobody), never the customer id.
+struct ErasureTombstone {
+    std::string entry_id;  // a new unique id (a UUID)
+    std::string actor;
+    std::optional<std::string> subject;
+};
+
+// What an erasure removed, and when its tombstone was written.
+struct CustomerErasure {
+    std::uint64_t assignments = 0;       // rows of custclass_assignments (every run)
+    std::uint64_t live_assignments = 0;  // rows of custclass_live_assignments
+    std::uint64_t audit_entries = 0;     // audit entries whose subject was the customer
+    std::uint64_t cut_points = 0;        // run cut points that named the customer
+    std::uint64_t messages = 0;          // run messages and audit details that named it
+    std::string at;                      // the tombstone's time, UTC, ISO 8601
+};
+
+// Rewrites one run's cut points (population_json) so that they no longer name a customer;
+// returns how many cut points named it (0: leave the text as it was). Setting the text to
+// nullopt drops the run's cut points altogether.
+using PopulationScrubber = std::function<std::uint64_t(std::optional<std::string>& population_json)>;
+
 // Receives one assignment: a customer's segment in a classification (no segment: unclassified).
 using AssignmentSink = std::function<void(std::string_view customer_id,
                                           std::string_view classification,
@@ -89,6 +140,13 @@ public:
     // Every assignment of a run, through the sink, in batches read from the database.
     void read_assignments(const std::string& run_id, const AssignmentSink& sink);
 
+    // Records one audit entry (PRIVACY.md check 15) in its own transaction; throws
+    // DatabaseError when it cannot be written, and the caller must then not do the action.
+    // `entry_id`: a new unique id (a UUID).
+    void record_audit(const std::string& entry_id, const std::string& actor,
+                      const std::string& action, const std::string& subject,
+                      std::uint64_t customers, const std::string& detail);
+
     // The hooks: replaces the live assignments of one customer with `rows` (none: the customer
     // is gone), attributed to `run_id` (the run whose cut points were used), in one transaction.
     void replace_live_assignments(const std::string& customer_id, const std::string& run_id,
@@ -96,6 +154,29 @@ public:
     // The customers the live table holds in a segment, in customer id order.
     void read_live_members(const std::string& classification, const std::string& segment,
                            const std::function<void(std::string_view)>& sink);
+
+    // Customer data requests (PRIVACY.md checks 16 and 17). Every value is bound as a
+    // parameter; a database without the plugin's tables holds nothing.
+    // The customer's assignments in every stored run, in run order (then classification).
+    std::vector<CustomerRunAssignment> read_customer_history(const std::string& customer_id);
+    // The customer's live assignments, by classification.
+    std::vector<LiveAssignmentRecord> read_live_assignments_of(const std::string& customer_id);
+    // The audit entries whose subject is `subject`, oldest first.
+    std::vector<AuditEntry> read_audit_entries_of(const std::string& subject);
+    // Erasure, in one transaction: the customer's rows of custclass_assignments and
+    // custclass_live_assignments and the audit entries whose subject it is are deleted; every
+    // run's cut points go through `scrub`; run messages and audit details that quote the id the
+    // way the plugin's messages do (`id`, in backquotes) have it replaced by `(erased)`; and
+    // the tombstone is inserted (action "erasure", the counts in its detail). When any of it
+    // fails (the tombstone cannot be written, say), nothing is erased: DatabaseError.
+    CustomerErasure erase_customer(const std::string& customer_id, const PopulationScrubber& scrub,
+                                   const ErasureTombstone& tombstone);
+
+    // The plugin's own history past its retention (PRIVACY.md check 8): every run that finished
+    // before `utc_iso_cutoff` (UTC, ISO 8601 as finished_at is written), with its assignments,
+    // except the latest succeeded run (the current results, and the hooks' cut points), in one
+    // transaction. Audit entries stay. Returns the number of runs deleted.
+    std::uint64_t purge_runs_before(const std::string& utc_iso_cutoff);
 
 private:
     class Impl;

@@ -30,9 +30,16 @@ void stream_query(soci::session& sql, Dialect dialect, const std::string& query,
                   std::size_t columns, std::size_t batch_rows,
                   const std::function<void(const TextBatch&)>& fn);
 
-// Runs `query` with `params` bound to its placeholders :p0, :p1, … (as text) and calls `fn`
-// with consecutive batches, on every backend through SOCI's prepared statements and bulk
-// fetch. For the small, parameterised reads of the hooks; throws DatabaseError on failure.
+// Runs `query` with `params` bound as text to its placeholders, written in the database's own
+// syntax (:p0, :p1, … on SQLite; $1, $2, … on PostgreSQL; ? on MySQL), and calls `fn` with
+// consecutive batches. For the small, parameterised reads of the hooks; throws DatabaseError on
+// failure. The database itself parses `query` and binds the values: SQLite through SOCI (which
+// hands the text to sqlite3_prepare as it is), PostgreSQL through libpq (PQexecParams: untyped
+// parameters, text results), MySQL through a server-side prepared statement (mysql_stmt_*).
+// SOCI's PostgreSQL and MySQL backends are not used for it: they look for `:name` placeholders
+// in the text themselves with a scanner that knows no comments (an apostrophe or a colon in a
+// comment of a mapped query hid or added placeholders), and the MySQL one writes the values into
+// the SQL text instead of binding them.
 void query_bound(soci::session& sql, const std::string& query,
                  const std::vector<std::string>& params, std::size_t columns,
                  std::size_t batch_rows, const std::function<void(const TextBatch&)>& fn);

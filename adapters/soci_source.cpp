@@ -21,6 +21,9 @@ namespace {
 using config::CanonicalTable;
 
 constexpr std::size_t kBatchRows = 4096;
+// Rows per fetch of a read restricted to a few customers (the hooks): a full batch's buffers
+// cost more to set up than the read itself.
+constexpr std::size_t kScopedBatchRows = 64;
 
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(),
@@ -32,8 +35,12 @@ std::string lower(std::string s) {
 template <typename Row>
 class Batcher {
 public:
-    explicit Batcher(const std::function<void(std::span<const Row>)>& sink) : sink_(sink) {
-        rows_.reserve(kBatchRows);
+    // `expected`: how many rows to make room for at first (a hook's read of one customer
+    // expects a few; a full read a whole batch).
+    explicit Batcher(const std::function<void(std::span<const Row>)>& sink,
+                     std::size_t expected = kBatchRows)
+        : sink_(sink) {
+        rows_.reserve(std::min(expected, kBatchRows));
     }
     void add(Row row) {
         rows_.push_back(std::move(row));
@@ -61,14 +68,32 @@ public:
         auto spec = columns_of(CanonicalTable::Customers);
         const std::size_t first_attribute = spec.size();
         for (const auto& a : attributes) spec.push_back({"attr_" + a, true});
-        Batcher<CustomerRow> out(sink);
+        // Minimisation: the columns nobody reads are not selected (they read as NULL).
+        std::vector<bool> skip(spec.size(), false);
+        unread_.clear();
+        if (!customer_columns_.empty()) {
+            const Mapped m = mapped(CanonicalTable::Customers);
+            const auto present = resolve(m, spec);
+            for (std::size_t i = 1; i < first_attribute; ++i)
+                if (std::find(customer_columns_.begin(), customer_columns_.end(), spec[i].name) ==
+                    customer_columns_.end()) {
+                    skip[i] = true;
+                    if (!present[i].empty()) unread_.push_back(spec[i].name);
+                }
+        }
+        Batcher<CustomerRow> out(sink, expected_rows());
         scan(CanonicalTable::Customers, mapped(CanonicalTable::Customers), spec,
-             [&](RowView& row) { out.add(parse_customer(row, spec, first_attribute)); }, 0);
+             [&](RowView& row) { out.add(parse_customer(row, spec, first_attribute)); }, 0, &skip);
         out.flush();
     }
 
+    void restrict_customer_columns(std::vector<std::string> columns) override {
+        customer_columns_ = std::move(columns);
+    }
+    std::vector<std::string> unread_customer_columns() const override { return unread_; }
+
     void read_orders(const std::function<void(OrderBatch)>& sink) override {
-        Batcher<OrderRow> out(sink);
+        Batcher<OrderRow> out(sink, expected_rows());
         scan(CanonicalTable::Orders, mapped(CanonicalTable::Orders),
              columns_of(CanonicalTable::Orders), [&](RowView& row) {
                  if (auto o = parse_order(row, config_.currency_decimals))
@@ -195,7 +220,7 @@ public:
         const std::vector<ColumnSpec> spec = {{"customer_id", false}, {"ordered_at", true},
                                               {"order_amount", true}, {"product_id", true},
                                               {"category", true},     {"amount", true}};
-        Batcher<OrderLineRow> out(sink);
+        Batcher<OrderLineRow> out(sink, expected_rows());
         scan(CanonicalTable::OrderLines, joined, spec, [&](RowView& row) {
             const std::string* customer = row.raw(0);
             if (!customer || customer->empty()) return;  // a guest sale, counted with the orders
@@ -215,7 +240,7 @@ public:
     }
 
     void read_referrals(const std::function<void(ReferralBatch)>& sink) override {
-        Batcher<ReferralRow> out(sink);
+        Batcher<ReferralRow> out(sink, expected_rows());
         scan(CanonicalTable::Referrals, mapped(CanonicalTable::Referrals),
              columns_of(CanonicalTable::Referrals), [&](RowView& row) {
                  ReferralRow r;
@@ -259,6 +284,9 @@ public:
     }
 
     ReadCounts counts() const override { return counts_; }
+
+    // How many rows a read is expected to give, to size its buffers.
+    std::size_t expected_rows() const { return scope_.empty() ? kBatchRows : kScopedBatchRows; }
 
     void restrict_to_customers(std::vector<std::string> customer_ids) override {
         scope_ = std::move(customer_ids);
@@ -359,8 +387,12 @@ private:
     // a customer scope (the hooks), only the rows whose column spec[scope_column] is one of the
     // scope's customer ids, with the ids bound as parameters.
     void scan(CanonicalTable, const Mapped& m, const std::vector<ColumnSpec>& spec,
-              const std::function<void(RowView&)>& row_fn, int scope_column = -1) {
-        const auto names = resolve(m, spec);
+              const std::function<void(RowView&)>& row_fn, int scope_column = -1,
+              const std::vector<bool>* skip = nullptr) {
+        auto names = resolve(m, spec);
+        if (skip)
+            for (std::size_t i = 0; i < names.size(); ++i)
+                if ((*skip)[i]) names[i].clear();
         std::vector<int> source_column(spec.size(), -1);
         std::string projection;
         int next = 0;
@@ -389,10 +421,17 @@ private:
                 query += " WHERE " + quote_identifier(dialect_, "custclass_q") + "." +
                          quote_identifier(dialect_, names[static_cast<std::size_t>(scope_column)]) +
                          " IN (";
-                for (std::size_t i = 0; i < scope_.size(); ++i)
-                    query += (i ? ", :p" : ":p") + std::to_string(i);
+                // Each database's own placeholders (row_stream.h, query_bound).
+                for (std::size_t i = 0; i < scope_.size(); ++i) {
+                    if (i) query += ", ";
+                    switch (dialect_) {
+                        case Dialect::SQLite: query += ":p" + std::to_string(i); break;
+                        case Dialect::PostgreSQL: query += "$" + std::to_string(i + 1); break;
+                        case Dialect::MySQL: query += "?"; break;
+                    }
+                }
                 query += ")";
-                query_bound(session(), query, scope_, static_cast<std::size_t>(next), kBatchRows,
+                query_bound(session(), query, scope_, static_cast<std::size_t>(next), kScopedBatchRows,
                             deliver);
             } else {
                 stream_query(session(), dialect_, query, static_cast<std::size_t>(next),
@@ -411,6 +450,8 @@ private:
     // The columns each query returns, by its SQL: probed once per source.
     std::map<std::string, std::vector<std::string>> columns_cache_;
     std::vector<std::string> scope_;  // the hooks' customers; empty: all
+    std::vector<std::string> customer_columns_;  // minimisation; empty: every column
+    std::vector<std::string> unread_;            // mapped and left out by the last customers read
     ReadCounts counts_;
 };
 

@@ -53,6 +53,14 @@ public:
         const std::function<void(const std::vector<std::optional<std::string>>&)>& sink) = 0;
     virtual ReadCounts counts() const = 0;
 
+    // Minimisation (PRIVACY.md check 2): later reads of the customers table load only these
+    // canonical columns (customer_id always; `attr_*` columns are asked for by name anyway).
+    // Empty: every column again. The host-push source keeps what the host pushed.
+    virtual void restrict_customer_columns(std::vector<std::string> columns) { (void)columns; }
+    // The canonical customer columns the mapping provides that the last read of the customers
+    // left out under that restriction.
+    virtual std::vector<std::string> unread_customer_columns() const { return {}; }
+
     // The hooks: restricts every later read to these customers (their rows, their orders and
     // order lines, the referrals they made), read with parameterised queries; opt-outs and
     // enrichment tables stay whole. Empty: every customer again. A source that cannot

@@ -81,6 +81,23 @@ const std::vector<FeatureInfo>& feature_catalog() {
     return catalog;
 }
 
+std::vector<std::string> policy_fields_of(std::string_view feature) {
+    if (feature.starts_with("attr.")) return {"attr_" + std::string(feature.substr(5))};
+    if (feature.starts_with("share:") || feature == "top_category") return {"order_lines", "orders"};
+    if (feature.starts_with("channel_share:")) return {"orders"};
+    if (feature == "age" || feature == "age_band") return {"birth_date"};
+    if (feature == "gender" || feature == "district" || feature == "income_band" ||
+        feature == "lead_source" || feature == "interests" || feature == "marketing_consent")
+        return {std::string(feature)};
+    if (feature == "signup_days") return {"created_at"};
+    if (feature == "is_prospect") return {"is_prospect", "orders"};
+    if (feature == "opted_out") return {"opted_out", "opt_outs"};
+    if (feature == "referrals" || feature == "referral_revenue") return {"referrals", "orders"};
+    if (const FeatureInfo* f = find_feature(feature); f && f->table == CanonicalTable::Orders)
+        return {"orders"};
+    return {};
+}
+
 const FeatureInfo* find_feature(std::string_view name) {
     const auto& catalog = feature_catalog();
     const auto it = std::find_if(catalog.begin(), catalog.end(),

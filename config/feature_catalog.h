@@ -29,6 +29,14 @@ struct FeatureInfo {
     bool sensitive = false;
 };
 
+// The fields of the privacy policy (PRIVACY.md: canonical fields and tables, `attr_<name>`)
+// that a feature reads, for purpose binding (check 1) and approvals (check 4): e.g. `age` reads
+// birth_date, `frequency` the orders, `share:<c>` the order lines and orders, `attr.tier` the
+// field attr_tier. An enrichment feature reads its key feature's fields (the caller resolves it);
+// a score reads what its points read. The e-mail and phone numbers that `opted_out` compares
+// with the opt-out list are a compliance use (s.35G), not a use for the rule's purpose.
+std::vector<std::string> policy_fields_of(std::string_view feature);
+
 // Every feature by name (not the score features, which a rule set declares).
 const std::vector<FeatureInfo>& feature_catalog();
 const FeatureInfo* find_feature(std::string_view name);

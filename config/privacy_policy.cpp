@@ -15,7 +15,18 @@ const std::vector<std::string> kFields = {
     "customer_id", "created_at",  "birth_date", "gender",    "district",  "income_band",
     "email",       "phone",       "lead_source", "is_prospect", "interests", "marketing_consent",
     "consent_at",  "opted_out",   "hkid",       "orders",    "order_lines", "referrals",
-    "opt_outs",    "interactions"};
+    "opt_outs",    "interactions", "transfer_consent"};
+
+// A field of the policy: a canonical one, or a host attribute `attr_<name>`.
+bool known_field(const std::string& name) {
+    if (std::find(kFields.begin(), kFields.end(), name) != kFields.end()) return true;
+    if (name.size() <= 5 || name.compare(0, 5, "attr_") != 0) return false;
+    return std::all_of(name.begin() + 5, name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+}
+
+const std::vector<std::string> kOptOutSources = {"opt_outs", "opted_out"};
 
 const std::vector<std::string> kScopes = {"sensitive_attribute", "rule_set", "matching"};
 
@@ -51,7 +62,8 @@ std::optional<PrivacyPolicy> load_privacy_policy(const YamlDocument& doc, Diagno
     const std::size_t errors_before = d.error_count();
     MapReader top(doc, doc.root(), "the privacy policy",
                   {"custclass", "policy", "version", "purposes", "fields", "retention_days",
-                   "small_cell_k", "pseudonym_key_env", "fairness", "approvals"},
+                   "history_retention_days", "small_cell_k", "pseudonym_key_env",
+                   "identity_purposes", "opt_out_sources", "fairness", "approvals"},
                   d);
     if (!top.valid()) return std::nullopt;
     PrivacyPolicy p;
@@ -66,8 +78,31 @@ std::optional<PrivacyPolicy> load_privacy_policy(const YamlDocument& doc, Diagno
         doc.error(d, top.node("version"), "`version` must not be empty");
     p.purposes = read_names(doc, top.sequence("purposes", true), "`purposes`", d);
     if (auto v = top.integer("retention_days", false, 1, 36600)) p.retention_days = *v;
+    if (auto v = top.integer("history_retention_days", false, 1, 36600)) p.history_retention_days = *v;
     if (auto v = top.integer("small_cell_k", false, 1, 1000)) p.small_cell_k = *v;
     if (auto v = top.text("pseudonym_key_env")) p.pseudonym_key_env = *v;
+    if (top.has("identity_purposes")) {
+        const YAML::Node list = top.sequence("identity_purposes");
+        p.identity_purposes = read_names(doc, list, "`identity_purposes`", d);
+        std::size_t i = 0;
+        for (const auto& purpose : p.identity_purposes) {
+            if (std::find(p.purposes.begin(), p.purposes.end(), purpose) == p.purposes.end())
+                doc.error(d, list[i], "purpose `" + purpose + "` is not declared in `purposes`",
+                          did_you_mean(purpose, p.purposes));
+            ++i;
+        }
+    }
+    if (top.has("opt_out_sources")) {
+        const YAML::Node list = top.sequence("opt_out_sources");
+        p.opt_out_sources = read_names(doc, list, "`opt_out_sources`", d);
+        std::size_t i = 0;
+        for (const auto& source : p.opt_out_sources) {
+            if (std::find(kOptOutSources.begin(), kOptOutSources.end(), source) == kOptOutSources.end())
+                doc.error(d, list[i], "unknown opt-out source `" + source + "`",
+                          did_you_mean(source, kOptOutSources));
+            ++i;
+        }
+    }
     const YAML::Node fairness = top.mapping("fairness");
     if (fairness.IsDefined()) {
         MapReader f(doc, fairness, "`fairness`", {"max_disparity"}, d);
@@ -79,9 +114,15 @@ std::optional<PrivacyPolicy> load_privacy_policy(const YamlDocument& doc, Diagno
     }
     const YAML::Node fields = top.mapping("fields", true);
     if (fields.IsDefined()) {
-        MapReader names(doc, fields, "`fields`", kFields, d);
+        // The canonical fields, and the host attributes (`attr_<name>`) the policy names.
+        std::vector<std::string> allowed = kFields;
+        for (auto it = fields.begin(); it != fields.end(); ++it)
+            if (it->first.IsScalar() && known_field(it->first.Scalar())) allowed.push_back(it->first.Scalar());
+        MapReader names(doc, fields, "`fields`", allowed, d);
         for (auto it = fields.begin(); it != fields.end(); ++it) {
             const std::string field = it->first.Scalar();
+            // An unknown field is reported by `names`; its policy is still checked (every error
+            // in one pass).
             MapReader f(doc, it->second, "the policy of field `" + field + "`",
                         {"category", "purposes"}, d);
             if (!f.valid()) continue;
@@ -137,6 +178,13 @@ std::optional<PrivacyPolicy> load_privacy_policy(const YamlDocument& doc, Diagno
     }
     if (d.error_count() > errors_before) return std::nullopt;
     return p;
+}
+
+const Approval* find_approval(const PrivacyPolicy& policy, const std::string& scope,
+                              const std::string& subject) {
+    for (const auto& a : policy.approvals)
+        if (a.scope == scope && a.subject == subject) return &a;
+    return nullptr;
 }
 
 PrivacyPolicy load_privacy_policy_file(const std::string& path) {

@@ -35,12 +35,23 @@ struct PrivacyPolicy {
     std::string version;
     std::vector<std::string> purposes;            // the purposes the data user declared
     std::map<std::string, FieldPolicy> fields;    // by canonical field name
-    std::int64_t retention_days = 1095;
+    std::int64_t retention_days = 1095;          // customers inactive longer are left out
+    std::int64_t history_retention_days = 1095;  // the plugin's own runs are purged after this
     std::int64_t small_cell_k = 5;
     std::string pseudonym_key_env = "CUSTCLASS_PSEUDONYM_KEY";
+    // The purposes whose outputs carry the customers' own ids (a campaign must reach people);
+    // every other output that lists customers carries pseudonyms (PRIVACY.md check 10).
+    std::vector<std::string> identity_purposes = {"direct_marketing"};
+    // Where opt-outs are recorded: `opt_outs` (the table) and `opted_out` (the customers'
+    // column). A run whose source does not map one of them is refused (check 6).
+    std::vector<std::string> opt_out_sources;
     double fairness_max_disparity = 0.2;
     std::vector<Approval> approvals;
 };
+
+// The approval of `scope` for `subject`, if the policy has one.
+const Approval* find_approval(const PrivacyPolicy& policy, const std::string& scope,
+                              const std::string& subject);
 
 // The category names as written in YAML.
 const std::vector<std::string>& data_category_names();

@@ -330,13 +330,20 @@ private:
                     doc_.error(d_, segments, "a classification needs at least one segment");
                 for (const auto& s : segments) {
                     MapReader sr(doc_, s, "a segment",
-                                 {"id", "label", "description", "when", "direct_marketing"}, d_);
+                                 {"id", "label", "description", "when", "direct_marketing",
+                                  "transfer_to"}, d_);
                     if (!sr.valid()) continue;
                     Segment seg;
                     if (auto id = id_of(sr, "segment", segment_ids)) seg.id = *id;
                     seg.label = sr.text("label").value_or(seg.id);
                     seg.description = sr.text("description").value_or("");
                     seg.direct_marketing = sr.boolean("direct_marketing").value_or(false);
+                    seg.transfer_to = sr.text("transfer_to").value_or("");
+                    if (!seg.transfer_to.empty() && !seg.direct_marketing)
+                        doc_.error(d_, sr.node("transfer_to"),
+                                   "a segment transferred to another party for its marketing is a "
+                                   "direct-marketing list",
+                                   "add `direct_marketing: true` to the segment");
                     if (sr.has("when"))
                         seg.when = condition(sr, rs, "`when`");
                     else

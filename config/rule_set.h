@@ -27,6 +27,10 @@ struct Segment {
     std::string description;
     Condition when;
     bool direct_marketing = false;
+    // The class of recipient the members are transferred to for its own marketing (PDPO
+    // ss.35J-35M), e.g. "insurance_partners"; empty when they are not. Only members whose
+    // `transfer_consent` names that class are exported.
+    std::string transfer_to;
 };
 
 enum class ClassificationMode { FirstMatch, AllMatches };

@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -28,6 +30,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kRuleSet = "rulesets/hk-retail.yaml";
+constexpr const char* kPolicy = "privacy/pdpo.yaml";
 // The generator names its customers C000001, C000002, ... (bench/datagen/demo_generator.cpp).
 constexpr const char* kFirstCustomer = "C000001";
 
@@ -73,7 +76,53 @@ std::string engine_config_yaml() {
            "source:\n"
            "  preset: generic\n"
            "  connection: \"sqlite3://db=demo.sqlite\"\n" +
-           custclass::datagen::demo_generic_queries_yaml() + "rules: rules/hk-retail.yaml\n";
+           custclass::datagen::demo_generic_queries_yaml() +
+           "rules: rules/hk-retail.yaml\nprivacy: privacy.yaml\n";
+}
+
+// The value of a top-level `key: value` line of a YAML file (quotes removed), or "".
+std::string top_level_value(const std::string& text, const std::string& key) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.rfind(key + ":", 0) != 0) continue;
+        std::string value = line.substr(key.size() + 1);
+        value.erase(0, value.find_first_not_of(" \t"));
+        if (const auto hash = value.find(" #"); hash != std::string::npos) value.erase(hash);
+        value.erase(value.find_last_not_of(" \t") + 1);
+        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\''))
+            value = value.substr(1, value.size() - 2);
+        return value;
+    }
+    return "";
+}
+
+// The demo's privacy policy: the shipped one with the approvals a data protection officer
+// would give the demo shop (PRIVACY.md checks 4 and 13): the rule set's version for production
+// runs, and the birth dates its age-band tags read. A real shop records its own.
+std::string demo_policy(const std::string& shipped_policy, const std::string& rules_text,
+                        const std::string& today) {
+    const std::string subject = top_level_value(rules_text, "name") + " " + top_level_value(rules_text, "version");
+    const std::string who = "\"custclass demo (a demo shop; your data protection officer approves yours)\"";
+    const std::string approvals =
+        "approvals:\n"
+        "  - {scope: rule_set, subject: \"" + subject + "\", who: " + who + ", when: \"" + today +
+        "\", why: \"the demo shop's classification\"}\n"
+        "  - {scope: sensitive_attribute, subject: birth_date, who: " + who + ", when: \"" + today +
+        "\", why: \"age-band tags, read as age bands only\"}\n";
+    std::string policy = shipped_policy;
+    const auto at = policy.find("approvals: []");
+    if (at == std::string::npos)
+        throw CommandFailure(ExitCode::bad_usage, "the shipped privacy policy has no `approvals: []` line to fill in");
+    policy.replace(at, std::string("approvals: []\n").size(), approvals);
+    return policy;
+}
+
+std::string read_text_file(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) throw CommandFailure(ExitCode::io_failure, "cannot read " + file.string());
+    return text.str();
 }
 
 // A word the shell passes through unchanged, quoted when it would not be.
@@ -126,6 +175,15 @@ ExitCode DemoCommand::execute(const Session& session) const {
                                                        ec.message());
     }
     write_text_file(config, engine_config_yaml());
+    {
+        const std::time_t now = std::time(nullptr);
+        std::tm tm{};
+        gmtime_r(&now, &tm);
+        char today[16];
+        std::strftime(today, sizeof today, "%Y-%m-%d", &tm);
+        write_text_file(dir / "privacy.yaml", demo_policy(read_text_file(find_shipped_file(kPolicy)),
+                                                          read_text_file(shipped_rules), today));
+    }
 
     // 2. The shop's data.
     custclass::datagen::DemoOptions data;
@@ -163,6 +221,8 @@ ExitCode DemoCommand::execute(const Session& session) const {
     const std::vector<std::pair<std::string, const char*>> files = {
         {config.string(), "the engine config: where the data is, which rules apply"},
         {rules.string(), "the rule set, a copy of the shipped one: edit it, validate, run again"},
+        {(dir / "privacy.yaml").string(),
+         "the privacy policy: the shipped one, with the demo's approvals"},
         {database.string(), "the shop's database (SQLite)"},
     };
     std::size_t width = 0;

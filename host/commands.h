@@ -169,6 +169,33 @@ private:
     std::string run_;
 };
 
+// custclass privacy export -c CONFIG CUSTOMER_ID [--as-of DATE] [--actor NAME]
+// custclass privacy erase -c CONFIG CUSTOMER_ID [--actor NAME]
+// (one subcommand per duty under the Ordinance; `check`, the compliance report, goes here too)
+class PrivacyCommand final : public Command {
+public:
+    explicit PrivacyCommand(CLI::App& parent);
+    ExitCode execute(const Session& session) const override;
+
+private:
+    // The options of one subcommand.
+    struct Request {
+        CLI::App* app = nullptr;
+        std::string config;
+        std::string customer_id;
+        std::string as_of;
+        std::string actor;
+    };
+    ExitCode export_data(const Session& session) const;
+    ExitCode erase(const Session& session) const;
+    ExitCode check(const Session& session) const;
+
+    Request export_;
+    Request erase_;
+    Request check_;
+    bool check_json_ = false;
+};
+
 // custclass demo [--dir DIR] [--customers N]
 class DemoCommand final : public Command {
 public:

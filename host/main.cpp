@@ -85,9 +85,10 @@ int main(int argc, char** argv) {
     WhatifCommand whatif(app);
     ReviewCommand review(app);
     ReportCommand report(app);
+    PrivacyCommand privacy(app);
     FeedCommand feed(app);
     const Command* const commands[] = {&demo,    &validate, &run,    &explain, &members, &profiles,
-                                       &compare, &whatif,   &review, &report,  &feed};
+                                       &compare, &whatif,   &review, &report,  &privacy, &feed};
 
     try {
         app.parse(argc, argv);

@@ -107,6 +107,8 @@ Failure failure_of_current_exception() {
         return {CUSTCLASS_E_NOT_FOUND, e.what()};
     } catch (const plugin::Cancelled& e) {
         return {CUSTCLASS_E_CANCELLED, e.what()};
+    } catch (const plugin::PrivacyRefusal& e) {
+        return {CUSTCLASS_E_PRIVACY, e.what()};
     } catch (const std::bad_alloc&) {
         return {CUSTCLASS_E_NO_MEMORY, "out of memory"};
     } catch (const std::exception& e) {
@@ -768,10 +770,47 @@ int32_t custclass_segment_members(char** summary_json, custclass_engine* engine,
                                                   " is not a custclass_purpose value");
             }
             if (CUSTCLASS_COVERS(options, actor) && options->actor)
-                (void)checked_text(options->actor, "actor");
+                request.actor = checked_text(options->actor, "actor");
         }
         request.row = [row, user](const std::string& id) { return row(user, id.c_str()) == 0; };
         *summary_json = to_host(e.members(request).dump());
+        return CUSTCLASS_OK;
+    });
+}
+
+// --- Privacy (ABI 1.2) ----------------------------------------------------------------------
+
+int32_t custclass_privacy_check(char** report_json, custclass_engine* engine,
+                                const custclass_run_options* options) {
+    if (report_json) *report_json = nullptr;
+    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
+        require(report_json != nullptr, "report_json is NULL");
+        const plugin::RunRequest request = run_request(options);
+        *report_json = to_host(e.privacy_check(request).dump());
+        return CUSTCLASS_OK;
+    });
+}
+
+int32_t custclass_privacy_export(char** export_json, custclass_engine* engine,
+                                 const char* customer_id, const custclass_run_options* options) {
+    if (export_json) *export_json = nullptr;
+    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
+        require(export_json != nullptr, "export_json is NULL");
+        const std::string id = checked_text(customer_id, "customer_id");
+        const plugin::RunRequest request = run_request(options);
+        *export_json = to_host(e.data_access_export(id, request).dump());
+        return CUSTCLASS_OK;
+    });
+}
+
+int32_t custclass_privacy_erase(char** result_json, custclass_engine* engine,
+                                const char* customer_id, const custclass_run_options* options) {
+    if (result_json) *result_json = nullptr;
+    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
+        require(result_json != nullptr, "result_json is NULL");
+        const std::string id = checked_text(customer_id, "customer_id");
+        const plugin::RunRequest request = run_request(options);
+        *result_json = to_host(e.erase_customer(id, request).dump());
         return CUSTCLASS_OK;
     });
 }

@@ -6,6 +6,8 @@
 
 #include "content_hash.h"
 #include "errors.h"
+#include "fairness_check.h"
+#include "privacy_gate.h"
 #include "run_summary.h"
 #include "soci_source.h"
 
@@ -54,17 +56,61 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
     const auto started = std::chrono::steady_clock::now();
     const config::RuleSet& rules = config_.rules;
 
+    const config::PrivacyPolicy* policy = config_.privacy ? &*config_.privacy : nullptr;
+    // Consent and opt-outs of the direct-marketing segments' members are counted (check 5, 6).
+    std::vector<std::string> extra;
+    const bool direct_marketing =
+        std::any_of(rules.classifications.begin(), rules.classifications.end(), [](const auto& c) {
+            return std::any_of(c.segments.begin(), c.segments.end(),
+                               [](const auto& s) { return s.direct_marketing; });
+        });
+    if (policy && direct_marketing) extra = {"marketing_consent", "opted_out"};
+    // Fairness (check 14) looks at gender and age band where the policy approves reading them.
+    if (policy) {
+        if (config::find_approval(*policy, "sensitive_attribute", "gender")) extra.push_back("gender");
+        if (config::find_approval(*policy, "sensitive_attribute", "birth_date")) extra.push_back("age_band");
+    }
+
     FeatureBuildReport report;
-    FeatureTable table = build_table(source, as_of, rules, {}, &request, &report);
+    FeatureTable table = build_table(source, as_of, rules, extra, &request, &report);
 
     RuleProgram program(rules, as_of);
     auto results = program.run(table);
     if (request.progress && !request.progress("rules", table.rows(), table.rows()))
         throw Cancelled();
 
+    // Mapped personal data that nothing read (check 2).
+    std::vector<std::string> unread = source.unread_customer_columns();
+
+    if (policy && direct_marketing) {
+        const Column* consent = table.find("marketing_consent");
+        const Column* opted_out = table.find("opted_out");
+        std::uint64_t no_consent = 0, opted = 0;
+        for (std::size_t r = 0; r < table.rows(); ++r) {
+            bool member = false;
+            for (std::size_t c = 0; c < rules.classifications.size(); ++c) {
+                const auto& cls = rules.classifications[c];
+                for (std::size_t s = 0; s < cls.segments.size(); ++s)
+                    if (cls.segments[s].direct_marketing &&
+                        (cls.mode == config::ClassificationMode::FirstMatch
+                             ? results[c].segment[r] == static_cast<std::int32_t>(s)
+                             : results[c].matches[s][r] != 0))
+                        member = true;
+            }
+            if (!member) continue;
+            if (opted_out && opted_out->booleans[r] == 1)
+                ++opted;
+            else if (!consent || consent->booleans[r] != 1)
+                ++no_consent;
+        }
+        report.excluded["opted_out"] = opted;
+        report.excluded["no_consent"] = no_consent;
+    }
+
     auto state = std::make_shared<RunState>(RunState{as_of, random_uuid(), std::move(table),
                                                      std::move(results),
-                                                     std::move(report.population)});
+                                                     std::move(report.population),
+                                                     std::move(report.retention_due)});
     if (summary) {
         RunSummary s;
         s.run_id = state->run_id;
@@ -77,6 +123,26 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
         s.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - started)
                             .count();
+        if (policy)
+            s.privacy = {{"policy", {{"name", policy->name}, {"version", policy->version}}},
+                         {"fairness", fairness_check(rules, state->table, state->results,
+                                                     policy->fairness_max_disparity, policy->small_cell_k)},
+                         {"purpose", rules.purpose},
+                         {"checks", findings_document(PrivacyGate(*policy, rules, config_.source)
+                                                          .evaluate(!dry_run))},
+                         {"retention_due", state->retention_due.size()}};
+        if (policy) {
+            std::string names;
+            for (const auto& u : unread) names += (names.empty() ? "`" : ", `") + u + "`";
+            s.privacy["checks"].push_back(
+                {{"check", 2},
+                 {"name", "minimisation"},
+                 {"status", unread.empty() ? "pass" : "warn"},
+                 {"message", unread.empty()
+                                 ? std::string("every customer column the source maps is read by a feature")
+                                 : "the source maps " + names +
+                                       ", which no rule reads: not loaded; stop mapping what the rules do not need"}});
+        }
         *summary = run_summary_document(s, rules, state->results, state->table);
     }
     return state;
@@ -88,6 +154,10 @@ FeatureTable Engine::build_table(adapters::Source& source, Day as_of, const conf
     FeatureBuildOptions options;
     options.as_of = as_of;
     options.population = population;
+    if (config_.privacy) {
+        options.retention_days = config_.privacy->retention_days;  // check 8
+        options.mask_identifiers = true;                           // check 9
+    }
     options.window_days = rules.window_days;
     options.time_zone = rules.time_zone;
     options.currency_decimals = config_.source.currency_decimals;
@@ -101,6 +171,20 @@ FeatureTable Engine::build_table(adapters::Source& source, Day as_of, const conf
         options.progress = [request](const char* phase, std::uint64_t done) {
             if (!request->progress(phase, done, 0)) throw Cancelled();
         };
+    if (config_.privacy) {
+        // Check 2: only the customers' columns these features read are loaded.
+        std::vector<std::string> columns = {"customer_id", "created_at"};
+        auto add = [&](const std::string& feature) {
+            for (const auto& field : config::policy_fields_of(feature)) columns.push_back(field);
+            if (feature == "opted_out") columns.insert(columns.end(), {"email", "phone"});
+        };
+        for (const auto& f : options.features) {
+            add(f);
+            if (f.starts_with("enrich."))
+                if (const auto* e = rules.find_enrichment(f.substr(7, f.find('.', 7) - 7))) add(e->key);
+        }
+        source.restrict_customer_columns(std::move(columns));
+    }
     FeatureBuildReport ignored;
     return build_features(source, options, report ? *report : ignored);
 }
@@ -166,8 +250,52 @@ nlohmann::ordered_json Engine::run_pushed(const RunRequest& request, adapters::S
     return run_with(request, pushed);
 }
 
+Engine::HookUpdates::HookUpdates(Engine& engine) : engine_(engine) {
+    std::unique_lock<std::shared_mutex> gate(engine_.live_gate_);
+    engine_.run_in_progress_ = true;
+}
+
+Engine::HookUpdates::~HookUpdates() {
+    if (written_) return;
+    try {
+        write(RunRequest{});
+    } catch (...) {
+        // write() reports its own failures; nothing may leave a destructor.
+    }
+}
+
+bool Engine::HookUpdates::holds(const std::string& customer_id) const {
+    std::lock_guard<std::mutex> lock(engine_.pending_mutex_);
+    return engine_.pending_live_.count(customer_id) > 0;
+}
+
+void Engine::HookUpdates::write(const RunRequest& request) {
+    written_ = true;
+    // Holding the gate: a hook writing now waits, so that no older update lands after it.
+    std::unique_lock<std::shared_mutex> gate(engine_.live_gate_);
+    engine_.run_in_progress_ = false;
+    std::map<std::string, PendingLive> pending;
+    {
+        std::lock_guard<std::mutex> lock(engine_.pending_mutex_);
+        pending.swap(engine_.pending_live_);
+    }
+    std::size_t failed = 0;
+    for (const auto& [customer, update] : pending) {
+        try {
+            engine_.store().replace_live_assignments(customer, update.run_id, update.rows);
+        } catch (const std::exception&) {
+            ++failed;
+        }
+    }
+    if (failed && request.log)
+        request.log(2, std::to_string(failed) + " live updates of hooks made during the run could not "
+                                                 "be written; call the hooks again for those customers");
+}
+
 nlohmann::ordered_json Engine::run_with(const RunRequest& request, adapters::Source& source) {
     const SerialWork serial(*this);
+    // The privacy gate, before anything is read (a dry run needs no rule-set approval).
+    if (config_.privacy) PrivacyGate(*config_.privacy, config_.rules, config_.source).require_allowed(!request.dry_run);
     const Day as_of = resolve_as_of(request);
     const std::string started_at = utc_now();
     // Refuse a changed rule set under an old version before reading any data. A dry run
@@ -181,6 +309,10 @@ nlohmann::ordered_json Engine::run_with(const RunRequest& request, adapters::Sou
     }
     nlohmann::ordered_json summary;
     std::shared_ptr<const RunState> state;
+    // From here until the run is published or has failed, the hooks keep their live updates for
+    // the run to write after its own (HookUpdates).
+    std::optional<HookUpdates> hook_updates;
+    if (!request.dry_run) hook_updates.emplace(*this);
     try {
         state = compute(as_of, request, &summary, request.dry_run, source);
         if (!request.dry_run) publish(*state, summary, started_at, request.actor);
@@ -205,11 +337,18 @@ nlohmann::ordered_json Engine::run_with(const RunRequest& request, adapters::Sou
     if (!request.dry_run) {
         auto baseline = std::make_shared<const HookBaseline>(
             HookBaseline{state->run_id, config::format_day(state->as_of), state->population});
-        std::lock_guard<std::mutex> lock(publish_mutex_);
-        last_ = std::move(state);
-        baseline_ = std::move(baseline);
-        hooked_.clear();
+        {
+            std::lock_guard<std::mutex> lock(publish_mutex_);
+            last_ = std::move(state);
+            baseline_ = std::move(baseline);
+            ++baseline_epoch_;
+            // The hooks' results since the run began are newer than its data: they stay.
+            for (auto it = hooked_.begin(); it != hooked_.end();)
+                it = hook_updates->holds(it->first) ? std::next(it) : hooked_.erase(it);
+        }
+        hook_updates->write(request);
     }
+    if (!request.dry_run) purge_run_history(request);  // PRIVACY.md check 8: the plugin's own history
     if (request.log)
         request.log(1, "run " + summary["run_id"].get<std::string>() + " classified " +
                            std::to_string(summary["customers"].get<std::uint64_t>()) +

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <map>
 #include <optional>
 #include <string>
@@ -40,7 +41,8 @@ struct MembersRequest {
     std::string segment;
     std::string classification;  // empty: the one classification with that segment
     Purpose purpose = Purpose::Analytics;
-    // Receives each member's id; return false to stop (the call then throws Cancelled).
+    std::string actor = "custclass";  // who asked, for the audit log
+    // Receives each member's id (or pseudonym); return false to stop (then throws Cancelled).
     std::function<bool(const std::string& customer_id)> row;
 };
 
@@ -85,6 +87,19 @@ public:
     // when asked; returns the members summary document (members.schema.json).
     nlohmann::ordered_json members(const MembersRequest& request);
 
+    // Privacy (PRIVACY.md). The compliance report: every check of the policy against this
+    // engine's rule set and source mapping, without reading any customer data, plus what the
+    // last run recorded (exclusions, fairness) (compliance_report.schema.json).
+    nlohmann::ordered_json privacy_check(const RunRequest& request);
+    // Check 16: everything the plugin holds on one customer as one document
+    // (data_access.schema.json); the request is logged in the audit log with its deadline (40
+    // days, s.19) before anything is returned.
+    nlohmann::ordered_json data_access_export(const std::string& customer_id, const RunRequest& request);
+    // Check 17: every row of the plugin's tables on one customer removed (assignments of every
+    // run, live assignments, audit entries naming it, cut points naming it) and the engine's
+    // cached results dropped, with a tombstone in the audit log (erasure.schema.json).
+    nlohmann::ordered_json erase_customer(const std::string& customer_id, const RunRequest& request);
+
     const config::EngineConfig& config() const { return config_; }
 
 private:
@@ -95,6 +110,7 @@ private:
         FeatureTable table;
         std::vector<ClassificationResult> results;
         PopulationCuts population;
+        std::vector<std::string> retention_due;  // left out by retention, for the host to erase
     };
     // What the hooks place one customer against: the last succeeded run's cut points.
     struct HookBaseline {
@@ -109,6 +125,31 @@ private:
         std::unique_ptr<adapters::ResultStore> store;
     };
     class HookLease;
+    // The hooks' live updates while a full run is under way: the run's publishing transaction
+    // would make them wait (SQLite locks the whole store) and would then replace them with its
+    // older results, so the hooks keep them here and the run writes them after its own. Made by
+    // a run (not a dry run) before it reads; write() when it has published, or the destructor
+    // when it failed. Needs run_mutex_.
+    class HookUpdates {
+    public:
+        explicit HookUpdates(Engine& engine);
+        ~HookUpdates();
+        HookUpdates(const HookUpdates&) = delete;
+        HookUpdates& operator=(const HookUpdates&) = delete;
+        bool holds(const std::string& customer_id) const;
+        void write(const RunRequest& request);
+
+    private:
+        Engine& engine_;
+        bool written_ = false;
+    };
+    struct PendingLive {
+        std::string run_id;
+        std::vector<adapters::LiveAssignment> rows;
+    };
+    // A hook's live update: written now, or kept for the run under way.
+    void update_live(adapters::ResultStore& store, const std::string& customer_id,
+                     const std::string& run_id, std::vector<adapters::LiveAssignment> rows);
     std::shared_ptr<const HookBaseline> hook_baseline(adapters::ResultStore& store);
     std::shared_ptr<const RunState> compute(Day as_of, const RunRequest& request,
                                             nlohmann::ordered_json* summary, bool dry_run,
@@ -131,6 +172,12 @@ private:
     std::unique_ptr<adapters::Source> database_source() const;
     Day resolve_as_of(const RunRequest& request) const;
     adapters::ResultStore& store();
+    // store(), its schema created or upgraded first (once). Needs run_mutex_.
+    adapters::ResultStore& migrated_store();
+    // Deletes the runs older than the privacy policy's history_retention_days (PRIVACY.md
+    // check 8), except the latest succeeded one; a failure is logged as a warning. Called after
+    // a run is published; needs run_mutex_ (customer_data_requests.cpp).
+    void purge_run_history(const RunRequest& request);
     adapters::StoredRuleSet stored_rules() const;
     void publish(const RunState& state, const nlohmann::ordered_json& summary,
                  const std::string& started_at, const std::string& actor);
@@ -157,9 +204,16 @@ private:
     std::mutex publish_mutex_;  // guards last_, baseline_ and hooked_
     std::shared_ptr<const RunState> last_;
     std::shared_ptr<const HookBaseline> baseline_;
+    // Counts the changes of baseline_ (a run published, an erasure): a hook that read the cut
+    // points from the store caches them only if nothing changed meanwhile.
+    std::uint64_t baseline_epoch_ = 0;
     // The results of hooks since the last run published by this engine, by customer id: what
     // lookups (classify) return for those customers on the hook's date.
     std::map<std::string, std::pair<Day, nlohmann::ordered_json>> hooked_;
+    std::shared_mutex live_gate_;          // run_in_progress_; hooks write the store under it (shared)
+    bool run_in_progress_ = false;
+    std::mutex pending_mutex_;             // guards pending_live_
+    std::map<std::string, PendingLive> pending_live_;
     std::mutex hook_pool_mutex_;
     std::vector<std::unique_ptr<HookConnection>> hook_pool_;
 };

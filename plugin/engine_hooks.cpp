@@ -10,10 +10,35 @@
 #include "engine.h"
 #include "errors.h"
 #include "opt_out_list.h"
+#include "content_hash.h"
+#include "privacy_gate.h"
+#include "pseudonym.h"
 #include "soci_source.h"
 #include "value_parsing.h"
 
 namespace custclass::plugin {
+
+namespace {
+
+// Whether a customer's written transfer consent (comma-separated classes of recipient) names
+// `recipient`, compared case-insensitively.
+bool transfer_consent_names(const std::optional<std::string>& consent, const std::string& recipient) {
+    if (!consent) return false;
+    const std::string wanted = adapters::lower(recipient);
+    std::size_t start = 0;
+    while (start <= consent->size()) {
+        std::size_t end = consent->find(',', start);
+        if (end == std::string::npos) end = consent->size();
+        std::string item = adapters::lower(std::string_view(*consent).substr(start, end - start));
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        if (item == wanted) return true;
+        start = end + 1;
+    }
+    return false;
+}
+
+}  // namespace
 
 // A hook connection taken from the engine's pool and given back when the hook succeeds; one
 // whose hook failed is dropped (its session may be in a failed transaction).
@@ -35,7 +60,10 @@ public:
     }
     ~HookLease() {
         if (!done_) return;
-        if (connection_->source) connection_->source->restrict_to_customers({});
+        if (connection_->source) {
+            connection_->source->restrict_to_customers({});
+            connection_->source->restrict_customer_columns({});
+        }
         std::lock_guard<std::mutex> lock(engine_.hook_pool_mutex_);
         engine_.hook_pool_.push_back(std::move(connection_));
     }
@@ -56,10 +84,23 @@ private:
     bool done_ = false;
 };
 
+void Engine::update_live(adapters::ResultStore& store, const std::string& customer_id,
+                         const std::string& run_id, std::vector<adapters::LiveAssignment> rows) {
+    std::shared_lock<std::shared_mutex> gate(live_gate_);
+    if (run_in_progress_) {
+        std::lock_guard<std::mutex> lock(pending_mutex_);
+        pending_live_[customer_id] = PendingLive{run_id, std::move(rows)};
+        return;
+    }
+    store.replace_live_assignments(customer_id, run_id, rows);
+}
+
 std::shared_ptr<const Engine::HookBaseline> Engine::hook_baseline(adapters::ResultStore& store) {
+    std::uint64_t epoch = 0;
     {
         std::lock_guard<std::mutex> lock(publish_mutex_);
         if (baseline_) return baseline_;
+        epoch = baseline_epoch_;
     }
     const auto run = store.latest_succeeded_run();
     if (!run)
@@ -78,7 +119,10 @@ std::shared_ptr<const Engine::HookBaseline> Engine::hook_baseline(adapters::Resu
     }
     auto baseline = std::make_shared<const HookBaseline>(HookBaseline{run->run_id, run->as_of, std::move(cuts)});
     std::lock_guard<std::mutex> lock(publish_mutex_);
-    if (!baseline_) baseline_ = baseline;
+    if (baseline_) return baseline_;
+    // A run or an erasure since the store was read: use what was read, cache nothing.
+    if (epoch != baseline_epoch_) return baseline;
+    baseline_ = baseline;
     return baseline_;
 }
 
@@ -90,6 +134,8 @@ nlohmann::ordered_json Engine::reclassify(const std::string& customer_id,
                               "`push`: push the data again (custclass_feed_*) instead");
     const std::string id = adapters::normalise_id(customer_id);
     if (id.empty()) throw InvalidArgument("the customer id is empty");
+    // A hook publishes (the live table): the gate as for a production run.
+    if (config_.privacy) PrivacyGate(*config_.privacy, config_.rules, config_.source).require_allowed(true);
     const Day as_of = resolve_as_of(request);
     HookLease lease(*this);
     const auto baseline = hook_baseline(lease.store());
@@ -126,7 +172,7 @@ nlohmann::ordered_json Engine::reclassify(const std::string& customer_id,
                                      &baseline->population);
     const auto row = table.row_of(id);
     if (!row) {
-        lease.store().replace_live_assignments(id, baseline->run_id, {});
+        update_live(lease.store(), id, baseline->run_id, {});
         lease.done();
         {
             std::lock_guard<std::mutex> lock(publish_mutex_);
@@ -143,7 +189,7 @@ nlohmann::ordered_json Engine::reclassify(const std::string& customer_id,
                             live.push_back({classification, segment ? std::optional<std::string>(*segment)
                                                                     : std::nullopt});
                         });
-    lease.store().replace_live_assignments(id, baseline->run_id, live);
+    update_live(lease.store(), id, baseline->run_id, std::move(live));
     lease.done();
 
     nlohmann::ordered_json explanation = program.explain(table, *row);
@@ -193,6 +239,37 @@ nlohmann::ordered_json Engine::members(const MembersRequest& request) {
     if (request.purpose == Purpose::DirectMarketing && config_.source.preset == "push")
         throw InvalidArgument("a direct-marketing list reads the host's current consent and opt-outs, "
                               "and this engine's source is `push`");
+    const config::Segment& segment = *std::find_if(
+        found->segments.begin(), found->segments.end(),
+        [&](const config::Segment& s) { return s.id == request.segment; });
+    const config::PrivacyPolicy* policy = config_.privacy ? &*config_.privacy : nullptr;
+    const std::string purpose =
+        request.purpose == Purpose::DirectMarketing ? "direct_marketing" : "customer_analytics";
+    // Under a policy: a direct-marketing list only of a segment the rule set marks for it
+    // (purpose binding of the output), and customer ids only for the purposes that need
+    // identity; every other list carries pseudonyms, and without the key it is refused (10).
+    std::optional<Pseudonymiser> pseudonyms;
+    if (policy) {
+        if (request.purpose == Purpose::DirectMarketing && !segment.direct_marketing)
+            throw PrivacyRefusal("PRIVACY.md check 5: the segment `" + segment.id + "` of `" + found->id +
+                                 "` is not marked `direct_marketing: true` in the rule set " +
+                                 config_.rules.file + ", so its members may not be exported for direct "
+                                 "marketing");
+        if (std::find(policy->purposes.begin(), policy->purposes.end(), purpose) == policy->purposes.end())
+            throw PrivacyRefusal("PRIVACY.md check 1: the policy " + policy->file + " declares no purpose `" +
+                                 purpose + "`, so no member list may be made for it");
+        if (std::find(policy->identity_purposes.begin(), policy->identity_purposes.end(), purpose) ==
+            policy->identity_purposes.end()) {
+            try {
+                pseudonyms.emplace(Pseudonymiser::from_environment(policy->pseudonym_key_env));
+            } catch (const std::exception& e) {
+                throw PrivacyRefusal("PRIVACY.md check 10: a member list for `" + purpose +
+                                     "` carries pseudonyms, not customer ids, and " + e.what() +
+                                     "; set it to a secret of at least 16 bytes (the same for every "
+                                     "run, so that pseudonyms stay comparable)");
+            }
+        }
+    }
 
     HookLease lease(*this);
     const auto run = lease.store().latest_succeeded_run();
@@ -201,7 +278,14 @@ nlohmann::ordered_json Engine::members(const MembersRequest& request) {
     lease.store().read_live_members(found->id, request.segment,
                                     [&](std::string_view c) { ids.emplace_back(c); });
 
-    std::uint64_t no_consent = 0, opted_out = 0;
+    // The list is logged before anyone sees it; no log, no list (check 15).
+    if (policy)
+        lease.store().record_audit(random_uuid(), request.actor, "member_list",
+                                   found->id + "/" + request.segment, ids.size(),
+                                   "purpose " + purpose + (pseudonyms ? ", pseudonymised" : ", customer ids") +
+                                       ", live assignments of run " + run->run_id);
+
+    std::uint64_t no_consent = 0, opted_out = 0, no_transfer_consent = 0;
     std::unordered_set<std::string> left_out;
     if (request.purpose == Purpose::DirectMarketing && !ids.empty()) {
         // The host's current consent and opt-outs (PDPO s.35C-35G): consent recorded, no opt-out.
@@ -209,6 +293,9 @@ nlohmann::ordered_json Engine::members(const MembersRequest& request) {
         adapters::Source& source = lease.source();
         const OptOutList opt_outs = OptOutList::read(source);
         std::unordered_set<std::string> seen;
+        // Only what consent, opt-outs and transfers need (check 2).
+        source.restrict_customer_columns({"customer_id", "marketing_consent", "opted_out", "email", "phone",
+                                          "transfer_consent"});
         source.read_customers({}, [&](adapters::CustomerBatch batch) {
             for (const adapters::CustomerRow& c : batch) {
                 if (!wanted.count(c.customer_id)) continue;
@@ -218,6 +305,12 @@ nlohmann::ordered_json Engine::members(const MembersRequest& request) {
                     left_out.insert(c.customer_id);
                 } else if (!c.marketing_consent.value_or(false)) {
                     ++no_consent;
+                    left_out.insert(c.customer_id);
+                } else if (!segment.transfer_to.empty() &&
+                           !transfer_consent_names(c.transfer_consent, segment.transfer_to)) {
+                    // Check 7: a transfer for the recipient's own marketing needs written
+                    // consent naming that class of recipient.
+                    ++no_transfer_consent;
                     left_out.insert(c.customer_id);
                 }
             }
@@ -231,18 +324,21 @@ nlohmann::ordered_json Engine::members(const MembersRequest& request) {
     std::uint64_t streamed = 0;
     for (const auto& c : ids) {
         if (left_out.count(c)) continue;
-        if (!request.row(c))
+        if (!request.row(pseudonyms ? pseudonyms->pseudonym(c) : c))
             throw Cancelled("the member list was stopped by the host's row callback after " +
                             std::to_string(streamed) + " members");
         ++streamed;
     }
+    nlohmann::ordered_json excluded = {{"no_consent", no_consent}, {"opted_out", opted_out}};
+    if (!segment.transfer_to.empty()) excluded["no_transfer_consent"] = no_transfer_consent;
     return {{"classification", found->id},
             {"segment", request.segment},
             {"purpose", request.purpose == Purpose::DirectMarketing ? "direct_marketing" : "analytics"},
             {"as_of", run->as_of},
             {"run_id", run->run_id},
             {"streamed", streamed},
-            {"excluded", {{"no_consent", no_consent}, {"opted_out", opted_out}}}};
+            {"excluded", std::move(excluded)},
+            {"pseudonymised", pseudonyms.has_value()}};
 }
 
 }  // namespace custclass::plugin

@@ -20,6 +20,13 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The privacy policy refuses the work (PRIVACY.md): the message names the check, the field,
+// the rule and the purpose, and what to do. Nothing was read or written.
+class PrivacyRefusal : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 // The host's progress callback asked to stop.
 class Cancelled : public std::runtime_error {
 public:

@@ -9,7 +9,9 @@
 #include <unordered_map>
 
 #include "enrichment_table.h"
+#include "errors.h"
 #include "opt_out_list.h"
+#include "personal_identifiers.h"
 #include "value_parsing.h"
 #include "yaml_document.h"
 
@@ -25,6 +27,10 @@ constexpr Day kNoDay = kNullDay;
 // What the orders of one customer add up to, as of the run date.
 struct OrderAggregate {
     Day first_order = kNoDay;     // any order on or before as_of (for the existence rule)
+    // The latest order of any kind (a return, a zero amount included) on or before as_of, for
+    // retention (check 8). Streamed orders give it exactly; with pushdown it is a lower bound
+    // that decides retention exactly (see "Retention with pushdown" below).
+    Day last_order = kNoDay;
     Day first_purchase = kNoDay;  // ever, up to as_of
     Day last_purchase = kNoDay;
     std::uint32_t purchases_total = 0;
@@ -97,6 +103,33 @@ bool wants(const FeatureBuildOptions& o, std::string_view name) {
     return std::find(o.features.begin(), o.features.end(), name) != o.features.end();
 }
 
+// PRIVACY.md check 9: `text` with the personal identifiers in it masked. The scanner only runs
+// when the text holds an ASCII digit or an "@": every identifier it reports contains one (an
+// HKID has six digits, a phone number eight, an e-mail address its "@"; the scanner matches
+// ASCII characters only, so a full-width digit or at sign is never part of a match), so a text
+// without either is returned unchanged exactly as the scanner would return it, and the common
+// case (a district, a gender, a keyword) costs one pass over its bytes.
+std::string mask_free_text(std::string_view text) {
+    const bool may_hold_identifier = std::any_of(text.begin(), text.end(), [](char c) {
+        return (c >= '0' && c <= '9') || c == '@';
+    });
+    return may_hold_identifier ? mask_personal_identifiers(text) : std::string(text);
+}
+
+// PRIVACY.md check 3: whether a value (trimmed) is a Hong Kong identity card number: the
+// policy's check digit (is_valid_hkid: brackets and spaces ignored), or one number the scanner
+// finds covering the whole value (the same number written with the full-width brackets of
+// Chinese text, "A123456（3）", which is_valid_hkid does not take). Never copied anywhere.
+bool is_hkid_value(std::string_view trimmed) {
+    if (is_valid_hkid(trimmed)) return true;
+    // The longest written form: two letters, six digits, an optional space and a check
+    // character in full-width brackets (3 bytes each): 2 + 6 + 1 + 3 + 1 + 3 = 16 bytes.
+    if (trimmed.size() > 16) return false;
+    const auto found = find_personal_identifiers(trimmed);
+    return found.size() == 1 && found[0].kind == IdentifierKind::hkid && found[0].offset == 0 &&
+           found[0].length == trimmed.size();
+}
+
 }  // namespace
 
 FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions& options,
@@ -123,6 +156,33 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
         if (options.progress) options.progress("read customers", customers.size());
     });
     report.customers_read = customers.size();
+
+    // PRIVACY.md check 3 at run time: an attribute a rule reads whose values are government
+    // identifiers refuses the run, before its orders are read. Only under a privacy policy
+    // (mask_identifiers is set exactly when one applies): without one the builder keeps the
+    // values as mapped. Every customer read is looked at, not only those the run keeps
+    // (existence, retention): whether a column holds HKID numbers is a property of the column,
+    // and a refusal must not come and go with the run date. The values are tested as mapped,
+    // trimmed, before any masking (masking would hide exactly what is looked for); a value with
+    // an HKID inside a longer text is not an identifier column and is masked below (check 9).
+    // Number attributes are looked at too: an HKID is never a number, so such a column would
+    // otherwise stop the run with a DataError that quotes the value. The message names the
+    // attribute and the customer key, never the value.
+    if (options.mask_identifiers) {
+        for (std::size_t k = 0; k < attribute_names.size(); ++k)
+            for (const CustomerRow& c : customers) {
+                const auto& v = c.attributes[k];
+                if (!v || !is_hkid_value(trim(*v))) continue;
+                throw PrivacyRefusal(
+                    "attribute `attr." + attribute_names[k] + "` (table `customers`, column `attr_" +
+                    attribute_names[k] + "`) holds Hong Kong identity card numbers (first at key `" +
+                    c.customer_id +
+                    "`), and the rule set reads it: PRIVACY.md check 3: government identifiers are "
+                    "never a rule input, group key or output column. Stop mapping `attr_" +
+                    attribute_names[k] + "` in the customers query, or remove the rules that read `attr." +
+                    attribute_names[k] + "` (and its declaration); nothing was classified");
+            }
+    }
 
     // 2. Orders, aggregated as they stream in.
     std::vector<OrderAggregate> agg(customers.size());
@@ -156,6 +216,9 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
                 earliest(a.first_purchase, t.first_purchase);
                 if (t.last_purchase != kNoDay && (a.last_purchase == kNoDay || t.last_purchase > a.last_purchase))
                     a.last_purchase = t.last_purchase;
+                // A purchase is an order: the latest one bounds the latest order from below.
+                if (t.last_purchase != kNoDay && (a.last_order == kNoDay || t.last_purchase > a.last_order))
+                    a.last_order = t.last_purchase;
                 a.purchases_total += t.purchases_total;
                 a.purchases_window += t.purchases_window;
                 a.orders_window += t.orders_window;
@@ -181,6 +244,7 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
             }
             OrderAggregate& a = agg[it->second];
             if (a.first_order == kNoDay || day < a.first_order) a.first_order = day;
+            if (a.last_order == kNoDay || day > a.last_order) a.last_order = day;
             const bool in_window = day > window_start;
             const bool purchase = o.amount > 0;
             if (purchase) {
@@ -212,19 +276,100 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
     if (unknown_customer) report.data_quality["orders_of_unknown_customer"] = unknown_customer;
     if (after_as_of) report.data_quality["orders_after_as_of"] = after_as_of;
 
-    // 3. The existence rule: created on or before as_of, or an order on or before as_of.
+    // Retention (PRIVACY.md check 8). A customer's last activity is the later of its latest
+    // order of any kind on or before as_of (a return, a credit note is activity too) and its
+    // creation day (when on or before as_of: a record created after the run date did not exist
+    // then). It is kept while as_of − last activity <= retention_days: the oldest kept day is
+    // `oldest_kept`. retention_days <= 0: nobody is left out.
+    const bool retention = options.retention_days > 0;
+    const std::int64_t oldest_kept = std::int64_t{as_of} - options.retention_days;
+    auto created_on_or_before_as_of = [&](std::uint32_t i) -> std::optional<Day> {
+        const auto& created = customers[i].created_at;
+        if (!created) return std::nullopt;
+        const Day d = zone.day_of(*created);
+        if (d > as_of) return std::nullopt;
+        return d;
+    };
+    auto last_activity = [&](std::uint32_t i) -> Day {
+        Day last = agg[i].last_order;
+        if (const auto d = created_on_or_before_as_of(i); d && (last == kNoDay || *d > last)) last = *d;
+        return last;
+    };
+    // A customer with neither an order nor a creation day on or before as_of shows no
+    // inactivity and is kept (no such customer passes the existence rule, which runs first).
+    auto past_retention = [&](std::uint32_t i) {
+        const Day last = last_activity(i);
+        return retention && last != kNoDay && std::int64_t{as_of} - std::int64_t{last} > options.retention_days;
+    };
+    // Retention with pushdown: the database totals carry the latest purchase, not the latest
+    // order (a return after the last purchase is activity too). Whether a customer that looks
+    // past retention by its purchases and creation day has an order in the retention period
+    // (oldest_kept .. as_of) is asked of the database as one more total, with that period as its
+    // window: `orders_window` counts every order in it, returns and zero amounts included. Asked
+    // only when such a customer exists; a source that cannot total that request has its orders
+    // read instead.
+    if (retention && pushdown) {
+        bool unsure = false;
+        for (std::uint32_t i = 0; i < customers.size() && !unsure; ++i)
+            unsure = agg[i].first_order != kNoDay && past_retention(i);
+        if (unsure) {
+            const Day recent_start = static_cast<Day>(
+                std::max<std::int64_t>(oldest_kept - 1, std::int64_t{kNoDay} + 1));  // exclusive
+            const Day recent_first = static_cast<Day>(recent_start + 1);
+            adapters::OrderTotalsRequest recent{as_of, recent_start, options.time_zone, {}};
+            if (source.can_total_orders(recent)) {
+                source.read_order_totals(recent, [&](adapters::OrderTotalsBatch batch) {
+                    for (const adapters::CustomerOrderTotals& t : batch) {
+                        if (t.customer_id.empty() || t.orders_window == 0) continue;
+                        const auto it = index.find(t.customer_id);
+                        if (it == index.end()) continue;
+                        Day& last = agg[it->second].last_order;
+                        if (last == kNoDay || recent_first > last) last = recent_first;
+                    }
+                });
+            } else {
+                source.read_orders([&](adapters::OrderBatch batch) {
+                    for (const OrderRow& o : batch) {
+                        const auto it = index.find(o.customer_id);
+                        if (it == index.end()) continue;
+                        const Day day = zone.day_of(o.ordered_at);
+                        if (day > as_of) continue;
+                        Day& last = agg[it->second].last_order;
+                        if (last == kNoDay || day > last) last = day;
+                    }
+                });
+            }
+        }
+    }
+
+    // 3. The existence rule: created on or before as_of, or an order on or before as_of. Then
+    // retention (check 8): a customer past it is not a row either, is counted in
+    // excluded["retention"] and listed in retention_due for the host to erase. Retention
+    // excludes from processing: everything below sees the kept customers only, so the
+    // population features (r/f/m scores, rfm, pareto_class, and the cut points handed to the
+    // hooks) rank the kept customers among themselves, and a customer past retention does not
+    // count as a referee in its referrer's referral features. The hooks (options.population,
+    // a source scoped to a few customers) apply the same test to the same rows of the customer
+    // and so leave out the same customers (the engine then reports the customer not found).
     std::vector<std::uint32_t> rows;
+    std::vector<std::uint8_t> retired(customers.size(), 0);  // left out by retention
     std::uint64_t not_yet = 0;
     for (std::uint32_t i = 0; i < customers.size(); ++i) {
-        const auto& created = customers[i].created_at;
-        const bool exists = (created && zone.day_of(*created) <= as_of) ||
-                            agg[i].first_order != kNoDay;
-        if (exists)
-            rows.push_back(i);
-        else
+        const bool exists = created_on_or_before_as_of(i) || agg[i].first_order != kNoDay;
+        if (!exists) {
             ++not_yet;
+        } else if (past_retention(i)) {
+            retired[i] = 1;
+            report.retention_due.push_back(customers[i].customer_id);
+        } else {
+            rows.push_back(i);
+        }
     }
     if (not_yet) report.excluded["not_yet_customer"] = not_yet;
+    if (!report.retention_due.empty()) {
+        std::sort(report.retention_due.begin(), report.retention_due.end());
+        report.excluded["retention"] = report.retention_due.size();
+    }
 
     std::vector<std::string> ids;
     ids.reserve(rows.size());
@@ -448,6 +593,7 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
                     continue;
                 }
                 if (ref.referred_at && zone.day_of(*ref.referred_at) > as_of) continue;
+                if (retired[referee->second]) continue;  // past retention: not processed
                 if (!seen.emplace(referrer->second, referee->second).second) continue;
                 const OrderAggregate& a = agg[referee->second];
                 if (a.purchases_total == 0) continue;
@@ -461,6 +607,16 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
     }
 
     // 5. Background, from the customers table.
+    // PRIVACY.md check 9: with mask_identifiers, every free-text value taken from the customers
+    // table (gender, district, income band, lead source, interests, text attributes) and every
+    // text value of an enrichment table is masked before it enters a column, so that no
+    // feature, rule, profile or export sees an identifier a clerk typed into it. Enrichment
+    // tables are still joined on the customer's value as mapped (the key is matched, never
+    // shown).
+    auto free_text = [&](const std::optional<std::string>& v) -> std::optional<std::string> {
+        if (!v || !options.mask_identifiers) return v;
+        return mask_free_text(*v);
+    };
     auto created_day = [&](std::uint32_t i) -> std::optional<Day> {
         if (!customers[i].created_at) return std::nullopt;
         return zone.day_of(*customers[i].created_at);
@@ -476,10 +632,10 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
         if (!years) return std::nullopt;
         return age_band(*years);
     });
-    text("gender", [&](std::uint32_t i) { return customers[i].gender; });
-    text("district", [&](std::uint32_t i) { return customers[i].district; });
-    text("income_band", [&](std::uint32_t i) { return customers[i].income_band; });
-    text("lead_source", [&](std::uint32_t i) { return customers[i].lead_source; });
+    text("gender", [&](std::uint32_t i) { return free_text(customers[i].gender); });
+    text("district", [&](std::uint32_t i) { return free_text(customers[i].district); });
+    text("income_band", [&](std::uint32_t i) { return free_text(customers[i].income_band); });
+    text("lead_source", [&](std::uint32_t i) { return free_text(customers[i].lead_source); });
     number("signup_days", [&](std::uint32_t i) {
         const auto d = created_day(i);
         return d ? double(as_of - *d) : kNullNumber;
@@ -492,15 +648,21 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
         Column& col = table.add("interests", ValueType::TextList);
         for (std::size_t r = 0; r < n; ++r) {
             col.offsets[r + 1] = col.offsets[r];
-            const auto& v = customers[rows[r]].interests;
-            if (!v) continue;
+            const auto& raw = customers[rows[r]].interests;
+            if (!raw) continue;
             col.list_null[r] = 0;
+            // Lower-cased, then masked as a whole (check 9), then split: an identifier is found
+            // in its context (what precedes and follows it) as the host wrote it, whatever the
+            // commas around it; lower-casing first changes nothing the scanner finds (it matches
+            // letters in any case, and lower() only touches ASCII letters) and leaves the mask
+            // tokens ("[PHONE]") as they are written everywhere else.
+            const std::optional<std::string> v = free_text(lower(*raw));
             std::vector<std::int32_t> seen;
             std::size_t start = 0;
             while (start <= v->size()) {
                 std::size_t end = v->find(',', start);
                 if (end == std::string::npos) end = v->size();
-                const std::string word = lower(trim(std::string_view(*v).substr(start, end - start)));
+                const std::string word = trim(std::string_view(*v).substr(start, end - start));
                 if (!word.empty()) {
                     const std::int32_t code = col.intern(word);
                     if (std::find(seen.begin(), seen.end(), code) == seen.end()) {
@@ -539,7 +701,7 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
         } else {
             Column& col = table.add(name, ValueType::Text);
             for (std::size_t r = 0; r < n; ++r)
-                if (const auto& v = customers[rows[r]].attributes[k]) col.codes[r] = col.intern(*v);
+                if (const auto v = free_text(customers[rows[r]].attributes[k])) col.codes[r] = col.intern(*v);
         }
     }
 
@@ -562,6 +724,8 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
                 std::find(data.columns.begin(), data.columns.end(), c->name) - data.columns.begin());
             const std::string name = "enrich." + e.id + "." + c->name;
             Column& col = table.add(name, c->type);
+            // Text values: masked (check 9) and interned once per row of the table.
+            std::unordered_map<const std::string*, std::int32_t> code_of_value;
             for (std::size_t r = 0; r < n; ++r) {
                 const auto& key = key_of(rows[r]);
                 if (!key) continue;
@@ -576,7 +740,9 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
                                                   "` is not a number");
                     col.numbers[r] = *x;
                 } else {
-                    col.codes[r] = col.intern(v);
+                    const auto [at_code, fresh] = code_of_value.try_emplace(&v, kNullCode);
+                    if (fresh) at_code->second = col.intern(*free_text(v));
+                    col.codes[r] = at_code->second;
                 }
             }
         }

@@ -32,6 +32,13 @@ struct FeatureBuildOptions {
     // customers) instead of among those read: r/f/m scores, rfm and pareto_class. nullptr
     // (a full run): among the customers read.
     const PopulationCuts* population = nullptr;
+    // PRIVACY.md check 8: customers with no activity (no order, and not created) in the
+    // `retention_days` days up to as_of are left out and listed in the report. 0: nobody is.
+    std::int64_t retention_days = 0;
+    // PRIVACY.md check 9: HKID numbers, phone numbers and e-mail addresses found in the free
+    // text of the customers (interests, text attributes, lead source, district) are masked
+    // (personal_identifiers.h) before any feature, rule or output sees them.
+    bool mask_identifiers = false;
     // Called between batches; may throw to cancel.
     std::function<void(const char* phase, std::uint64_t done)> progress;
 };
@@ -41,6 +48,9 @@ struct FeatureBuildReport {
     std::map<std::string, std::uint64_t> excluded;      // customers left out, by reason
     std::map<std::string, std::uint64_t> data_quality;  // rows not used, by reason
     PopulationCuts population;  // the cut points of the customers read (a full run's)
+    // Customers left out by retention (check 8), for the host to erase; also counted in
+    // excluded["retention"].
+    std::vector<std::string> retention_due;
 };
 
 FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions& options,

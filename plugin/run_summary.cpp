@@ -41,7 +41,8 @@ nlohmann::ordered_json run_summary_document(const RunSummary& summary, const con
             {"scores", std::move(scores)},
             {"excluded", summary.excluded},
             {"data_quality", summary.data_quality},
-            {"duration_ms", summary.duration_ms}};
+            {"duration_ms", summary.duration_ms},
+            {"privacy", summary.privacy}};
 }
 
 }  // namespace custclass::plugin

@@ -24,6 +24,8 @@ struct RunSummary {
     std::map<std::string, std::uint64_t> excluded;
     std::map<std::string, std::uint64_t> data_quality;
     std::int64_t duration_ms = 0;
+    // What the privacy policy decided and found (null without a policy).
+    nlohmann::ordered_json privacy;
 };
 
 nlohmann::ordered_json run_summary_document(const RunSummary& summary, const config::RuleSet& rules,

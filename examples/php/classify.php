@@ -15,7 +15,10 @@
  *
  * DATABASE is the CRM's SQLite database (the one CONFIG reads); the order goes into its table
  * sale (customer, at, total) as AMOUNT on AS_OF at noon, and gets the next id. CLASSIFICATION
- * names the classification whose segment the CRM shows (e.g. "lifecycle").
+ * names the classification whose segment the CRM shows (e.g. "lifecycle"). The analytics list
+ * carries pseudonyms instead of ids (HMAC-SHA256 under the key in the environment variable the
+ * privacy policy names, CUSTCLASS_PSEUDONYM_KEY by default) and is refused without the key; the
+ * direct-marketing list is refused for a segment the rule set does not mark for it.
  *
  * The header is read from $CUSTCLASS_FFI_HEADER, else from the installed include directories.
  * Prints the plugin identity, then each document after a "== ... ==" line (the same output as

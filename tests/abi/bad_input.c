@@ -16,8 +16,18 @@
  * push engine, and a row callback that stops the stream. The process must not crash: it is built with the project's flags, so under the dev preset
  * AddressSanitizer and UBSan watch every call, including the ones on a closed handle.
  *
+ * The fixture's privacy policy approves its rule set, so the runs are production runs. An
+ * analytics member list carries pseudonyms (PRIVACY.md check 10): the test sets the key's
+ * variable CUSTCLASS_PSEUDONYM_KEY itself (the fixture's test key) and checks the rows against
+ * HMAC-SHA256 values computed beforehand; without the key, or with a short one, the list is
+ * refused with CUSTCLASS_E_PRIVACY. A direct-marketing list is only for a segment marked
+ * `direct_marketing: true` (buyer; once is not: CUSTCLASS_E_PRIVACY).
+ *
  * Linked to the library directly. Exit 0 when every check holds, 1 otherwise.
  */
+/* setenv and unsetenv (POSIX), for the pseudonymisation key's variable. */
+#define _POSIX_C_SOURCE 200112L
+
 #include "custclass.h"
 
 #include <stdint.h>
@@ -29,6 +39,17 @@ static int checks;
 static int failures;
 
 static const char* as_of = "2024-06-30";
+
+/* The pseudonymisation key of tests/abi/fixture.py (PSEUDONYM_KEY), in the variable the
+ * fixture's policy names, and the pseudonyms of the buyers 101, 105 and 108 under it:
+ * HMAC-SHA256(key, id) in lower-case hex, computed with Python's hmac (fixture.pseudonym). */
+#define PSEUDONYM_KEY_ENV "CUSTCLASS_PSEUDONYM_KEY"
+#define PSEUDONYM_KEY "custclass-abi-fixture-pseudonym-key"
+static const char* const buyer_pseudonyms[3] = {
+    "b7b27d382ce59fcc7fad59443d7aaf74b0f09e55ce30f278fe402439bd70c29e", /* 101 */
+    "3f0ea8b34e30311435fae2f5e9e2c92b2b0876dcb3e3c98dc950b9307f4e1506", /* 105 */
+    "5f8307d9daf812972be6be31733fd776e3e608d707b9dcc6264a4dee62bc5f43", /* 108 */
+};
 
 /* A pointer value for output parameters, to see that the plugin resets them. */
 static char sentinel;
@@ -801,15 +822,33 @@ static void test_analyses(custclass_engine* engine)
 
 /* ---- The hooks (ABI 1.2) ------------------------------------------------------------------ */
 
-/* Row callbacks: count the members (and check each id), or stop at the first. */
+/* Row callbacks: count the members (and check each id, keeping the first few), or stop at the
+ * first. */
 static int member_calls;
 static int member_bad_ids;
+static char member_ids[4][80];
 static int32_t count_member(void* user, const char* customer_id)
 {
     (void)user;
-    ++member_calls;
     if (customer_id == NULL || customer_id[0] == '\0') ++member_bad_ids;
+    else if (member_calls < 4) {
+        strncpy(member_ids[member_calls], customer_id, sizeof member_ids[0] - 1);
+        member_ids[member_calls][sizeof member_ids[0] - 1] = '\0';
+    }
+    ++member_calls;
     return 0;
+}
+
+/* The document has the member `key` (quoted) with the value `value` (JSON text). */
+static int has_member(const char* document, const char* key, const char* value)
+{
+    const char* at = document ? strstr(document, key) : NULL;
+    if (at == NULL) return 0;
+    at += strlen(key);
+    while (*at == ' ') ++at;
+    if (*at++ != ':') return 0;
+    while (*at == ' ') ++at;
+    return strncmp(at, value, strlen(value)) == 0;
 }
 static int32_t stop_member(void* user, const char* customer_id)
 {
@@ -952,22 +991,56 @@ static void test_hooks(custclass_engine* engine)
                    NULL, count_member, CUSTCLASS_OK, engine);
     expect(member_calls == 3 && member_bad_ids == 0,
            "the buyers 101, 105 and 108 were streamed, each with an id");
+    expect(member_calls == 3 && strcmp(member_ids[0], buyer_pseudonyms[0]) == 0 &&
+               strcmp(member_ids[1], buyer_pseudonyms[1]) == 0 &&
+               strcmp(member_ids[2], buyer_pseudonyms[2]) == 0,
+           "the analytics rows are HMAC-SHA256(key, id) of 101, 105 and 108, in id order");
     members_options_sized(&members, 4, "not read", 99);
     expect_members("custclass_segment_members(options.struct_size 4: defaults)", engine, "buyer",
                    &members, count_member, CUSTCLASS_OK, engine);
     expect(member_calls == 3, "the defaults list the 3 buyers");
-    /* custclass.yaml maps no consent: nobody may be contacted. */
+    /* custclass.yaml maps no consent: nobody may be contacted (buyer is marked for direct
+     * marketing in rules.yaml). */
     members_options_sized(&members, (uint32_t)sizeof members, "value",
                           CUSTCLASS_PURPOSE_DIRECT_MARKETING);
     expect_members("custclass_segment_members(direct marketing, no consent mapped)", engine,
                    "buyer", &members, count_member, CUSTCLASS_OK, engine);
     expect(member_calls == 0, "without recorded consent the direct-marketing list is empty");
+    /* once is not marked `direct_marketing: true`: its members are not for direct marketing. */
+    expect_members("custclass_segment_members(direct marketing, unmarked segment \"once\")",
+                   engine, "once", &members, count_member, CUSTCLASS_E_PRIVACY, engine);
+    expect(strstr(custclass_last_error(engine), "direct_marketing") != NULL &&
+               strstr(custclass_last_error(engine), "once") != NULL,
+           "the refusal names the segment and `direct_marketing`");
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_segment_members(&doc, direct marketing, \"buyer\") gives its summary",
+                  custclass_segment_members(&doc, engine, "buyer", &members, count_member, NULL),
+                  CUSTCLASS_OK, engine);
+    expect(has_member(doc, "\"pseudonymised\"", "false"),
+           "a direct-marketing list carries ids: \"pseudonymised\": false");
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+
+    /* Without the key, or with one shorter than 16 bytes, an analytics list is refused. */
+    unsetenv(PSEUDONYM_KEY_ENV);
+    expect_members("custclass_segment_members(analytics, no " PSEUDONYM_KEY_ENV ")", engine,
+                   "buyer", NULL, count_member, CUSTCLASS_E_PRIVACY, engine);
+    expect(strstr(custclass_last_error(engine), PSEUDONYM_KEY_ENV) != NULL,
+           "the refusal names " PSEUDONYM_KEY_ENV);
+    setenv(PSEUDONYM_KEY_ENV, "0123456789abcde", 1);
+    expect_members("custclass_segment_members(analytics, a 15-byte key)", engine, "buyer", NULL,
+                   count_member, CUSTCLASS_E_PRIVACY, engine);
+    expect(strstr(custclass_last_error(engine), PSEUDONYM_KEY_ENV) != NULL,
+           "the refusal names " PSEUDONYM_KEY_ENV);
+    setenv(PSEUDONYM_KEY_ENV, PSEUDONYM_KEY, 1);
+
     doc = SENTINEL_TEXT;
     expect_status("custclass_segment_members(&doc, ...) gives its summary",
                   custclass_segment_members(&doc, engine, "buyer", NULL, count_member, NULL),
                   CUSTCLASS_OK, engine);
     expect(doc != NULL && doc != SENTINEL_TEXT && strstr(doc, "\"streamed\"") != NULL,
            "the members summary has \"streamed\"");
+    expect(has_member(doc, "\"pseudonymised\"", "true"),
+           "an analytics list carries pseudonyms: \"pseudonymised\": true");
     if (doc != SENTINEL_TEXT) custclass_free(doc);
     expect(is_empty(custclass_last_error(engine)),
            "custclass_last_error(e) is \"\" after a successful call");
@@ -1160,6 +1233,88 @@ static int32_t run_from_progress(void* user, const char* phase, uint64_t done, u
     return 0;
 }
 
+/* The privacy calls (ABI 1.2): each survives NULL, garbage and invalid UTF-8, and works on the
+ * fixture engine: the report, an export of a customer, and (last) an erasure. */
+typedef int32_t (*customer_call)(char**, custclass_engine*, const char*, const custclass_run_options*);
+
+static void test_privacy_customer_call(custclass_engine* engine, const char* name, customer_call call)
+{
+    static const char* bad_ids[] = {"\xff\xfe", "10\xc0\xaf", "\xed\xa0\x80", "101\x80"};
+    custclass_engine* garbage = (custclass_engine*)(uintptr_t)0x1234;
+    struct not_a_handle local;
+    custclass_run_options options;
+    char* doc;
+    char what[200];
+    size_t i;
+
+    memset(&local, 0, sizeof local);
+    run_options_sized(&options, (uint32_t)sizeof options, as_of);
+    snprintf(what, sizeof what, "%s(NULL, e, \"101\")", name);
+    expect_status(what, call(NULL, engine, "101", &options), CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    doc = SENTINEL_TEXT;
+    snprintf(what, sizeof what, "%s(&doc, NULL engine, \"101\")", name);
+    expect_status(what, call(&doc, NULL, "101", &options), CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_null_output(what, doc);
+    doc = SENTINEL_TEXT;
+    snprintf(what, sizeof what, "%s(&doc, 0x1234, \"101\")", name);
+    expect_status(what, call(&doc, garbage, "101", &options), CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output(what, doc);
+    doc = SENTINEL_TEXT;
+    snprintf(what, sizeof what, "%s(&doc, &local struct, \"101\")", name);
+    expect_status(what, call(&doc, (custclass_engine*)(void*)&local, "101", &options),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output(what, doc);
+    doc = SENTINEL_TEXT;
+    snprintf(what, sizeof what, "%s(&doc, e, NULL)", name);
+    expect_status(what, call(&doc, engine, NULL, &options), CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_null_output(what, doc);
+    for (i = 0; i < sizeof bad_ids / sizeof bad_ids[0]; ++i) {
+        doc = SENTINEL_TEXT;
+        snprintf(what, sizeof what, "%s(&doc, e, invalid UTF-8 #%u)", name, (unsigned)i);
+        expect_status(what, call(&doc, engine, bad_ids[i], &options), CUSTCLASS_E_INVALID_ARGUMENT,
+                      engine);
+        expect_null_output(what, doc);
+    }
+    doc = SENTINEL_TEXT;
+    snprintf(what, sizeof what, "%s(&doc, e, \"101\")", name);
+    expect_status(what, call(&doc, engine, "101", &options), CUSTCLASS_OK, engine);
+    expect(doc != NULL && doc != SENTINEL_TEXT && strstr(doc, "\"customer_id\"") != NULL, what);
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+}
+
+static void test_privacy(custclass_engine* engine)
+{
+    custclass_engine* garbage = (custclass_engine*)(uintptr_t)0x1234;
+    custclass_run_options options;
+    char* doc;
+
+    printf("-- privacy: the compliance report, a data access export, an erasure\n");
+    run_options_sized(&options, (uint32_t)sizeof options, as_of);
+    expect_status("custclass_privacy_check(NULL, e)", custclass_privacy_check(NULL, engine, &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_privacy_check(&doc, NULL engine)", custclass_privacy_check(&doc, NULL, &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, NULL);
+    expect_null_output("custclass_privacy_check(NULL engine) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_privacy_check(&doc, 0x1234)", custclass_privacy_check(&doc, garbage, &options),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_privacy_check(0x1234) output", doc);
+    options.struct_size = 2;
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_privacy_check(&doc, e, struct_size 2)", custclass_privacy_check(&doc, engine, &options),
+                  CUSTCLASS_E_INVALID_ARGUMENT, engine);
+    expect_null_output("custclass_privacy_check(struct_size 2) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_privacy_check(&doc, e, NULL options)", custclass_privacy_check(&doc, engine, NULL),
+                  CUSTCLASS_OK, engine);
+    expect(doc != NULL && doc != SENTINEL_TEXT && strstr(doc, "\"verdict\"") != NULL,
+           "custclass_privacy_check gives the report");
+    if (doc != SENTINEL_TEXT) custclass_free(doc);
+    test_privacy_customer_call(engine, "custclass_privacy_export", custclass_privacy_export);
+    test_privacy_customer_call(engine, "custclass_privacy_erase", custclass_privacy_erase);
+}
+
 static void test_callback_reentry(custclass_engine* engine)
 {
     custclass_run_options options;
@@ -1267,6 +1422,18 @@ static void test_closed(custclass_engine* closed)
     expect_members("custclass_segment_members(&doc, closed, \"buyer\")", closed, "buyer", NULL,
                    count_member, CUSTCLASS_E_INVALID_HANDLE, NULL);
 
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_privacy_check(&doc, closed)", custclass_privacy_check(&doc, closed, NULL),
+                  CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_privacy_check(closed) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_privacy_export(&doc, closed, \"101\")",
+                  custclass_privacy_export(&doc, closed, "101", NULL), CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_privacy_export(closed) output", doc);
+    doc = SENTINEL_TEXT;
+    expect_status("custclass_privacy_erase(&doc, closed, \"101\")",
+                  custclass_privacy_erase(&doc, closed, "101", NULL), CUSTCLASS_E_INVALID_HANDLE, NULL);
+    expect_null_output("custclass_privacy_erase(closed) output", doc);
     expect(custclass_last_error(closed) != NULL, "custclass_last_error(closed) is not NULL");
     expect_status("custclass_engine_close(closed) again", custclass_engine_close(closed),
                   CUSTCLASS_E_INVALID_HANDLE, NULL);
@@ -1287,6 +1454,11 @@ int main(int argc, char** argv)
     config = argv[1];
     data_dir = argc == 3 ? argv[2] : NULL;
     setvbuf(stdout, NULL, _IOLBF, 0);
+    /* The fixture's key, whatever the environment had. */
+    if (setenv(PSEUDONYM_KEY_ENV, PSEUDONYM_KEY, 1) != 0) {
+        fprintf(stderr, "cannot set %s\n", PSEUDONYM_KEY_ENV);
+        return 2;
+    }
 
     test_discovery();
     test_errors_and_memory();
@@ -1305,6 +1477,7 @@ int main(int argc, char** argv)
         test_analyses(engine);
         test_hooks(engine);
         test_callback_reentry(engine);
+        test_privacy(engine);
         expect_status("custclass_engine_close(e)", custclass_engine_close(engine), CUSTCLASS_OK,
                       NULL);
         test_closed(engine);

@@ -6,21 +6,37 @@
 (Re)creates DIR with:
   shop.sqlite        a host database: tables customer, sale and unsubscribe, known rows (below)
   custclass.yaml     an engine config (preset generic, queries over those tables)
-  rules.yaml         a rule set: classification `value`, segments buyer (frequency >= 2) and
-                     once (frequency == 1)
-  retail.yaml        an engine config on the same database with the shipped rule set
-                     hk-retail.yaml (copied next to it from config/rulesets/), which also maps
-                     consent, opt-out flags and the unsubscribe list: what the example hosts run
+  rules.yaml         a rule set: classification `value`, segments buyer (frequency >= 2, marked
+                     `direct_marketing: true`) and once (frequency == 1, not marked)
+  privacy.yaml       the privacy policy of custclass.yaml and broken.yaml: the shipped
+                     config/privacy/pdpo.yaml with the one approval their rule set needs, that
+                     of `abi-test 1` for production runs (PRIVACY.md check 13); it reads no
+                     sensitive field
+  retail.yaml        an engine config on the same database with hk-retail.yaml, the shipped
+                     rule set copied from config/rulesets/ with segment `active` of `lifecycle`
+                     marked `direct_marketing: true` (the members the hosts list for direct
+                     marketing) and its version marked as the fixture's; it also maps consent,
+                     opt-out flags and the unsubscribe list: what the example hosts run
+  retail-privacy.yaml  retail.yaml's policy: the shipped one with the approvals of that rule
+                     set's version and of the sensitive field it reads, birth_date (age bands;
+                     check 4)
   broken.yaml        an engine config naming broken_rules.yaml, whose rule reads an unknown
                      feature (a configuration error the hosts must report)
   expected.json      what runs as of AS_OF must report (EXPECTED and RETAIL below)
+
+Member lists for analytics carry pseudonyms, HMAC-SHA256 of the customer id under the key in
+the environment variable CUSTCLASS_PSEUDONYM_KEY (PRIVACY.md check 10): the tests set it to
+PSEUDONYM_KEY, and pseudonym() computes what they must print.
 
 Every test gets its own directory: a run writes the plugin's tables into the database, and the
 example hosts add an order to it.
 """
 
+import hashlib
+import hmac
 import json
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -33,6 +49,16 @@ AS_OF = "2024-06-30"  # window_days 365: the window is the days 2023-07-02 .. 20
 CUSTOMER = "101"      # the customer the hosts classify
 UNKNOWN_CUSTOMER = "999"
 LATE_CUSTOMER = "104"  # created after AS_OF, only an order after AS_OF: does not exist as of AS_OF
+
+# The pseudonymisation key of the tests (the policy's pseudonym_key_env, at least 16 bytes).
+PSEUDONYM_KEY_ENV = "CUSTCLASS_PSEUDONYM_KEY"
+PSEUDONYM_KEY = "custclass-abi-fixture-pseudonym-key"
+
+
+def pseudonym(customer_id, key=PSEUDONYM_KEY):
+    """What a member list that is not for an identity purpose carries instead of the id."""
+    return hmac.new(key.encode(), customer_id.encode(), hashlib.sha256).hexdigest()
+
 
 CUSTOMERS = [
     # id, name, created, email, phone, district, consent, opted_out
@@ -88,7 +114,8 @@ EXPECTED = {
     "customer_frequency": 3,
 }
 
-# retail.yaml, the shipped rule set hk-retail on the same data as of 2024-06-30 (RULES.md s.4).
+# retail.yaml, the shipped rule set hk-retail (the fixture's copy: the same rules) on the same data
+# as of 2024-06-30 (RULES.md s.4).
 # Active customers (frequency >= 1), n = 7, with recency_days / frequency / monetary:
 #   101: 28 / 3 / 245.75   102: 114 / 1 / 300.00   105: 41 / 2 / 238.00   106: 137 / 1 / 520.00
 #   107: 167 / 1 / 60.00   108: 10 / 2 / 285.00    110: 264 / 1 / 45.00
@@ -110,8 +137,9 @@ EXPECTED = {
 # so lifecycle churned -> active, and value lost -> promising: r_score is 4 or 5 however the
 # run's 7 cut points place a recency better than all of them, f_score 1 (no active customer
 # buys less), tenure over 90 days (not new).
-# The live members of lifecycle/active are then 101 102 103 105 106 107 108; for direct
-# marketing only 101 and 103: 102 refused consent and 107 has none recorded (no_consent 2),
+# The live members of lifecycle/active are then 101 102 103 105 106 107 108 (listed for analytics
+# as their pseudonyms); for direct marketing (the fixture's copy of hk-retail marks `active`)
+# only 101 and 103: 102 refused consent and 107 has none recorded (no_consent 2),
 # 105 is on the unsubscribe list by e-mail (in another letter case), 106 is flagged opted out
 # in the customer table and 108 is on the list by id (opted_out 3).
 RETAIL = {
@@ -141,6 +169,7 @@ RETAIL = {
     "segments_after": {"value": "promising", "lifecycle": "active"},
     "classification": "lifecycle",  # the one whose members the hosts list
     "members": {
+        # the customers whose pseudonyms the analytics list carries, in customer id order
         "analytics": ["101", "102", "103", "105", "106", "107", "108"],
         "direct_marketing": ["101", "103"],
         "excluded": {"no_consent": 2, "opted_out": 3},
@@ -156,6 +185,7 @@ source:
     customers: SELECT id AS customer_id, created AS created_at FROM customer
     orders: SELECT id AS order_id, customer AS customer_id, at AS ordered_at, total AS amount FROM sale
 rules: {rules}
+privacy: privacy.yaml
 """
 
 RULES = """\
@@ -168,6 +198,7 @@ classifications:
     segments:
       - id: buyer
         when: frequency >= 2
+        direct_marketing: true
       - id: once
         when: frequency == 1
 """
@@ -186,7 +217,50 @@ source:
     orders: SELECT id AS order_id, customer AS customer_id, at AS ordered_at, total AS amount FROM sale
     opt_outs: SELECT customer AS customer_id, email, phone FROM unsubscribe
 rules: hk-retail.yaml
+privacy: retail-privacy.yaml
 """
+
+# The fixture's changes to the shipped hk-retail.yaml: (text, replacement), each found once.
+RETAIL_RULES_CHANGES = [
+    ('version: "', 'version: "abi-fixture-'),
+    ("        when: recency_days <= 180\n",
+     "        when: recency_days <= 180\n        direct_marketing: true\n"),
+]
+
+
+def retail_rules(shipped):
+    """The fixture's copy of the shipped rule set hk-retail.yaml (its text)."""
+    for old, new in RETAIL_RULES_CHANGES:
+        if shipped.count(old) != 1:
+            raise ValueError(f"hk-retail.yaml: expected one `{old.strip()}`")
+        shipped = shipped.replace(old, new)
+    return shipped
+
+
+def ruleset_subject(rules_text):
+    """"<name> <version>" of a rule set, as its approval names it (PRIVACY.md check 13)."""
+    def top(key):
+        found = re.search(rf'^{key}:[ \t]*("([^"]*)"|\'([^\']*)\'|[^#\n]*?)[ \t]*(#.*)?$',
+                          rules_text, re.M)
+        if not found:
+            raise ValueError(f"the rule set has no top-level `{key}`")
+        return next(g for g in (found.group(2), found.group(3), found.group(1)) if g is not None)
+    return f"{top('name')} {top('version')}"
+
+
+def privacy_policy(shipped, rules_text, sensitive_fields=()):
+    """The shipped policy (its text) with the approvals a production run of the rule set needs:
+    the rule set's version (check 13) and each sensitive field it reads (check 4)."""
+    who = '"custclass tests (tests/abi/fixture.py)"'
+    approvals = [f'{{scope: rule_set, subject: "{ruleset_subject(rules_text)}", who: {who}, '
+                 f'when: "2024-06-01", why: "the ABI and host tests run it"}}']
+    approvals += [f'{{scope: sensitive_attribute, subject: {field}, who: {who}, '
+                  f'when: "2024-06-01", why: "read by the rule set of the tests"}}'
+                  for field in sensitive_fields]
+    if shipped.count("approvals: []\n") != 1:
+        raise ValueError("the shipped privacy policy has no `approvals: []` line")
+    return shipped.replace("approvals: []\n",
+                           "approvals:\n" + "".join(f"  - {a}\n" for a in approvals))
 
 
 def create(directory, data_dir=None):
@@ -209,13 +283,23 @@ def create(directory, data_dir=None):
         db.executemany("INSERT INTO unsubscribe (customer, email, phone) VALUES (?, ?, ?)",
                        UNSUBSCRIBE)
     db.close()
-    shutil.copyfile(os.path.join(data_dir or DATA_DIR, "rulesets", "hk-retail.yaml"),
-                    os.path.join(directory, "hk-retail.yaml"))
+
+    def shipped(*path):
+        with open(os.path.join(data_dir or DATA_DIR, *path), encoding="utf-8") as f:
+            return f.read()
+    retail = retail_rules(shipped("rulesets", "hk-retail.yaml"))
+    policy = shipped("privacy", "pdpo.yaml")
 
     files = {
         "custclass.yaml": CONFIG.format(rules="rules.yaml"),
         "rules.yaml": RULES,
+        # rules.yaml reads frequency only; broken_rules.yaml is the same rule set (never runs).
+        "privacy.yaml": privacy_policy(policy, RULES),
         "retail.yaml": RETAIL_CONFIG,
+        "hk-retail.yaml": retail,
+        # hk-retail reads birth_date as age_band (the age tags of `demographic`), and no other
+        # sensitive field.
+        "retail-privacy.yaml": privacy_policy(policy, retail, ["birth_date"]),
         "broken.yaml": CONFIG.format(rules="broken_rules.yaml"),
         "broken_rules.yaml": BROKEN_RULES,
         "expected.json": json.dumps({"custclass.yaml": EXPECTED, "retail.yaml": RETAIL},

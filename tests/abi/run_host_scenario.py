@@ -4,8 +4,10 @@
     python3 run_host_scenario.py WORKDIR [--data-dir DIR] -- HOST_COMMAND...
 
 HOST_COMMAND is the host with its library argument last, e.g. `classify libcustclass.so.1`; this
-script appends CONFIG AS_OF CUSTOMER_ID DATABASE AMOUNT CLASSIFICATION [DATA_DIR]. The scenario,
-on a fresh fixture.py database with the shipped rule set hk-retail (fixture.RETAIL):
+script appends CONFIG AS_OF CUSTOMER_ID DATABASE AMOUNT CLASSIFICATION [DATA_DIR]. The host runs
+with the fixture's pseudonymisation key in CUSTCLASS_PSEUDONYM_KEY (fixture.PSEUDONYM_KEY)
+unless a step says otherwise. The scenario, on a fresh fixture.py database with the fixture's
+copy of the shipped rule set hk-retail (fixture.RETAIL), under a policy that approves it:
 
   1. the run as of fixture.AS_OF and the classification of one customer succeed, and the
      printed documents carry the counts computed by hand in fixture.py; the host then writes an
@@ -13,11 +15,18 @@ on a fresh fixture.py database with the shipped rule set hk-retail (fixture.RETA
      lists the members of the customer's new segment for analytics and for direct marketing
      (custclass_segment_members): the order is in the database, the customer has moved to the
      segments fixture.py expects, the member lists are the expected customers (consent and
-     opt-outs applied for direct marketing) and their summaries count what was printed; every
-     document matches its schema in abi/schemas/ (exit 0);
+     opt-outs applied for direct marketing): for analytics exactly their pseudonyms,
+     HMAC-SHA256(key, id) computed here, for direct marketing their ids; the summaries count
+     what was printed and say whether it was pseudonymised; every document matches its schema
+     in abi/schemas/ (exit 0);
   2. a config whose rule set reads an unknown feature fails (non-zero exit) naming
      CUSTCLASS_E_CONFIG and the file;
-  3. an unknown customer fails naming CUSTCLASS_E_NOT_FOUND.
+  3. an unknown customer fails naming CUSTCLASS_E_NOT_FOUND;
+  4. without the key the analytics list is refused: the host fails naming CUSTCLASS_E_PRIVACY
+     and the variable, and prints no member;
+  5. the direct-marketing list of a segment the rule set does not mark `direct_marketing: true`
+     (the customer's new segment of `value`) is refused: the host fails naming
+     CUSTCLASS_E_PRIVACY, after the analytics list of that segment.
 
 The documents of step 1, without what differs from run to run (run ids, durations,
 timestamps), are written to WORKDIR/documents.json with a digest of the library, fixture.py and
@@ -45,11 +54,22 @@ SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."
 DOCUMENTS = "documents.json"
 
 
-def run(command):
+def host_environment(key=fixture.PSEUDONYM_KEY):
+    """The environment the hosts run in: this one, with the pseudonymisation key's variable set
+    to `key`, or unset when key is None."""
+    env = dict(os.environ)
+    env.pop(fixture.PSEUDONYM_KEY_ENV, None)
+    if key is not None:
+        env[fixture.PSEUDONYM_KEY_ENV] = key
+    return env
+
+
+def run(command, env=None):
     print("$ " + " ".join(command), flush=True)
     try:
         completed = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   timeout=300, check=False)
+                                   timeout=300, check=False,
+                                   env=host_environment() if env is None else env)
     except OSError as error:  # e.g. the host was not built
         print(f"--- cannot start the host: {error}", flush=True)
         return 127, "", str(error)
@@ -232,15 +252,21 @@ def check_members(checks, docs, e, summary):
         if purpose in lists:
             checks.equal(document.get("streamed"), len(lists[purpose]),
                          f"{purpose} summary 'streamed' counts the printed ids")
+        # Analytics is not an identity purpose of the policy: pseudonyms (PRIVACY.md check 10).
+        checks.equal(document.get("pseudonymised"), purpose == "analytics",
+                     f"{purpose} summary 'pseudonymised'")
 
     expected = e["members"]
     analytics = lists.get("analytics")
     marketing = lists.get("direct_marketing")
     if analytics is not None:
-        checks.equal(analytics, expected["analytics"],
-                     "the analytics members, in customer id order")
-        checks.expect(e["customer"] in analytics,
+        checks.equal(analytics, [fixture.pseudonym(c) for c in expected["analytics"]],
+                     "the analytics rows are HMAC-SHA256(key, id) of the members "
+                     f"{expected['analytics']}, in customer id order")
+        checks.expect(fixture.pseudonym(e["customer"]) in analytics,
                       f"customer {e['customer']} is among the analytics members after its order")
+        checks.expect(not set(analytics) & set(expected["analytics"]),
+                      "no customer id is in the analytics list")
     if "analytics" in summaries:
         checks.equal(summaries["analytics"].get("excluded"), {"no_consent": 0, "opted_out": 0},
                      "analytics leaves no one out")
@@ -254,8 +280,8 @@ def check_members(checks, docs, e, summary):
             checks.expect(customer not in marketing,
                           f"customer {customer} ({why}) is not in the direct-marketing list")
         if analytics is not None:
-            checks.expect(set(marketing) <= set(analytics),
-                          "the direct-marketing members are analytics members")
+            checks.expect({fixture.pseudonym(c) for c in marketing} <= set(analytics),
+                          "the direct-marketing members are analytics members (their pseudonyms)")
     if "direct_marketing" in summaries:
         excluded = summaries["direct_marketing"].get("excluded") or {}
         checks.equal(excluded, expected["excluded"], "direct marketing left out, by reason")
@@ -404,6 +430,36 @@ def main(argv):
     code, _, stderr = run(host + [config, e["as_of"], fixture.UNKNOWN_CUSTOMER] + order + tail)
     checks.expect(code != 0, "an unknown customer makes the host fail")
     checks.expect("CUSTCLASS_E_NOT_FOUND" in stderr, "the host names CUSTCLASS_E_NOT_FOUND")
+
+    # Steps 4 and 5 add more orders of the customer to the database, after step 1 was checked.
+    print("# 4. without the pseudonymisation key an analytics list is refused", flush=True)
+    code, stdout, stderr = run(host + [config, e["as_of"], e["customer"]] + order + tail,
+                               env=host_environment(None))
+    checks.expect(code != 0, "without the key the host fails")
+    checks.expect("CUSTCLASS_E_PRIVACY" in stderr, "the host names CUSTCLASS_E_PRIVACY")
+    checks.expect(fixture.PSEUDONYM_KEY_ENV in stderr,
+                  f"the message names the variable {fixture.PSEUDONYM_KEY_ENV}")
+    docs = sections(stdout)
+    segment = e["segments_after"][e["classification"]]
+    list_title = member_titles(e, segment)["analytics"][0]
+    checks.expect("order posted" in docs, "the run and the order's hook worked without the key")
+    checks.expect(not docs.get(list_title, "").strip(), "no member was printed")
+
+    print("# 5. a direct-marketing list of a segment not marked for it is refused", flush=True)
+    code, stdout, stderr = run(host + [config, e["as_of"], e["customer"]] + order[:2] + ["value"]
+                               + tail)
+    docs = sections(stdout)
+    segment = (docs.get("segment change", "").strip().split(" -> ") + [""])[1]
+    checks.expect(segment not in ("", "(unclassified)"),
+                  f"the customer has a segment of `value` after the order: {segment!r}")
+    checks.expect(f"members summary value/{segment} analytics" in docs,
+                  f"the analytics list of value/{segment} was made")
+    checks.expect(code != 0, f"the direct-marketing list of value/{segment} makes the host fail")
+    checks.expect("CUSTCLASS_E_PRIVACY" in stderr, "the host names CUSTCLASS_E_PRIVACY")
+    checks.expect("direct_marketing: true" in stderr and f"`{segment}`" in stderr,
+                  "the message names the segment and `direct_marketing: true`")
+    checks.expect(not docs.get(f"members value/{segment} direct_marketing", "").strip(),
+                  "no member was printed for direct marketing")
 
     if checks.failures:
         print(f"\n{len(checks.failures)} check(s) failed:")

@@ -12,9 +12,13 @@ trap 'rm -rf "$dir"' EXIT
 
 "$custclass" demo --dir "$dir/shop" --customers 2500 > /dev/null
 config=$dir/shop/custclass.yaml
-# A copy of the configuration whose policy suppresses nothing (k = 1), to check sums exactly.
-sed 's/^small_cell_k: .*/small_cell_k: 1/' "$(dirname "$0")/../../config/privacy/pdpo.yaml" > "$dir/shop/k1.yaml"
-{ cat "$config"; echo "privacy: k1.yaml"; } > "$dir/shop/k1-custclass.yaml"
+# A copy of the configuration whose policy suppresses nothing (k = 1), to check sums exactly:
+# the demo's own policy (the shipped one with the approvals the demo's runs need) with k = 1,
+# named in place of it.
+grep -q '^privacy: privacy.yaml$' "$config" || { echo "the demo config names no privacy.yaml"; exit 1; }
+sed 's/^small_cell_k: .*/small_cell_k: 1/' "$dir/shop/privacy.yaml" > "$dir/shop/k1.yaml"
+grep -q '^small_cell_k: 1$' "$dir/shop/k1.yaml" || { echo "no small_cell_k in the demo's policy"; exit 1; }
+sed 's/^privacy: .*/privacy: k1.yaml/' "$config" > "$dir/shop/k1-custclass.yaml"
 
 "$custclass" run -c "$config" --as-of 2026-05-31 > /dev/null
 "$custclass" run -c "$config" --as-of 2026-11-30 > /dev/null

@@ -17,7 +17,11 @@ done
 python3 - "$dir/run.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
-assert s["customers"] == 2000 - s["excluded"].get("not_yet_customer", 0), s
+# Customers not yet created on the day, and those inactive past the policy's retention
+# (PRIVACY.md check 8), are left out of processing.
+assert s["customers"] == 2000 - s["excluded"].get("not_yet_customer", 0) - s["excluded"].get("retention", 0), s
+assert s["privacy"]["retention_due"] == s["excluded"].get("retention", 0), s
+assert all(c["status"] != "refuse" for c in s["privacy"]["checks"]), s
 value = s["classifications"]["value"]
 assert sum(value["segments"].values()) + value["unclassified"] == s["customers"], value
 assert value["segments"]["champions"] > 0, value

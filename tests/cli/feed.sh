@@ -5,6 +5,7 @@
 set -euo pipefail
 custclass=$1
 export CUSTCLASS_PLUGIN=$2
+policy=$(cd "$(dirname "$0")/../../config/privacy" && pwd)/pdpo.yaml
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir"
@@ -44,11 +45,28 @@ sqlite3 -header -csv D/demo.sqlite "
   LEFT JOIN product_category pc ON pc.id = p.category_id" > lines.csv
 wc -l customers.csv orders.csv lines.csv
 
+# The push config's privacy policy: the shipped one with the approvals its rule set needs for a
+# production run (PRIVACY.md check 13: "<name> <version>" of the rule set, read from the file)
+# and for the sensitive field it reads (check 4: birth_date, as the age bands of `demographic`).
+python3 - "$policy" D/rules/hk-retail.yaml > privacy.yaml <<'PY'
+import re, sys
+policy, rules = (open(p, encoding="utf-8").read() for p in sys.argv[1:3])
+def top(key):
+    return re.search(rf'^{key}:\s*"?([^"\n#]*?)"?\s*(#.*)?$', rules, re.M).group(1)
+who = '"custclass tests (feed.sh)"'
+approvals = (
+    "approvals:\n"
+    f'  - {{scope: rule_set, subject: "{top("name")} {top("version")}", who: {who}, when: "2026-11-01", why: "the feed test runs it"}}\n'
+    f'  - {{scope: sensitive_attribute, subject: birth_date, who: {who}, when: "2026-11-01", why: "age bands of the rule set"}}\n')
+assert policy.count("approvals: []\n") == 1, "the shipped policy has no `approvals: []` line"
+sys.stdout.write(policy.replace("approvals: []\n", approvals))
+PY
 cat > push.yaml <<'YAML'
 custclass: 1
 source: {preset: push}
 store: {connection: "sqlite3://db=results.sqlite"}
 rules: D/rules/hk-retail.yaml
+privacy: privacy.yaml
 YAML
 "$custclass" validate push.yaml
 
@@ -59,14 +77,21 @@ YAML
 "$custclass" feed -c push.yaml --customers customers.csv --orders orders.csv --lines lines.csv \
   --as-of 2026-11-30 --dry-run > feed.txt
 cat feed.txt
-grep -q '^customers  1500$' feed.txt
+# The customers classified: the 1500 read, less those not yet customers on the day and those
+# inactive past the policy's retention_days (PRIVACY.md check 8), both left out of processing.
+customers=$(python3 -c 'import json, sys; s = json.load(open(sys.argv[1]))
+print(1500 - s["excluded"].get("not_yet_customer", 0) - s["excluded"].get("retention", 0))' feed.json)
+grep -q "^customers  $customers\$" feed.txt || { echo "feed.txt: no line \`customers  $customers\`"; exit 1; }
 grep -q champions feed.txt
 
 python3 - feed.json run.json <<'PY'
 import json, sys
 feed, run = (json.load(open(p)) for p in sys.argv[1:3])
 assert feed["status"] == "succeeded" and not feed.get("dry_run"), feed
-assert feed["customers"] == run["customers"] == 1500, (feed["customers"], run["customers"])
+expected = 1500 - feed["excluded"].get("not_yet_customer", 0) - feed["excluded"].get("retention", 0)
+assert feed["customers"] == run["customers"] == expected, (feed["customers"], run["customers"], expected)
+assert feed["privacy"]["retention_due"] == feed["excluded"].get("retention", 0), feed["privacy"]
+assert all(c["status"] != "refuse" for c in feed["privacy"]["checks"]), feed["privacy"]["checks"]
 def classes(s):
     return {k: (v["segments"], v["unclassified"]) for k, v in s["classifications"].items()}
 assert classes(feed) == classes(run), (classes(feed), classes(run))

@@ -278,7 +278,7 @@ std::vector<Case> cases() {
          {E(4, 1, "unknown key `windw_days` in the rule set", "did you mean `window_days`?")}},
         {"Yaml_UnknownKeyListsTheAllowedOnes", Kind::RuleSet, segment_with("        colour: red\n"),
          {E(9, 9, "unknown key `colour` in a segment",
-            "allowed keys: id label description when direct_marketing")}},
+            "allowed keys: id label description when direct_marketing transfer_to")}},
         {"Yaml_KeyThatIsAList", Kind::RuleSet, "? [a, b]\n: 1\n" + kHead + kSegment,
          {E(1, 3, "a key of the rule set must be a plain name")}},
         {"Yaml_MissingRequiredKeys", Kind::RuleSet, "custclass: 1\nwindow_days: 30\n",
@@ -909,7 +909,7 @@ std::vector<Case> cases() {
          {E(6, 3, "unknown key `passport` in `fields`",
             "allowed keys: customer_id created_at birth_date gender district income_band email "
             "phone lead_source is_prospect interests marketing_consent consent_at opted_out hkid "
-            "orders order_lines referrals opt_outs interactions")}},
+            "orders order_lines referrals opt_outs interactions transfer_consent")}},
         {"Privacy_UnknownCategory", Kind::Privacy,
          policy("fields:\n  email: {category: contct, purposes: [direct_marketing]}\n"),
          {E(6, 21, "unknown data category `contct`", "did you mean `contact`?")}},

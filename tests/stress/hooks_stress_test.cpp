@@ -9,6 +9,8 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <mutex>
 #include <string>
@@ -90,10 +92,37 @@ int main(int argc, char** argv) {
     custclass::datagen::DemoOptions data;
     data.customers = 200;
     custclass::datagen::write_sqlite_demo((work / "demo.sqlite").string(), data);
+    // The shipped policy with the approvals its checks ask for, and member lists by customer id
+    // (the test follows customers from list to hook).
+    std::string policy;
+    {
+        std::ifstream in(source_dir + "/config/privacy/pdpo.yaml");
+        std::ostringstream text;
+        text << in.rdbuf();
+        policy = text.str();
+        const auto at = policy.find("approvals: []");
+        if (at == std::string::npos) {
+            std::fprintf(stderr, "the shipped policy has no `approvals: []`\n");
+            return 1;
+        }
+        policy.replace(at, 13,
+                       "approvals:\n"
+                       "  - {scope: rule_set, subject: \"hk-retail 2026.11-1\", who: dpo, when: \"2026-11-01\", why: test}\n"
+                       "  - {scope: sensitive_attribute, subject: birth_date, who: dpo, when: \"2026-11-01\", why: test}\n");
+        const std::string identity = "identity_purposes: [direct_marketing]";
+        const auto id_at = policy.find(identity);
+        if (id_at == std::string::npos) {
+            std::fprintf(stderr, "the shipped policy has no `%s`\n", identity.c_str());
+            return 1;
+        }
+        policy.replace(id_at, identity.size(), "identity_purposes: [customer_analytics, direct_marketing]");
+        std::ofstream out(work / "policy.yaml");
+        out << policy;
+    }
     const std::string config =
         "custclass: 1\nsource:\n  preset: generic\n  connection: \"sqlite3://db=" +
         (work / "demo.sqlite").string() + "\"\n" + custclass::datagen::demo_generic_queries_yaml() +
-        "rules: " + source_dir + "/config/rulesets/hk-retail.yaml\n";
+        "rules: " + source_dir + "/config/rulesets/hk-retail.yaml\nprivacy: " + (work / "policy.yaml").string() + "\n";
 
     custclass_engine* engine = nullptr;
     custclass_open_options open;

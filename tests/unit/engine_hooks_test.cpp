@@ -134,6 +134,29 @@ TEST_F(HookFixture, AnOrderPostedMovesTheCustomerAndItsLiveAssignments) {
     EXPECT_EQ(members(*engine, "big"), (std::vector<std::string>{"a", "b"}));
 }
 
+TEST_F(HookFixture, AHookDuringAFullRunIsNotOverwrittenByTheRunsOlderResults) {
+    engine->run(as_of("2026-11-30"));
+    // The second run has read everything when the host posts an order and calls the hook; the
+    // run's results for b are older than the hook's, and the hook's stay in the live table.
+    plugin::RunRequest request = as_of("2026-11-30");
+    bool hooked = false;
+    Json during;
+    request.progress = [&](const char* phase, std::uint64_t, std::uint64_t) {
+        if (std::string(phase) == "rules" && !hooked) {
+            hooked = true;
+            exec(db.db_path(), "INSERT INTO sale VALUES ('o9', 'b', '2026-11-29 12:00:00', 200, 'online')");
+            during = engine->reclassify("b", std::string("o9"), as_of("2026-11-30"));
+        }
+        return true;
+    };
+    const Json summary = engine->run(request);
+    ASSERT_TRUE(hooked);
+    EXPECT_EQ(summary["classifications"]["v"]["segments"]["big"], 1);  // the run saw only a
+    EXPECT_EQ(segment(during, "v"), "big");
+    EXPECT_EQ(members(*engine, "big"), (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(segment(engine->classify("b", as_of("2026-11-30")), "v"), "big");
+}
+
 TEST_F(HookFixture, AnOrderTheHostHasNotCommittedIsNotFound) {
     engine->run(as_of("2026-11-30"));
     EXPECT_THROW(engine->reclassify("b", std::string("o9"), as_of("2026-11-30")), plugin::NotFound);

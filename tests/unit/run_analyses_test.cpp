@@ -66,6 +66,10 @@ public:
         std::string policy = read_file(std::string(CUSTCLASS_SOURCE_DIR) + "/config/privacy/pdpo.yaml");
         const auto at = policy.find("small_cell_k: 5");
         policy.replace(at, 15, "small_cell_k: " + std::to_string(k));
+        // The rule set's version approved for production runs (PRIVACY.md check 13).
+        policy.replace(policy.find("approvals: []"), 13,
+                       "approvals:\n  - {scope: rule_set, subject: \"t 1\", who: dpo, when: \"2026-11-01\", "
+                       "why: tests}");
         write_file(db.dir() / "policy.yaml", policy);
         std::string config = read_file((db.dir() / "custclass.yaml").string());
         config.replace(config.find("rules: rules.yaml"), 17,

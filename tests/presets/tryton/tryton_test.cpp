@@ -11,8 +11,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -518,8 +520,19 @@ TEST(TrytonPreset, ThePhonesAreStoredAsTrytonStoresThem) {
 TEST(TrytonPreset, ARunClassifiesEveryCustomerAsItsFeaturesSay) {
     const auto& rec = tryton().json;
     TempDir dir;
-    auto engine = custclass::plugin::Engine::open_file(
-        config(dir, tryton().connection, {}, classification_rules()), CUSTCLASS_DATA_DIR);
+    const std::string path = config(dir, tryton().connection, {}, classification_rules());
+    // A production run: the shipped policy with the rule set's version approved (PRIVACY.md
+    // check 13; the rule set reads no sensitive field).
+    std::ifstream shipped(std::string(CUSTCLASS_DATA_DIR) + "/privacy/pdpo.yaml");
+    std::stringstream policy_text;
+    policy_text << shipped.rdbuf();
+    std::string policy = policy_text.str();
+    policy.replace(policy.find("approvals: []"), 13,
+                   "approvals:\n  - {scope: rule_set, subject: \"tryton-segments 1\", who: dpo, "
+                   "when: \"2026-11-01\", why: the test's segments}");
+    write_text(dir.path() / "policy.yaml", policy);
+    std::ofstream(path, std::ios::app) << "privacy: policy.yaml\n";
+    auto engine = custclass::plugin::Engine::open_file(path, CUSTCLASS_DATA_DIR);
     custclass::plugin::RunRequest request;
     request.as_of = *custclass::config::parse_day(rec["as_of"].get<std::string>());
     const ordered_json summary = engine->run(request);

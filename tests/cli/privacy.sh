@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# `custclass privacy export` and `custclass privacy erase` on the demo shop, after two runs: the
+# export is valid against data_access.schema.json (its `current` against
+# customer_result.schema.json), lists the customer's assignment in both runs and its live
+# assignments as the store holds them, and is logged in the audit log with its 40-day deadline;
+# with an audit log that cannot be written, it prints nothing and exits 3, and so does the
+# erasure, which then erases nothing; the erasure is valid against erasure.schema.json, and
+# afterwards no column of any custclass_ table mentions the customer's id, while the tombstone
+# is in the audit log; --help lists the subcommands.
+set -euo pipefail
+custclass=$1
+export CUSTCLASS_PLUGIN=$2
+schemas=$(cd "$(dirname "$0")/../../abi/schemas" && pwd)
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+"$custclass" demo --dir "$dir/shop" --customers 800 > /dev/null
+config=$dir/shop/custclass.yaml
+db=$dir/shop/demo.sqlite
+fail() { echo "FAILED  $*"; exit 1; }
+ok() { echo "ok      $*"; }
+
+"$custclass" run -c "$config" --as-of 2026-12-01 > /dev/null
+runs=$(sqlite3 "$db" "SELECT count(*) FROM custclass_runs WHERE status = 'succeeded'")
+[ "$runs" -ge 2 ] || fail "expected two succeeded runs, found $runs"
+
+# A customer the live table holds (the first champion).
+id=$(sqlite3 "$db" "SELECT customer_id FROM custclass_live_assignments
+                    WHERE classification = 'value' AND segment = 'champions'
+                    ORDER BY customer_id LIMIT 1")
+[ -n "$id" ] || fail "the demo's live table has no champions"
+
+# Every custclass_ column that mentions the id, as "table.column rows" lines.
+mentions() {
+  for table in $(sqlite3 "$db" "SELECT name FROM sqlite_master WHERE type = 'table'
+                                AND name LIKE 'custclass!_%' ESCAPE '!'"); do
+    for column in $(sqlite3 "$db" "SELECT name FROM pragma_table_info('$table')"); do
+      n=$(sqlite3 "$db" "SELECT count(*) FROM $table WHERE CAST($column AS TEXT) LIKE '%$1%'")
+      [ "$n" = 0 ] || echo "$table.$column $n"
+    done
+  done
+}
+
+# The export.
+"$custclass" privacy export -c "$config" "$id" --as-of 2026-12-01 --actor dpo \
+  > "$dir/export.json" 2> "$dir/export.err"
+grep -q "data access request for $id logged" "$dir/export.err" \
+  || fail "export: no summary line on standard error: $(cat "$dir/export.err")"
+sqlite3 -separator '|' "$db" "SELECT run_id, classification, COALESCE(segment, '')
+                              FROM custclass_assignments WHERE customer_id = '$id'" \
+  | sort > "$dir/history.txt"
+sqlite3 -separator '|' "$db" "SELECT classification, COALESCE(segment, ''), run_id
+                              FROM custclass_live_assignments WHERE customer_id = '$id'" \
+  | sort > "$dir/live.txt"
+ok "export: printed for $id"
+
+# An audit log that cannot be written: no export, no erasure, nothing erased.
+before=$(mentions "$id")
+sqlite3 "$db" "CREATE TRIGGER no_audit BEFORE INSERT ON custclass_audit_log
+               BEGIN SELECT RAISE(ABORT, 'the audit log cannot be written'); END"
+set +e
+"$custclass" privacy export -c "$config" "$id" > "$dir/blocked.out" 2> "$dir/blocked.err"; export_status=$?
+"$custclass" privacy erase -c "$config" "$id" > "$dir/blocked-erase.out" 2> /dev/null; erase_status=$?
+set -e
+sqlite3 "$db" "DROP TRIGGER no_audit"
+[ "$export_status$erase_status" = 33 ] \
+  || fail "with the audit log unwritable, export and erase exited $export_status, $erase_status; expected 3 each"
+[ ! -s "$dir/blocked.out" ] && [ ! -s "$dir/blocked-erase.out" ] \
+  || fail "with the audit log unwritable, something was printed"
+grep -q "audit log cannot be written" "$dir/blocked.err" || fail "the message does not say why: $(cat "$dir/blocked.err")"
+[ "$(mentions "$id")" = "$before" ] || fail "with the audit log unwritable, the erasure changed the store"
+ok "an audit log that cannot be written blocks the export and the erasure (exit 3)"
+
+# The erasure.
+"$custclass" privacy erase -c "$config" "$id" --actor dpo > "$dir/erase.json" 2> "$dir/erase.err"
+grep -q "erased" "$dir/erase.err" || fail "erase: no summary line on standard error"
+left=$(mentions "$id")
+[ -z "$left" ] || fail "after the erasure these custclass_ columns still mention $id: $left"
+ok "erase: no custclass_ row mentions $id"
+
+# Usage: both subcommands listed; a subcommand is needed; the id is needed.
+"$custclass" privacy --help > "$dir/help.txt"
+for word in export erase; do
+  grep -q -- "$word" "$dir/help.txt" || fail "privacy --help does not list $word"
+done
+set +e
+"$custclass" privacy > /dev/null 2>&1; no_subcommand=$?
+"$custclass" privacy export -c "$config" > /dev/null 2>&1; no_id=$?
+set -e
+[ "$no_subcommand$no_id" = 22 ] || fail "usage errors exited $no_subcommand, $no_id; expected 2 each"
+ok "usage: subcommands listed, a subcommand and an id required"
+
+python3 - "$dir" "$schemas" "$db" "$id" <<'PY'
+import datetime, json, sqlite3, sys
+import jsonschema
+
+work, schemas, db, customer = sys.argv[1:5]
+failures = []
+def expect(cond, what):
+    print(("ok      " if cond else "FAILED  ") + what)
+    if not cond:
+        failures.append(what)
+
+def errors(document, name):
+    schema = json.load(open(f"{schemas}/{name}"))
+    found = sorted(jsonschema.Draft202012Validator(schema).iter_errors(document), key=str)
+    return f": {found[0].message} at {list(found[0].path)}" if found else ""
+
+doc = json.load(open(f"{work}/export.json"))
+problem = errors(doc, "data_access.schema.json")
+expect(not problem, "the export is valid against data_access.schema.json" + problem)
+problem = errors(doc["current"], "customer_result.schema.json") if doc["current"] else ": null"
+expect(not problem, "its current segments are valid against customer_result.schema.json" + problem)
+expect(doc["customer_id"] == customer, "the export names the customer")
+
+history = sorted(f"{h['run_id']}|{h['classification']}|{h['segment'] or ''}" for h in doc["history"])
+expected = open(f"{work}/history.txt").read().split()
+expect(history == expected and len({h["run_id"] for h in doc["history"]}) >= 2,
+       f"history: its {len(history)} assignments over both runs, as custclass_assignments holds them")
+live = sorted(f"{l['classification']}|{l['segment'] or ''}|{l['run_id']}" for l in doc["live_assignments"])
+expect(live == open(f"{work}/live.txt").read().split() and live,
+       f"live assignments: the {len(live)} rows of custclass_live_assignments")
+
+deadline = (datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=40)).isoformat()
+expect(doc["deadline"] == deadline, f"deadline {doc['deadline']} = today (UTC) + 40 days")
+request = [a for a in doc["audit"] if a["entry_id"] == doc["request_entry_id"]]
+expect(len(request) == 1 and request[0]["action"] == "data_access_request"
+       and request[0]["actor"] == "dpo" and deadline in request[0]["detail"],
+       "the request is among its audit entries, by dpo, with its deadline")
+
+erased = json.load(open(f"{work}/erase.json"))
+problem = errors(erased, "erasure.schema.json")
+expect(not problem, "the erasure is valid against erasure.schema.json" + problem)
+removed = erased["removed"]
+expect(removed["assignments"] == len(history) and removed["live_assignments"] == len(live)
+       and removed["audit_entries"] == 1,
+       f"it removed what the export listed ({removed})")
+con = sqlite3.connect(db)
+tombstone = con.execute("SELECT action, actor FROM custclass_audit_log WHERE entry_id = ?",
+                        (erased["tombstone"]["entry_id"],)).fetchall()
+expect(tombstone == [("erasure", "dpo")], "the tombstone is in the audit log")
+
+print(f"{len(failures)} failed")
+sys.exit(1 if failures else 0)
+PY
