@@ -77,6 +77,7 @@ struct CustomerOrderTotals {
     Day first_order = INT32_MIN;            // INT32_MIN: none
     Day first_purchase = INT32_MIN;
     Day last_purchase = INT32_MIN;
+    Day last_order = INT32_MIN;             // any order on or before as_of (returns too)
     std::uint32_t purchases_total = 0;
     std::uint32_t purchases_window = 0;
     std::uint32_t orders_window = 0;

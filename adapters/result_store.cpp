@@ -367,7 +367,8 @@ public:
                          " FROM custclass_assignments WHERE run_id = " + run_literal;
             insert_run(run);
             insert_audit(actor, "run", run.run_id, run.customers,
-                         "rule set " + rules.name + " " + rules.version + ", as of " + run.as_of,
+                         "rule set " + rules.name + " " + rules.version + ", as of " + run.as_of +
+                             (rules.purpose.empty() ? std::string() : ", purpose " + rules.purpose),
                          run.run_id);
             tx.commit();
             return 0;

@@ -31,6 +31,7 @@ struct StoredRuleSet {
     std::string hash;
     std::string yaml;
     std::string file;  // where it was loaded from, for messages
+    std::string purpose;  // the purpose it serves, for the audit log
 };
 
 struct RunRecord {

@@ -141,11 +141,12 @@ public:
             count_if(in_window + " AND a > 0") + ", " + count_if(in_window) + ", " +
             count_if(in_window + " AND a < 0") + ", SUM(CASE WHEN " + in_window +
             " AND a > 0 THEN a ELSE 0 END), SUM(CASE WHEN " + in_window + " THEN a ELSE 0 END), " +
-            count_if("a IS NULL") + ", " + count_if("d IS NULL");
+            count_if("a IS NULL") + ", " + count_if("d IS NULL") + ", MAX(CASE WHEN " + in_time +
+            " THEN d END)";
         for (const auto& ch : request.channels)
             select += ", " + count_if(in_window + " AND a > 0 AND LOWER(ch) = " + sql_literal(dialect_, ch));
         select += " FROM (" + inner + ") t GROUP BY cid";
-        const std::size_t ncols = 14 + request.channels.size();
+        const std::size_t ncols = 15 + request.channels.size();
         std::vector<CustomerOrderTotals> batch;
         auto integer = [&](const TextBatch& b, std::size_t c, std::size_t r) -> std::int64_t {
             if (b.null[c][r]) return 0;
@@ -180,6 +181,7 @@ public:
                     t.first_order = day(b, 3, r);
                     t.first_purchase = day(b, 4, r);
                     t.last_purchase = day(b, 5, r);
+                    t.last_order = day(b, 14, r);
                     t.purchases_total = static_cast<std::uint32_t>(integer(b, 6, r));
                     t.purchases_window = static_cast<std::uint32_t>(integer(b, 7, r));
                     t.orders_window = static_cast<std::uint32_t>(integer(b, 8, r));
@@ -187,7 +189,7 @@ public:
                     t.purchase_amount_window = integer(b, 10, r);
                     t.net_amount_window = integer(b, 11, r);
                     for (std::size_t k = 0; k < request.channels.size(); ++k)
-                        t.channel_purchases.push_back(static_cast<std::uint32_t>(integer(b, 14 + k, r)));
+                        t.channel_purchases.push_back(static_cast<std::uint32_t>(integer(b, 15 + k, r)));
                     batch.push_back(std::move(t));
                 }
                 sink(batch);

@@ -283,6 +283,23 @@ plugin::RunRequest run_request(const custclass_run_options* options) {
     return request;
 }
 
+// A call about one customer of an engine that returns a document: the output set to NULL first,
+// then the output pointer, the id (UTF-8) and the options checked, then `fn` run and its document
+// handed to the host.
+template <typename Fn>
+std::int32_t customer_document_call(char** out, custclass_engine* engine, const char* customer_id,
+                                    const custclass_run_options* options, const char* null_output,
+                                    Fn&& fn) noexcept {
+    if (out) *out = nullptr;
+    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
+        require(out != nullptr, null_output);
+        const std::string id = checked_text(customer_id, "customer_id");
+        const plugin::RunRequest request = run_request(options);
+        *out = to_host(fn(e, id, request).dump());
+        return CUSTCLASS_OK;
+    });
+}
+
 // Fills a record struct with its defaults, as far as the caller's size covers it.
 template <typename T>
 std::int32_t init_record(T* record, std::uint32_t size, const T& defaults) {
@@ -549,14 +566,11 @@ int32_t custclass_run(char** summary_json, custclass_engine* engine,
 
 int32_t custclass_classify_customer(char** result_json, custclass_engine* engine,
                                     const char* customer_id, const custclass_run_options* options) {
-    if (result_json) *result_json = nullptr;
-    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
-        require(result_json != nullptr, "result_json is NULL");
-        const std::string id = checked_text(customer_id, "customer_id");
-        const plugin::RunRequest request = run_request(options);
-        *result_json = to_host(e.classify(id, request).dump());
-        return CUSTCLASS_OK;
-    });
+    return customer_document_call(
+        result_json, engine, customer_id, options, "result_json is NULL",
+        [](plugin::Engine& e, const std::string& id, const plugin::RunRequest& request) {
+            return e.classify(id, request);
+        });
 }
 
 namespace {
@@ -713,14 +727,11 @@ int32_t custclass_feed_abort(custclass_feed* feed) {
 
 int32_t custclass_customer_changed(char** result_json, custclass_engine* engine,
                                    const char* customer_id, const custclass_run_options* options) {
-    if (result_json) *result_json = nullptr;
-    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
-        require(result_json != nullptr, "result_json is NULL");
-        const std::string id = checked_text(customer_id, "customer_id");
-        const plugin::RunRequest request = run_request(options);
-        *result_json = to_host(e.reclassify(id, std::nullopt, request).dump());
-        return CUSTCLASS_OK;
-    });
+    return customer_document_call(
+        result_json, engine, customer_id, options, "result_json is NULL",
+        [](plugin::Engine& e, const std::string& id, const plugin::RunRequest& request) {
+            return e.reclassify(id, std::nullopt, request);
+        });
 }
 
 int32_t custclass_order_posted(char** result_json, custclass_engine* engine,
@@ -793,26 +804,20 @@ int32_t custclass_privacy_check(char** report_json, custclass_engine* engine,
 
 int32_t custclass_privacy_export(char** export_json, custclass_engine* engine,
                                  const char* customer_id, const custclass_run_options* options) {
-    if (export_json) *export_json = nullptr;
-    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
-        require(export_json != nullptr, "export_json is NULL");
-        const std::string id = checked_text(customer_id, "customer_id");
-        const plugin::RunRequest request = run_request(options);
-        *export_json = to_host(e.data_access_export(id, request).dump());
-        return CUSTCLASS_OK;
-    });
+    return customer_document_call(
+        export_json, engine, customer_id, options, "export_json is NULL",
+        [](plugin::Engine& e, const std::string& id, const plugin::RunRequest& request) {
+            return e.data_access_export(id, request);
+        });
 }
 
 int32_t custclass_privacy_erase(char** result_json, custclass_engine* engine,
                                 const char* customer_id, const custclass_run_options* options) {
-    if (result_json) *result_json = nullptr;
-    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
-        require(result_json != nullptr, "result_json is NULL");
-        const std::string id = checked_text(customer_id, "customer_id");
-        const plugin::RunRequest request = run_request(options);
-        *result_json = to_host(e.erase_customer(id, request).dump());
-        return CUSTCLASS_OK;
-    });
+    return customer_document_call(
+        result_json, engine, customer_id, options, "result_json is NULL",
+        [](plugin::Engine& e, const std::string& id, const plugin::RunRequest& request) {
+            return e.erase_customer(id, request);
+        });
 }
 
 }  // extern "C"

@@ -14,7 +14,23 @@
 namespace custclass::plugin {
 
 Engine::Engine(config::EngineConfig config)
-    : config_(std::move(config)), ruleset_hash_(content_hash(config_.rules.text)) {}
+    : config_(std::move(config)), ruleset_hash_(content_hash(config_.rules.text)) {
+    // The privacy gate depends on the configuration only: its verdicts are made once.
+    if (!config_.privacy) return;
+    const PrivacyGate gate(*config_.privacy, config_.rules, config_.source);
+    for (const bool production : {false, true}) {
+        try {
+            gate.require_allowed(production);
+        } catch (const PrivacyRefusal& refused) {
+            privacy_refusal_[production ? 1 : 0] = refused.what();
+        }
+    }
+}
+
+void Engine::require_privacy(bool production) const {
+    if (const std::string& refusal = privacy_refusal_[production ? 1 : 0]; !refusal.empty())
+        throw PrivacyRefusal(refusal);
+}
 
 Engine::SerialWork::SerialWork(Engine& engine) : engine_(engine) {
     if (engine.run_thread_.load() == std::this_thread::get_id())
@@ -211,7 +227,7 @@ adapters::ResultStore& Engine::store() {
 
 adapters::StoredRuleSet Engine::stored_rules() const {
     const auto& r = config_.rules;
-    return {r.name, r.version, ruleset_hash_, r.text, config_.rules_path};
+    return {r.name, r.version, ruleset_hash_, r.text, config_.rules_path, r.purpose};
 }
 
 void Engine::publish(const RunState& state, const nlohmann::ordered_json& summary,
@@ -295,7 +311,7 @@ void Engine::HookUpdates::write(const RunRequest& request) {
 nlohmann::ordered_json Engine::run_with(const RunRequest& request, adapters::Source& source) {
     const SerialWork serial(*this);
     // The privacy gate, before anything is read (a dry run needs no rule-set approval).
-    if (config_.privacy) PrivacyGate(*config_.privacy, config_.rules, config_.source).require_allowed(!request.dry_run);
+    require_privacy(!request.dry_run);
     const Day as_of = resolve_as_of(request);
     const std::string started_at = utc_now();
     // Refuse a changed rule set under an old version before reading any data. A dry run

@@ -184,6 +184,10 @@ private:
 
     config::EngineConfig config_;
     std::string ruleset_hash_;
+    // The privacy gate's refusal of a dry [0] and a production [1] run ("" when allowed).
+    std::string privacy_refusal_[2];
+    // Throws PrivacyRefusal when the policy refuses such a run (before anything is read).
+    void require_privacy(bool production) const;
     // One full run (or analysis) at a time; guards store_. Taken through SerialWork, which
     // refuses a call made from a callback of the work in progress on the same thread (it would
     // wait for itself).
@@ -213,6 +217,7 @@ private:
     std::shared_mutex live_gate_;          // run_in_progress_; hooks write the store under it (shared)
     bool run_in_progress_ = false;
     std::mutex pending_mutex_;             // guards pending_live_
+    std::mutex sqlite_write_mutex_;        // hooks' writes to a SQLite store, one at a time
     std::map<std::string, PendingLive> pending_live_;
     std::mutex hook_pool_mutex_;
     std::vector<std::unique_ptr<HookConnection>> hook_pool_;

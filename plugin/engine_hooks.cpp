@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "content_hash.h"
 #include "engine.h"
 #include "errors.h"
 #include "opt_out_list.h"
-#include "content_hash.h"
 #include "privacy_gate.h"
 #include "pseudonym.h"
 #include "soci_source.h"
@@ -22,7 +22,8 @@ namespace {
 
 // Whether a customer's written transfer consent (comma-separated classes of recipient) names
 // `recipient`, compared case-insensitively.
-bool transfer_consent_names(const std::optional<std::string>& consent, const std::string& recipient) {
+bool transfer_consent_names(const std::optional<std::string>& consent,
+                            const std::string& recipient) {
     if (!consent) return false;
     const std::string wanted = adapters::lower(recipient);
     std::size_t start = 0;
@@ -92,6 +93,10 @@ void Engine::update_live(adapters::ResultStore& store, const std::string& custom
         pending_live_[customer_id] = PendingLive{run_id, std::move(rows)};
         return;
     }
+    // SQLite takes one writer at a time and makes the others sleep and retry (up to 100 ms a
+    // try): this engine's hooks queue for it here instead, in turn.
+    std::unique_lock<std::mutex> one_writer(sqlite_write_mutex_, std::defer_lock);
+    if (config_.store.connection.rfind("sqlite3://", 0) == 0) one_writer.lock();
     store.replace_live_assignments(customer_id, run_id, rows);
 }
 
@@ -104,8 +109,9 @@ std::shared_ptr<const Engine::HookBaseline> Engine::hook_baseline(adapters::Resu
     }
     const auto run = store.latest_succeeded_run();
     if (!run)
-        throw NotFound("no succeeded full run yet: the hooks place a customer among the customers "
-                       "of the last full run, so run a full classification first");
+        throw NotFound(
+            "no succeeded full run yet: the hooks place a customer among the customers "
+            "of the last full run, so run a full classification first");
     if (run->population_json.empty())
         throw NotFound("the last full run (" + run->run_id +
                        ") was made by an older plugin and holds no cut points for the hooks: run a "
@@ -115,9 +121,11 @@ std::shared_ptr<const Engine::HookBaseline> Engine::hook_baseline(adapters::Resu
         cuts = PopulationCuts::from_json(nlohmann::json::parse(run->population_json));
     } catch (const std::exception& e) {
         throw adapters::DataError("result store: the cut points of run " + run->run_id +
-                                  " cannot be read (" + e.what() + "); run a full classification again");
+                                  " cannot be read (" + e.what() +
+                                  "); run a full classification again");
     }
-    auto baseline = std::make_shared<const HookBaseline>(HookBaseline{run->run_id, run->as_of, std::move(cuts)});
+    auto baseline = std::make_shared<const HookBaseline>(
+        HookBaseline{run->run_id, run->as_of, std::move(cuts)});
     std::lock_guard<std::mutex> lock(publish_mutex_);
     if (baseline_) return baseline_;
     // A run or an erasure since the store was read: use what was read, cache nothing.
@@ -130,12 +138,13 @@ nlohmann::ordered_json Engine::reclassify(const std::string& customer_id,
                                           const std::optional<std::string>& order_id,
                                           const RunRequest& request) {
     if (config_.source.preset == "push")
-        throw InvalidArgument("the hooks read the host's database, and this engine's source is "
-                              "`push`: push the data again (custclass_feed_*) instead");
+        throw InvalidArgument(
+            "the hooks read the host's database, and this engine's source is "
+            "`push`: push the data again (custclass_feed_*) instead");
     const std::string id = adapters::normalise_id(customer_id);
     if (id.empty()) throw InvalidArgument("the customer id is empty");
     // A hook publishes (the live table): the gate as for a production run.
-    if (config_.privacy) PrivacyGate(*config_.privacy, config_.rules, config_.source).require_allowed(true);
+    require_privacy(true);
     const Day as_of = resolve_as_of(request);
     HookLease lease(*this);
     const auto baseline = hook_baseline(lease.store());
@@ -144,9 +153,9 @@ nlohmann::ordered_json Engine::reclassify(const std::string& customer_id,
     // The customer, and the customers it referred (their purchases make its referral features).
     std::vector<std::string> scope{id};
     const auto features = config_.rules.features_read();
-    const bool wants_referrals =
-        std::any_of(features.begin(), features.end(),
-                    [](const std::string& f) { return f == "referrals" || f == "referral_revenue"; });
+    const bool wants_referrals = std::any_of(
+        features.begin(), features.end(),
+        [](const std::string& f) { return f == "referrals" || f == "referral_revenue"; });
     source.restrict_to_customers(scope);
     if (wants_referrals && source.has_table(config::CanonicalTable::Referrals))
         source.read_referrals([&](adapters::ReferralBatch batch) {
@@ -162,14 +171,15 @@ nlohmann::ordered_json Engine::reclassify(const std::string& customer_id,
             for (const adapters::OrderRow& o : batch) found = found || o.order_id == wanted;
         });
         if (!found)
-            throw NotFound("the order `" + *order_id + "` is not among the orders of customer `" + id +
+            throw NotFound("the order `" + *order_id + "` is not among the orders of customer `" +
+                           id +
                            "` in the host database (call the hook after the order is committed)");
     }
     source.restrict_to_customers(scope);
 
     FeatureBuildReport report;
-    FeatureTable table = build_table(source, as_of, config_.rules, {}, nullptr, &report,
-                                     &baseline->population);
+    FeatureTable table =
+        build_table(source, as_of, config_.rules, {}, nullptr, &report, &baseline->population);
     const auto row = table.row_of(id);
     if (!row) {
         update_live(lease.store(), id, baseline->run_id, {});
@@ -184,11 +194,12 @@ nlohmann::ordered_json Engine::reclassify(const std::string& customer_id,
     RuleProgram program(config_.rules, as_of);
     const auto results = program.run(table);
     std::vector<adapters::LiveAssignment> live;
-    for_each_assignment(config_.rules, results, *row,
-                        [&](const std::string& classification, std::optional<std::string_view> segment) {
-                            live.push_back({classification, segment ? std::optional<std::string>(*segment)
-                                                                    : std::nullopt});
-                        });
+    for_each_assignment(
+        config_.rules, results, *row,
+        [&](const std::string& classification, std::optional<std::string_view> segment) {
+            live.push_back(
+                {classification, segment ? std::optional<std::string>(*segment) : std::nullopt});
+        });
     update_live(lease.store(), id, baseline->run_id, std::move(live));
     lease.done();
 
@@ -197,17 +208,20 @@ nlohmann::ordered_json Engine::reclassify(const std::string& customer_id,
         {"customer_id", id},
         {"as_of", config::format_day(as_of)},
         {"ruleset",
-         {{"name", config_.rules.name}, {"version", config_.rules.version}, {"hash", ruleset_hash_}}},
+         {{"name", config_.rules.name},
+          {"version", config_.rules.version},
+          {"hash", ruleset_hash_}}},
         {"classifications", std::move(explanation["classifications"])},
         {"scores", std::move(explanation["scores"])},
         {"incremental",
          {{"run_id", baseline->run_id},
           {"run_as_of", baseline->as_of},
           {"order_id", order_id ? nlohmann::ordered_json(*order_id) : nlohmann::ordered_json()},
-          {"note", "re-classified from the host's current data; r_score, f_score, m_score, rfm and "
-                   "pareto_class place the customer among the customers of run " +
-                       baseline->run_id + " (as of " + baseline->as_of +
-                       "), through the cut points stored with it"}}}};
+          {"note",
+           "re-classified from the host's current data; r_score, f_score, m_score, rfm and "
+           "pareto_class place the customer among the customers of run " +
+               baseline->run_id + " (as of " + baseline->as_of +
+               "), through the cut points stored with it"}}}};
     {
         std::lock_guard<std::mutex> lock(publish_mutex_);
         hooked_[id] = {as_of, document};
@@ -227,21 +241,24 @@ nlohmann::ordered_json Engine::members(const MembersRequest& request) {
         for (const auto& seg : cls.segments)
             if (seg.id == request.segment) {
                 if (found)
-                    throw InvalidArgument("the segment `" + request.segment + "` is in the classifications `" +
-                                          found->id + "` and `" + cls.id + "`: name the classification");
+                    throw InvalidArgument("the segment `" + request.segment +
+                                          "` is in the classifications `" + found->id + "` and `" +
+                                          cls.id + "`: name the classification");
                 found = &cls;
             }
     }
     if (!found)
         throw NotFound("the rule set has no segment `" + request.segment + "`" +
-                       (request.classification.empty() ? std::string()
-                                                       : " in a classification `" + request.classification + "`"));
+                       (request.classification.empty()
+                            ? std::string()
+                            : " in a classification `" + request.classification + "`"));
     if (request.purpose == Purpose::DirectMarketing && config_.source.preset == "push")
-        throw InvalidArgument("a direct-marketing list reads the host's current consent and opt-outs, "
-                              "and this engine's source is `push`");
-    const config::Segment& segment = *std::find_if(
-        found->segments.begin(), found->segments.end(),
-        [&](const config::Segment& s) { return s.id == request.segment; });
+        throw InvalidArgument(
+            "a direct-marketing list reads the host's current consent and opt-outs, "
+            "and this engine's source is `push`");
+    const config::Segment& segment =
+        *std::find_if(found->segments.begin(), found->segments.end(),
+                      [&](const config::Segment& s) { return s.id == request.segment; });
     const config::PrivacyPolicy* policy = config_.privacy ? &*config_.privacy : nullptr;
     const std::string purpose =
         request.purpose == Purpose::DirectMarketing ? "direct_marketing" : "customer_analytics";
@@ -251,22 +268,26 @@ nlohmann::ordered_json Engine::members(const MembersRequest& request) {
     std::optional<Pseudonymiser> pseudonyms;
     if (policy) {
         if (request.purpose == Purpose::DirectMarketing && !segment.direct_marketing)
-            throw PrivacyRefusal("PRIVACY.md check 5: the segment `" + segment.id + "` of `" + found->id +
-                                 "` is not marked `direct_marketing: true` in the rule set " +
-                                 config_.rules.file + ", so its members may not be exported for direct "
-                                 "marketing");
-        if (std::find(policy->purposes.begin(), policy->purposes.end(), purpose) == policy->purposes.end())
-            throw PrivacyRefusal("PRIVACY.md check 1: the policy " + policy->file + " declares no purpose `" +
-                                 purpose + "`, so no member list may be made for it");
-        if (std::find(policy->identity_purposes.begin(), policy->identity_purposes.end(), purpose) ==
-            policy->identity_purposes.end()) {
+            throw PrivacyRefusal(
+                "PRIVACY.md check 5: the segment `" + segment.id + "` of `" + found->id +
+                "` is not marked `direct_marketing: true` in the rule set " + config_.rules.file +
+                ", so its members may not be exported for direct "
+                "marketing");
+        if (std::find(policy->purposes.begin(), policy->purposes.end(), purpose) ==
+            policy->purposes.end())
+            throw PrivacyRefusal("PRIVACY.md check 1: the policy " + policy->file +
+                                 " declares no purpose `" + purpose +
+                                 "`, so no member list may be made for it");
+        if (std::find(policy->identity_purposes.begin(), policy->identity_purposes.end(),
+                      purpose) == policy->identity_purposes.end()) {
             try {
                 pseudonyms.emplace(Pseudonymiser::from_environment(policy->pseudonym_key_env));
             } catch (const std::exception& e) {
-                throw PrivacyRefusal("PRIVACY.md check 10: a member list for `" + purpose +
-                                     "` carries pseudonyms, not customer ids, and " + e.what() +
-                                     "; set it to a secret of at least 16 bytes (the same for every "
-                                     "run, so that pseudonyms stay comparable)");
+                throw PrivacyRefusal(
+                    "PRIVACY.md check 10: a member list for `" + purpose +
+                    "` carries pseudonyms, not customer ids, and " + e.what() +
+                    "; set it to a secret of at least 16 bytes (the same for every "
+                    "run, so that pseudonyms stay comparable)");
             }
         }
     }
@@ -282,7 +303,8 @@ nlohmann::ordered_json Engine::members(const MembersRequest& request) {
     if (policy)
         lease.store().record_audit(random_uuid(), request.actor, "member_list",
                                    found->id + "/" + request.segment, ids.size(),
-                                   "purpose " + purpose + (pseudonyms ? ", pseudonymised" : ", customer ids") +
+                                   "purpose " + purpose +
+                                       (pseudonyms ? ", pseudonymised" : ", customer ids") +
                                        ", live assignments of run " + run->run_id);
 
     std::uint64_t no_consent = 0, opted_out = 0, no_transfer_consent = 0;
@@ -294,8 +316,8 @@ nlohmann::ordered_json Engine::members(const MembersRequest& request) {
         const OptOutList opt_outs = OptOutList::read(source);
         std::unordered_set<std::string> seen;
         // Only what consent, opt-outs and transfers need (check 2).
-        source.restrict_customer_columns({"customer_id", "marketing_consent", "opted_out", "email", "phone",
-                                          "transfer_consent"});
+        source.restrict_customer_columns({"customer_id", "marketing_consent", "opted_out", "email",
+                                          "phone", "transfer_consent"});
         source.read_customers({}, [&](adapters::CustomerBatch batch) {
             for (const adapters::CustomerRow& c : batch) {
                 if (!wanted.count(c.customer_id)) continue;
@@ -331,14 +353,15 @@ nlohmann::ordered_json Engine::members(const MembersRequest& request) {
     }
     nlohmann::ordered_json excluded = {{"no_consent", no_consent}, {"opted_out", opted_out}};
     if (!segment.transfer_to.empty()) excluded["no_transfer_consent"] = no_transfer_consent;
-    return {{"classification", found->id},
-            {"segment", request.segment},
-            {"purpose", request.purpose == Purpose::DirectMarketing ? "direct_marketing" : "analytics"},
-            {"as_of", run->as_of},
-            {"run_id", run->run_id},
-            {"streamed", streamed},
-            {"excluded", std::move(excluded)},
-            {"pseudonymised", pseudonyms.has_value()}};
+    return {
+        {"classification", found->id},
+        {"segment", request.segment},
+        {"purpose", request.purpose == Purpose::DirectMarketing ? "direct_marketing" : "analytics"},
+        {"as_of", run->as_of},
+        {"run_id", run->run_id},
+        {"streamed", streamed},
+        {"excluded", std::move(excluded)},
+        {"pseudonymised", pseudonyms.has_value()}};
 }
 
 }  // namespace custclass::plugin

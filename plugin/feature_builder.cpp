@@ -28,8 +28,7 @@ constexpr Day kNoDay = kNullDay;
 struct OrderAggregate {
     Day first_order = kNoDay;     // any order on or before as_of (for the existence rule)
     // The latest order of any kind (a return, a zero amount included) on or before as_of, for
-    // retention (check 8). Streamed orders give it exactly; with pushdown it is a lower bound
-    // that decides retention exactly (see "Retention with pushdown" below).
+    // retention (check 8), from the streamed orders or the database's totals alike.
     Day last_order = kNoDay;
     Day first_purchase = kNoDay;  // ever, up to as_of
     Day last_purchase = kNoDay;
@@ -216,9 +215,8 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
                 earliest(a.first_purchase, t.first_purchase);
                 if (t.last_purchase != kNoDay && (a.last_purchase == kNoDay || t.last_purchase > a.last_purchase))
                     a.last_purchase = t.last_purchase;
-                // A purchase is an order: the latest one bounds the latest order from below.
-                if (t.last_purchase != kNoDay && (a.last_order == kNoDay || t.last_purchase > a.last_order))
-                    a.last_order = t.last_purchase;
+                if (t.last_order != kNoDay && (a.last_order == kNoDay || t.last_order > a.last_order))
+                    a.last_order = t.last_order;
                 a.purchases_total += t.purchases_total;
                 a.purchases_window += t.purchases_window;
                 a.orders_window += t.orders_window;
@@ -279,10 +277,9 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
     // Retention (PRIVACY.md check 8). A customer's last activity is the later of its latest
     // order of any kind on or before as_of (a return, a credit note is activity too) and its
     // creation day (when on or before as_of: a record created after the run date did not exist
-    // then). It is kept while as_of − last activity <= retention_days: the oldest kept day is
-    // `oldest_kept`. retention_days <= 0: nobody is left out.
+    // then). It is kept while as_of − last activity <= retention_days. retention_days <= 0:
+    // nobody is left out.
     const bool retention = options.retention_days > 0;
-    const std::int64_t oldest_kept = std::int64_t{as_of} - options.retention_days;
     auto created_on_or_before_as_of = [&](std::uint32_t i) -> std::optional<Day> {
         const auto& created = customers[i].created_at;
         if (!created) return std::nullopt;
@@ -301,47 +298,6 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
         const Day last = last_activity(i);
         return retention && last != kNoDay && std::int64_t{as_of} - std::int64_t{last} > options.retention_days;
     };
-    // Retention with pushdown: the database totals carry the latest purchase, not the latest
-    // order (a return after the last purchase is activity too). Whether a customer that looks
-    // past retention by its purchases and creation day has an order in the retention period
-    // (oldest_kept .. as_of) is asked of the database as one more total, with that period as its
-    // window: `orders_window` counts every order in it, returns and zero amounts included. Asked
-    // only when such a customer exists; a source that cannot total that request has its orders
-    // read instead.
-    if (retention && pushdown) {
-        bool unsure = false;
-        for (std::uint32_t i = 0; i < customers.size() && !unsure; ++i)
-            unsure = agg[i].first_order != kNoDay && past_retention(i);
-        if (unsure) {
-            const Day recent_start = static_cast<Day>(
-                std::max<std::int64_t>(oldest_kept - 1, std::int64_t{kNoDay} + 1));  // exclusive
-            const Day recent_first = static_cast<Day>(recent_start + 1);
-            adapters::OrderTotalsRequest recent{as_of, recent_start, options.time_zone, {}};
-            if (source.can_total_orders(recent)) {
-                source.read_order_totals(recent, [&](adapters::OrderTotalsBatch batch) {
-                    for (const adapters::CustomerOrderTotals& t : batch) {
-                        if (t.customer_id.empty() || t.orders_window == 0) continue;
-                        const auto it = index.find(t.customer_id);
-                        if (it == index.end()) continue;
-                        Day& last = agg[it->second].last_order;
-                        if (last == kNoDay || recent_first > last) last = recent_first;
-                    }
-                });
-            } else {
-                source.read_orders([&](adapters::OrderBatch batch) {
-                    for (const OrderRow& o : batch) {
-                        const auto it = index.find(o.customer_id);
-                        if (it == index.end()) continue;
-                        const Day day = zone.day_of(o.ordered_at);
-                        if (day > as_of) continue;
-                        Day& last = agg[it->second].last_order;
-                        if (last == kNoDay || day > last) last = day;
-                    }
-                });
-            }
-        }
-    }
-
     // 3. The existence rule: created on or before as_of, or an order on or before as_of. Then
     // retention (check 8): a customer past it is not a row either, is counted in
     // excluded["retention"] and listed in retention_due for the host to erase. Retention

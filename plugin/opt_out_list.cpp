@@ -12,9 +12,11 @@ OptOutList OptOutList::read(adapters::Source& source) {
         for (const adapters::OptOutRow& o : batch) {
             if (o.customer_id) list.ids_.insert(*o.customer_id);
             if (o.email)
-                if (auto e = adapters::normalise_email(*o.email)) list.emails_.insert(std::move(*e));
+                if (auto e = adapters::normalise_email(*o.email))
+                    list.emails_.insert(std::move(*e));
             if (o.phone)
-                if (auto p = adapters::normalise_phone(*o.phone)) list.phones_.insert(std::move(*p));
+                if (auto p = adapters::normalise_phone(*o.phone))
+                    list.phones_.insert(std::move(*p));
         }
     });
     return list;

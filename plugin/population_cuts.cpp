@@ -81,7 +81,8 @@ nlohmann::json PopulationCuts::to_json() const {
     if (recency) j["recency_days"] = score_json(*recency);
     if (frequency) j["frequency"] = score_json(*frequency);
     if (monetary) j["monetary_minor"] = score_json(*monetary);
-    if (pareto) j["pareto"] = {{"last_a", key_json(pareto->last_a)}, {"last_b", key_json(pareto->last_b)}};
+    if (pareto)
+        j["pareto"] = {{"last_a", key_json(pareto->last_a)}, {"last_b", key_json(pareto->last_b)}};
     return j;
 }
 
@@ -93,7 +94,8 @@ PopulationCuts PopulationCuts::from_json(const nlohmann::json& j) {
         if (j.contains("frequency")) c.frequency = score_of(j["frequency"]);
         if (j.contains("monetary_minor")) c.monetary = score_of(j["monetary_minor"]);
         if (j.contains("pareto"))
-            c.pareto = ParetoCuts{key_of(j["pareto"].at("last_a")), key_of(j["pareto"].at("last_b"))};
+            c.pareto =
+                ParetoCuts{key_of(j["pareto"].at("last_a")), key_of(j["pareto"].at("last_b"))};
         return c;
     } catch (const nlohmann::json::exception& e) {
         throw std::invalid_argument(std::string("population cut points: ") + e.what());

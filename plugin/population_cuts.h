@@ -20,9 +20,9 @@ namespace custclass::plugin {
 // (s = 2..5) exactly when its value is strictly better than u_(k_s − 1): 1 + floor(5w/n) ≥ s
 // ⇔ w ≥ k_s, and w (active customers strictly worse) ≥ k ⇔ the k-th worst is strictly worse.
 struct ScoreCuts {
-    bool better_is_larger = true;           // frequency, monetary: larger is better; recency: smaller
-    std::uint64_t active = 0;               // n, the customers ranked
-    std::array<std::int64_t, 4> bounds{};   // u_(k_s − 1) for s = 2, 3, 4, 5
+    bool better_is_larger = true;  // frequency, monetary: larger is better; recency: smaller
+    std::uint64_t active = 0;      // n, the customers ranked
+    std::array<std::int64_t, 4> bounds{};  // u_(k_s − 1) for s = 2, 3, 4, 5
 
     // From the values of the active customers (any order).
     static ScoreCuts of(std::vector<std::int64_t> values, bool better_is_larger);
@@ -43,7 +43,8 @@ struct ParetoCuts {
 
     // "A", "B" or "C" for a customer with monetary > 0 (nullopt otherwise). With no customer
     // with monetary > 0 in the run, "A" (a population of one: nobody ranks ahead).
-    std::optional<const char*> pareto_class(std::int64_t monetary, const std::string& customer_id) const;
+    std::optional<const char*> pareto_class(std::int64_t monetary,
+                                            const std::string& customer_id) const;
 };
 
 struct PopulationCuts {

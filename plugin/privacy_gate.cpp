@@ -81,13 +81,15 @@ std::vector<PrivacyFinding> PrivacyGate::evaluate(bool production) const {
     {
         std::vector<std::string> clashes;
         if (!contains(policy_.purposes, purpose))
-            clashes.push_back("the rule set's purpose `" + purpose + "` is not one the policy declares (" +
-                              join(policy_.purposes, ", ") + ")");
+            clashes.push_back("the rule set's purpose `" + purpose +
+                              "` is not one the policy declares (" + join(policy_.purposes, ", ") +
+                              ")");
         for (const auto& [field, where] : fields_) {
             const auto it = policy_.fields.find(field);
             if (it == policy_.fields.end()) {
                 clashes.push_back("field `" + field + "`, read by " + join(where) +
-                                  ", is not declared in the policy: declare its category and purposes under `fields`");
+                                  ", is not declared in the policy: declare its category and "
+                                  "purposes under `fields`");
             } else if (it->second.category != config::DataCategory::GovernmentId &&
                        !contains(it->second.purposes, purpose)) {
                 clashes.push_back("field `" + field + "`, read by " + join(where) +
@@ -98,62 +100,75 @@ std::vector<PrivacyFinding> PrivacyGate::evaluate(bool production) const {
             }
         }
         out.push_back({1, "purpose binding", clashes.empty() ? "pass" : "refuse",
-                       clashes.empty() ? "every field the rule set reads is allowed for `" + purpose + "`"
-                                       : join(clashes)});
+                       clashes.empty()
+                           ? "every field the rule set reads is allowed for `" + purpose + "`"
+                           : join(clashes)});
     }
     // 3. Government identifiers.
     {
         std::vector<std::string> reads;
         for (const auto& [field, where] : fields_) {
             const auto it = policy_.fields.find(field);
-            if (it != policy_.fields.end() && it->second.category == config::DataCategory::GovernmentId)
-                reads.push_back("field `" + field + "` (a government identifier) is read by " + join(where));
+            if (it != policy_.fields.end() &&
+                it->second.category == config::DataCategory::GovernmentId)
+                reads.push_back("field `" + field + "` (a government identifier) is read by " +
+                                join(where));
         }
         for (const auto& e : rules_.enrichments) {
             const auto it = policy_.fields.find(e.key);
-            if (it != policy_.fields.end() && it->second.category == config::DataCategory::GovernmentId)
-                reads.push_back("the enrichment table `" + e.id + "` is keyed by the government identifier `" +
-                                e.key + "`");
+            if (it != policy_.fields.end() &&
+                it->second.category == config::DataCategory::GovernmentId)
+                reads.push_back("the enrichment table `" + e.id +
+                                "` is keyed by the government identifier `" + e.key + "`");
         }
         out.push_back({3, "government identifiers", reads.empty() ? "pass" : "refuse",
-                       reads.empty() ? "no rule, score or key reads a government identifier; text values "
-                                       "that are HKID numbers refuse the run when it reads them"
-                                     : join(reads) + ": government identifiers are never a rule input or "
-                                                     "group key (Code of Practice on the Identity Card Number)"});
+                       reads.empty()
+                           ? "no rule, score or key reads a government identifier; text values "
+                             "that are HKID numbers refuse the run when it reads them"
+                           : join(reads) +
+                                 ": government identifiers are never a rule input or "
+                                 "group key (Code of Practice on the Identity Card Number)"});
     }
     // 4. Sensitive attributes need an approval; birth dates are only ever age or age band.
     {
         std::vector<std::string> missing, approved;
         for (const auto& [field, where] : fields_) {
             const auto it = policy_.fields.find(field);
-            if (it == policy_.fields.end() || it->second.category != config::DataCategory::Sensitive) continue;
+            if (it == policy_.fields.end() ||
+                it->second.category != config::DataCategory::Sensitive)
+                continue;
             if (const auto* a = config::find_approval(policy_, "sensitive_attribute", field))
-                approved.push_back("`" + field + "` (approved by " + a->who + " on " + a->when + ")");
+                approved.push_back("`" + field + "` (approved by " + a->who + " on " + a->when +
+                                   ")");
             else
                 missing.push_back("the sensitive field `" + field + "`, read by " + join(where) +
-                                  ", has no approval: add {scope: sensitive_attribute, subject: " + field +
-                                  ", who, when, why} to `approvals` in " + policy_.file);
+                                  ", has no approval: add {scope: sensitive_attribute, subject: " +
+                                  field + ", who, when, why} to `approvals` in " + policy_.file);
         }
         out.push_back({4, "sensitive attributes", missing.empty() ? "pass" : "refuse",
                        !missing.empty() ? join(missing)
-                       : approved.empty() ? "the rule set reads no sensitive field"
-                                          : "sensitive fields read with approval: " + join(approved, ", ")});
+                       : approved.empty()
+                           ? "the rule set reads no sensitive field"
+                           : "sensitive fields read with approval: " + join(approved, ", ")});
     }
     // 6. Every configured opt-out source is mapped.
     {
         std::vector<std::string> unmapped;
         for (const auto& s : policy_.opt_out_sources)
             if (s == "opt_outs" && !mapped_.at(config::CanonicalTable::OptOuts))
-                unmapped.push_back("the policy records opt-outs in the `opt_outs` table, and the source maps "
-                                   "none: map it (source.queries.opt_outs) so that no opted-out customer is "
-                                   "contacted");
-        out.push_back({6, "opt-out sources", unmapped.empty() ? "pass" : "refuse",
-                       unmapped.empty() ? (policy_.opt_out_sources.empty()
-                                               ? std::string("no opt-out source is configured; opt-outs the source "
-                                                             "maps are applied to every direct-marketing output")
-                                               : "every configured opt-out source (" +
-                                                     join(policy_.opt_out_sources, ", ") + ") is mapped")
-                                        : join(unmapped)});
+                unmapped.push_back(
+                    "the policy records opt-outs in the `opt_outs` table, and the source maps "
+                    "none: map it (source.queries.opt_outs) so that no opted-out customer is "
+                    "contacted");
+        out.push_back(
+            {6, "opt-out sources", unmapped.empty() ? "pass" : "refuse",
+             unmapped.empty()
+                 ? (policy_.opt_out_sources.empty()
+                        ? std::string("no opt-out source is configured; opt-outs the source "
+                                      "maps are applied to every direct-marketing output")
+                        : "every configured opt-out source (" +
+                              join(policy_.opt_out_sources, ", ") + ") is mapped")
+                 : join(unmapped)});
     }
     // 12. Matching with data collected for another purpose.
     {
@@ -163,20 +178,26 @@ std::vector<PrivacyFinding> PrivacyGate::evaluate(bool production) const {
             bool read = false;
             for (const auto& cls : rules_.classifications)
                 for (const auto& seg : cls.segments)
-                    for (const auto& f : seg.when.reads) read = read || f.starts_with("enrich." + e.id + ".");
+                    for (const auto& f : seg.when.reads)
+                        read = read || f.starts_with("enrich." + e.id + ".");
             for (const auto& score : rules_.scores)
-                for (const auto& f : score.reads) read = read || f.starts_with("enrich." + e.id + ".");
+                for (const auto& f : score.reads)
+                    read = read || f.starts_with("enrich." + e.id + ".");
             if (!read) continue;
             any = true;
             if (!config::find_approval(policy_, "matching", e.id))
-                missing.push_back("the enrichment table `" + e.id + "` is matched to customers by `" + e.key +
+                missing.push_back("the enrichment table `" + e.id +
+                                  "` is matched to customers by `" + e.key +
                                   "` without an approval: add {scope: matching, subject: " + e.id +
                                   ", who, when, why} to `approvals` (s.30)");
         }
-        out.push_back({12, "matching procedure", !missing.empty() ? "refuse" : any ? "pass" : "not_applicable",
+        out.push_back({12, "matching procedure",
+                       !missing.empty() ? "refuse"
+                       : any            ? "pass"
+                                        : "not_applicable",
                        !missing.empty() ? join(missing)
-                       : any ? "every enrichment table the rules read is approved"
-                             : "the rule set reads no enrichment table"});
+                       : any            ? "every enrichment table the rules read is approved"
+                                        : "the rule set reads no enrichment table"});
     }
     // 13. The rule set version of a production run is approved.
     {
@@ -188,12 +209,15 @@ std::vector<PrivacyFinding> PrivacyGate::evaluate(bool production) const {
             message = "rule set `" + subject + "` approved by " + a->who + " on " + a->when;
         } else if (production) {
             status = "refuse";
-            message = "the rule set `" + subject + "` has no approval for production runs: add {scope: rule_set, "
-                      "subject: \"" + subject + "\", who, when, why} to `approvals` in " + policy_.file +
+            message = "the rule set `" + subject +
+                      "` has no approval for production runs: add {scope: rule_set, "
+                      "subject: \"" +
+                      subject + "\", who, when, why} to `approvals` in " + policy_.file +
                       " (a dry run needs none)";
         } else {
             status = "warn";
-            message = "the rule set `" + subject + "` has no approval: dry runs only until one is added";
+            message =
+                "the rule set `" + subject + "` has no approval: dry runs only until one is added";
         }
         out.push_back({13, "rule set approval", status, message});
     }
@@ -204,16 +228,19 @@ void PrivacyGate::require_allowed(bool production) const {
     std::vector<std::string> refusals;
     for (const auto& f : evaluate(production))
         if (f.status == "refuse")
-            refusals.push_back("PRIVACY.md check " + std::to_string(f.check) + " (" + f.name + "): " + f.message);
+            refusals.push_back("PRIVACY.md check " + std::to_string(f.check) + " (" + f.name +
+                               "): " + f.message);
     if (!refusals.empty())
-        throw PrivacyRefusal("the privacy policy refuses this work (" + policy_.name + " " + policy_.version +
-                             ", purpose `" + rules_.purpose + "`); nothing was read: " + join(refusals, " | "));
+        throw PrivacyRefusal("the privacy policy refuses this work (" + policy_.name + " " +
+                             policy_.version + ", purpose `" + rules_.purpose +
+                             "`); nothing was read: " + join(refusals, " | "));
 }
 
 nlohmann::ordered_json findings_document(const std::vector<PrivacyFinding>& findings) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& f : findings)
-        out.push_back({{"check", f.check}, {"name", f.name}, {"status", f.status}, {"message", f.message}});
+        out.push_back(
+            {{"check", f.check}, {"name", f.name}, {"status", f.status}, {"message", f.message}});
     return out;
 }
 

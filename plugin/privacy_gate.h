@@ -21,9 +21,9 @@
 namespace custclass::plugin {
 
 struct PrivacyFinding {
-    int check = 0;             // the number of PRIVACY.md's table
-    std::string name;          // "purpose binding", …
-    std::string status;        // pass | refuse | warn | not_applicable
+    int check = 0;       // the number of PRIVACY.md's table
+    std::string name;    // "purpose binding", …
+    std::string status;  // pass | refuse | warn | not_applicable
     std::string message;
 };
 

@@ -90,6 +90,25 @@ set -e
 [ "$no_subcommand$no_id" = 22 ] || fail "usage errors exited $no_subcommand, $no_id; expected 2 each"
 ok "usage: subcommands listed, a subcommand and an id required"
 
+# The compliance report: allowed for the demo (its policy approves what it reads), exit 0; the
+# report of a copy without the demo's approvals is refused, exit 1, naming check 13.
+"$custclass" privacy check -c "$config" --json > "$dir/report.json" || fail "privacy check exited $?"
+"$custclass" privacy check -c "$config" | grep -q '^verdict: allowed' || fail "privacy check: no verdict line"
+python3 - "$dir/shop/privacy.yaml" "$dir/unapproved.yaml" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+head, _, _ = text.partition("approvals:\n")
+open(sys.argv[2], "w").write(head + "approvals: []\n")
+PY
+sed "s#^privacy: .*#privacy: $dir/unapproved.yaml#" "$config" > "$dir/shop/unapproved.yaml"
+set +e
+"$custclass" privacy check -c "$dir/shop/unapproved.yaml" > "$dir/refused.txt"
+status=$?
+set -e
+[ "$status" = 1 ] || fail "privacy check without approvals exited $status, expected 1"
+grep -q '^ *13  refuse' "$dir/refused.txt" || fail "privacy check without approvals: check 13 does not refuse"
+ok "privacy check: allowed with the demo's approvals, refused (exit 1, check 13) without"
+
 python3 - "$dir" "$schemas" "$db" "$id" <<'PY'
 import datetime, json, sqlite3, sys
 import jsonschema
@@ -127,6 +146,15 @@ request = [a for a in doc["audit"] if a["entry_id"] == doc["request_entry_id"]]
 expect(len(request) == 1 and request[0]["action"] == "data_access_request"
        and request[0]["actor"] == "dpo" and deadline in request[0]["detail"],
        "the request is among its audit entries, by dpo, with its deadline")
+
+report = json.load(open(f"{work}/report.json"))
+problem = errors(report, "compliance_report.schema.json")
+expect(not problem, "the compliance report is valid against compliance_report.schema.json" + problem)
+expect([c["check"] for c in report["checks"]] == list(range(1, 18)) and report["verdict"] == "allowed",
+       "the report has the seventeen checks in order, verdict allowed")
+fairness = report["last_run"]["fairness"]
+problem = errors(fairness, "fairness.schema.json") if fairness else ": null"
+expect(not problem, "the last run's fairness check is valid against fairness.schema.json" + problem)
 
 erased = json.load(open(f"{work}/erase.json"))
 problem = errors(erased, "erasure.schema.json")

@@ -10,9 +10,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -63,7 +63,8 @@ bool members(custclass_engine* engine, const std::string& segment, int32_t purpo
     options.purpose = purpose;
     char* summary = nullptr;
     out.clear();
-    const int32_t status = custclass_segment_members(&summary, engine, segment.c_str(), &options, collect, &out);
+    const int32_t status =
+        custclass_segment_members(&summary, engine, segment.c_str(), &options, collect, &out);
     custclass_free(summary);
     if (status != CUSTCLASS_OK) {
         fail("members of " + segment + ": " + status_text(engine, status));
@@ -107,22 +108,26 @@ int main(int argc, char** argv) {
         }
         policy.replace(at, 13,
                        "approvals:\n"
-                       "  - {scope: rule_set, subject: \"hk-retail 2026.11-1\", who: dpo, when: \"2026-11-01\", why: test}\n"
-                       "  - {scope: sensitive_attribute, subject: birth_date, who: dpo, when: \"2026-11-01\", why: test}\n");
+                       "  - {scope: rule_set, subject: \"hk-retail 2026.11-1\", who: dpo, when: "
+                       "\"2026-11-01\", why: test}\n"
+                       "  - {scope: sensitive_attribute, subject: birth_date, who: dpo, when: "
+                       "\"2026-11-01\", why: test}\n");
         const std::string identity = "identity_purposes: [direct_marketing]";
         const auto id_at = policy.find(identity);
         if (id_at == std::string::npos) {
             std::fprintf(stderr, "the shipped policy has no `%s`\n", identity.c_str());
             return 1;
         }
-        policy.replace(id_at, identity.size(), "identity_purposes: [customer_analytics, direct_marketing]");
+        policy.replace(id_at, identity.size(),
+                       "identity_purposes: [customer_analytics, direct_marketing]");
         std::ofstream out(work / "policy.yaml");
         out << policy;
     }
     const std::string config =
         "custclass: 1\nsource:\n  preset: generic\n  connection: \"sqlite3://db=" +
         (work / "demo.sqlite").string() + "\"\n" + custclass::datagen::demo_generic_queries_yaml() +
-        "rules: " + source_dir + "/config/rulesets/hk-retail.yaml\nprivacy: " + (work / "policy.yaml").string() + "\n";
+        "rules: " + source_dir +
+        "/config/rulesets/hk-retail.yaml\nprivacy: " + (work / "policy.yaml").string() + "\n";
 
     custclass_engine* engine = nullptr;
     custclass_open_options open;
@@ -144,8 +149,9 @@ int main(int argc, char** argv) {
     // What the first run gave: every segment's members, and each member's segment.
     // The segments of the shipped rule set's `value` classification.
     const std::vector<std::string> segments = {
-        "champions", "cannot_lose",     "at_risk",        "loyal",       "potential_loyalists", "new",
-        "promising", "need_attention", "about_to_sleep", "hibernating", "lost"};
+        "champions",           "cannot_lose", "at_risk",   "loyal",
+        "potential_loyalists", "new",         "promising", "need_attention",
+        "about_to_sleep",      "hibernating", "lost"};
     std::map<std::string, std::vector<std::string>> expected_members;
     std::map<std::string, std::string> expected_segment;
     std::vector<std::string> marketing_list;
@@ -180,18 +186,25 @@ int main(int argc, char** argv) {
     for (int t = 0; t < kHookThreads; ++t)
         hooks.emplace_back([&, t] {
             for (int i = 0; i < kCallsPerThread; ++i) {
-                const std::string& id = customers[static_cast<std::size_t>(t * 131 + i * 17) % customers.size()];
+                const std::string& id =
+                    customers[static_cast<std::size_t>(t * 131 + i * 17) % customers.size()];
                 custclass_run_options o = run_options();
                 char* doc = nullptr;
                 int32_t status = CUSTCLASS_OK;
                 switch (i % 3) {
-                    case 0: status = custclass_customer_changed(&doc, engine, id.c_str(), &o); break;
-                    case 1: status = custclass_classify_customer(&doc, engine, id.c_str(), &o); break;
+                    case 0:
+                        status = custclass_customer_changed(&doc, engine, id.c_str(), &o);
+                        break;
+                    case 1:
+                        status = custclass_classify_customer(&doc, engine, id.c_str(), &o);
+                        break;
                     default: {
-                        const auto& [segment, ids] = *std::next(expected_members.begin(),
-                                                                (t + i) % static_cast<int>(expected_members.size()));
+                        const auto& [segment, ids] =
+                            *std::next(expected_members.begin(),
+                                       (t + i) % static_cast<int>(expected_members.size()));
                         std::vector<std::string> got;
-                        if (members(engine, segment, CUSTCLASS_PURPOSE_ANALYTICS, got) && got != ids)
+                        if (members(engine, segment, CUSTCLASS_PURPOSE_ANALYTICS, got) &&
+                            got != ids)
                             fail("members of " + segment + ": " + std::to_string(got.size()) +
                                  " customers, the first run had " + std::to_string(ids.size()) +
                                  " (a torn read)");

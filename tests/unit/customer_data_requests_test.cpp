@@ -64,16 +64,7 @@ std::string value(const std::string& db, const std::string& sql) {
     return rows.empty() || rows.front().empty() ? std::string() : rows.front().front();
 }
 
-void exec(const std::string& db, const std::string& sql) {
-    sqlite3* handle = nullptr;
-    ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, &error);
-    const std::string message = error ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(handle);
-    ASSERT_EQ(rc, SQLITE_OK) << message;
-}
+void exec(const std::string& db, const std::string& sql) { test::execute_sql(db, sql); }
 
 // "table.column: n rows" for every column of every custclass_ table whose text mentions
 // `needle`; empty when none does.
@@ -428,7 +419,7 @@ TEST(RunHistoryPurge, DeletesOldRunsAndTheirAssignmentsButKeepsTheLatestSucceede
     TestDatabase db;
     adapters::ResultStore store({"sqlite3://db=" + db.db_path(), ""});
     store.migrate();
-    const adapters::StoredRuleSet rules{"t", "1", "sha256:00", "name: t", "rules.yaml"};
+    const adapters::StoredRuleSet rules{"t", "1", "sha256:00", "name: t", "rules.yaml", "customer_analytics"};
     auto run = [&](const std::string& id, const std::string& finished_at,
                    const std::string& status) {
         adapters::RunRecord r;

@@ -28,16 +28,7 @@ plugin::RunRequest as_of(const std::string& day) {
     return r;
 }
 
-void exec(const std::string& db, const std::string& sql) {
-    sqlite3* handle = nullptr;
-    ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, &error);
-    const std::string message = error ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(handle);
-    ASSERT_EQ(rc, SQLITE_OK) << message;
-}
+void exec(const std::string& db, const std::string& sql) { test::execute_sql(db, sql); }
 
 std::vector<std::string> members(plugin::Engine& engine, const std::string& segment,
                                  plugin::Purpose purpose = plugin::Purpose::Analytics,
@@ -70,8 +61,11 @@ const char* kRules =
 class HookFixture : public ::testing::Test {
 protected:
     void SetUp() override {
-        db.add({{"a", "2026-01-01"}, {"b", "2026-01-01"}, {"c", "2026-01-01"},
-                {"d", "2026-01-01"}, {"e", "2026-01-01"}},
+        db.add({{"a", "2026-01-01"},
+                {"b", "2026-01-01"},
+                {"c", "2026-01-01"},
+                {"d", "2026-01-01"},
+                {"e", "2026-01-01"}},
                {{"o1", "a", "2026-11-02 10:00:00", "100"},
                 {"o2", "a", "2026-11-03 15:30:00", "50"},
                 {"o3", "b", "2026-11-04 10:00:00", "40"},
@@ -85,15 +79,18 @@ protected:
              "CREATE TABLE optout (customer_id TEXT, email TEXT, phone TEXT);"
              "INSERT INTO optout VALUES (NULL, NULL, '9123-4567');");
         write_file(db.dir() / "rules.yaml", kRules);
-        write_file(db.dir() / "custclass.yaml",
-                   "custclass: 1\nsource:\n  preset: generic\n  connection: \"sqlite3://db=shop.sqlite\"\n"
-                   "  queries:\n"
-                   "    customers: >-\n"
-                   "      SELECT c.id AS customer_id, c.created AS created_at, k.consent AS marketing_consent,\n"
-                   "      k.email, k.phone FROM customer c LEFT JOIN contact k ON k.id = c.id\n"
-                   "    orders: SELECT id AS order_id, customer AS customer_id, at AS ordered_at, total AS amount, channel FROM sale\n"
-                   "    opt_outs: SELECT customer_id, email, phone FROM optout\n"
-                   "rules: rules.yaml\n");
+        write_file(
+            db.dir() / "custclass.yaml",
+            "custclass: 1\nsource:\n  preset: generic\n  connection: \"sqlite3://db=shop.sqlite\"\n"
+            "  queries:\n"
+            "    customers: >-\n"
+            "      SELECT c.id AS customer_id, c.created AS created_at, k.consent AS "
+            "marketing_consent,\n"
+            "      k.email, k.phone FROM customer c LEFT JOIN contact k ON k.id = c.id\n"
+            "    orders: SELECT id AS order_id, customer AS customer_id, at AS ordered_at, total "
+            "AS amount, channel FROM sale\n"
+            "    opt_outs: SELECT customer_id, email, phone FROM optout\n"
+            "rules: rules.yaml\n");
         engine = plugin::Engine::open_file((db.dir() / "custclass.yaml").string(), "");
     }
     std::string segment(const Json& doc, const char* classification) {
@@ -144,7 +141,8 @@ TEST_F(HookFixture, AHookDuringAFullRunIsNotOverwrittenByTheRunsOlderResults) {
     request.progress = [&](const char* phase, std::uint64_t, std::uint64_t) {
         if (std::string(phase) == "rules" && !hooked) {
             hooked = true;
-            exec(db.db_path(), "INSERT INTO sale VALUES ('o9', 'b', '2026-11-29 12:00:00', 200, 'online')");
+            exec(db.db_path(),
+                 "INSERT INTO sale VALUES ('o9', 'b', '2026-11-29 12:00:00', 200, 'online')");
             during = engine->reclassify("b", std::string("o9"), as_of("2026-11-30"));
         }
         return true;
@@ -160,13 +158,15 @@ TEST_F(HookFixture, AHookDuringAFullRunIsNotOverwrittenByTheRunsOlderResults) {
 TEST_F(HookFixture, AnOrderTheHostHasNotCommittedIsNotFound) {
     engine->run(as_of("2026-11-30"));
     EXPECT_THROW(engine->reclassify("b", std::string("o9"), as_of("2026-11-30")), plugin::NotFound);
-    EXPECT_THROW(engine->reclassify("b", std::string("o1"), as_of("2026-11-30")), plugin::NotFound);  // a's order
+    EXPECT_THROW(engine->reclassify("b", std::string("o1"), as_of("2026-11-30")),
+                 plugin::NotFound);  // a's order
     EXPECT_EQ(members(*engine, "small"), (std::vector<std::string>{"b", "c", "e"}));
 }
 
 TEST_F(HookFixture, ACustomerTheHostNoLongerHasLeavesTheLiveTable) {
     engine->run(as_of("2026-11-30"));
-    exec(db.db_path(), "DELETE FROM sale WHERE customer = 'c'; DELETE FROM customer WHERE id = 'c'");
+    exec(db.db_path(),
+         "DELETE FROM sale WHERE customer = 'c'; DELETE FROM customer WHERE id = 'c'");
     EXPECT_THROW(engine->reclassify("c", std::nullopt, as_of("2026-11-30")), plugin::NotFound);
     EXPECT_EQ(members(*engine, "small"), (std::vector<std::string>{"b", "e"}));
 }
@@ -212,10 +212,11 @@ TEST(HooksOnTheDemoShop, AgreeWithTheFullRunForEveryCustomer) {
     datagen::DemoOptions options;
     options.customers = 300;
     datagen::write_sqlite_demo((dir / "demo.sqlite").string(), options);
-    write_file(dir / "custclass.yaml",
-               "custclass: 1\nsource:\n  preset: generic\n  connection: \"sqlite3://db=demo.sqlite\"\n" +
-                   datagen::demo_generic_queries_yaml() + "rules: " + CUSTCLASS_SOURCE_DIR +
-                   "/config/rulesets/hk-retail.yaml\n");
+    write_file(
+        dir / "custclass.yaml",
+        "custclass: 1\nsource:\n  preset: generic\n  connection: \"sqlite3://db=demo.sqlite\"\n" +
+            datagen::demo_generic_queries_yaml() + "rules: " + CUSTCLASS_SOURCE_DIR +
+            "/config/rulesets/hk-retail.yaml\n");
     auto engine = plugin::Engine::open_file((dir / "custclass.yaml").string(), "");
     const Json summary = engine->run(as_of("2026-11-30"));
     ASSERT_GT(summary["customers"].get<int>(), 250);
@@ -225,7 +226,9 @@ TEST(HooksOnTheDemoShop, AgreeWithTheFullRunForEveryCustomer) {
     sqlite3* handle = nullptr;
     ASSERT_EQ(sqlite3_open((dir / "demo.sqlite").string().c_str(), &handle), SQLITE_OK);
     sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(handle, "SELECT DISTINCT customer_id FROM custclass_live_assignments ORDER BY 1", -1, &st, nullptr);
+    sqlite3_prepare_v2(handle,
+                       "SELECT DISTINCT customer_id FROM custclass_live_assignments ORDER BY 1", -1,
+                       &st, nullptr);
     while (sqlite3_step(st) == SQLITE_ROW) {
         const std::string id = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
         expected.emplace_back(id, engine->classify(id, as_of("2026-11-30")));

@@ -244,18 +244,7 @@ std::string rich_config(TestDatabase& db, const std::string& rules) {
     return (db.dir() / "custclass.yaml").string();
 }
 
-void exec(const TestDatabase& db, const std::string& sql) {
-    sqlite3* h = nullptr;
-    sqlite3_open(db.db_path().c_str(), &h);
-    char* err = nullptr;
-    if (sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-        const std::string message = err ? err : "?";
-        sqlite3_free(err);
-        sqlite3_close(h);
-        throw std::runtime_error(message);
-    }
-    sqlite3_close(h);
-}
+void exec(const TestDatabase& db, const std::string& sql) { test::execute_sql(db.db_path(), sql); }
 
 Built build_rich(const std::string& config_path, const std::string& as_of,
                  std::vector<std::string> features) {

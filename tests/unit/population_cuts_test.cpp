@@ -27,9 +27,11 @@ TEST(ScoreCuts, GiveEveryRankedValueItsRankScore) {
     std::mt19937_64 random(20261206);
     for (int trial = 0; trial < 400; ++trial) {
         const std::size_t n = 1 + random() % 60;
-        const std::int64_t spread = 1 + static_cast<std::int64_t>(random() % 30);  // ties when small
+        const std::int64_t spread =
+            1 + static_cast<std::int64_t>(random() % 30);  // ties when small
         std::vector<std::int64_t> values(n);
-        for (auto& v : values) v = static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(spread));
+        for (auto& v : values)
+            v = static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(spread));
         for (const bool larger : {true, false}) {
             const ScoreCuts cuts = ScoreCuts::of(values, larger);
             for (const auto v : values)
@@ -62,11 +64,13 @@ TEST(ParetoCuts, GiveEveryCustomerOfTheRunItsClass) {
         const std::size_t n = 1 + random() % 40;
         std::vector<std::pair<std::int64_t, std::string>> rows;
         for (std::size_t i = 0; i < n; ++i)
-            rows.emplace_back(1 + static_cast<std::int64_t>(random() % 12) * 100, "c" + std::to_string(random() % 1000));
+            rows.emplace_back(1 + static_cast<std::int64_t>(random() % 12) * 100,
+                              "c" + std::to_string(random() % 1000));
         std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
             return a.first != b.first ? a.first > b.first : a.second < b.second;
         });
-        rows.erase(std::unique(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second == b.second; }),
+        rows.erase(std::unique(rows.begin(), rows.end(),
+                               [](const auto& a, const auto& b) { return a.second == b.second; }),
                    rows.end());
         std::int64_t total = 0;
         for (const auto& r : rows) total += r.first;
@@ -81,9 +85,11 @@ TEST(ParetoCuts, GiveEveryCustomerOfTheRunItsClass) {
             if (cls[0] == 'B') cuts.last_b = ParetoCuts::Key{r.first, r.second};
             ahead += r.first;
         }
-        const PopulationCuts stored = PopulationCuts::from_json(PopulationCuts{{}, {}, {}, cuts}.to_json());
+        const PopulationCuts stored =
+            PopulationCuts::from_json(PopulationCuts{{}, {}, {}, cuts}.to_json());
         for (std::size_t i = 0; i < rows.size(); ++i)
-            ASSERT_EQ(std::string(*stored.pareto->pareto_class(rows[i].first, rows[i].second)), classes[i]);
+            ASSERT_EQ(std::string(*stored.pareto->pareto_class(rows[i].first, rows[i].second)),
+                      classes[i]);
     }
 }
 
@@ -107,7 +113,8 @@ TEST(PopulationCuts, RoundTripThroughJsonAndRejectOtherDocuments) {
     EXPECT_FALSE(back.frequency.has_value());
     EXPECT_EQ(back.recency->bounds, cuts.recency->bounds);
     EXPECT_EQ(back.monetary->active, 2u);
-    EXPECT_THROW(PopulationCuts::from_json(nlohmann::json::parse(R"({"frequency": {"active": 1}})")),
-                 std::invalid_argument);
+    EXPECT_THROW(
+        PopulationCuts::from_json(nlohmann::json::parse(R"({"frequency": {"active": 1}})")),
+        std::invalid_argument);
     EXPECT_THROW(PopulationCuts::from_json(nlohmann::json::array()), std::invalid_argument);
 }

@@ -35,16 +35,7 @@ std::string shipped_policy() {
     return text.str();
 }
 
-void exec(const std::string& db, const std::string& sql) {
-    sqlite3* handle = nullptr;
-    ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, &error);
-    const std::string message = error ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(handle);
-    ASSERT_EQ(rc, SQLITE_OK) << message;
-}
+void exec(const std::string& db, const std::string& sql) { test::execute_sql(db, sql); }
 
 const char* kApproveRules =
     "  - {scope: rule_set, subject: \"t 1\", who: dpo, when: \"2026-11-01\", why: tests}\n";
@@ -81,21 +72,26 @@ protected:
         const std::string key_line = "pseudonym_key_env: CUSTCLASS_PSEUDONYM_KEY\n";
         policy.replace(policy.find(key_line), key_line.size(),
                        "pseudonym_key_env: CUSTCLASS_TEST_PSEUDONYM_KEY\n");
-        policy.replace(policy.find("approvals: []"), 13,
-                       policy_extra + (approvals.empty() ? "approvals: []" : "approvals:\n" + approvals));
+        policy.replace(
+            policy.find("approvals: []"), 13,
+            policy_extra + (approvals.empty() ? "approvals: []" : "approvals:\n" + approvals));
         write_file(db.dir() / "policy.yaml", policy);
         write_file(db.dir() / "rules.yaml", "custclass: 1\nname: t\nversion: \"1\"\n" + rules);
         write_file(db.dir() / "market.csv", "district,income\nKowloon,30000\n");
-        write_file(db.dir() / "custclass.yaml",
-                   "custclass: 1\nsource:\n  preset: generic\n  connection: \"sqlite3://db=shop.sqlite\"\n"
-                   "  queries:\n"
-                   "    customers: >-\n"
-                   "      SELECT c.id AS customer_id, c.created AS created_at, c.birth AS birth_date, c.gender,\n"
-                   "      c.district, k.consent AS marketing_consent, k.phone, k.transfer AS transfer_consent\n"
-                   "      FROM customer c LEFT JOIN contact k ON k.id = c.id\n"
-                   "    orders: SELECT id AS order_id, customer AS customer_id, at AS ordered_at, total AS amount FROM sale\n" +
-                       std::string(map_opt_outs ? "    opt_outs: SELECT phone FROM optout\n" : "") +
-                       "rules: rules.yaml\nprivacy: policy.yaml\n");
+        write_file(
+            db.dir() / "custclass.yaml",
+            "custclass: 1\nsource:\n  preset: generic\n  connection: \"sqlite3://db=shop.sqlite\"\n"
+            "  queries:\n"
+            "    customers: >-\n"
+            "      SELECT c.id AS customer_id, c.created AS created_at, c.birth AS birth_date, "
+            "c.gender,\n"
+            "      c.district, k.consent AS marketing_consent, k.phone, k.transfer AS "
+            "transfer_consent\n"
+            "      FROM customer c LEFT JOIN contact k ON k.id = c.id\n"
+            "    orders: SELECT id AS order_id, customer AS customer_id, at AS ordered_at, total "
+            "AS amount FROM sale\n" +
+                std::string(map_opt_outs ? "    opt_outs: SELECT phone FROM optout\n" : "") +
+                "rules: rules.yaml\nprivacy: policy.yaml\n");
         return plugin::Engine::open_file((db.dir() / "custclass.yaml").string(), "");
     }
 
@@ -108,8 +104,8 @@ protected:
         return "";
     }
 
-    std::vector<std::string> members(plugin::Engine& e, const std::string& segment, plugin::Purpose purpose,
-                                     Json* summary = nullptr) {
+    std::vector<std::string> members(plugin::Engine& e, const std::string& segment,
+                                     plugin::Purpose purpose, Json* summary = nullptr) {
         std::vector<std::string> ids;
         plugin::MembersRequest request;
         request.segment = segment;
@@ -142,11 +138,32 @@ TEST_F(PrivacyFixture, ARuleSetVersionWithoutApprovalRunsDryButNotInProduction) 
     EXPECT_NO_THROW(approved->run(as_of("2026-11-30")));
 }
 
+TEST_F(PrivacyFixture, MappedColumnsNoRuleReadsAreNotLoadedAndAreReported) {  // check 2
+    auto e = engine(kValue, kApproveRules);
+    const Json summary = e->run(as_of("2026-11-30"));
+    Json minimisation;
+    for (const auto& c : summary["privacy"]["checks"])
+        if (c["check"] == 2) minimisation = c;
+    ASSERT_FALSE(minimisation.is_null()) << summary.dump(2);
+    EXPECT_EQ(minimisation["status"], "warn");
+    const std::string message = minimisation["message"];
+    // The rules read monetary and frequency; consent and opt-outs are read for the
+    // direct-marketing segments. Birth dates, genders and districts are mapped and not loaded.
+    for (const char* unread : {"`birth_date`", "`gender`", "`district`"})
+        EXPECT_NE(message.find(unread), std::string::npos) << unread << " in: " << message;
+    for (const char* read : {"`marketing_consent`", "`phone`"})
+        EXPECT_EQ(message.find(read), std::string::npos) << read << " in: " << message;
+    // What is not loaded is not even parsed: a bad value in an unread column stops no run.
+    exec(db.db_path(), "UPDATE customer SET birth = 'not a date' WHERE id = 'a'");
+    EXPECT_NO_THROW(e->run(as_of("2026-11-30")));
+}
+
 TEST_F(PrivacyFixture, AFieldNotAllowedForThePurposeIsRefusedBeforeAnythingIsRead) {  // check 1
     // district may only be used for direct marketing in this policy.
-    auto e = engine("classifications:\n  - id: v\n    label: V\n    segments:\n"
-                    "      - id: kln\n        when: district == 'Kowloon'\n",
-                    kApproveRules);
+    auto e = engine(
+        "classifications:\n  - id: v\n    label: V\n    segments:\n"
+        "      - id: kln\n        when: district == 'Kowloon'\n",
+        kApproveRules);
     std::string policy;
     {
         std::ifstream in(db.dir() / "policy.yaml");
@@ -154,35 +171,44 @@ TEST_F(PrivacyFixture, AFieldNotAllowedForThePurposeIsRefusedBeforeAnythingIsRea
         t << in.rdbuf();
         policy = t.str();
     }
-    policy.replace(policy.find("district: {category: personal, purposes: [customer_analytics, direct_marketing]}"),
-                   std::string("district: {category: personal, purposes: [customer_analytics, direct_marketing]}").size(),
-                   "district: {category: personal, purposes: [direct_marketing]}");
+    policy.replace(
+        policy.find(
+            "district: {category: personal, purposes: [customer_analytics, direct_marketing]}"),
+        std::string(
+            "district: {category: personal, purposes: [customer_analytics, direct_marketing]}")
+            .size(),
+        "district: {category: personal, purposes: [direct_marketing]}");
     write_file(db.dir() / "policy.yaml", policy);
     e = plugin::Engine::open_file((db.dir() / "custclass.yaml").string(), "");
     exec(db.db_path(), "DROP TABLE sale");  // nothing may be read: a read would fail differently
     const std::string why = refusal(*e, as_of("2026-11-30", true));
     EXPECT_NE(why.find("check 1 (purpose binding)"), std::string::npos) << why;
     EXPECT_NE(why.find("`district`"), std::string::npos) << why;
-    EXPECT_NE(why.find("segment `kln` of `v` (" + (db.dir() / "rules.yaml").string() + ":"), std::string::npos) << why;
+    EXPECT_NE(why.find("segment `kln` of `v` (" + (db.dir() / "rules.yaml").string() + ":"),
+              std::string::npos)
+        << why;
     EXPECT_NE(why.find("`customer_analytics`"), std::string::npos) << why;
 }
 
 TEST_F(PrivacyFixture, ASensitiveFieldNeedsAnApproval) {  // check 4
-    const std::string rules = "classifications:\n  - id: v\n    label: V\n    segments:\n"
-                              "      - id: young\n        when: age_band == '25-34'\n";
+    const std::string rules =
+        "classifications:\n  - id: v\n    label: V\n    segments:\n"
+        "      - id: young\n        when: age_band == '25-34'\n";
     auto e = engine(rules, kApproveRules);
     const std::string why = refusal(*e, as_of("2026-11-30"));
     EXPECT_NE(why.find("check 4"), std::string::npos) << why;
     EXPECT_NE(why.find("`birth_date`"), std::string::npos) << why;
     EXPECT_NE(why.find("segment `young`"), std::string::npos) << why;
     auto approved = engine(rules, std::string(kApproveRules) +
-                                      "  - {scope: sensitive_attribute, subject: birth_date, who: dpo, when: \"2026-11-01\", why: bands}\n");
+                                      "  - {scope: sensitive_attribute, subject: birth_date, who: "
+                                      "dpo, when: \"2026-11-01\", why: bands}\n");
     EXPECT_NO_THROW(approved->run(as_of("2026-11-30")));
 }
 
 TEST_F(PrivacyFixture, AGovernmentIdentifierIsNeverARuleInput) {  // check 3
-    const std::string rules = "attributes: {hkid: text}\nclassifications:\n  - id: v\n    label: V\n    segments:\n"
-                              "      - id: x\n        when: attr.hkid is not null\n";
+    const std::string rules =
+        "attributes: {hkid: text}\nclassifications:\n  - id: v\n    label: V\n    segments:\n"
+        "      - id: x\n        when: attr.hkid is not null\n";
     auto e = engine(rules, kApproveRules);
     std::string policy;
     {
@@ -191,7 +217,8 @@ TEST_F(PrivacyFixture, AGovernmentIdentifierIsNeverARuleInput) {  // check 3
         t << in.rdbuf();
         policy = t.str();
     }
-    policy.replace(policy.find("  hkid:"), 7, "  attr_hkid: {category: government_id, purposes: []}\n  hkid:");
+    policy.replace(policy.find("  hkid:"), 7,
+                   "  attr_hkid: {category: government_id, purposes: []}\n  hkid:");
     write_file(db.dir() / "policy.yaml", policy);
     e = plugin::Engine::open_file((db.dir() / "custclass.yaml").string(), "");
     const std::string why = refusal(*e, as_of("2026-11-30", true));
@@ -209,7 +236,8 @@ TEST_F(PrivacyFixture, AnUnmappedOptOutSourceRefusesTheRun) {  // check 6
 
 TEST_F(PrivacyFixture, MatchingWithMarketDataNeedsAnApproval) {  // check 12
     const std::string rules =
-        "enrich:\n  - id: market\n    key: district\n    csv: market.csv\n    columns: {income: number}\n"
+        "enrich:\n  - id: market\n    key: district\n    csv: market.csv\n    columns: {income: "
+        "number}\n"
         "classifications:\n  - id: v\n    label: V\n    segments:\n"
         "      - id: rich\n        when: enrich.market.income > 20000\n";
     auto e = engine(rules, kApproveRules);
@@ -217,7 +245,8 @@ TEST_F(PrivacyFixture, MatchingWithMarketDataNeedsAnApproval) {  // check 12
     EXPECT_NE(why.find("check 12"), std::string::npos) << why;
     EXPECT_NE(why.find("`market`"), std::string::npos) << why;
     auto approved = engine(rules, std::string(kApproveRules) +
-                                      "  - {scope: matching, subject: market, who: dpo, when: \"2026-11-01\", why: census}\n");
+                                      "  - {scope: matching, subject: market, who: dpo, when: "
+                                      "\"2026-11-01\", why: census}\n");
     EXPECT_NO_THROW(approved->run(as_of("2026-11-30")));
 }
 
@@ -229,7 +258,8 @@ TEST_F(PrivacyFixture, DirectMarketingListsKeepOnlyConsentingCustomersNotOptedOu
     EXPECT_EQ(summary["excluded"]["no_consent"], 1);
     EXPECT_EQ(summary["excluded"]["opted_out"], 1);
     Json list;
-    EXPECT_EQ(members(*e, "small", plugin::Purpose::DirectMarketing, &list), (std::vector<std::string>{"d"}));
+    EXPECT_EQ(members(*e, "small", plugin::Purpose::DirectMarketing, &list),
+              (std::vector<std::string>{"d"}));
     EXPECT_EQ(list["excluded"]["no_consent"], 1);
     EXPECT_EQ(list["excluded"]["opted_out"], 1);
     EXPECT_EQ(list["pseudonymised"], false);
@@ -238,14 +268,16 @@ TEST_F(PrivacyFixture, DirectMarketingListsKeepOnlyConsentingCustomersNotOptedOu
 }
 
 TEST_F(PrivacyFixture, ATransferToAnotherPartyNeedsConsentNamingIt) {  // check 7
-    const std::string rules = "classifications:\n  - id: v\n    label: V\n    segments:\n"
-                              "      - id: all\n        when: frequency >= 1\n        direct_marketing: true\n"
-                              "        transfer_to: insurance_partners\n";
+    const std::string rules =
+        "classifications:\n  - id: v\n    label: V\n    segments:\n"
+        "      - id: all\n        when: frequency >= 1\n        direct_marketing: true\n"
+        "        transfer_to: insurance_partners\n";
     auto e = engine(rules, kApproveRules);
     e->run(as_of("2026-11-30"));
     Json list;
     // a names insurance partners (another case, among others); d consented only to banks.
-    EXPECT_EQ(members(*e, "all", plugin::Purpose::DirectMarketing, &list), (std::vector<std::string>{"a"}));
+    EXPECT_EQ(members(*e, "all", plugin::Purpose::DirectMarketing, &list),
+              (std::vector<std::string>{"a"}));
     EXPECT_EQ(list["excluded"]["no_transfer_consent"], 1);
 }
 
@@ -256,13 +288,15 @@ TEST_F(PrivacyFixture, AnalyticsListsCarryPseudonymsAndNeedTheKey) {  // check 1
         members(*e, "small", plugin::Purpose::Analytics);
         FAIL() << "an analytics list without the key was not refused";
     } catch (const plugin::PrivacyRefusal& refused) {
-        EXPECT_NE(std::string(refused.what()).find("CUSTCLASS_TEST_PSEUDONYM_KEY"), std::string::npos);
+        EXPECT_NE(std::string(refused.what()).find("CUSTCLASS_TEST_PSEUDONYM_KEY"),
+                  std::string::npos);
     }
     ::setenv("CUSTCLASS_TEST_PSEUDONYM_KEY", "a test key of enough bytes", 1);
     Json list;
     const auto ids = members(*e, "small", plugin::Purpose::Analytics, &list);
     const plugin::Pseudonymiser p(std::string("a test key of enough bytes"));
-    EXPECT_EQ(ids, (std::vector<std::string>{p.pseudonym("b"), p.pseudonym("c"), p.pseudonym("d")}));
+    EXPECT_EQ(ids,
+              (std::vector<std::string>{p.pseudonym("b"), p.pseudonym("c"), p.pseudonym("d")}));
     EXPECT_EQ(list["pseudonymised"], true);
 }
 
@@ -271,7 +305,8 @@ TEST_F(PrivacyFixture, AMemberListThatCannotBeLoggedIsNotGiven) {  // check 15
     e->run(as_of("2026-11-30"));
     EXPECT_NO_THROW(members(*e, "small", plugin::Purpose::DirectMarketing));
     exec(db.db_path(),
-         "CREATE TRIGGER no_audit BEFORE INSERT ON custclass_audit_log BEGIN SELECT RAISE(ABORT, 'audit log full'); END");
+         "CREATE TRIGGER no_audit BEFORE INSERT ON custclass_audit_log BEGIN SELECT RAISE(ABORT, "
+         "'audit log full'); END");
     std::vector<std::string> seen;
     plugin::MembersRequest request;
     request.segment = "small";

@@ -41,6 +41,10 @@ private:
     std::filesystem::path dir_;
 };
 
+// Runs `sql` (one or more statements) on the SQLite database at `db_path`; throws
+// std::runtime_error with SQLite's message when it fails.
+void execute_sql(const std::string& db_path, const std::string& sql);
+
 // Writes `text` to `path`.
 void write_file(const std::filesystem::path& path, const std::string& text);
 
