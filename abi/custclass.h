@@ -422,7 +422,8 @@ CUSTCLASS_API int32_t custclass_report_html(char** html, custclass_engine* engin
  *
  * Hooks run concurrently with each other, with lookups and with a full run on the same engine
  * (they take no run lock); each reads the last published run only, never a half-written one.
- * A full run published after a hook replaces the live table with its own results.
+ * A full run replaces the live table with its own results when it publishes; the updates of the
+ * hooks made on the same engine while it was under way are written after them (they are newer).
  * ------------------------------------------------------------------------------------------- */
 
 /* The customer's record changed in the host (or was created): re-classifies it as of

@@ -287,22 +287,25 @@ bool Engine::HookUpdates::holds(const std::string& customer_id) const {
 
 void Engine::HookUpdates::write(const RunRequest& request) {
     written_ = true;
-    // Holding the gate: a hook writing now waits, so that no older update lands after it.
-    std::unique_lock<std::shared_mutex> gate(engine_.live_gate_);
-    engine_.run_in_progress_ = false;
-    std::map<std::string, PendingLive> pending;
-    {
-        std::lock_guard<std::mutex> lock(engine_.pending_mutex_);
-        pending.swap(engine_.pending_live_);
-    }
     std::size_t failed = 0;
-    for (const auto& [customer, update] : pending) {
-        try {
-            engine_.store().replace_live_assignments(customer, update.run_id, update.rows);
-        } catch (const std::exception&) {
-            ++failed;
+    {
+        // Holding the gate: a hook writing now waits, so that no older update lands after it.
+        std::unique_lock<std::shared_mutex> gate(engine_.live_gate_);
+        engine_.run_in_progress_ = false;
+        std::map<std::string, PendingLive> pending;
+        {
+            std::lock_guard<std::mutex> lock(engine_.pending_mutex_);
+            pending.swap(engine_.pending_live_);
+        }
+        for (const auto& [customer, update] : pending) {
+            try {
+                engine_.store().replace_live_assignments(customer, update.run_id, update.rows);
+            } catch (const std::exception&) {
+                ++failed;
+            }
         }
     }
+    // The log callback may call a hook: the gate is released first.
     if (failed && request.log)
         request.log(2, std::to_string(failed) + " live updates of hooks made during the run could not "
                                                  "be written; call the hooks again for those customers");
