@@ -5,6 +5,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "civil_time.h"
 #include "source.h"
 #include "sql_dialect.h"
 
@@ -84,14 +85,7 @@ std::vector<std::string> split_statements(const std::string& script) {
     return out;
 }
 
-std::string utc_now() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
+using config::utc_now;
 
 // A transaction that writes. On SQLite it takes the write lock when it begins (BEGIN
 // IMMEDIATE): a deferred transaction that reads first and then writes gets SQLITE_BUSY at once,

@@ -121,4 +121,14 @@ Day TimeZone::today() const {
     return day_of(Timestamp{now.time_since_epoch().count(), true});
 }
 
+std::string format_utc(std::time_t at) {
+    std::tm tm{};
+    gmtime_r(&at, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::string utc_now() { return format_utc(std::time(nullptr)); }
+
 }  // namespace custclass::config

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <ctime>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,10 @@ struct Timestamp {
 // "YYYY-MM-DD" (a valid calendar date) or nullopt.
 std::optional<Day> parse_day(std::string_view text);
 std::string format_day(Day day);
+// A moment in UTC as ISO 8601, "YYYY-MM-DDTHH:MM:SSZ" (the result store's timestamps).
+std::string format_utc(std::time_t at);
+// Now, as format_utc writes it.
+std::string utc_now();
 
 // "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS[.fff]]", with "T" instead of the space, optionally
 // followed by "Z" or an offset "+HH", "+HH:MM", "+HHMM" (PostgreSQL's timestamptz text) — or

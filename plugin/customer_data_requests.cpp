@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "civil_time.h"
 #include "content_hash.h"
 #include "engine.h"
 #include "errors.h"
@@ -27,13 +28,7 @@ namespace {
 constexpr int kAccessDeadlineDays = 40;
 constexpr std::time_t kSecondsPerDay = 24 * 60 * 60;
 
-std::string utc_iso(std::time_t at) {
-    std::tm tm{};
-    gmtime_r(&at, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
+using config::format_utc;
 
 // The day (UTC) `days` after the one `at` falls on.
 std::string utc_day_after(std::time_t at, int days) {
@@ -87,7 +82,7 @@ Json Engine::data_access_export(const std::string& customer_id, const RunRequest
 
     // The request first: if it cannot be logged, nothing is returned (check 15).
     const std::time_t now = std::time(nullptr);
-    const std::string requested_at = utc_iso(now);
+    const std::string requested_at = format_utc(now);
     const std::string deadline = utc_day_after(now, kAccessDeadlineDays);
     const std::string entry_id = random_uuid();
     s.record_audit(entry_id, request.actor, "data_access_request", id, 1,
@@ -224,7 +219,7 @@ void Engine::purge_run_history(const RunRequest& request) {
         std::time(nullptr) -
         static_cast<std::time_t>(config_.privacy->history_retention_days) * kSecondsPerDay;
     try {
-        const std::uint64_t purged = store().purge_runs_before(utc_iso(cutoff));
+        const std::uint64_t purged = store().purge_runs_before(format_utc(cutoff));
         if (purged > 0 && request.log)
             request.log(1, "purged " + std::to_string(purged) + " runs older than " +
                                std::to_string(config_.privacy->history_retention_days) +

@@ -205,18 +205,7 @@ FeatureTable Engine::build_table(adapters::Source& source, Day as_of, const conf
     return build_features(source, options, report ? *report : ignored);
 }
 
-namespace {
-
-std::string utc_now() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-}  // namespace
+using config::utc_now;
 
 adapters::ResultStore& Engine::store() {
     if (!store_)
