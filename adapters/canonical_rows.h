@@ -61,6 +61,15 @@ struct ReferralRow {
     std::optional<Timestamp> referred_at;
 };
 
+// One interaction of a customer or prospect with the host (ADAPTERS.md `interactions`): a visit,
+// a search (with its search term in `keyword`), a sign-up, an e-mail opened, a click.
+struct InteractionRow {
+    std::string customer_id;
+    std::string kind;  // lower-cased
+    std::optional<std::string> keyword;
+    Timestamp at;
+};
+
 // One opt-out: by customer id, by e-mail or by phone (whichever the host recorded).
 struct OptOutRow {
     std::optional<std::string> customer_id;
@@ -105,5 +114,6 @@ using OrderTotalsBatch = std::span<const CustomerOrderTotals>;
 using OrderLineBatch = std::span<const OrderLineRow>;
 using ReferralBatch = std::span<const ReferralRow>;
 using OptOutBatch = std::span<const OptOutRow>;
+using InteractionBatch = std::span<const InteractionRow>;
 
 }  // namespace custclass::adapters

@@ -70,6 +70,17 @@ std::vector<std::string> migrations(Dialect d) {
         // and found by subject (data access requests and erasure, PRIVACY.md checks 16 and 17).
         "ALTER TABLE custclass_audit_log ADD seq BIGINT;"
         "CREATE INDEX custclass_audit_subject ON custclass_audit_log (subject, seq);",
+        // 4: referral rewards granted (POTENTIAL.md item 4): one row per referee, so that each
+        // successful referral is rewarded once, to both parties, whatever the runs after.
+        "CREATE TABLE custclass_referral_rewards ("
+        " referee_id " + key + " NOT NULL PRIMARY KEY,"
+        " referrer_id " + key + " NOT NULL,"
+        " referred_on VARCHAR(10),"
+        " first_purchase VARCHAR(10) NOT NULL,"
+        " run_id VARCHAR(36) NOT NULL,"
+        " rewarded_at VARCHAR(32) NOT NULL);"
+        "CREATE INDEX custclass_rewards_run ON custclass_referral_rewards (run_id);"
+        "CREATE INDEX custclass_rewards_referrer ON custclass_referral_rewards (referrer_id);",
     };
 }
 
@@ -321,7 +332,7 @@ public:
 
     void publish(const StoredRuleSet& rules, const RunRecord& run,
                  const std::function<void(const AssignmentSink&)>& assignments,
-                 const std::string& actor) {
+                 const std::string& actor, const std::vector<ReferralReward>& rewards) {
         guarded("publishing the run", [&] {
             WriteTransaction tx(sql(), dialect_);
             std::string stored;
@@ -359,6 +370,21 @@ public:
                      "SELECT customer_id, classification, segment, run_id, " +
                          sql_literal(dialect_, run.finished_at) +
                          " FROM custclass_assignments WHERE run_id = " + run_literal;
+            // Rewards: a referee rewarded meanwhile (by another engine on this store) breaks the
+            // primary key, and the run fails rather than reward twice.
+            for (std::size_t begin = 0; begin < rewards.size(); begin += kRowsPerStatement) {
+                std::string values;
+                for (std::size_t i = begin; i < std::min(rewards.size(), begin + kRowsPerStatement); ++i) {
+                    const ReferralReward& r = rewards[i];
+                    if (i > begin) values += ",";
+                    values += "(" + sql_literal(dialect_, r.referee_id) + "," + sql_literal(dialect_, r.referrer_id) +
+                              "," + (r.referred_on ? sql_literal(dialect_, *r.referred_on) : std::string("NULL")) +
+                              "," + sql_literal(dialect_, r.first_purchase) + "," + run_literal + "," +
+                              sql_literal(dialect_, run.finished_at) + ")";
+                }
+                sql() << "INSERT INTO custclass_referral_rewards (referee_id, referrer_id, referred_on, "
+                         "first_purchase, run_id, rewarded_at) VALUES " + values;
+            }
             insert_run(run);
             insert_audit(actor, "run", run.run_id, run.customers,
                          "rule set " + rules.name + " " + rules.version + ", as of " + run.as_of +
@@ -555,6 +581,13 @@ public:
                 change("DELETE FROM custclass_live_assignments WHERE customer_id = :c", soci::use(c));
             erased.audit_entries =
                 change("DELETE FROM custclass_audit_log WHERE subject = :c", soci::use(c));
+            if (has_table("custclass_referral_rewards")) {
+                erased.referral_rewards =
+                    change("DELETE FROM custclass_referral_rewards WHERE referee_id = :c", soci::use(c));
+                std::string c2 = customer_id;
+                erased.referral_rewards +=
+                    change("DELETE FROM custclass_referral_rewards WHERE referrer_id = :c", soci::use(c2));
+            }
 
             // The cut points of every run: read first, then rewritten (no statement is left
             // open on the session while another one writes).
@@ -652,8 +685,45 @@ int ResultStore::schema_version() { return impl_->schema_version(); }
 void ResultStore::check_ruleset(const StoredRuleSet& rules) { impl_->check_ruleset(rules); }
 void ResultStore::publish(const StoredRuleSet& rules, const RunRecord& run,
                           const std::function<void(const AssignmentSink&)>& assignments,
-                          const std::string& actor) {
-    impl_->publish(rules, run, assignments, actor);
+                          const std::string& actor, const std::vector<ReferralReward>& rewards) {
+    impl_->publish(rules, run, assignments, actor, rewards);
+}
+std::set<std::string> ResultStore::rewarded_referees() {
+    return impl_->guarded("reading the referral rewards", [&] {
+        std::set<std::string> out;
+        if (!impl_->has_table("custclass_referral_rewards")) return out;
+        const soci::rowset<soci::row> rows =
+            (impl_->sql().prepare << "SELECT referee_id FROM custclass_referral_rewards");
+        for (const soci::row& row : rows) out.insert(text_of(row, 0));
+        return out;
+    });
+}
+std::vector<ReferralReward> ResultStore::read_referral_rewards(const std::optional<std::string>& run_id,
+                                                               const std::optional<std::string>& customer_id) {
+    return impl_->guarded("reading the referral rewards", [&] {
+        std::vector<ReferralReward> out;
+        if (!impl_->has_table("custclass_referral_rewards")) return out;
+        std::string where = " WHERE 1 = 1";
+        if (run_id) where += " AND run_id = " + sql_literal(impl_->dialect_, *run_id);
+        if (customer_id)
+            where += " AND (referee_id = " + sql_literal(impl_->dialect_, *customer_id) +
+                     " OR referrer_id = " + sql_literal(impl_->dialect_, *customer_id) + ")";
+        const soci::rowset<soci::row> rows =
+            (impl_->sql().prepare << "SELECT referee_id, referrer_id, referred_on, first_purchase, run_id, "
+                                     "rewarded_at FROM custclass_referral_rewards" + where +
+                                     " ORDER BY first_purchase, referee_id");
+        for (const soci::row& row : rows) {
+            ReferralReward r;
+            r.referee_id = text_of(row, 0);
+            r.referrer_id = text_of(row, 1);
+            r.referred_on = nullable_text_of(row, 2);
+            r.first_purchase = text_of(row, 3);
+            r.run_id = text_of(row, 4);
+            r.rewarded_at = text_of(row, 5);
+            out.push_back(std::move(r));
+        }
+        return out;
+    });
 }
 void ResultStore::record_unsuccessful(const RunRecord& run, const std::string& actor) {
     impl_->record_unsuccessful(run, actor);

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -96,6 +97,7 @@ struct CustomerErasure {
     std::uint64_t audit_entries = 0;     // audit entries whose subject was the customer
     std::uint64_t cut_points = 0;        // run cut points that named the customer
     std::uint64_t messages = 0;          // run messages and audit details that named it
+    std::uint64_t referral_rewards = 0;  // rewards naming it as referee or referrer
     std::string at;                      // the tombstone's time, UTC, ISO 8601
 };
 
@@ -103,6 +105,17 @@ struct CustomerErasure {
 // returns how many cut points named it (0: leave the text as it was). Setting the text to
 // nullopt drops the run's cut points altogether.
 using PopulationScrubber = std::function<std::uint64_t(std::optional<std::string>& population_json)>;
+
+// A referral reward granted by a run (POTENTIAL.md item 4): both parties of a successful
+// referral; one per referee, ever.
+struct ReferralReward {
+    std::string referee_id;
+    std::string referrer_id;
+    std::optional<std::string> referred_on;  // YYYY-MM-DD
+    std::string first_purchase;              // YYYY-MM-DD, the referee's
+    std::string run_id;                      // the run that granted it (set by publish)
+    std::string rewarded_at;                 // UTC, ISO 8601 (set by publish)
+};
 
 // Receives one assignment: a customer's segment in a classification (no segment: unclassified).
 using AssignmentSink = std::function<void(std::string_view customer_id,
@@ -128,9 +141,17 @@ public:
     // Publishes a succeeded run in one transaction: the rule set (if new), the run, its
     // assignments (written by `assignments` through the sink, in multi-row statements), the live
     // table replaced by them, and an audit entry. On any failure nothing of it is visible.
+    // `rewards`: the referral rewards the run grants (referees not rewarded before), recorded
+    // with the run's id and finish time in the same transaction.
     void publish(const StoredRuleSet& rules, const RunRecord& run,
                  const std::function<void(const AssignmentSink&)>& assignments,
-                 const std::string& actor);
+                 const std::string& actor, const std::vector<ReferralReward>& rewards = {});
+    // The referees ever rewarded (empty before the first run that granted any).
+    std::set<std::string> rewarded_referees();
+    // The rewards granted by one run (nullopt: every run), or naming one customer as either
+    // party, by the referee's first purchase then referee id.
+    std::vector<ReferralReward> read_referral_rewards(const std::optional<std::string>& run_id,
+                                                      const std::optional<std::string>& customer_id = std::nullopt);
     // Records a run that did not succeed (failed or cancelled), and its audit entry.
     void record_unsuccessful(const RunRecord& run, const std::string& actor);
 

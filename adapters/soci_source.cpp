@@ -255,6 +255,25 @@ public:
         out.flush();
     }
 
+    void read_interactions(const std::function<void(InteractionBatch)>& sink) override {
+        Batcher<InteractionRow> out(sink, expected_rows());
+        scan(CanonicalTable::Interactions, mapped(CanonicalTable::Interactions),
+             columns_of(CanonicalTable::Interactions), [&](RowView& row) {
+                 InteractionRow i;
+                 i.customer_id = row.id(0, "customer_id");
+                 row.key = i.customer_id;
+                 const auto kind = row.text(1, "kind");
+                 if (!kind || kind->empty()) row.fail("kind", "the interaction has no kind");
+                 i.kind = lower(*kind);
+                 i.keyword = row.text(2, "keyword");
+                 const auto at = row.timestamp(3, "at");
+                 if (!at) row.fail("at", "the interaction has no time");
+                 i.at = *at;
+                 out.add(std::move(i));
+             }, 0);
+        out.flush();
+    }
+
     void read_opt_outs(const std::function<void(OptOutBatch)>& sink) override {
         const Mapped m = mapped(CanonicalTable::OptOuts);
         const auto present = resolve(m, columns_of(CanonicalTable::OptOuts));

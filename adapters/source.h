@@ -46,6 +46,12 @@ public:
     virtual void read_order_lines(const std::function<void(OrderLineBatch)>& sink) = 0;
     virtual void read_referrals(const std::function<void(ReferralBatch)>& sink) = 0;
     virtual void read_opt_outs(const std::function<void(OptOutBatch)>& sink) = 0;
+    // The interactions (ADAPTERS.md): a source that maps them overrides this and says so in
+    // has_table(Interactions).
+    virtual void read_interactions(const std::function<void(InteractionBatch)>& sink) {
+        (void)sink;
+        throw DataError("this source carries no `interactions` table");
+    }
     // Runs an enrichment query on the source database; each row holds `columns` in that order
     // (nullopt for NULL).
     virtual void read_enrichment(

@@ -64,6 +64,9 @@ const std::vector<FeatureInfo>& feature_catalog() {
         {"rfm", T::Text, C::Orders},
         {"top_category", T::Text, C::OrderLines},
         {"pareto_class", T::Text, C::Orders},
+        {"p_alive", T::Number, C::Orders},
+        {"expected_purchases_90d", T::Number, C::Orders},
+        {"clv_90d", T::Number, C::Orders},
         {"age", T::Number, C::Customers, true},
         {"age_band", T::Text, C::Customers, true},
         {"gender", T::Text, C::Customers, true},
@@ -85,6 +88,7 @@ std::vector<std::string> policy_fields_of(std::string_view feature) {
     if (feature.starts_with("attr.")) return {"attr_" + std::string(feature.substr(5))};
     if (feature.starts_with("share:") || feature == "top_category") return {"order_lines", "orders"};
     if (feature.starts_with("channel_share:")) return {"orders"};
+    if (feature.starts_with("interactions:")) return {"interactions"};
     if (feature == "age" || feature == "age_band") return {"birth_date"};
     if (feature == "gender" || feature == "district" || feature == "income_band" ||
         feature == "lead_source" || feature == "interests" || feature == "marketing_consent")
@@ -115,6 +119,9 @@ const std::vector<ParametrisedFeature>& parametrised_features() {
     static const std::vector<ParametrisedFeature> list = {
         {"share", CanonicalTable::OrderLines},
         {"channel_share", CanonicalTable::Orders},
+        // The weighed counts of interaction points (rule_set.h InteractionPoint); not a function
+        // of the expression language.
+        {"interactions", CanonicalTable::Interactions},
     };
     return list;
 }

@@ -1,6 +1,9 @@
 #include "rule_set.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <tuple>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -13,6 +16,22 @@
 namespace custclass::config {
 
 namespace {
+
+std::string ascii_lower(std::string text) {
+    for (char& c : text)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return text;
+}
+
+// A hint naming the closest valid name, or all of them when few.
+std::string nearest_hint(std::string_view name, const std::vector<std::string>& valid) {
+    const std::string best = nearest_name(name, valid);
+    if (!best.empty()) return "did you mean `" + best + "`?";
+    if (valid.empty() || valid.size() > 12) return {};
+    std::string all = "one of:";
+    for (const auto& v : valid) all += " " + v;
+    return all;
+}
 
 bool valid_id(const std::string& id) {
     static const std::regex pattern("[a-z][a-z0-9_]*");
@@ -27,7 +46,7 @@ public:
         const std::size_t errors_before = d_.error_count();
         MapReader top(doc_, doc_.root(), "the rule set",
                       {"custclass", "name", "version", "purpose", "window_days", "time_zone",
-                       "attributes", "enrich", "classifications", "scores"},
+                       "attributes", "enrich", "classifications", "scores", "potential"},
                       d_);
         if (!top.valid()) return std::nullopt;
         RuleSet rs;
@@ -62,6 +81,7 @@ public:
         // Scores first: classifications may read them.
         read_scores(top.sequence("scores"), rs);
         read_classifications(top.sequence("classifications", true), rs);
+        read_potential(top.mapping("potential"), rs);
         order_scores(rs);
         if (d_.error_count() > errors_before) return std::nullopt;
         return rs;
@@ -258,13 +278,53 @@ private:
             if (points.IsDefined()) {
                 if (points.size() == 0) doc_.error(d_, points, "a score needs at least one point");
                 for (const auto& p : points) {
-                    MapReader pr(doc_, p, "a score point", {"when", "add"}, d_);
+                    MapReader pr(doc_, p, "a score point",
+                                 {"when", "add", "interaction", "keyword",
+                                  "decay_half_life_days", "max"}, d_);
                     if (!pr.valid()) continue;
                     ScorePoints sp;
-                    if (pr.has("when"))
-                        sp.when = condition(pr, rs, "`when`");
-                    else
-                        pr.text("when", true);
+                    if (pr.has("interaction")) {
+                        InteractionPoint ip;
+                        if (pr.has("when"))
+                            doc_.error(d_, pr.node("when"),
+                                       "a score point has either `when` or `interaction`, not both",
+                                       "make two points");
+                        if (auto kind = pr.text("interaction", true)) {
+                            ip.kind = ascii_lower(*kind);
+                            if (ip.kind.empty() || ip.kind.find('|') != std::string::npos)
+                                doc_.error(d_, pr.node("interaction"),
+                                           "`interaction` names a kind of interaction, e.g. "
+                                           "`email_open`, `search`, `visit`, `signup`, `click`");
+                        }
+                        if (auto kw = pr.text("keyword")) {
+                            ip.keyword = ascii_lower(*kw);
+                            if (ip.keyword.find('|') != std::string::npos)
+                                doc_.error(d_, pr.node("keyword"), "a keyword may not hold `|`");
+                        }
+                        if (pr.has("decay_half_life_days")) {
+                            const auto h = pr.number("decay_half_life_days");
+                            if (h && !(*h > 0))
+                                doc_.error(d_, pr.node("decay_half_life_days"),
+                                           "`decay_half_life_days` must be a number of days above 0");
+                            else if (h)
+                                ip.half_life_days = *h;
+                        }
+                        if (pr.has("max")) sp.max = pr.number("max");
+                        const std::string feature = ip.feature();
+                        sp.interaction = std::move(ip);
+                        if (std::find(score.reads.begin(), score.reads.end(), feature) == score.reads.end())
+                            score.reads.push_back(feature);
+                    } else {
+                        for (const char* key : {"keyword", "decay_half_life_days", "max"})
+                            if (pr.has(key))
+                                doc_.error(d_, pr.node(key),
+                                           "`" + std::string(key) + "` belongs to an interaction point",
+                                           "add `interaction: KIND`, e.g. `interaction: email_open`");
+                        if (pr.has("when"))
+                            sp.when = condition(pr, rs, "`when`");
+                        else
+                            pr.text("when", true);
+                    }
                     if (auto add = pr.number("add", true)) sp.add = *add;
                     for (const auto& f : sp.when.reads)
                         if (std::find(score.reads.begin(), score.reads.end(), f) ==
@@ -355,6 +415,215 @@ private:
         }
     }
 
+    // A segment named as `classification.segment`, or by its id alone when one classification
+    // has it.
+    std::optional<SegmentRef> segment_ref(const YAML::Node& node, const RuleSet& rs,
+                                          bool direct_marketing_only) {
+        if (!node.IsScalar()) {
+            doc_.error(d_, node, "a segment is named as text: `classification.segment` or `segment`");
+            return std::nullopt;
+        }
+        const std::string name = node.Scalar();
+        const auto dot = name.find('.');
+        std::vector<std::pair<const Classification*, const Segment*>> found;
+        std::vector<std::string> all;
+        for (const auto& c : rs.classifications)
+            for (const auto& seg : c.segments) {
+                all.push_back(c.id + "." + seg.id);
+                if (dot == std::string::npos ? seg.id == name
+                                             : c.id == name.substr(0, dot) && seg.id == name.substr(dot + 1))
+                    found.emplace_back(&c, &seg);
+            }
+        if (found.empty()) {
+            doc_.error(d_, node, "unknown segment `" + name + "`", nearest_hint(name, all));
+            return std::nullopt;
+        }
+        if (found.size() > 1) {
+            doc_.error(d_, node, "segment `" + name + "` is in several classifications",
+                       "write it as `classification.segment`, e.g. `" + found[0].first->id + "." +
+                           name + "`");
+            return std::nullopt;
+        }
+        if (direct_marketing_only && !found[0].second->direct_marketing)
+            doc_.error(d_, node,
+                       "segment `" + name + "` is not marked for direct marketing: an offer goes "
+                       "only to members of direct-marketing segments (PRIVACY.md check 5)",
+                       "add `direct_marketing: true` to the segment");
+        return SegmentRef{found[0].first->id, found[0].second->id, doc_.position(node)};
+    }
+
+    std::optional<std::pair<int, int>> month_day(MapReader& r, std::string_view key) {
+        const auto text = r.text(key, true);
+        if (!text) return std::nullopt;
+        static const std::regex pattern("([0-9]{2})-([0-9]{2})");
+        std::smatch m;
+        static constexpr int days_in[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        if (std::regex_match(*text, m, pattern)) {
+            const int month = std::stoi(m[1]), day = std::stoi(m[2]);
+            if (month >= 1 && month <= 12 && day >= 1 && day <= days_in[month - 1]) return std::pair{month, day};
+        }
+        doc_.error(d_, r.node(key), "`" + std::string(key) + "` is a day of the year written MM-DD, not `" + *text + "`",
+                   "e.g. `12-01`");
+        return std::nullopt;
+    }
+
+    std::vector<std::string> text_list(const YAML::Node& node, std::string_view what) {
+        std::vector<std::string> out;
+        if (!node.IsDefined()) return out;
+        for (const auto& item : node) {
+            if (!item.IsScalar() || item.Scalar().empty()) {
+                doc_.error(d_, item, std::string(what) + " must be non-empty text");
+                continue;
+            }
+            out.push_back(ascii_lower(item.Scalar()));
+        }
+        return out;
+    }
+
+    void read_potential(const YAML::Node& map, RuleSet& rs) {
+        if (!map.IsDefined()) return;
+        PotentialDecl& p = rs.potential;
+        p.declared = true;
+        MapReader r(doc_, map, "the `potential` section",
+                    {"classification", "lookalike", "referrals", "offers", "seasons", "bestsellers",
+                     "keywords", "keyword_period_days", "signup_sources", "category_keywords"}, d_);
+        if (!r.valid()) return;
+        if (auto c = r.text("classification")) {
+            const bool known = std::any_of(rs.classifications.begin(), rs.classifications.end(),
+                                           [&](const auto& k) { return k.id == *c; });
+            if (!known) {
+                std::vector<std::string> ids;
+                for (const auto& k : rs.classifications) ids.push_back(k.id);
+                doc_.error(d_, r.node("classification"), "unknown classification `" + *c + "`",
+                           nearest_hint(*c, ids));
+            }
+            p.classification = *c;
+        }
+        if (const YAML::Node l = r.mapping("lookalike"); l.IsDefined()) {
+            MapReader lr(doc_, l, "the look-alike model", {"targets", "attributes", "smoothing"}, d_);
+            if (lr.valid()) {
+                const YAML::Node targets = lr.sequence("targets", true);
+                if (targets.IsDefined()) {
+                    if (targets.size() == 0) doc_.error(d_, targets, "name at least one target segment");
+                    for (const auto& t : targets)
+                        if (auto ref = segment_ref(t, rs, false)) p.lookalike_targets.push_back(*ref);
+                }
+                if (const YAML::Node a = lr.sequence("attributes"); a.IsDefined()) {
+                    static const std::vector<std::string> allowed = {
+                        "district", "age_band", "gender", "lead_source", "income_band", "interests"};
+                    p.lookalike_attributes.clear();
+                    for (const auto& item : a) {
+                        const std::string name = item.IsScalar() ? item.Scalar() : "";
+                        const bool is_attr = name.starts_with("attr.") && rs.find_attribute(name.substr(5)) &&
+                                             rs.find_attribute(name.substr(5))->type == ValueType::Text;
+                        if (std::find(allowed.begin(), allowed.end(), name) == allowed.end() && !is_attr) {
+                            std::vector<std::string> names = allowed;
+                            for (const auto& at : rs.attributes)
+                                if (at.type == ValueType::Text) names.push_back("attr." + at.name);
+                            doc_.error(d_, item, "`" + name + "` is not an attribute the look-alike model can use",
+                                       nearest_hint(name, names));
+                        } else if (std::find(p.lookalike_attributes.begin(), p.lookalike_attributes.end(), name) !=
+                                   p.lookalike_attributes.end()) {
+                            doc_.error(d_, item, "duplicate attribute `" + name + "`");
+                        } else {
+                            p.lookalike_attributes.push_back(name);
+                        }
+                    }
+                    if (p.lookalike_attributes.empty()) doc_.error(d_, a, "name at least one attribute");
+                }
+                if (lr.has("smoothing")) {
+                    const auto alpha = lr.number("smoothing");
+                    if (alpha && !(*alpha > 0))
+                        doc_.error(d_, lr.node("smoothing"), "the Laplace smoothing must be above 0", "1 is usual");
+                    else if (alpha)
+                        p.lookalike_smoothing = *alpha;
+                }
+            }
+        }
+        if (const YAML::Node ref = r.mapping("referrals"); ref.IsDefined()) {
+            MapReader rr(doc_, ref, "the referral settings", {"decay", "depth"}, d_);
+            if (rr.valid()) {
+                if (rr.has("decay")) {
+                    const auto decay = rr.number("decay");
+                    if (decay && !(*decay > 0 && *decay <= 1))
+                        doc_.error(d_, rr.node("decay"), "the decay per level must be above 0 and at most 1");
+                    else if (decay)
+                        p.referral_decay = *decay;
+                }
+                if (auto depth = rr.integer("depth", false, 1, 10)) p.referral_depth = *depth;
+            }
+        }
+        if (const YAML::Node offers = r.sequence("offers"); offers.IsDefined()) {
+            std::set<std::string> seen;
+            for (const auto& item : offers) {
+                MapReader orr(doc_, item, "an offer", {"id", "label", "description", "segments", "when"}, d_);
+                if (!orr.valid()) continue;
+                OfferDecl o;
+                o.position = doc_.position(item);
+                o.id = id_of(orr, "offer", seen).value_or("");
+                o.label = orr.text("label").value_or(o.id);
+                o.description = orr.text("description").value_or("");
+                const YAML::Node segs = orr.sequence("segments", true);
+                if (segs.IsDefined()) {
+                    if (segs.size() == 0) doc_.error(d_, segs, "an offer targets at least one segment");
+                    for (const auto& sref : segs)
+                        if (auto refd = segment_ref(sref, rs, true)) o.segments.push_back(*refd);
+                }
+                if (orr.has("when")) o.when = condition(orr, rs, "`when`");
+                p.offers.push_back(std::move(o));
+            }
+        }
+        if (const YAML::Node seasons = r.sequence("seasons"); seasons.IsDefined()) {
+            std::set<std::string> seen;
+            for (const auto& item : seasons) {
+                MapReader sr(doc_, item, "a season", {"id", "label", "from", "to"}, d_);
+                if (!sr.valid()) continue;
+                SeasonDecl season;
+                season.id = id_of(sr, "season", seen).value_or("");
+                season.label = sr.text("label").value_or(season.id);
+                const auto from = month_day(sr, "from");
+                const auto to = month_day(sr, "to");
+                if (from && to) {
+                    std::tie(season.from_month, season.from_day) = *from;
+                    std::tie(season.to_month, season.to_day) = *to;
+                }
+                p.seasons.push_back(season);
+            }
+            // Overlaps: a day of a leap year in two seasons.
+            auto holds = [](const SeasonDecl& s, int md) {
+                const int from = s.from_month * 100 + s.from_day, to = s.to_month * 100 + s.to_day;
+                return from <= to ? md >= from && md <= to : md >= from || md <= to;
+            };
+            for (std::size_t i = 0; i < p.seasons.size(); ++i)
+                for (std::size_t j = i + 1; j < p.seasons.size(); ++j)
+                    for (int m = 1; m <= 12; ++m)
+                        for (int d = 1; d <= 31; ++d)
+                            if (holds(p.seasons[i], m * 100 + d) && holds(p.seasons[j], m * 100 + d)) {
+                                doc_.error(d_, seasons[j], "season `" + p.seasons[j].id + "` overlaps season `" +
+                                                               p.seasons[i].id + "`",
+                                           "a day belongs to one season at most");
+                                m = 13;
+                                break;
+                            }
+        }
+        if (const YAML::Node b = r.mapping("bestsellers"); b.IsDefined()) {
+            MapReader br(doc_, b, "the best-seller settings", {"top"}, d_);
+            if (br.valid())
+                if (auto top = br.integer("top", false, 1, 1000)) p.bestsellers_top = *top;
+        }
+        p.keywords = text_list(r.sequence("keywords"), "a campaign keyword");
+        if (auto days = r.integer("keyword_period_days", false, 1, 3660)) p.keyword_period_days = *days;
+        if (r.has("signup_sources")) p.signup_sources = text_list(r.sequence("signup_sources"), "a lead source");
+        if (const YAML::Node ck = r.mapping("category_keywords"); ck.IsDefined())
+            for (auto it = ck.begin(); it != ck.end(); ++it) {
+                if (!it->second.IsSequence()) {
+                    doc_.error(d_, it->second, "the keywords a category serves are a list of text");
+                    continue;
+                }
+                p.category_keywords[ascii_lower(it->first.Scalar())] = text_list(it->second, "a keyword");
+            }
+    }
+
     // Topological order of the scores; a cycle is an error that names it.
     void order_scores(RuleSet& rs) {
         std::map<std::string, std::size_t> index;
@@ -417,7 +686,38 @@ std::vector<std::string> RuleSet::features_read() const {
     for (const auto& s : scores) add(s.reads);
     for (const auto& c : classifications)
         for (const auto& seg : c.segments) add(seg.when.reads);
+    for (const auto& o : potential.offers) add(o.when.reads);
+    if (!potential.lookalike_targets.empty()) add(potential.lookalike_attributes);
     return out;
+}
+
+std::string InteractionPoint::feature() const {
+    std::string name = "interactions:" + kind + "|" + keyword + "|";
+    if (half_life_days) {
+        char buffer[32];
+        std::snprintf(buffer, sizeof buffer, "%.17g", *half_life_days);
+        name += buffer;
+    }
+    return name;
+}
+
+std::optional<InteractionPoint> InteractionPoint::of_feature(std::string_view name) {
+    if (!name.starts_with("interactions:")) return std::nullopt;
+    name.remove_prefix(13);
+    const auto bar1 = name.find('|');
+    const auto bar2 = bar1 == std::string_view::npos ? bar1 : name.find('|', bar1 + 1);
+    if (bar2 == std::string_view::npos) return std::nullopt;
+    InteractionPoint p;
+    p.kind = std::string(name.substr(0, bar1));
+    p.keyword = std::string(name.substr(bar1 + 1, bar2 - bar1 - 1));
+    if (bar2 + 1 < name.size()) {
+        const std::string h(name.substr(bar2 + 1));
+        char* end = nullptr;
+        const double v = std::strtod(h.c_str(), &end);
+        if (end != h.c_str() + h.size() || !(v > 0)) return std::nullopt;
+        p.half_life_days = v;
+    }
+    return p;
 }
 
 const AttributeDecl* RuleSet::find_attribute(std::string_view name) const {

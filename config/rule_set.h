@@ -2,6 +2,7 @@
 // as written by a consultant, loaded strictly and type-checked. Loading never opens a database.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,9 +44,25 @@ struct Classification {
     std::vector<Segment> segments;
 };
 
+// A point for interactions (POTENTIAL.md item 2): `add` points per interaction of a kind (and,
+// when given, whose keyword matches) in the window, each weighed by 0.5^(age / half-life) when
+// the point has a half-life (age: as_of minus the interaction's day, in days), the sum capped at
+// `max` when given.
+struct InteractionPoint {
+    std::string kind;                  // lower-cased
+    std::string keyword;               // empty: any interaction of the kind
+    std::optional<double> half_life_days;
+    // The feature the engine computes for it (the weighed count of interactions), named
+    // `interactions:<kind>|<keyword>|<half-life>`; and back from such a name.
+    std::string feature() const;
+    static std::optional<InteractionPoint> of_feature(std::string_view name);
+};
+
 struct ScorePoints {
-    Condition when;
+    Condition when;  // a condition point: `add` when it holds
+    std::optional<InteractionPoint> interaction;  // or an interaction point
     double add = 0;
+    std::optional<double> max;  // interaction points: the most the point gives
 };
 
 struct ScoreTier {
@@ -80,6 +97,52 @@ struct EnrichmentDecl {
     Position position;
 };
 
+// What the potential-customer results need of the rule set (POTENTIAL.md, `potential:`).
+struct SegmentRef {
+    std::string classification;
+    std::string segment;
+    Position position;
+};
+
+struct OfferDecl {
+    std::string id;
+    std::string label;
+    std::string description;
+    std::vector<SegmentRef> segments;  // direct-marketing segments whose members it targets
+    Condition when;                    // optional further condition (empty text: none)
+    Position position;
+};
+
+struct SeasonDecl {
+    std::string id;
+    std::string label;
+    int from_month = 1, from_day = 1, to_month = 12, to_day = 31;  // inclusive; may wrap
+};
+
+struct PotentialDecl {
+    // The classification whose segments the per-segment lists (best-sellers, unmet demand) use;
+    // empty: the first.
+    std::string classification;
+    // Look-alike fit: the target segments, the prospects' attributes, Laplace smoothing.
+    std::vector<SegmentRef> lookalike_targets;
+    std::vector<std::string> lookalike_attributes = {"district", "age_band", "gender",
+                                                     "lead_source", "interests"};
+    double lookalike_smoothing = 1.0;
+    // Key persons.
+    double referral_decay = 0.5;
+    std::int64_t referral_depth = 3;
+    std::vector<OfferDecl> offers;
+    std::vector<SeasonDecl> seasons;  // empty: calendar quarters
+    std::int64_t bestsellers_top = 10;
+    std::vector<std::string> keywords;  // campaign keywords
+    std::int64_t keyword_period_days = 30;
+    // The lead sources that are website sign-ups (lower-cased).
+    std::vector<std::string> signup_sources = {"website"};
+    // Category (lower-cased) -> the interests it serves, besides those matching its name.
+    std::map<std::string, std::vector<std::string>> category_keywords;
+    bool declared = false;  // the rule set has a `potential:` section
+};
+
 struct RuleSet {
     std::string file;
     std::string text;  // the YAML as read, stored with every run
@@ -92,8 +155,10 @@ struct RuleSet {
     std::vector<EnrichmentDecl> enrichments;
     std::vector<Classification> classifications;
     std::vector<Score> scores;  // in dependency order: a score comes after those it reads
+    PotentialDecl potential;
 
-    // Every catalog feature any rule or score reads (not the scores themselves).
+    // Every catalog feature any rule, score, offer or look-alike attribute reads (not the scores
+    // themselves).
     std::vector<std::string> features_read() const;
     const Score* find_score(std::string_view id) const;
     const AttributeDecl* find_attribute(std::string_view name) const;

@@ -3,12 +3,15 @@
 #include <date/date.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cctype>
 #include <numeric>
 #include <set>
 #include <unordered_map>
 
 #include "enrichment_table.h"
+#include "keyword_targeting.h"
+#include "lifetime_value.h"
 #include "errors.h"
 #include "opt_out_list.h"
 #include "personal_identifiers.h"
@@ -466,6 +469,84 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
         }
     }
 
+    // Predicted value (POTENTIAL.md item 11): BG/NBD over the purchase history up to as_of, in
+    // days, and Gamma-Gamma over the purchases in the window, both fitted on the customers read
+    // (a full run) or taken from the run whose cut points the hooks use.
+    const bool want_clv = wants(options, "clv_90d");
+    if (want_clv || wants(options, "p_alive") || wants(options, "expected_purchases_90d")) {
+        auto repeat = [&](std::uint32_t i) {
+            const auto& a = agg[i];
+            return RepeatSummary{double(a.purchases_total - 1), double(a.last_purchase - a.first_purchase),
+                                 double(as_of - a.first_purchase)};
+        };
+        auto spend = [&](std::uint32_t i) {
+            const auto& a = agg[i];
+            return SpendSummary{double(a.purchases_window), money(a.purchase_amount_window) / a.purchases_window};
+        };
+        std::optional<BgNbdParameters> bg;
+        std::optional<GammaGammaParameters> gg;
+        if (const PopulationCuts* cuts = options.population) {
+            if (cuts->lifetime_value) {
+                bg = cuts->lifetime_value->bg_nbd;
+                gg = cuts->lifetime_value->gamma_gamma;
+            }
+        } else {
+            std::vector<RepeatSummary> histories;
+            std::vector<SpendSummary> spends;
+            for (std::size_t r = 0; r < n; ++r) {
+                const std::uint32_t i = rows[r];
+                if (agg[i].purchases_total >= 1) histories.push_back(repeat(i));
+                if (agg[i].purchases_window >= 1 && agg[i].purchase_amount_window > 0) spends.push_back(spend(i));
+            }
+            LifetimeValueModels& models = report.population.lifetime_value.emplace();
+            if (!histories.empty()) {
+                const BgNbdFit fit = fit_bg_nbd(histories);
+                report.lifetime_value["bg_nbd"] = {
+                    {"customers", histories.size()},
+                    {"r", fit.params.r}, {"alpha", fit.params.alpha}, {"a", fit.params.a}, {"b", fit.params.b},
+                    {"log_likelihood", fit.log_likelihood}, {"evaluations", fit.iterations},
+                    {"converged", fit.converged}, {"message", fit.message}};
+                if (fit.converged) bg = models.bg_nbd = fit.params;
+            } else {
+                report.lifetime_value["bg_nbd"] = {{"customers", 0}, {"converged", false},
+                                                   {"message", "no customer has a purchase"}};
+            }
+            if (want_clv) {
+                if (!spends.empty()) {
+                    const GammaGammaFit fit = fit_gamma_gamma(spends);
+                    report.lifetime_value["gamma_gamma"] = {
+                        {"customers", spends.size()},
+                        {"p", fit.params.p}, {"q", fit.params.q}, {"v", fit.params.v},
+                        {"log_likelihood", fit.log_likelihood}, {"evaluations", fit.iterations},
+                        {"converged", fit.converged}, {"message", fit.message}};
+                    if (fit.converged) gg = models.gamma_gamma = fit.params;
+                } else {
+                    report.lifetime_value["gamma_gamma"] = {{"customers", 0}, {"converged", false},
+                                                            {"message", "no customer has a purchase in the window"}};
+                }
+            }
+        }
+        std::vector<double> expected(n, kNullNumber);
+        if (bg)
+            for (std::size_t r = 0; r < n; ++r)
+                if (agg[rows[r]].purchases_total >= 1)
+                    expected[r] = bg_nbd_expected_purchases(*bg, repeat(rows[r]), 90.0);
+        number("p_alive", [&](std::uint32_t i) {
+            return bg && agg[i].purchases_total >= 1 ? bg_nbd_p_alive(*bg, repeat(i)) : kNullNumber;
+        });
+        if (wants(options, "expected_purchases_90d")) table.add("expected_purchases_90d", ValueType::Number).numbers = expected;
+        if (want_clv) {
+            Column& col = table.add("clv_90d", ValueType::Number);
+            for (std::size_t r = 0; r < n; ++r) {
+                const std::uint32_t i = rows[r];
+                if (!gg || is_null(expected[r])) continue;
+                const bool spent = agg[i].purchases_window >= 1 && agg[i].purchase_amount_window > 0;
+                col.numbers[r] = expected[r] * gamma_gamma_expected_spend(*gg, spent ? spend(i).x : 0.0,
+                                                                          spent ? spend(i).mean_spend : 0.0);
+            }
+        }
+    }
+
     // Order lines: category shares and the top category, over purchases in the window.
     std::vector<std::string> share_categories;  // lower-cased, as share('…') asked
     for (const auto& f : options.features)
@@ -560,6 +641,42 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
         if (unknown) report.data_quality["referrals_of_unknown_customer"] = unknown;
         number("referrals", [&](std::uint32_t i) { return double(count[i]); });
         number("referral_revenue", [&](std::uint32_t i) { return money(revenue[i]); });
+    }
+
+    // Interaction points of the scores (POTENTIAL.md item 2): per point, the interactions of its
+    // kind (and keyword) in the window, each weighed 0.5^(age / half-life) when it decays.
+    std::vector<std::pair<std::string, config::InteractionPoint>> interaction_points;
+    for (const auto& f : options.features)
+        if (auto point = config::InteractionPoint::of_feature(f)) interaction_points.emplace_back(f, *point);
+    if (!interaction_points.empty()) {
+        std::vector<std::vector<double>> weight(interaction_points.size(), std::vector<double>(customers.size(), 0.0));
+        if (source.has_table(config::CanonicalTable::Interactions)) {
+            std::uint64_t unknown = 0;
+            source.read_interactions([&](adapters::InteractionBatch batch) {
+                for (const adapters::InteractionRow& row : batch) {
+                    const Day day = zone.day_of(row.at);
+                    if (day > as_of || day <= window_start) continue;
+                    const auto it = index.find(row.customer_id);
+                    if (it == index.end()) {
+                        ++unknown;
+                        continue;
+                    }
+                    for (std::size_t k = 0; k < interaction_points.size(); ++k) {
+                        const config::InteractionPoint& p = interaction_points[k].second;
+                        if (row.kind != p.kind) continue;
+                        if (!p.keyword.empty() && !(row.keyword && keyword_matches(p.keyword, *row.keyword))) continue;
+                        weight[k][it->second] += p.half_life_days
+                                                     ? std::exp2(-double(as_of - day) / *p.half_life_days)
+                                                     : 1.0;
+                    }
+                }
+            });
+            if (unknown) report.data_quality["interactions_of_unknown_customer"] = unknown;
+        }
+        for (std::size_t k = 0; k < interaction_points.size(); ++k) {
+            Column& col = table.add(interaction_points[k].first, ValueType::Number);
+            for (std::size_t r = 0; r < n; ++r) col.numbers[r] = weight[k][rows[r]];
+        }
     }
 
     // 5. Background, from the customers table.

@@ -51,6 +51,9 @@ struct FeatureBuildReport {
     // Customers left out by retention (check 8), for the host to erase; also counted in
     // excluded["retention"].
     std::vector<std::string> retention_due;
+    // The fits of the predicted-value models (POTENTIAL.md item 11) when a full run computed
+    // p_alive, expected_purchases_90d or clv_90d: parameters and diagnostics, for the run summary.
+    nlohmann::ordered_json lifetime_value = nlohmann::ordered_json::object();
 };
 
 FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions& options,

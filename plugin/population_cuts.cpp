@@ -83,6 +83,15 @@ nlohmann::json PopulationCuts::to_json() const {
     if (monetary) j["monetary_minor"] = score_json(*monetary);
     if (pareto)
         j["pareto"] = {{"last_a", key_json(pareto->last_a)}, {"last_b", key_json(pareto->last_b)}};
+    if (lifetime_value) {
+        // Doubles round-trip exactly through nlohmann's shortest representation.
+        nlohmann::json lv = nlohmann::json::object();
+        if (const auto& bg = lifetime_value->bg_nbd)
+            lv["bg_nbd"] = {{"r", bg->r}, {"alpha", bg->alpha}, {"a", bg->a}, {"b", bg->b}};
+        if (const auto& gg = lifetime_value->gamma_gamma)
+            lv["gamma_gamma"] = {{"p", gg->p}, {"q", gg->q}, {"v", gg->v}};
+        j["lifetime_value"] = std::move(lv);
+    }
     return j;
 }
 
@@ -96,6 +105,21 @@ PopulationCuts PopulationCuts::from_json(const nlohmann::json& j) {
         if (j.contains("pareto"))
             c.pareto =
                 ParetoCuts{key_of(j["pareto"].at("last_a")), key_of(j["pareto"].at("last_b"))};
+        if (j.contains("lifetime_value")) {
+            const auto& lv = j["lifetime_value"];
+            LifetimeValueModels models;
+            if (lv.contains("bg_nbd")) {
+                const auto& b = lv["bg_nbd"];
+                models.bg_nbd = BgNbdParameters{b.at("r").get<double>(), b.at("alpha").get<double>(),
+                                                b.at("a").get<double>(), b.at("b").get<double>()};
+            }
+            if (lv.contains("gamma_gamma")) {
+                const auto& g = lv["gamma_gamma"];
+                models.gamma_gamma = GammaGammaParameters{g.at("p").get<double>(), g.at("q").get<double>(),
+                                                          g.at("v").get<double>()};
+            }
+            c.lifetime_value = models;
+        }
         return c;
     } catch (const nlohmann::json::exception& e) {
         throw std::invalid_argument(std::string("population cut points: ") + e.what());

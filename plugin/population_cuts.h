@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lifetime_value.h"
+
 namespace custclass::plugin {
 
 // The quintile boundaries of one r/f/m score. With the active customers' values ordered from
@@ -47,9 +49,16 @@ struct ParetoCuts {
                                             const std::string& customer_id) const;
 };
 
+// The predicted-value models a run fitted (absent: not fitted, or the fit did not converge).
+struct LifetimeValueModels {
+    std::optional<BgNbdParameters> bg_nbd;
+    std::optional<GammaGammaParameters> gamma_gamma;
+};
+
 struct PopulationCuts {
     std::optional<ScoreCuts> recency, frequency, monetary;  // present when the run ranked them
     std::optional<ParetoCuts> pareto;                       // present when the run computed it
+    std::optional<LifetimeValueModels> lifetime_value;      // present when the run fitted them
 
     nlohmann::json to_json() const;
     // Throws std::invalid_argument when the document is not one to_json wrote.

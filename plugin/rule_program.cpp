@@ -674,6 +674,13 @@ std::unique_ptr<VecNode> compile(const Expr& e, const FeatureTable& table, Day a
     return node;
 }
 
+// What an interaction point gives for its weighed count of interactions: `add` per interaction,
+// capped at `max`.
+double interaction_points(const config::ScorePoints& p, double weighed) {
+    const double points = p.add * weighed;
+    return p.max ? std::min(points, *p.max) : points;
+}
+
 std::string tier_of(const config::Score& score, double value) {
     for (const auto& t : score.tiers)
         if (value >= t.min) return t.id;
@@ -726,6 +733,12 @@ std::vector<ClassificationResult> RuleProgram::run(FeatureTable& table, bool cou
     for (const auto& score : rules_.scores) {
         std::vector<double> total(n, 0.0);
         for (const auto& p : score.points) {
+            if (p.interaction) {
+                const Column* count = table.find(p.interaction->feature());
+                if (!count) throw std::logic_error("rule program: the interactions of a score point were not computed");
+                for (std::size_t r = 0; r < n; ++r) total[r] += interaction_points(p, count->numbers[r]);
+                continue;
+            }
             auto node = compile_condition(p.when, table);
             for (std::size_t begin = 0; begin < n; begin += kBlock) {
                 const Block b{begin, std::min(kBlock, n - begin)};
@@ -828,8 +841,22 @@ nlohmann::ordered_json RuleProgram::explain(const FeatureTable& table, std::size
         const Column* tier = table.find(score.id + "_tier");
         nlohmann::ordered_json points = nlohmann::ordered_json::array();
         for (const auto& p : score.points) {
+            if (p.interaction) {
+                const Column* count = table.find(p.interaction->feature());
+                const double weighed = count ? count->numbers[row] : 0.0;
+                nlohmann::ordered_json point = {{"interaction", p.interaction->kind}};
+                if (!p.interaction->keyword.empty()) point["keyword"] = p.interaction->keyword;
+                if (p.interaction->half_life_days) point["decay_half_life_days"] = *p.interaction->half_life_days;
+                point["add"] = p.add;
+                if (p.max) point["max"] = *p.max;
+                point["interactions"] = weighed;
+                point["points"] = interaction_points(p, weighed);
+                points.push_back(std::move(point));
+                continue;
+            }
             auto node = compile_condition(p.when, table);
-            points.push_back({{"when", p.when.text}, {"add", p.add}, {"held", holds(*node, row)}});
+            const bool held = holds(*node, row);
+            points.push_back({{"when", p.when.text}, {"add", p.add}, {"held", held}, {"points", held ? p.add : 0.0}});
         }
         scores[score.id] = {{"value", value ? value->json_value(row) : nlohmann::ordered_json()},
                             {"tier", tier ? tier->json_value(row) : nlohmann::ordered_json()},

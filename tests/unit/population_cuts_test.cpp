@@ -11,6 +11,9 @@
 using custclass::plugin::ParetoCuts;
 using custclass::plugin::PopulationCuts;
 using custclass::plugin::ScoreCuts;
+using custclass::plugin::LifetimeValueModels;
+using custclass::plugin::BgNbdParameters;
+using custclass::plugin::GammaGammaParameters;
 
 namespace {
 
@@ -86,7 +89,7 @@ TEST(ParetoCuts, GiveEveryCustomerOfTheRunItsClass) {
             ahead += r.first;
         }
         const PopulationCuts stored =
-            PopulationCuts::from_json(PopulationCuts{{}, {}, {}, cuts}.to_json());
+            PopulationCuts::from_json(PopulationCuts{{}, {}, {}, cuts, {}}.to_json());
         for (std::size_t i = 0; i < rows.size(); ++i)
             ASSERT_EQ(std::string(*stored.pareto->pareto_class(rows[i].first, rows[i].second)),
                       classes[i]);
@@ -117,4 +120,16 @@ TEST(PopulationCuts, RoundTripThroughJsonAndRejectOtherDocuments) {
         PopulationCuts::from_json(nlohmann::json::parse(R"({"frequency": {"active": 1}})")),
         std::invalid_argument);
     EXPECT_THROW(PopulationCuts::from_json(nlohmann::json::array()), std::invalid_argument);
+}
+
+TEST(PopulationCuts, LifetimeValueModelsRoundTripExactly) {
+    PopulationCuts cuts;
+    cuts.lifetime_value = LifetimeValueModels{BgNbdParameters{0.2426, 4.414 / 7.0, 0.793, 2.426},
+                                              GammaGammaParameters{6.25, 3.74, 15.44}};
+    const PopulationCuts back = PopulationCuts::from_json(nlohmann::json::parse(cuts.to_json().dump()));
+    ASSERT_TRUE(back.lifetime_value && back.lifetime_value->bg_nbd && back.lifetime_value->gamma_gamma);
+    EXPECT_EQ(back.lifetime_value->bg_nbd->alpha, 4.414 / 7.0);  // bit for bit
+    EXPECT_EQ(back.lifetime_value->bg_nbd->b, 2.426);
+    EXPECT_EQ(back.lifetime_value->gamma_gamma->v, 15.44);
+    EXPECT_FALSE(PopulationCuts::from_json(PopulationCuts{}.to_json()).lifetime_value);
 }

@@ -56,7 +56,7 @@ TEST(ResultStore, MigrationsCreateTheSchemaOnceAndRecordItsVersion) {
     store.migrate();
     store.migrate();
     EXPECT_EQ(store.schema_version(), adapters::ResultStore::latest_schema_version());
-    EXPECT_EQ(query(db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'custclass_%' AND type = 'table'"), "6");
+    EXPECT_EQ(query(db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'custclass_%' AND type = 'table'"), "7");  // with custclass_meta and custclass_referral_rewards
 }
 
 TEST(ResultStore, ARunPublishesItsAssignmentsTheLiveTableAndAnAuditEntry) {
