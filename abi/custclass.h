@@ -58,7 +58,7 @@ extern "C" {
 /* ABI version of this header. The major version changes never within a product line; the minor
  * version grows when functions or struct fields are added. */
 #define CUSTCLASS_ABI_MAJOR 1
-#define CUSTCLASS_ABI_MINOR 2
+#define CUSTCLASS_ABI_MINOR 3
 
 /* ---------------------------------------------------------------------------------------------
  * Status codes. Values are fixed forever; new codes are only ever appended.
@@ -525,6 +525,57 @@ CUSTCLASS_API int32_t custclass_privacy_export(char** export_json, custclass_eng
 CUSTCLASS_API int32_t custclass_privacy_erase(char** result_json, custclass_engine* engine,
                                               const char* customer_id,
                                               const custclass_run_options* options);
+
+/* ---------------------------------------------------------------------------------------------
+ * Potential customers (ABI 1.3): the results of POTENTIAL.md for a stored run, computed from the
+ * host's data as of the run's date and the rule set's `potential:` section.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Options for custclass_potential. Initialise with custclass_potential_options_init. */
+typedef struct custclass_potential_options {
+    uint32_t struct_size;
+    /* Which result: "focus" (80/20: the revenue curve, the share of customers bringing 80% of
+     * revenue, the A list), "leads" (customers ranked by a score, point by point), "lookalike"
+     * (prospects ranked by their naive-Bayes fit to the target segments), "referral-rewards"
+     * (both parties of the referrals the run rewarded), "key-persons" (customers by the decayed
+     * revenue their referrals bring, with their reach), "offers" (the campaign list of each
+     * offer), "bestsellers" (per segment and season, top products and categories), "keywords"
+     * (target lists of the campaign keywords, and search terms trending up since the earlier
+     * run), "signups" (e-mail list growth per month and source), "unmet-demand" (interests no
+     * bought category serves, categories whose buyers fell since the earlier run),
+     * "lifetime-value" (p_alive, expected purchases and value in the next 90 days, with the
+     * fitted models). NULL (default): "focus". */
+    const char* list;
+    /* The run; NULL (default): the latest succeeded run. */
+    const char* run_id;
+    /* keywords, unmet-demand: the earlier run to compare with; NULL (default): the run before. */
+    const char* from_run_id;
+    /* leads: the score to rank by; NULL (default): the first score of the rule set. */
+    const char* score;
+    /* The most people a list holds (0: all); counts are always complete. Default 100. */
+    uint64_t limit;
+    /* A custclass_purpose value (default CUSTCLASS_PURPOSE_ANALYTICS): lists for analytics carry
+     * pseudonyms unless the policy gives analytics identity; direct-marketing lists carry the
+     * customer ids of those with consent and no opt-out. Offers are always direct marketing. */
+    int32_t purpose;
+    /* Who asked, for the audit log. NULL (default): "custclass". */
+    const char* actor;
+} custclass_potential_options;
+
+/* Fills *options with the defaults. Same rules as custclass_open_options_init. */
+CUSTCLASS_API int32_t custclass_potential_options_init(custclass_potential_options* options,
+                                                       uint32_t size);
+
+/* One potential-customer result as a document of schema potential.schema.json (its `list`
+ * member says which; lists of people are logged in the audit log before they are returned);
+ * release it with custclass_free. options may be NULL (defaults). Serialised with full runs.
+ * Fails with CUSTCLASS_E_INVALID_ARGUMENT (an unknown list or purpose, invalid UTF-8),
+ * CUSTCLASS_E_NOT_FOUND (no such run or score; no succeeded run yet; what the list needs is
+ * missing: look-alike targets, order lines, referrals), CUSTCLASS_E_PRIVACY (the policy refuses
+ * the purpose, or pseudonyms are needed and the key is not set), CUSTCLASS_E_DATABASE,
+ * CUSTCLASS_E_DATA. */
+CUSTCLASS_API int32_t custclass_potential(char** potential_json, custclass_engine* engine,
+                                          const custclass_potential_options* options);
 
 #ifdef __cplusplus
 }

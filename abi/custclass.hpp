@@ -101,6 +101,9 @@ struct Api {
     decltype(&::custclass_privacy_check) privacy_check = nullptr;
     decltype(&::custclass_privacy_export) privacy_export = nullptr;
     decltype(&::custclass_privacy_erase) privacy_erase = nullptr;
+    // Potential customers (ABI 1.3).
+    decltype(&::custclass_potential_options_init) potential_options_init = nullptr;
+    decltype(&::custclass_potential) potential = nullptr;
 
     // Calls visit(symbol, slot, since_minor) for every member above: symbol is the exported name
     // ("custclass_run"), slot a reference to the member, since_minor the ABI 1.x minor version
@@ -162,6 +165,8 @@ private:
         visit("custclass_privacy_check", api.privacy_check, 2u);
         visit("custclass_privacy_export", api.privacy_export, 2u);
         visit("custclass_privacy_erase", api.privacy_erase, 2u);
+        visit("custclass_potential_options_init", api.potential_options_init, 3u);
+        visit("custclass_potential", api.potential, 3u);
     }
 };
 
@@ -204,6 +209,8 @@ inline Api Api::linked() noexcept {
     api.privacy_check = &::custclass_privacy_check;
     api.privacy_export = &::custclass_privacy_export;
     api.privacy_erase = &::custclass_privacy_erase;
+    api.potential_options_init = &::custclass_potential_options_init;
+    api.potential = &::custclass_potential;
     return api;
 }
 #endif
@@ -521,6 +528,66 @@ private:
     std::optional<std::string> actor_;
 };
 
+// Options for Engine::potential. A plain value: copy it, reuse it. Unset options keep the
+// plugin's defaults (the C struct is filled by custclass_potential_options_init first).
+class PotentialOptions {
+public:
+    // Which result: "focus", "leads", "lookalike", "referral-rewards", "key-persons", "offers",
+    // "bestsellers", "keywords", "signups", "unmet-demand", "lifetime-value". Unset: "focus".
+    PotentialOptions& list(std::string name) {
+        list_ = std::move(name);
+        return *this;
+    }
+    // Unset: the latest succeeded run.
+    PotentialOptions& run_id(std::string id) {
+        run_id_ = std::move(id);
+        return *this;
+    }
+    // keywords, unmet-demand: the earlier run. Unset: the run before.
+    PotentialOptions& from_run_id(std::string id) {
+        from_run_id_ = std::move(id);
+        return *this;
+    }
+    // leads: the score. Unset: the rule set's first.
+    PotentialOptions& score(std::string id) {
+        score_ = std::move(id);
+        return *this;
+    }
+    // The most people a list holds; 0: all. Unset: 100.
+    PotentialOptions& limit(std::uint64_t n) {
+        limit_ = n;
+        return *this;
+    }
+    // Default Purpose::analytics (offers are always direct marketing).
+    PotentialOptions& purpose(Purpose p) {
+        purpose_ = p;
+        return *this;
+    }
+    PotentialOptions& actor(std::string name) {
+        actor_ = std::move(name);
+        return *this;
+    }
+
+    // The C struct. Its strings point into *this: keep *this alive and unchanged while it is used.
+    custclass_potential_options to_c(const Api& api) const {
+        custclass_potential_options raw{};
+        check(api, api.potential_options_init(&raw, sizeof raw), nullptr);
+        if (list_) raw.list = list_->c_str();
+        if (run_id_) raw.run_id = run_id_->c_str();
+        if (from_run_id_) raw.from_run_id = from_run_id_->c_str();
+        if (score_) raw.score = score_->c_str();
+        if (limit_) raw.limit = *limit_;
+        if (purpose_) raw.purpose = static_cast<std::int32_t>(*purpose_);
+        if (actor_) raw.actor = actor_->c_str();
+        return raw;
+    }
+
+private:
+    std::optional<std::string> list_, run_id_, from_run_id_, score_, actor_;
+    std::optional<std::uint64_t> limit_;
+    std::optional<Purpose> purpose_;
+};
+
 namespace detail {
 
 // What the C callbacks receive as their user pointer during one call. An exception thrown by a
@@ -793,6 +860,19 @@ public:
         return call_with_options(options, [&](char** out, const custclass_run_options* raw) {
             return api_->privacy_erase(out, handle_, customer_id.c_str(), raw);
         });
+    }
+
+    // A potential-customer result of a stored run (potential.schema.json). Throws Error, or
+    // std::logic_error when the plugin is older than ABI 1.3.
+    [[nodiscard]] Document potential(const PotentialOptions& options = {}) const {
+        require(api_->potential, "custclass_potential", 3);
+        require(api_->potential_options_init, "custclass_potential_options_init", 3);
+        const custclass_potential_options raw = options.to_c(*api_);
+        char* text = nullptr;
+        const std::int32_t status = api_->potential(&text, handle_, &raw);
+        Document document(text, api_->free);
+        check(*api_, status, handle_);
+        return document;
     }
 
     custclass_engine* handle() const noexcept { return handle_; }

@@ -141,7 +141,13 @@ int main(int argc, char** argv) {
               << "order_lines " << counts.lines << '\n'
               << "products " << counts.products << '\n'
               << "referrals " << counts.referrals << '\n'
-              << "opt_outs " << counts.opt_outs << '\n';
+              << "opt_outs " << counts.opt_outs << '\n'
+              << "interactions " << counts.interactions << '\n'
+              << "visits " << counts.visits << '\n'
+              << "searches " << counts.searches << '\n'
+              << "signups " << counts.signups << '\n'
+              << "email_opens " << counts.email_opens << '\n'
+              << "clicks " << counts.clicks << '\n';
     char elapsed[32];
     std::snprintf(elapsed, sizeof elapsed, "%.1f", seconds);
     std::cout << "seconds " << elapsed << '\n';

@@ -307,12 +307,18 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
         for (const auto& feature : cfg.rules.features_read()) {
             const auto table = cfg.rules.table_of(feature);
             if (!table) continue;
+            // As the rule set writes it: share('x'), or the interaction point.
+            std::string shown = feature;
+            if (const auto point = InteractionPoint::of_feature(feature))
+                shown = "interaction: " + point->kind;
+            else if (const auto colon = shown.find(':'); colon != std::string::npos)
+                shown = shown.substr(0, colon) + "('" + shown.substr(colon + 1) + "')";
             if (push) {
                 if (*table == CanonicalTable::Customers || *table == CanonicalTable::Orders ||
                     *table == CanonicalTable::OrderLines)
                     continue;
                 doc.error(d, source,
-                          "the rule set " + cfg.rules_path + " reads `" + feature +
+                          "the rule set " + cfg.rules_path + " reads `" + shown +
                               "`, which needs the `" + std::string(table_name(*table)) +
                               "` table; the host-push source carries only "
                               "customers, orders and order lines",
@@ -320,9 +326,6 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
                 continue;
             }
             if (cfg.source.queries.count(*table)) continue;
-            std::string shown = feature;
-            if (const auto colon = shown.find(':'); colon != std::string::npos)
-                shown = shown.substr(0, colon) + "('" + shown.substr(colon + 1) + "')";
             doc.error(d, source,
                       "the rule set " + cfg.rules_path + " reads `" + shown +
                           "`, which needs the `" + std::string(table_name(*table)) +

@@ -426,10 +426,17 @@ private:
         const std::string name = node.Scalar();
         const auto dot = name.find('.');
         std::vector<std::pair<const Classification*, const Segment*>> found;
+        // The names to suggest: for a name without a dot, a segment's id alone where no other
+        // classification has it.
+        std::map<std::string, int> classifications_of;
+        for (const auto& c : rs.classifications)
+            for (const auto& seg : c.segments) ++classifications_of[seg.id];
         std::vector<std::string> all;
         for (const auto& c : rs.classifications)
             for (const auto& seg : c.segments) {
-                all.push_back(c.id + "." + seg.id);
+                all.push_back(dot == std::string::npos && classifications_of[seg.id] == 1
+                                  ? seg.id
+                                  : c.id + "." + seg.id);
                 if (dot == std::string::npos ? seg.id == name
                                              : c.id == name.substr(0, dot) && seg.id == name.substr(dot + 1))
                     found.emplace_back(&c, &seg);
@@ -529,7 +536,7 @@ private:
                             p.lookalike_attributes.push_back(name);
                         }
                     }
-                    if (p.lookalike_attributes.empty()) doc_.error(d_, a, "name at least one attribute");
+                    if (a.size() == 0) doc_.error(d_, a, "name at least one attribute");
                 }
                 if (lr.has("smoothing")) {
                     const auto alpha = lr.number("smoothing");
@@ -575,6 +582,8 @@ private:
         }
         if (const YAML::Node seasons = r.sequence("seasons"); seasons.IsDefined()) {
             std::set<std::string> seen;
+            std::vector<YAML::Node> items;  // of each season read
+            std::vector<bool> dated;        // its days were read (else it overlaps nothing)
             for (const auto& item : seasons) {
                 MapReader sr(doc_, item, "a season", {"id", "label", "from", "to"}, d_);
                 if (!sr.valid()) continue;
@@ -588,6 +597,8 @@ private:
                     std::tie(season.to_month, season.to_day) = *to;
                 }
                 p.seasons.push_back(season);
+                items.push_back(item);
+                dated.push_back(from.has_value() && to.has_value());
             }
             // Overlaps: a day of a leap year in two seasons.
             auto holds = [](const SeasonDecl& s, int md) {
@@ -596,10 +607,10 @@ private:
             };
             for (std::size_t i = 0; i < p.seasons.size(); ++i)
                 for (std::size_t j = i + 1; j < p.seasons.size(); ++j)
-                    for (int m = 1; m <= 12; ++m)
+                    for (int m = 1; m <= 12 && dated[i] && dated[j]; ++m)
                         for (int d = 1; d <= 31; ++d)
                             if (holds(p.seasons[i], m * 100 + d) && holds(p.seasons[j], m * 100 + d)) {
-                                doc_.error(d_, seasons[j], "season `" + p.seasons[j].id + "` overlaps season `" +
+                                doc_.error(d_, items[j], "season `" + p.seasons[j].id + "` overlaps season `" +
                                                                p.seasons[i].id + "`",
                                            "a day belongs to one season at most");
                                 m = 13;

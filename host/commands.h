@@ -157,6 +157,24 @@ private:
     bool json_ = false;
 };
 
+// custclass potential -c CONFIG [--list NAME] [--run ID] [--from RUN] [--score ID] [--limit N]
+//                     [--purpose analytics|marketing] [--json]
+class PotentialCommand final : public Command {
+public:
+    explicit PotentialCommand(CLI::App& parent);
+    ExitCode execute(const Session& session) const override;
+
+private:
+    std::string config_;
+    std::string list_ = "focus";
+    std::string run_;
+    std::string from_;
+    std::string score_;
+    std::uint64_t limit_ = 20;
+    std::string purpose_ = "analytics";
+    bool json_ = false;
+};
+
 // custclass report -c CONFIG --html FILE [--run ID]
 class ReportCommand final : public Command {
 public:

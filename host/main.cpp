@@ -85,10 +85,12 @@ int main(int argc, char** argv) {
     WhatifCommand whatif(app);
     ReviewCommand review(app);
     ReportCommand report(app);
+    PotentialCommand potential(app);
     PrivacyCommand privacy(app);
     FeedCommand feed(app);
-    const Command* const commands[] = {&demo,    &validate, &run,    &explain, &members, &profiles,
-                                       &compare, &whatif,   &review, &report,  &privacy, &feed};
+    const Command* const commands[] = {&demo,   &validate, &run,       &explain, &members,
+                                       &profiles, &compare, &whatif,   &review,  &report,
+                                       &potential, &privacy, &feed};
 
     try {
         app.parse(argc, argv);

@@ -789,6 +789,53 @@ int32_t custclass_segment_members(char** summary_json, custclass_engine* engine,
     });
 }
 
+// --- Potential customers (ABI 1.3) ---------------------------------------------------------
+
+int32_t custclass_potential_options_init(custclass_potential_options* options, uint32_t size) {
+    const custclass_potential_options defaults = {sizeof(custclass_potential_options), nullptr, nullptr, nullptr,
+                                                  nullptr, 100, CUSTCLASS_PURPOSE_ANALYTICS, nullptr};
+    return init_record(options, size, defaults);
+}
+
+int32_t custclass_potential(char** potential_json, custclass_engine* engine,
+                            const custclass_potential_options* options) {
+    if (potential_json) *potential_json = nullptr;
+    return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
+        require(potential_json != nullptr, "potential_json is NULL");
+        plugin::PotentialRequest request;
+        if (options) {
+            require(options->struct_size >= sizeof(std::uint32_t),
+                    "custclass_potential_options.struct_size is too small; call "
+                    "custclass_potential_options_init");
+            if (CUSTCLASS_COVERS(options, list) && options->list) {
+                const std::string name = checked_text(options->list, "list");
+                const auto list = plugin::potential_list(name);
+                if (!list) {
+                    std::string names;
+                    for (const auto& n : plugin::potential_list_names()) names += " " + n;
+                    throw plugin::InvalidArgument("no potential-customer list `" + name + "`; the lists are:" + names);
+                }
+                request.list = *list;
+            }
+            if (CUSTCLASS_COVERS(options, run_id)) request.run_id = optional_run_id(options->run_id, "run_id");
+            if (CUSTCLASS_COVERS(options, from_run_id))
+                request.from_run_id = optional_run_id(options->from_run_id, "from_run_id");
+            if (CUSTCLASS_COVERS(options, score) && options->score) request.score = checked_text(options->score, "score");
+            if (CUSTCLASS_COVERS(options, limit)) request.limit = options->limit;
+            if (CUSTCLASS_COVERS(options, purpose)) {
+                if (options->purpose == CUSTCLASS_PURPOSE_DIRECT_MARKETING)
+                    request.purpose = plugin::Purpose::DirectMarketing;
+                else if (options->purpose != CUSTCLASS_PURPOSE_ANALYTICS)
+                    throw plugin::InvalidArgument("purpose " + std::to_string(options->purpose) +
+                                                  " is not a custclass_purpose value");
+            }
+            if (CUSTCLASS_COVERS(options, actor) && options->actor) request.actor = checked_text(options->actor, "actor");
+        }
+        *potential_json = to_host(e.potential(request).dump());
+        return CUSTCLASS_OK;
+    });
+}
+
 // --- Privacy (ABI 1.2) ----------------------------------------------------------------------
 
 int32_t custclass_privacy_check(char** report_json, custclass_engine* engine,

@@ -87,6 +87,12 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
         if (config::find_approval(*policy, "sensitive_attribute", "birth_date")) extra.push_back("age_band");
     }
 
+    // Referral rewards (POTENTIAL.md item 4) need each customer's first purchase and revenue.
+    const bool rewards = !dry_run && source.has_table(config::CanonicalTable::Referrals);
+    if (rewards)
+        for (const char* f : {"tenure_days", "monetary"})
+            if (std::find(extra.begin(), extra.end(), f) == extra.end()) extra.push_back(f);
+
     FeatureBuildReport report;
     FeatureTable table = build_table(source, as_of, rules, extra, &request, &report);
 
@@ -123,10 +129,15 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
         report.excluded["no_consent"] = no_consent;
     }
 
+    nlohmann::ordered_json referral_counts;
+    std::vector<adapters::ReferralReward> granted;
+    if (rewards) granted = referral_rewards_due(source, table, as_of, referral_counts);
+
     auto state = std::make_shared<RunState>(RunState{as_of, random_uuid(), std::move(table),
                                                      std::move(results),
                                                      std::move(report.population),
-                                                     std::move(report.retention_due)});
+                                                     std::move(report.retention_due),
+                                                     std::move(granted)});
     if (summary) {
         RunSummary s;
         s.run_id = state->run_id;
@@ -160,6 +171,11 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
                                        ", which no rule reads: not loaded; stop mapping what the rules do not need"}});
         }
         *summary = run_summary_document(s, rules, state->results, state->table);
+        if (!report.lifetime_value.empty()) (*summary)["lifetime_value"] = report.lifetime_value;
+        if (rewards) {
+            referral_counts["rewards_granted"] = state->rewards.size();
+            (*summary)["referrals"] = std::move(referral_counts);
+        }
     }
     return state;
 }
@@ -239,7 +255,7 @@ void Engine::publish(const RunState& state, const nlohmann::ordered_json& summar
                                     std::optional<std::string_view> segment) {
                                     sink(ids[r], classification, segment);
                                 });
-    }, actor);
+    }, actor, state.rewards);
 }
 
 nlohmann::ordered_json Engine::run(const RunRequest& request) {

@@ -11,7 +11,9 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -44,6 +46,29 @@ struct MembersRequest {
     std::string actor = "custclass";  // who asked, for the audit log
     // Receives each member's id (or pseudonym); return false to stop (then throws Cancelled).
     std::function<bool(const std::string& customer_id)> row;
+};
+
+// Which potential-customer result (POTENTIAL.md) a request asks for; the names of the CLI's
+// `--list` and of the ABI's `list` option.
+enum class PotentialList {
+    Focus, Leads, Lookalike, ReferralRewards, KeyPersons, Offers, Bestsellers, Keywords,
+    Signups, UnmetDemand, LifetimeValue
+};
+// "focus", "leads", … in the order of the enum; and back (nullopt: no such list).
+const std::vector<std::string>& potential_list_names();
+std::optional<PotentialList> potential_list(std::string_view name);
+
+struct PotentialRequest {
+    PotentialList list = PotentialList::Focus;
+    std::string run_id;       // empty: the latest succeeded run
+    std::string from_run_id;  // keywords, unmet-demand: the earlier run (empty: the one before)
+    std::string score;        // leads: the score (empty: the first of the rule set)
+    std::uint64_t limit = 100;  // people per list (0: all); counts are always complete
+    // Lists of people for analytics carry pseudonyms (unless the policy gives analytics
+    // identity); for direct marketing, customer ids of those with consent and no opt-out.
+    // Offers are direct marketing whatever is asked.
+    Purpose purpose = Purpose::Analytics;
+    std::string actor = "custclass";
 };
 
 class Engine {
@@ -83,6 +108,11 @@ public:
     nlohmann::ordered_json reclassify(const std::string& customer_id,
                                       const std::optional<std::string>& order_id,
                                       const RunRequest& request);
+    // A potential-customer result of a stored run (potential.schema.json), computed from the
+    // host's data as of the run's date; lists of people are logged in the audit log before
+    // they are returned (PRIVACY.md check 15).
+    nlohmann::ordered_json potential(const PotentialRequest& request);
+
     // The members of a segment as the live table holds them, filtered for direct marketing
     // when asked; returns the members summary document (members.schema.json).
     nlohmann::ordered_json members(const MembersRequest& request);
@@ -111,6 +141,9 @@ private:
         std::vector<ClassificationResult> results;
         PopulationCuts population;
         std::vector<std::string> retention_due;  // left out by retention, for the host to erase
+        // Referral rewards the run grants (POTENTIAL.md item 4): successful referrals whose
+        // referee no earlier run rewarded.
+        std::vector<adapters::ReferralReward> rewards;
     };
     // What the hooks place one customer against: the last succeeded run's cut points.
     struct HookBaseline {
@@ -161,6 +194,12 @@ private:
                              const std::vector<std::string>& extra, const RunRequest* request,
                              FeatureBuildReport* report,
                              const PopulationCuts* population = nullptr);
+    // The referral rewards a run over `table` grants: the successful referrals (read from the
+    // source) whose referee the store has not rewarded yet (potential_customers.cpp). The table
+    // holds tenure_days and monetary.
+    std::vector<adapters::ReferralReward> referral_rewards_due(adapters::Source& source,
+                                                               const FeatureTable& table, Day as_of,
+                                                               nlohmann::ordered_json& counts);
     // A succeeded run of the store (empty id: the latest); NotFound otherwise. Needs run_mutex_.
     adapters::RunRecord succeeded_run(const std::string& run_id);
     std::int64_t small_cell_k() const;

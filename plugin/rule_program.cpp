@@ -725,6 +725,19 @@ std::unique_ptr<VecNode> RuleProgram::compile_condition(const config::Condition&
     return compile(*c.expr, table, as_of_);
 }
 
+std::vector<std::uint8_t> RuleProgram::evaluate(const config::Condition& condition,
+                                             const FeatureTable& table) const {
+    const std::size_t n = table.rows();
+    std::vector<std::uint8_t> out(n, 0);
+    auto node = compile_condition(condition, table);
+    for (std::size_t begin = 0; begin < n; begin += kBlock) {
+        const Block b{begin, std::min(kBlock, n - begin)};
+        node->bools(b, out.data() + begin);
+    }
+    for (auto& v : out) v = v == 1;
+    return out;
+}
+
 std::vector<ClassificationResult> RuleProgram::run(FeatureTable& table, bool count_every_rule) {
     const std::size_t n = table.rows();
     std::array<std::uint8_t, kBlock> truth{};

@@ -45,6 +45,10 @@ public:
     // ClassificationResult::matched.
     std::vector<ClassificationResult> run(FeatureTable& table, bool count_every_rule = false);
 
+    // Whether a condition of the rule set (an offer's, say) holds, per row of `table` (scores
+    // computed into it): 1 holds, 0 not.
+    std::vector<std::uint8_t> evaluate(const config::Condition& condition, const FeatureTable& table) const;
+
     // The explanation of one row (scores must have been computed into `table`).
     nlohmann::ordered_json explain(const FeatureTable& table, std::size_t row) const;
 

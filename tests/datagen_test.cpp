@@ -1,7 +1,8 @@
 // The demo data generator (bench/datagen/demo_data.h): determinism, the counts it promises, the
 // invariants of the demo host schema that the engine relies on (lines sum to totals, returns are
-// negative and follow a sale, orders inside the window, referrals point back in time), the realism
-// that gives segments a spread, and the mapping onto the canonical tables.
+// negative and follow a sale, orders inside the window, referrals point back in time, interactions
+// inside their customers' lives), the realism that gives segments a spread and the analyses of
+// POTENTIAL.md something to find, and the mapping onto the canonical tables.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -95,7 +96,7 @@ class Db {
 
 const std::vector<std::string> kTables = {"district", "customer",    "product_category",
                                           "product",  "sales_order", "sales_order_line",
-                                          "referral", "opt_out"};
+                                          "referral", "opt_out",     "interaction"};
 
 std::map<std::string, std::uint64_t> checksums(const std::string& path) {
     Db db(path);
@@ -142,7 +143,8 @@ TEST(DemoDataDeterminism, DifferentSeedGivesDifferentContent) {
     write_sqlite_demo(b, opts);
     const auto sums_a = checksums(a);
     const auto sums_b = checksums(b);
-    for (const char* table : {"customer", "product", "sales_order", "sales_order_line"}) {
+    for (const char* table :
+         {"customer", "product", "sales_order", "sales_order_line", "interaction"}) {
         EXPECT_NE(sums_a.at(table), sums_b.at(table)) << table;
     }
     // The reference tables do not depend on the seed.
@@ -181,6 +183,22 @@ TEST_F(DemoDatabase, CountsAreWhatWasAskedAndWhatTheTablesHold) {
               static_cast<std::int64_t>(counts_.buyers));
     EXPECT_EQ(db_.number("SELECT count(*) FROM product"),
               static_cast<std::int64_t>(counts_.products));
+    EXPECT_EQ(db_.number("SELECT count(*) FROM interaction"),
+              static_cast<std::int64_t>(counts_.interactions));
+    const std::map<std::string, std::size_t> by_kind = {{"visit", counts_.visits},
+                                                        {"search", counts_.searches},
+                                                        {"signup", counts_.signups},
+                                                        {"email_open", counts_.email_opens},
+                                                        {"click", counts_.clicks}};
+    std::size_t kinds_total = 0;
+    for (const auto& [kind, count] : by_kind) {
+        EXPECT_GT(count, 0u) << kind;
+        EXPECT_EQ(db_.number("SELECT count(*) FROM interaction WHERE kind = '" + kind + "'"),
+                  static_cast<std::int64_t>(count))
+            << kind;
+        kinds_total += count;
+    }
+    EXPECT_EQ(kinds_total, counts_.interactions);
 
     // Orders per customer who buys: 10 asked for.
     const double per_buyer =
@@ -197,6 +215,11 @@ TEST_F(DemoDatabase, CountsAreWhatWasAskedAndWhatTheTablesHold) {
     EXPECT_NEAR(static_cast<double>(counts_.referrals), 200, 80);
     EXPECT_GE(counts_.products, 200u);
     EXPECT_LE(counts_.products, 600u);
+    // Two to four interactions per customer: enough to score, cheap at a million customers.
+    const double per_customer =
+        static_cast<double>(counts_.interactions) / static_cast<double>(counts_.customers);
+    EXPECT_GT(per_customer, 2.0);
+    EXPECT_LT(per_customer, 4.0);
 }
 
 TEST(DemoDataCounts, OrdersPerCustomerFollowsTheOption) {
@@ -223,6 +246,8 @@ TEST(DemoDataCounts, ZeroCustomersGiveReferenceTablesOnly) {
     Db db(path);
     EXPECT_EQ(db.number("SELECT count(*) FROM district"), 18);
     EXPECT_EQ(db.number("SELECT count(*) FROM sales_order"), 0);
+    EXPECT_EQ(db.number("SELECT count(*) FROM interaction"), 0);
+    EXPECT_EQ(counts.interactions, 0u);
     std::filesystem::remove(path);
 }
 
@@ -333,6 +358,10 @@ TEST(DemoDataWindow, AnotherWindowIsRespected) {
     EXPECT_GE(db.text("SELECT min(ordered_at) FROM sales_order"), "2023-02-10 00:00:00");
     EXPECT_LE(db.text("SELECT max(ordered_at) FROM sales_order"), "2023-05-31 23:59:59");
     EXPECT_LE(db.text("SELECT max(created_at) FROM customer"), "2023-05-31 23:59:59");
+    EXPECT_GT(db.number("SELECT count(*) FROM interaction WHERE kind = 'search'"), 0);
+    EXPECT_LE(db.text("SELECT max(at) FROM interaction"), "2023-05-31 23:59:59");
+    EXPECT_GE(db.text("SELECT min(at) FROM interaction WHERE kind <> 'signup'"),
+              "2023-02-10 00:00:00");
     std::filesystem::remove(path);
 }
 
@@ -519,6 +548,143 @@ TEST_F(DemoDatabase, CategoryPreferencesDependOnGender) {
     EXPECT_GT(cosmetics_share("F"), 3 * cosmetics_share("M"));
 }
 
+TEST_F(DemoDatabase, InteractionsHaveTheCanonicalKindsAndStayInsideTheirCustomersLives) {
+    std::set<std::string> kinds;
+    for (const auto& row : db_.rows("SELECT DISTINCT kind FROM interaction")) kinds.insert(row[0]);
+    EXPECT_EQ(kinds, (std::set<std::string>{"visit", "search", "signup", "email_open", "click"}));
+    // A keyword is the search term of a search, lower case, and nothing else has one.
+    EXPECT_EQ(db_.number("SELECT count(*) FROM interaction WHERE (kind = 'search') <> "
+                         "(keyword IS NOT NULL) OR keyword = '' OR keyword <> lower(keyword)"),
+              0);
+    const std::string timestamp =
+        "[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9]";
+    EXPECT_EQ(db_.number("SELECT count(*) FROM interaction WHERE at NOT GLOB '" + timestamp +
+                         "' OR datetime(at) <> at"),
+              0);
+    // Nothing after the last day of the orders, nothing before the customer existed; sign-ups
+    // go back with the customers, the rest stays inside the order window.
+    EXPECT_LE(db_.text("SELECT max(at) FROM interaction"), "2026-11-30 23:59:59");
+    EXPECT_GT(db_.text("SELECT max(at) FROM interaction"), "2026-11-23");
+    EXPECT_GE(db_.text("SELECT min(at) FROM interaction WHERE kind <> 'signup'"),
+              "2024-12-01 00:00:00");
+    EXPECT_EQ(db_.number("SELECT count(*) FROM interaction i LEFT JOIN customer c ON "
+                         "c.id = i.customer_id WHERE c.id IS NULL OR i.at < c.created_at"),
+              0);
+    // Ids follow time, as an event log's do.
+    EXPECT_EQ(db_.number("SELECT count(*) FROM interaction a JOIN interaction b ON b.id = a.id + 1 "
+                         "WHERE b.at < a.at"),
+              0);
+    // Prospects visit and search; buyers search too.
+    EXPECT_GT(db_.number("SELECT count(DISTINCT i.customer_id) FROM interaction i JOIN customer c "
+                         "ON c.id = i.customer_id WHERE c.is_lead = 1 AND i.kind = 'visit'"),
+              250);
+    EXPECT_GT(db_.number("SELECT count(DISTINCT i.customer_id) FROM interaction i WHERE i.kind = "
+                         "'search' AND EXISTS (SELECT 1 FROM sales_order o WHERE o.customer_id = "
+                         "i.customer_id)"),
+              500);
+}
+
+TEST_F(DemoDatabase, SignUpsAreTheWebsiteAndSocialMediaCustomersAtTheirCreation) {
+    EXPECT_EQ(db_.number("SELECT count(*) FROM interaction WHERE kind = 'signup'"),
+              db_.number("SELECT count(*) FROM customer WHERE lead_source IN "
+                         "('website', 'social')"));
+    EXPECT_EQ(db_.number("SELECT count(*) FROM interaction i JOIN customer c ON c.id = "
+                         "i.customer_id WHERE i.kind = 'signup' AND (i.at <> c.created_at OR "
+                         "c.lead_source NOT IN ('website', 'social'))"),
+              0);
+    // E-mail list growth: prospects who signed up with an address and consent, in most months
+    // of the window, from both sources.
+    const auto months = db_.rows(
+        "SELECT substr(i.at, 1, 7), count(*) FROM interaction i JOIN customer c ON c.id = "
+        "i.customer_id WHERE i.kind = 'signup' AND c.is_lead = 1 AND c.email IS NOT NULL AND "
+        "c.marketing_consent = 1 AND i.at >= '2024-12-01' GROUP BY 1");
+    EXPECT_GE(months.size(), 20u);
+    EXPECT_EQ(db_.number("SELECT count(DISTINCT c.lead_source) FROM interaction i JOIN customer c "
+                         "ON c.id = i.customer_id WHERE i.kind = 'signup' AND c.is_lead = 1"),
+              2);
+}
+
+TEST_F(DemoDatabase, MarketingEmailsReachSubscribersAndRecentBuyersOpenMore) {
+    // Opened and clicked only by customers with consent and an address, never after opting out.
+    EXPECT_EQ(db_.number("SELECT count(*) FROM interaction i JOIN customer c ON c.id = "
+                         "i.customer_id WHERE i.kind IN ('email_open', 'click') AND "
+                         "(c.marketing_consent = 0 OR c.email IS NULL)"),
+              0);
+    EXPECT_EQ(db_.number("SELECT count(*) FROM interaction i JOIN opt_out o ON o.customer_id = "
+                         "i.customer_id WHERE i.kind IN ('email_open', 'click') AND "
+                         "i.at > o.opted_out_at"),
+              0);
+    EXPECT_GT(db_.number("SELECT count(*) FROM interaction WHERE kind = 'email_open'"),
+              2 * db_.number("SELECT count(*) FROM interaction WHERE kind = 'click'"));
+    // Opens per subscriber in the last quarter: buyers of that quarter against subscribers who
+    // bought nothing in the last half year.
+    auto opens_per_subscriber = [this](const std::string& who) {
+        return std::stod(db_.text(
+            "SELECT 1.0 * (SELECT count(*) FROM interaction i JOIN customer c ON c.id = "
+            "i.customer_id WHERE i.kind = 'email_open' AND i.at >= '2026-09-01' AND " +
+            who + ") / (SELECT count(*) FROM customer c WHERE c.marketing_consent = 1 AND " +
+            "c.email IS NOT NULL AND " + who + ")"));
+    };
+    const double recent = opens_per_subscriber(
+        "EXISTS (SELECT 1 FROM sales_order o WHERE o.customer_id = c.id AND "
+        "o.ordered_at >= '2026-09-01')");
+    const double lapsed = opens_per_subscriber(
+        "c.is_lead = 0 AND NOT EXISTS (SELECT 1 FROM sales_order o WHERE o.customer_id = c.id "
+        "AND o.ordered_at >= '2026-06-01')");
+    EXPECT_GT(recent, 2 * lapsed) << recent << " against " << lapsed;
+}
+
+TEST_F(DemoDatabase, SearchesShowInterestsProductsUnmetDemandAndTrends) {
+    // Every search term names a product or is somebody's interest.
+    EXPECT_EQ(db_.number("SELECT count(DISTINCT keyword) FROM interaction i WHERE kind = 'search' "
+                         "AND NOT EXISTS (SELECT 1 FROM product p WHERE instr(lower(p.name), "
+                         "i.keyword) > 0) AND NOT EXISTS (SELECT 1 FROM customer c WHERE "
+                         "instr(',' || c.interests || ',', ',' || i.keyword || ',') > 0)"),
+              0);
+    EXPECT_GT(db_.number("SELECT count(DISTINCT keyword) FROM interaction WHERE kind = 'search'"),
+              100);
+    // Unmet demand: searches for what no category or product serves.
+    for (const char* unserved : {"pets", "travel", "photography", "baby", "gardening"}) {
+        const std::string term = std::string("'") + unserved + "'";
+        EXPECT_GT(db_.number("SELECT count(*) FROM interaction WHERE kind = 'search' AND "
+                             "keyword = " +
+                             term),
+                  20)
+            << unserved;
+        EXPECT_EQ(
+            db_.number("SELECT (SELECT count(*) FROM product WHERE instr(lower(name), " + term +
+                       ") > 0) + (SELECT count(*) FROM product_category WHERE "
+                       "instr(name, " +
+                       term + ") > 0)"),
+            0)
+            << unserved;
+    }
+    // Trends between two runs a month apart: the last 30 days against the 30 before.
+    auto searches = [this](const std::string& keyword, const std::string& from,
+                           const std::string& to) {
+        return db_.number("SELECT count(*) FROM interaction WHERE kind = 'search' AND keyword = '" +
+                          keyword + "' AND at >= '" + from + "' AND at < '" + to + "'");
+    };
+    for (const char* rising : {"air purifier", "collagen", "pets"}) {
+        const std::int64_t last = searches(rising, "2026-11-01", "2026-12-01");
+        const std::int64_t before = searches(rising, "2026-10-02", "2026-11-01");
+        EXPECT_GT(last * 10, before * 13) << rising << ": " << last << " after " << before;
+    }
+    // An ordinary term does not (searches of the whole shop grow a little over the season).
+    EXPECT_LT(searches("sneakers", "2026-11-01", "2026-12-01"),
+              searches("sneakers", "2026-10-02", "2026-11-01") * 13 / 10 + 5);
+    // Face masks fade: the last two months against the two months eight months before the end.
+    EXPECT_LT(searches("face masks", "2026-10-01", "2026-12-01") * 2,
+              searches("face masks", "2026-04-01", "2026-06-01"));
+    // Searches of online sales name what was bought.
+    EXPECT_GT(db_.number("SELECT count(*) FROM interaction i WHERE kind = 'search' AND EXISTS "
+                         "(SELECT 1 FROM sales_order o JOIN sales_order_line l ON l.order_id = "
+                         "o.id JOIN product p ON p.id = l.product_id WHERE o.customer_id = "
+                         "i.customer_id AND o.ordered_at > i.at AND o.ordered_at < "
+                         "datetime(i.at, '+40 minutes') AND instr(lower(p.name), i.keyword) > 0)"),
+              100);
+}
+
 // The block under `queries:`: table name -> SQL.
 std::map<std::string, std::string> parse_queries(const std::string& yaml) {
     std::map<std::string, std::string> queries;
@@ -550,14 +716,13 @@ TEST_F(DemoDatabase, GenericQueriesRunAndProduceTheCanonicalColumns) {
          {"order_id", "product_id", "product_name", "category", "quantity", "amount"}},
         {"referrals", {"referrer_id", "referee_id", "referred_at"}},
         {"opt_outs", {"customer_id", "email", "phone", "opted_out_at"}},
+        {"interactions", {"customer_id", "kind", "keyword", "at"}},
     };
     const auto queries = parse_queries(yaml);
     ASSERT_EQ(queries.size(), expected.size());
-    const std::map<std::string, std::string> source_table = {{"customers", "customer"},
-                                                             {"orders", "sales_order"},
-                                                             {"order_lines", "sales_order_line"},
-                                                             {"referrals", "referral"},
-                                                             {"opt_outs", "opt_out"}};
+    const std::map<std::string, std::string> source_table = {
+        {"customers", "customer"}, {"orders", "sales_order"}, {"order_lines", "sales_order_line"},
+        {"referrals", "referral"}, {"opt_outs", "opt_out"},   {"interactions", "interaction"}};
     for (const auto& [table, columns] : expected) {
         ASSERT_TRUE(queries.count(table)) << table;
         std::vector<std::string> actual;
@@ -575,6 +740,8 @@ TEST_F(DemoDatabase, GenericQueriesRunAndProduceTheCanonicalColumns) {
     EXPECT_EQ(order[1].rfind('C', 0), 0u);
     const auto line = db_.rows(queries.at("order_lines") + " LIMIT 1").at(0);
     EXPECT_EQ(line[1].find('-'), 3u);  // a SKU such as SKN-0001
+    const auto interaction = db_.rows(queries.at("interactions") + " LIMIT 1").at(0);
+    EXPECT_EQ(interaction[0].rfind('C', 0), 0u);
 }
 
 TEST(DemoDataOptions, InvalidOptionsAreRefusedAndLeaveAnExistingFileAlone) {

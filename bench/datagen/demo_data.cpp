@@ -75,12 +75,20 @@ CREATE TABLE opt_out (
   phone        TEXT,
   opted_out_at TEXT
 );
+CREATE TABLE interaction (
+  id          INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL REFERENCES customer(id),
+  kind        TEXT NOT NULL,
+  keyword     TEXT,
+  at          TEXT NOT NULL
+);
 )sql";
 
 // Built after the load: cheaper than keeping them up to date row by row.
 constexpr const char* kIndexes = R"sql(
 CREATE INDEX sales_order_customer ON sales_order(customer_id);
 CREATE INDEX sales_order_line_order ON sales_order_line(order_id);
+CREATE INDEX interaction_customer ON interaction(customer_id);
 )sql";
 
 constexpr const char* kQueries = R"yaml(  queries:
@@ -110,6 +118,10 @@ constexpr const char* kQueries = R"yaml(  queries:
       SELECT c.code AS customer_id, o.email, o.phone, o.opted_out_at
       FROM opt_out o
       LEFT JOIN customer c ON c.id = o.customer_id
+    interactions: |
+      SELECT c.code AS customer_id, i.kind, i.keyword, i.at
+      FROM interaction i
+      JOIN customer c ON c.id = i.customer_id
 )yaml";
 
 class SqliteError : public std::runtime_error {
@@ -222,7 +234,8 @@ class SqliteDemoSink final : public DemoSink {
           referral_(c, "INSERT INTO referral VALUES (?,?,?)", "referral"),
           opt_out_(c, "INSERT INTO opt_out VALUES (?,?,?,?)", "opt_out"),
           order_(c, "INSERT INTO sales_order VALUES (?,?,?,?,?,?,?)", "sales_order"),
-          line_(c, "INSERT INTO sales_order_line VALUES (?,?,?,?,?)", "sales_order_line") {}
+          line_(c, "INSERT INTO sales_order_line VALUES (?,?,?,?,?)", "sales_order_line"),
+          interaction_(c, "INSERT INTO interaction VALUES (?,?,?,?,?)", "interaction") {}
 
     void add(const DistrictRow& r) override {
         district_.integer(r.id).text(r.name).text(r.region).step();
@@ -274,9 +287,15 @@ class SqliteDemoSink final : public DemoSink {
         line_.integer(r.id).integer(r.order_id).integer(r.product_id).integer(r.quantity);
         line_.money(r.amount_cents).step();
     }
+    void add(const InteractionRow& r) override {
+        char at[24];
+        interaction_.integer(r.id).integer(r.customer_id).text(r.kind).text(r.keyword);
+        interaction_.text(std::string_view(at, format_timestamp(r.at, at))).step();
+    }
 
   private:
-    Insert district_, category_, product_, customer_, referral_, opt_out_, order_, line_;
+    Insert district_, category_, product_, customer_, referral_, opt_out_, order_, line_,
+        interaction_;
 };
 
 // The database file and the journals SQLite may keep beside it.

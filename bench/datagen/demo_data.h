@@ -1,8 +1,9 @@
 // The demo and benchmark data: a deterministic, synthetic Hong Kong retailer (districts, stores,
 // customers and leads, a product catalogue, sales and returns over two years, referrals, consent
-// and opt-outs) in the schema of a small POS/CRM that is deliberately not the engine's canonical
-// tables, so that the mapping (demo_generic_queries_yaml) is exercised as an administrator's
-// would be. `custclass demo` writes it to SQLite; the benchmark writes it at scale.
+// and opt-outs, web-shop visits, searches, sign-ups and marketing e-mails) in the schema of a small
+// POS/CRM that is deliberately not the engine's canonical tables, so that the mapping
+// (demo_generic_queries_yaml) is exercised as an administrator's would be. `custclass demo` writes
+// it to SQLite; the benchmark writes it at scale.
 //
 // The demo host schema (SQLite types; text timestamps are Hong Kong local time):
 //   district(id, name, region)
@@ -14,6 +15,8 @@
 //   sales_order_line(id, order_id, product_id, quantity, amount)
 //   referral(referrer_id, referee_id, referred_at)
 //   opt_out(customer_id, email, phone, opted_out_at)
+//   interaction(id, customer_id, kind, keyword, at)    kind: visit, search, signup, email_open,
+//                                                     click; keyword: the search term of a search
 // The model behind the rows is described at the top of demo_generator.cpp.
 #pragma once
 
@@ -44,6 +47,8 @@ struct DemoCounts {
     std::size_t customers = 0, orders = 0, lines = 0, returns = 0, referrals = 0, opt_outs = 0;
     std::size_t buyers = 0;  // customers with at least one order
     std::size_t products = 0;
+    std::size_t interactions = 0;  // all kinds; by kind:
+    std::size_t visits = 0, searches = 0, signups = 0, email_opens = 0, clicks = 0;
 };
 
 // Throws std::runtime_error naming the first invalid option: a date that is not YYYY-MM-DD, a
@@ -62,7 +67,7 @@ DemoCounts write_sqlite_demo(const std::string& db_path, const DemoOptions& opts
 
 // The `source.queries` block of an engine config (YAML text, indented for use under `source:`,
 // i.e. starting with "  queries:\n") that maps the demo schema onto the canonical tables of
-// ADAPTERS.md: customers, orders, order_lines, referrals, opt_outs.
+// ADAPTERS.md: customers, orders, order_lines, referrals, opt_outs, interactions.
 std::string demo_generic_queries_yaml();
 
 }  // namespace custclass::datagen

@@ -21,13 +21,30 @@
 // products more often, discounts on promotion days. About 3% of sales are returned later, fully
 // or in part, in the same channel.
 //
+// Interactions. Customers who signed up on the website or through social media filled in the
+// sign-up form: a `signup` at their creation (these go back before the order window, as the
+// customers do; everything else happens inside it). Web-shop sessions (a `visit` and up to three
+// `search`es) arrive as a Poisson process in shopping time while a customer is active (a lead for a
+// few months after signing up, a buyer during its purchase lifetime) and at a fraction of that rate
+// after; leads come often, buyers who shop online or in the app now and then. A search looks for
+// one of the customer's interests, for a product of a category it likes (hk::Category's search
+// terms), or for something the shop does not sell (hk::unserved_interests); a few terms trend up
+// or fade over the last months (hk::search_trends). Subscribers (consent and an e-mail address)
+// get the fortnightly newsletter until they opt out: each opens it (`email_open`) at a personal
+// rate, higher while active, and now and then clicks a link (`click`). Some online and app sales
+// follow a click in a newsletter or a search for one of their products minutes before. Nothing
+// happens before the customer's creation or after the window.
+//
 // Streaming. Customers are written first, then orders in order of time with ids that follow it
 // (a real POS's ids do; customer-clustered ids would flatter every scan and index lookup in a
 // benchmark). Orders come from a priority queue holding the next purchase of every customer who
 // buys, so memory is about 100 bytes per customer and does not grow with the number of orders.
+// Interactions wait in memory (16 bytes each, about 55 bytes per customer) and are written last,
+// also in order of time with ids that follow it.
 //
 // Determinism. Every customer draws from its own random streams (random.h), keyed by its id: its
-// person, its purchases. Money is in integer cents.
+// person, its purchases, its interactions; a sale's interactions draw from a stream keyed by the
+// order id. So the interactions change nothing in the other tables. Money is in integer cents.
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -35,6 +52,7 @@
 #include <queue>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "calendar.h"
@@ -594,6 +612,7 @@ struct Shopper {
     Channel next_channel = Channel::store;  // of the scheduled purchase
     std::uint8_t next_store = 0;
     bool has_bought = false;
+    bool subscriber = false;  // gets the newsletter: consent, an e-mail address, no opt-out
 };
 
 struct Line {
@@ -625,6 +644,318 @@ struct Event {
     }
 };
 
+// ---- Interactions -------------------------------------------------------------------------------
+
+enum class InteractionKind : std::uint8_t { visit, search, signup, email_open, click };
+constexpr std::string_view kInteractionKindNames[] = {"visit", "search", "signup", "email_open",
+                                                      "click"};
+
+// Web-shop sessions per 30 days while active, and the share of that rate after. A lead stays
+// active for an exponential time after signing up; a buyer during its purchase lifetime, and comes
+// to the web shop more when it mostly buys online or in the app (by primary channel).
+constexpr double kLeadSessionsPerMonth = 0.7;
+constexpr double kLeadActiveDays = 120.0;
+constexpr double kBuyerSessionsPerMonth[hk::kChannelCount] = {0.015, 0.05, 0.05};
+constexpr double kLapsedActivity = 0.15;
+constexpr std::uint32_t kSearchesPerSession[] = {30, 42, 20, 8};  // 0..3
+// What a search looks for, in percent (the rest: a product of a category the customer likes).
+constexpr std::uint32_t kSearchForUnserved = 6;   // something the shop does not sell
+constexpr std::uint32_t kSearchForInterest = 45;  // one of the customer's interests, as worded
+// The newsletter goes out every other Thursday at 11:00. A subscriber opens it with a personal
+// propensity (percent of the base rate; a quarter never do) times the rate of its state.
+constexpr int kNewsletterIntervalDays = 14;
+constexpr LocalSeconds kNewsletterTime = 11 * kHour;
+constexpr double kMeanOpenDelay = 5.0 * kHour;
+constexpr double kOpenRateActive = 0.07;
+constexpr double kOpenRateLapsed = 0.015;
+constexpr std::uint32_t kOpenPropensityPercent[] = {0, 50, 100, 200};
+constexpr std::uint32_t kOpenPropensityWeights[] = {25, 30, 30, 15};
+constexpr double kClickShare = 0.25;  // of opens
+// Of the online and app sales after a customer's first: bought through a newsletter's link
+// (subscribers only), or found with the web shop's search.
+constexpr double kSaleFromNewsletterShare = 0.08;
+constexpr double kSaleFromSearchShare = 0.05;
+
+// The search terms and interests, numbered from 1 (0: no keyword).
+class SearchVocabulary {
+  public:
+    explicit SearchVocabulary(const Catalogue& catalogue) {
+        for (std::size_t c = 0; c < hk::kCategoryCount; ++c) {
+            const hk::Category& category = hk::categories()[c];
+            for (std::string_view keyword : category.keywords) add(keyword);
+            for (std::string_view term : category.search_terms) terms_[c].push_back(add(term));
+        }
+        for (std::string_view interest : hk::unserved_interests())
+            unserved_.push_back(add(interest));
+        for (const hk::SearchTrend& trend : hk::search_trends())
+            trends_.push_back(add(trend.keyword));
+        // The term that finds each product: one that is part of its name.
+        for (const Product& p : catalogue.products()) {
+            const std::string name = lower(p.name);
+            const auto& terms = terms_[p.category];
+            const auto found = std::find_if(terms.begin(), terms.end(), [&](std::uint16_t t) {
+                return name.find(word(t)) != std::string::npos;
+            });
+            product_terms_.push_back(found != terms.end() ? *found : terms.front());
+        }
+    }
+
+    std::string_view word(std::uint16_t id) const { return words_[id - 1u]; }
+    // 0 for a word that is not in the vocabulary.
+    std::uint16_t find(std::string_view text) const {
+        const auto it = ids_.find(text);
+        return it == ids_.end() ? 0 : it->second;
+    }
+    const std::vector<std::uint16_t>& terms(std::size_t category) const { return terms_[category]; }
+    const std::vector<std::uint16_t>& unserved() const { return unserved_; }
+    std::uint16_t trend(std::size_t index) const { return trends_[index]; }
+    std::uint16_t product_term(std::int64_t product_id) const {
+        return product_terms_[static_cast<std::size_t>(product_id - 1)];
+    }
+
+  private:
+    std::uint16_t add(std::string_view text) {
+        const auto [it, added] = ids_.emplace(text, static_cast<std::uint16_t>(words_.size() + 1));
+        if (added) words_.push_back(text);
+        return it->second;
+    }
+
+    std::vector<std::string_view> words_;
+    std::unordered_map<std::string_view, std::uint16_t> ids_;
+    std::array<std::vector<std::uint16_t>, hk::kCategoryCount> terms_;
+    std::vector<std::uint16_t> unserved_, trends_, product_terms_;
+};
+
+// An interaction waiting to be written: 16 bytes.
+struct PendingInteraction {
+    LocalSeconds at = 0;
+    std::uint32_t customer_id = 0;
+    std::uint16_t keyword = 0;
+    InteractionKind kind = InteractionKind::visit;
+
+    // The order of writing: time, then customer, kind and keyword (a total order on the content,
+    // so that equal interactions are interchangeable and the output does not depend on the sort).
+    bool operator<(const PendingInteraction& o) const {
+        if (at != o.at) return at < o.at;
+        if (customer_id != o.customer_id) return customer_id < o.customer_id;
+        if (kind != o.kind) return kind < o.kind;
+        return keyword < o.keyword;
+    }
+};
+
+// Draws every customer's interactions as the customers and sales are generated, and writes them
+// in order of time at the end.
+class InteractionLog {
+  public:
+    InteractionLog(std::uint64_t seed, Window window, const ShoppingTime& time,
+                   const MarketTables& tables, const Catalogue& catalogue)
+        : seed_(seed),
+          window_(window),
+          time_(time),
+          tables_(tables),
+          vocabulary_(catalogue),
+          searches_per_session_(kSearchesPerSession),
+          open_propensity_(kOpenPropensityWeights) {
+        const Day first_thursday = window.first + (3 - weekday(window.first) + 7) % 7;
+        for (Day d = first_thursday; d <= window.last; d += kNewsletterIntervalDays) {
+            newsletters_.push_back(start_of(d) + kNewsletterTime);
+        }
+    }
+
+    // A customer's own interactions: the sign-up form, web-shop sessions, searches of trending
+    // terms, the newsletters it opens.
+    void add_customer(std::uint32_t id, const Person& p, const Contact& c,
+                      std::optional<LocalSeconds> opted_out_at) {
+        Rng rng(seed_, Stream::interactions, id);
+        if (p.lead_source == LeadSource::website || p.lead_source == LeadSource::social) {
+            push(p.created_at, id, InteractionKind::signup);
+        }
+        const double active_days =
+            p.is_lead ? rng.exponential(kLeadActiveDays) : std::min(p.lifetime_days, 1e5);
+        const LocalSeconds active_until =
+            p.created_at + static_cast<LocalSeconds>(active_days * kSecondsPerDay);
+
+        interests_.clear();
+        for (std::size_t start = 0; start < c.interests.size();) {
+            const std::size_t comma = std::min(c.interests.find(',', start), c.interests.size());
+            const std::uint16_t keyword =
+                vocabulary_.find(std::string_view(c.interests).substr(start, comma - start));
+            if (keyword != 0) interests_.push_back(keyword);
+            start = comma + 1;
+        }
+
+        const double per_day =
+            (p.is_lead ? kLeadSessionsPerMonth
+                       : kBuyerSessionsPerMonth[static_cast<std::size_t>(p.primary_channel)]) /
+            30.0;
+        const LocalSeconds from = std::max(p.created_at, start_of(window_.first));
+        add_sessions(id, p, from, std::min(active_until, window_.end()), per_day, rng);
+        add_sessions(id, p, std::max(from, active_until), window_.end(), per_day * kLapsedActivity,
+                     rng);
+        add_trending_searches(id, p, rng);
+        if (p.marketing_consent && !c.email.empty()) {
+            const LocalSeconds until =
+                opted_out_at ? std::min(*opted_out_at, window_.end()) : window_.end();
+            add_newsletters(id, p.created_at, active_until, until, rng);
+        }
+    }
+
+    // What led to an online or app sale, sometimes: a click in the newsletter, or a search for
+    // one of its products, minutes before.
+    void add_sale(std::uint32_t customer_id, std::int64_t order_id, LocalSeconds sold_at,
+                  bool subscriber, const std::vector<Line>& lines) {
+        Rng rng(seed_, Stream::sale_interactions, static_cast<std::uint64_t>(order_id));
+        const LocalSeconds first = start_of(window_.first);
+        if (subscriber && rng.chance(kSaleFromNewsletterShare)) {
+            const LocalSeconds opened = sold_at - rng.between(10 * 60, 90 * 60);
+            const LocalSeconds clicked = opened + rng.between(20, 600);
+            if (opened >= first) {
+                push(opened, customer_id, InteractionKind::email_open);
+                push(clicked, customer_id, InteractionKind::click);
+            }
+        }
+        if (rng.chance(kSaleFromSearchShare)) {
+            const Line& line = lines[rng.below(static_cast<std::uint32_t>(lines.size()))];
+            const LocalSeconds visited = sold_at - rng.between(3 * 60, 40 * 60);
+            if (visited >= first) {
+                push(visited, customer_id, InteractionKind::visit);
+                push(visited + rng.between(15, 120), customer_id, InteractionKind::search,
+                     vocabulary_.product_term(line.product_id));
+            }
+        }
+    }
+
+    // Hands every interaction to the sink in order of time, ids following it.
+    void write(DemoSink& sink, DemoCounts& counts) {
+        std::sort(pending_.begin(), pending_.end());
+        std::int64_t id = 0;
+        for (const PendingInteraction& i : pending_) {
+            InteractionRow row;
+            row.id = ++id;
+            row.customer_id = i.customer_id;
+            row.kind = kInteractionKindNames[static_cast<std::size_t>(i.kind)];
+            if (i.keyword != 0) row.keyword = vocabulary_.word(i.keyword);
+            row.at = i.at;
+            sink.add(row);
+            switch (i.kind) {
+                case InteractionKind::visit:
+                    ++counts.visits;
+                    break;
+                case InteractionKind::search:
+                    ++counts.searches;
+                    break;
+                case InteractionKind::signup:
+                    ++counts.signups;
+                    break;
+                case InteractionKind::email_open:
+                    ++counts.email_opens;
+                    break;
+                case InteractionKind::click:
+                    ++counts.clicks;
+                    break;
+            }
+        }
+        counts.interactions += pending_.size();
+        std::vector<PendingInteraction>().swap(pending_);
+    }
+
+  private:
+    void push(LocalSeconds at, std::uint32_t customer_id, InteractionKind kind,
+              std::uint16_t keyword = 0) {
+        pending_.push_back(PendingInteraction{at, customer_id, keyword, kind});
+    }
+
+    // Sessions in [from, to] at `per_day` per day of ordinary shopping (more on busy days), at
+    // the hours people shop online.
+    void add_sessions(std::uint32_t id, const Person& p, LocalSeconds from, LocalSeconds to,
+                      double per_day, Rng& rng) {
+        if (to <= from) return;
+        const double end = time_.at(day_of(to) + 1);
+        for (double x = time_.at(day_of(from));;) {
+            x += rng.exponential(1.0 / per_day);
+            if (x >= end) return;
+            const LocalSeconds at = time_in_day(time_.day_at(x), Channel::online, rng);
+            if (at < from || at > to) continue;
+            push(at, id, InteractionKind::visit);
+            LocalSeconds t = at;
+            const std::size_t searches = searches_per_session_.draw(rng);
+            for (std::size_t i = 0; i < searches; ++i) {
+                t += rng.between(15, 240);
+                if (t > window_.end()) break;
+                push(t, id, InteractionKind::search, search_term(p, rng));
+            }
+        }
+    }
+
+    std::uint16_t search_term(const Person& p, Rng& rng) const {
+        const std::uint32_t r = rng.below(100);
+        if (r < kSearchForUnserved) return pick(vocabulary_.unserved(), rng);
+        if (r < kSearchForUnserved + kSearchForInterest && !interests_.empty()) {
+            return pick(interests_, rng);
+        }
+        const std::size_t category = rng.chance(0.7)
+                                         ? p.favourite[rng.below(2)]
+                                         : tables_.category_by_group[p.group()].draw(rng);
+        return pick(vocabulary_.terms(category), rng);
+    }
+
+    static std::uint16_t pick(const std::vector<std::uint16_t>& ids, Rng& rng) {
+        return ids[rng.below(static_cast<std::uint32_t>(ids.size()))];
+    }
+
+    // One search of each trend with a small chance: on a day of the trend's last days, drawn as
+    // the largest of three uniforms when rising (density growing as the square of time), the
+    // smallest when fading.
+    void add_trending_searches(std::uint32_t id, const Person& p, Rng& rng) {
+        const auto trends = hk::search_trends();
+        for (std::size_t k = 0; k < trends.size(); ++k) {
+            const hk::SearchTrend& trend = trends[k];
+            if (!rng.chance(trend.searches_per_10k / 10'000.0)) continue;
+            const double a = rng.uniform(), b = rng.uniform(), c = rng.uniform();
+            const double x = trend.rising ? std::max({a, b, c}) : std::min({a, b, c});
+            const Day first =
+                std::max(window_.first, window_.last - static_cast<Day>(trend.days) + 1);
+            const Day days = window_.last - first + 1;
+            const Day day = first + std::min(days - 1, static_cast<Day>(x * days));
+            const LocalSeconds at = time_in_day(day, Channel::online, rng);
+            const LocalSeconds searched = at + rng.between(15, 120);
+            if (at < p.created_at || searched > window_.end()) continue;
+            push(at, id, InteractionKind::visit);
+            push(searched, id, InteractionKind::search, vocabulary_.trend(k));
+        }
+    }
+
+    // The newsletters sent in [created, until] that the subscriber opens, and the clicks.
+    void add_newsletters(std::uint32_t id, LocalSeconds created, LocalSeconds active_until,
+                         LocalSeconds until, Rng& rng) {
+        const double propensity = kOpenPropensityPercent[open_propensity_.draw(rng)] / 100.0;
+        if (propensity == 0.0) return;
+        for (auto it = std::lower_bound(newsletters_.begin(), newsletters_.end(), created);
+             it != newsletters_.end() && *it <= until; ++it) {
+            const double rate = *it < active_until ? kOpenRateActive : kOpenRateLapsed;
+            if (!rng.chance(rate * propensity)) continue;
+            const LocalSeconds opened =
+                *it + static_cast<LocalSeconds>(rng.exponential(kMeanOpenDelay));
+            if (opened > until) continue;
+            push(opened, id, InteractionKind::email_open);
+            if (rng.chance(kClickShare)) {
+                const LocalSeconds clicked = opened + rng.between(5, 300);
+                if (clicked <= until) push(clicked, id, InteractionKind::click);
+            }
+        }
+    }
+
+    std::uint64_t seed_;
+    Window window_;
+    const ShoppingTime& time_;
+    const MarketTables& tables_;
+    SearchVocabulary vocabulary_;
+    WeightedChoice searches_per_session_, open_propensity_;
+    std::vector<LocalSeconds> newsletters_;  // send times, in order
+    std::vector<std::uint16_t> interests_;   // of the customer being drawn
+    std::vector<PendingInteraction> pending_;
+};
+
 class DemoGenerator {
   public:
     DemoGenerator(const DemoOptions& opts, Window window, DemoSink& sink)
@@ -634,7 +965,8 @@ class DemoGenerator {
           sign_ups_(window),
           time_(window),
           catalogue_(opts.seed),
-          phone_offset_(mix64(opts.seed) % 10'000'000u) {
+          phone_offset_(mix64(opts.seed) % 10'000'000u),
+          interactions_(opts.seed, window, time_, tables_, catalogue_) {
         std::vector<std::uint32_t> weights;
         for (const hk::Store& store : hk::stores()) weights.push_back(store.destination_weight);
         destinations_ = WeightedChoice(weights);
@@ -645,6 +977,7 @@ class DemoGenerator {
         rate_ = calibrate_rate(opts_, tables_, sign_ups_, window_, time_);
         write_customers();
         write_orders();
+        interactions_.write(sink_, counts_);
         return counts_;
     }
 
@@ -709,18 +1042,21 @@ class DemoGenerator {
                 sink_.add(ReferralRow{*referrer, id, p.created_at});
                 ++counts_.referrals;
             }
-            if (rng.chance(kOptOutShare)) write_opt_out(id, p, c, rng);
+            std::optional<LocalSeconds> opted_out_at;
+            if (rng.chance(kOptOutShare)) opted_out_at = write_opt_out(id, p, c, rng);
             write_stranger_opt_out(id);
+            interactions_.add_customer(id, p, c, opted_out_at);
             if (!p.is_lead) {
                 ordinary_referrers_.push_back(id);
                 if (rng.chance(kConnectorShare)) connectors_.push_back(id);
-                add_shopper(id, p);
+                add_shopper(id, p, p.marketing_consent && !c.email.empty() && !opted_out_at);
             }
         }
     }
 
-    // An opt-out recorded by customer id, by e-mail as typed (any case) or by phone as typed.
-    void write_opt_out(std::int64_t id, const Person& p, const Contact& c, Rng& rng) {
+    // An opt-out recorded by customer id, by e-mail as typed (any case) or by phone as typed;
+    // returns its time.
+    LocalSeconds write_opt_out(std::int64_t id, const Person& p, const Contact& c, Rng& rng) {
         const LocalSeconds latest = std::max(p.created_at + 3600, window_.end());
         OptOutRow row;
         row.opted_out_at = std::min(
@@ -753,6 +1089,7 @@ class DemoGenerator {
         }
         sink_.add(row);
         ++counts_.opt_outs;
+        return row.opted_out_at;
     }
 
     // Newsletter subscribers who never became customers also opt out.
@@ -767,7 +1104,7 @@ class DemoGenerator {
         ++counts_.opt_outs;
     }
 
-    void add_shopper(std::uint32_t id, const Person& p) {
+    void add_shopper(std::uint32_t id, const Person& p, bool subscriber) {
         Rng rng(opts_.seed, Stream::purchases, id);
         const PurchasePlan plan = plan_purchases(p, window_, time_, rng);
         if (!plan.first_purchase && plan.end <= plan.start)
@@ -795,6 +1132,7 @@ class DemoGenerator {
                                                       (p.value > 2.0 ? 15 : 0));
         s.return_proneness = kReturnProneness[tables_.return_proneness.draw(s.rng)];
         s.extra_line_percent = p.value > 3.0 ? 30 : 0;
+        s.subscriber = subscriber;
 
         const auto index = static_cast<std::uint32_t>(shoppers_.size());
         shoppers_.push_back(s);
@@ -884,6 +1222,10 @@ class DemoGenerator {
         }
 
         write_order(s.customer_id, e.at, s.next_channel, s.next_store, lines_, false);
+        // After the first purchase, which comes straight after signing up for many.
+        if (s.has_bought && s.next_channel != Channel::store) {
+            interactions_.add_sale(s.customer_id, last_order_id_, e.at, s.subscriber, lines_);
+        }
         if (!s.has_bought) {
             s.has_bought = true;
             ++counts_.buyers;
@@ -977,6 +1319,7 @@ class DemoGenerator {
     std::int64_t last_order_id_ = 0;
     std::int64_t last_line_id_ = 0;
     DemoCounts counts_;
+    InteractionLog interactions_;  // after everything it refers to
 };
 
 Window parse_window(const DemoOptions& opts) {

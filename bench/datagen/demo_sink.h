@@ -7,7 +7,7 @@
 // The order of calls: every district, category and product; then every customer in id order,
 // each followed by the referral that brought it and its opt-out, if any (opt-outs of people who
 // are not customers come among them); then every order in id order, which is the order of time,
-// each followed by its lines.
+// each followed by its lines; last, every interaction in id order, which is the order of time.
 #pragma once
 
 #include <cstdint>
@@ -85,6 +85,16 @@ struct OptOutRow {
     LocalSeconds opted_out_at = 0;
 };
 
+// A customer's interaction with the shop outside a purchase: a web-shop visit, a search (with its
+// search term), the sign-up form, an opened marketing e-mail, a click in one.
+struct InteractionRow {
+    std::int64_t id = 0;
+    std::int64_t customer_id = 0;
+    std::string_view kind;                    // visit, search, signup, email_open, click
+    std::optional<std::string_view> keyword;  // the search term of a search, else none
+    LocalSeconds at = 0;
+};
+
 class DemoSink {
   public:
     virtual ~DemoSink() = default;
@@ -96,6 +106,8 @@ class DemoSink {
     virtual void add(const OptOutRow& row) = 0;
     virtual void add(const OrderRow& row) = 0;
     virtual void add(const OrderLineRow& row) = 0;
+    // Optional, for sinks written before the table existed: they leave the interactions out.
+    virtual void add(const InteractionRow& row) { (void)row; }
 };
 
 }  // namespace custclass::datagen

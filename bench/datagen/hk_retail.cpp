@@ -119,6 +119,9 @@ constexpr Brand kSkincareBrands[] = {
 };
 constexpr std::string_view kSkincareKeywords[] = {"skincare", "k-beauty", "anti-aging",
                                                   "sunscreen"};
+constexpr std::string_view kSkincareSearchTerms[] = {
+    "serum",       "cleanser",    "sunscreen",      "toner",    "eye cream",
+    "sheet masks", "moisturiser", "micellar water", "lip balm", "night repair cream"};
 
 constexpr ProductNoun kCosmeticsNouns[] = {
     {"Matte Lipstick", 180},   {"Cushion Foundation", 320}, {"Volume Mascara", 160},
@@ -131,6 +134,9 @@ constexpr Brand kCosmeticsBrands[] = {
     {"Maison Victoria", 200}, {"Pearl River", 80},
 };
 constexpr std::string_view kCosmeticsKeywords[] = {"makeup", "lipstick", "nail-art"};
+constexpr std::string_view kCosmeticsSearchTerms[] = {
+    "lipstick", "cushion foundation", "mascara",     "eyeliner",     "eyeshadow palette",
+    "blush",    "brow pencil",        "nail colour", "makeup brush", "setting powder"};
 
 constexpr ProductNoun kFashionNouns[] = {
     {"Cotton T-Shirt", 129}, {"Linen Shirt", 399}, {"Slim Jeans", 499},   {"Summer Dress", 599},
@@ -142,6 +148,9 @@ constexpr Brand kFashionBrands[] = {
     {"Temple Street", 70},   {"Repulse Bay", 250},
 };
 constexpr std::string_view kFashionKeywords[] = {"fashion", "streetwear", "vintage"};
+constexpr std::string_view kFashionSearchTerms[] = {
+    "t-shirt", "linen shirt", "jeans", "summer dress", "cardigan", "down jacket",
+    "shorts",  "silk scarf",  "belt",  "wool coat",    "cap"};
 
 constexpr ProductNoun kFootwearNouns[] = {
     {"Running Shoes", 699}, {"Canvas Sneakers", 399}, {"Leather Loafers", 899},
@@ -155,6 +164,9 @@ constexpr Brand kFootwearBrands[] = {
     {"Atelier Central", 200},
 };
 constexpr std::string_view kFootwearKeywords[] = {"sneakers", "running-shoes"};
+constexpr std::string_view kFootwearSearchTerms[] = {"running shoes", "sneakers",     "loafers",
+                                                     "sandals",       "hiking boots", "slippers",
+                                                     "ankle boots",   "heels"};
 
 constexpr ProductNoun kElectronicsNouns[] = {
     {"Wireless Earbuds", 699},    {"Bluetooth Speaker", 499}, {"Power Bank 20000mAh", 299},
@@ -169,6 +181,12 @@ constexpr Brand kElectronicsBrands[] = {
     {"Apex Pro", 180},
 };
 constexpr std::string_view kElectronicsKeywords[] = {"gadgets", "gaming", "smart-home"};
+constexpr std::string_view kElectronicsSearchTerms[] = {"wireless earbuds", "bluetooth speaker",
+                                                        "power bank",       "usb-c cable",
+                                                        "smart watch",      "4k tv",
+                                                        "tablet",           "phone case",
+                                                        "air purifier",     "mechanical keyboard",
+                                                        "gaming mouse"};
 
 constexpr ProductNoun kHomeNouns[] = {
     {"Bath Towel Set", 199},   {"Bedsheet Set", 599}, {"Non-stick Pan 28cm", 349},
@@ -183,6 +201,9 @@ constexpr Brand kHomeBrands[] = {
     {"Peak House", 220},
 };
 constexpr std::string_view kHomeKeywords[] = {"home-decor", "cooking", "organising"};
+constexpr std::string_view kHomeSearchTerms[] = {
+    "towel",          "bedsheet",   "non-stick pan", "rice cooker",  "storage box",
+    "scented candle", "dinnerware", "desk lamp",     "dehumidifier", "water filter"};
 
 constexpr ProductNoun kGroceryNouns[] = {
     {"Jasmine Rice 5kg", 89},   {"Oolong Tea 100g", 68},      {"Instant Noodles 5-pack", 26},
@@ -195,6 +216,10 @@ constexpr Brand kGroceryBrands[] = {
     {"Golden Harbour", 190}, {"Green Valley Organic", 130},
 };
 constexpr std::string_view kGroceryKeywords[] = {"organic", "snacks", "tea", "wine"};
+constexpr std::string_view kGrocerySearchTerms[] = {
+    "jasmine rice",   "oolong tea",   "instant noodles", "soy sauce",
+    "dried scallops", "bird's nest",  "almond biscuits", "olive oil",
+    "organic eggs",   "coffee beans", "red wine",        "egg rolls"};
 
 constexpr ProductNoun kHealthNouns[] = {
     {"Vitamin C 1000mg 120 tabs", 168},
@@ -215,6 +240,10 @@ constexpr Brand kHealthBrands[] = {
     {"Vita Harbour", 160},
 };
 constexpr std::string_view kHealthKeywords[] = {"vitamins", "wellness", "tcm"};
+constexpr std::string_view kHealthSearchTerms[] = {
+    "vitamin c",   "multivitamin", "fish oil",       "probiotics",
+    "collagen",    "face masks",   "hand sanitiser", "blood pressure monitor",
+    "herbal balm", "glucosamine"};
 
 constexpr ProductNoun kToyNouns[] = {
     {"Building Blocks Set", 399}, {"Plush Panda", 169},
@@ -225,6 +254,9 @@ constexpr ProductNoun kToyNouns[] = {
 };
 constexpr Brand kToyBrands[] = {{"Little Dragon", 80}, {"Playport", 100}, {"Wonder Box", 150}};
 constexpr std::string_view kToyKeywords[] = {"lego", "kids", "board-games"};
+constexpr std::string_view kToySearchTerms[] = {
+    "building blocks", "plush panda", "remote control car", "jigsaw puzzle", "board game",
+    "doll house",      "science kit", "water gun",          "toy train",     "art and craft"};
 
 constexpr ProductNoun kSportsNouns[] = {
     {"Yoga Mat", 259},          {"Badminton Racket", 399}, {"Basketball", 229},
@@ -239,19 +271,30 @@ constexpr Brand kSportsBrands[] = {
     {"Apex Motion", 170},
 };
 constexpr std::string_view kSportsKeywords[] = {"running", "hiking", "yoga", "badminton"};
+constexpr std::string_view kSportsSearchTerms[] = {
+    "yoga mat",      "badminton racket", "basketball",     "dumbbells",
+    "swim goggles",  "hiking backpack",  "cycling helmet", "resistance bands",
+    "sports bottle", "running tights",   "table tennis"};
 
 constexpr Category kCategories[kCategoryCount] = {
-    {"skincare", "SKN", 14, Basket::few, kSkincareNouns, kSkincareBrands, kSkincareKeywords},
-    {"cosmetics", "COS", 9, Basket::few, kCosmeticsNouns, kCosmeticsBrands, kCosmeticsKeywords},
-    {"fashion", "FSH", 13, Basket::single, kFashionNouns, kFashionBrands, kFashionKeywords},
-    {"footwear", "FTW", 6, Basket::single, kFootwearNouns, kFootwearBrands, kFootwearKeywords},
+    {"skincare", "SKN", 14, Basket::few, kSkincareNouns, kSkincareBrands, kSkincareKeywords,
+     kSkincareSearchTerms},
+    {"cosmetics", "COS", 9, Basket::few, kCosmeticsNouns, kCosmeticsBrands, kCosmeticsKeywords,
+     kCosmeticsSearchTerms},
+    {"fashion", "FSH", 13, Basket::single, kFashionNouns, kFashionBrands, kFashionKeywords,
+     kFashionSearchTerms},
+    {"footwear", "FTW", 6, Basket::single, kFootwearNouns, kFootwearBrands, kFootwearKeywords,
+     kFootwearSearchTerms},
     {"electronics", "ELC", 8, Basket::single, kElectronicsNouns, kElectronicsBrands,
-     kElectronicsKeywords},
-    {"home", "HOM", 9, Basket::single, kHomeNouns, kHomeBrands, kHomeKeywords},
-    {"groceries", "GRC", 18, Basket::bulk, kGroceryNouns, kGroceryBrands, kGroceryKeywords},
-    {"health", "HLT", 9, Basket::few, kHealthNouns, kHealthBrands, kHealthKeywords},
-    {"toys", "TOY", 5, Basket::few, kToyNouns, kToyBrands, kToyKeywords},
-    {"sports", "SPT", 9, Basket::single, kSportsNouns, kSportsBrands, kSportsKeywords},
+     kElectronicsKeywords, kElectronicsSearchTerms},
+    {"home", "HOM", 9, Basket::single, kHomeNouns, kHomeBrands, kHomeKeywords, kHomeSearchTerms},
+    {"groceries", "GRC", 18, Basket::bulk, kGroceryNouns, kGroceryBrands, kGroceryKeywords,
+     kGrocerySearchTerms},
+    {"health", "HLT", 9, Basket::few, kHealthNouns, kHealthBrands, kHealthKeywords,
+     kHealthSearchTerms},
+    {"toys", "TOY", 5, Basket::few, kToyNouns, kToyBrands, kToyKeywords, kToySearchTerms},
+    {"sports", "SPT", 9, Basket::single, kSportsNouns, kSportsBrands, kSportsKeywords,
+     kSportsSearchTerms},
 };
 
 // Percent of the average, per category (rows in the order of kCategories).
@@ -276,6 +319,16 @@ constexpr std::uint32_t kAgeAffinity[kCategoryCount][6] = {
 
 constexpr std::string_view kUnservedInterests[] = {"pets", "travel", "photography", "baby",
                                                    "gardening"};
+
+// Rising: air purifiers as the flu season and the dry months come, collagen drinks after a
+// celebrity's advertisement, and pet supplies, which the shop does not sell (unmet demand that
+// grows). Fading: face masks, years after the pandemic.
+constexpr SearchTrend kSearchTrends[] = {
+    {"air purifier", 120, 300, true},
+    {"collagen", 90, 200, true},
+    {"pets", 150, 250, true},
+    {"face masks", 240, 200, false},
+};
 
 // ---- Hours and the retail year ------------------------------------------------------------------
 
@@ -349,6 +402,10 @@ std::uint32_t category_affinity_percent(std::size_t category, Gender gender, std
 
 std::span<const std::string_view> unserved_interests() {
     return kUnservedInterests;
+}
+
+std::span<const SearchTrend> search_trends() {
+    return kSearchTrends;
 }
 
 std::string_view channel_name(Channel channel) {

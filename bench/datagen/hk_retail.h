@@ -93,6 +93,9 @@ struct Category {
     std::span<const ProductNoun> nouns;
     std::span<const Brand> brands;               // the catalogue holds every brand x noun pair
     std::span<const std::string_view> keywords;  // interests of people who like the category
+    // What shoppers type in the web shop's search box for its products: lower case, each a part
+    // of the name of one of its products ("eye cream" finds "Peak Lab Eye Cream 15ml").
+    std::span<const std::string_view> search_terms;
 };
 std::span<const Category> categories();
 
@@ -101,6 +104,18 @@ std::uint32_t category_affinity_percent(std::size_t category, Gender gender, std
 
 // Interests that no category serves (the "unmet demand" of POTENTIAL.md).
 std::span<const std::string_view> unserved_interests();
+
+// A search term whose volume changes toward the end of the data: on top of the ordinary searches,
+// `searches_per_10k` searches per 10,000 customers over the last `days` days of the window, more
+// and more of them toward its end when rising (so that it trends up between two runs a month
+// apart), fewer and fewer when fading.
+struct SearchTrend {
+    std::string_view keyword;
+    std::uint32_t days;
+    std::uint32_t searches_per_10k;
+    bool rising;
+};
+std::span<const SearchTrend> search_trends();
 
 // ---- Time ---------------------------------------------------------------------------------------
 

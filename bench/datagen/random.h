@@ -57,11 +57,13 @@ inline double portable_exp(double x) {
 // generator, so that, for example, customer 42's purchases do not change when the way names are
 // drawn changes, and the product catalogue does not depend on the number of customers.
 enum class Stream : std::uint64_t {
-    catalogue = 1,    // products and prices
-    person = 2,       // key = customer id: who the customer is
-    purchases = 3,    // key = customer id: what and when the customer buys
-    calibration = 4,  // key = sample number: the calibration of purchase rates
-    opt_outs = 5,     // key = customer id: addresses opted out without being customers
+    catalogue = 1,          // products and prices
+    person = 2,             // key = customer id: who the customer is
+    purchases = 3,          // key = customer id: what and when the customer buys
+    calibration = 4,        // key = sample number: the calibration of purchase rates
+    opt_outs = 5,           // key = customer id: addresses opted out without being customers
+    interactions = 6,       // key = customer id: web-shop sessions, sign-up, newsletter e-mails
+    sale_interactions = 7,  // key = order id: the e-mail click or search that led to a sale
 };
 
 // xoshiro256** 1.0 (Blackman and Vigna 2018): fast, 256 bits of state, passes BigCrush.

@@ -149,7 +149,7 @@ def check_catalog(c, validator):
         c.fail("ruleset.schema.json: the score id must not be a feature, but the list differs "
                f"from the catalog: missing {sorted(features - not_features)}, extra "
                f"{sorted(not_features - features)}")
-    words = set(re.findall(r"[a-z_]+", definitions["expression"]["description"]))
+    words = set(re.findall(r"[a-z_][a-z0-9_]*", definitions["expression"]["description"]))
     for name in sorted((features | functions) - words):
         c.fail(f"ruleset.schema.json: the expression description does not name `{name}`")
     keys = set(definitions["enrichment"]["properties"]["key"]["enum"])

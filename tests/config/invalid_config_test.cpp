@@ -962,7 +962,7 @@ std::vector<Case> cases() {
           E(5, 12, "unknown time zone `Asia/Hongkong_`", kIanaHint),
           E(6, 1, "unknown key `colour` in the rule set",
             "allowed keys: custclass name version purpose window_days time_zone attributes enrich "
-            "classifications scores"),
+            "classifications scores potential"),
           E(10, 15, "unknown feature `frequncy`", "did you mean `frequency`?"),
           E(11, 14, "`add` must be a number, not `lots`"),
           E(14, 11, "unknown mode `any`", "use `first_match` (the default) or `all_matches`"),
