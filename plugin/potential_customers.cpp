@@ -373,13 +373,14 @@ nlohmann::ordered_json Engine::potential(const PotentialRequest& request) {
                                " names no look-alike targets (`potential: lookalike: targets:`)");
             LookalikeOptions options;
             options.alpha = p.lookalike_smoothing;
+            // The interests are a set of keywords (the Bernoulli part of the model); the other
+            // attributes one value each.
+            options.use_keywords = false;
             for (const auto& a : p.lookalike_attributes)
                 if (a == "interests")
                     options.use_keywords = true;
                 else
                     options.attributes.push_back(a);
-            options.use_keywords = std::find(p.lookalike_attributes.begin(), p.lookalike_attributes.end(),
-                                             "interests") != p.lookalike_attributes.end();
             auto example = [&](std::size_t r) {
                 LookalikeExample e;
                 for (const auto& a : options.attributes) e.values.push_back(text_at(table, a, r));
