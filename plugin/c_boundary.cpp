@@ -576,6 +576,14 @@ int32_t custclass_classify_customer(char** result_json, custclass_engine* engine
 namespace {
 
 // An optional run id: NULL and "" both mean the latest run.
+// A custclass_purpose value as the engine's Purpose.
+plugin::Purpose purpose_of(std::int32_t purpose) {
+    if (purpose == CUSTCLASS_PURPOSE_DIRECT_MARKETING) return plugin::Purpose::DirectMarketing;
+    if (purpose != CUSTCLASS_PURPOSE_ANALYTICS)
+        throw plugin::InvalidArgument("purpose " + std::to_string(purpose) + " is not a custclass_purpose value");
+    return plugin::Purpose::Analytics;
+}
+
 std::string optional_run_id(const char* run_id, const char* what) {
     return run_id == nullptr ? std::string() : checked_text(run_id, what);
 }
@@ -773,13 +781,7 @@ int32_t custclass_segment_members(char** summary_json, custclass_engine* engine,
                     "custclass_members_options_init");
             if (CUSTCLASS_COVERS(options, classification) && options->classification)
                 request.classification = checked_text(options->classification, "classification");
-            if (CUSTCLASS_COVERS(options, purpose)) {
-                if (options->purpose == CUSTCLASS_PURPOSE_DIRECT_MARKETING)
-                    request.purpose = plugin::Purpose::DirectMarketing;
-                else if (options->purpose != CUSTCLASS_PURPOSE_ANALYTICS)
-                    throw plugin::InvalidArgument("purpose " + std::to_string(options->purpose) +
-                                                  " is not a custclass_purpose value");
-            }
+            if (CUSTCLASS_COVERS(options, purpose)) request.purpose = purpose_of(options->purpose);
             if (CUSTCLASS_COVERS(options, actor) && options->actor)
                 request.actor = checked_text(options->actor, "actor");
         }
@@ -822,13 +824,7 @@ int32_t custclass_potential(char** potential_json, custclass_engine* engine,
                 request.from_run_id = optional_run_id(options->from_run_id, "from_run_id");
             if (CUSTCLASS_COVERS(options, score) && options->score) request.score = checked_text(options->score, "score");
             if (CUSTCLASS_COVERS(options, limit)) request.limit = options->limit;
-            if (CUSTCLASS_COVERS(options, purpose)) {
-                if (options->purpose == CUSTCLASS_PURPOSE_DIRECT_MARKETING)
-                    request.purpose = plugin::Purpose::DirectMarketing;
-                else if (options->purpose != CUSTCLASS_PURPOSE_ANALYTICS)
-                    throw plugin::InvalidArgument("purpose " + std::to_string(options->purpose) +
-                                                  " is not a custclass_purpose value");
-            }
+            if (CUSTCLASS_COVERS(options, purpose)) request.purpose = purpose_of(options->purpose);
             if (CUSTCLASS_COVERS(options, actor) && options->actor) request.actor = checked_text(options->actor, "actor");
         }
         *potential_json = to_host(e.potential(request).dump());

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "content_hash.h"
+#include "contact_rules.h"
 #include "engine.h"
 #include "errors.h"
 #include "opt_out_list.h"
@@ -260,37 +261,16 @@ nlohmann::ordered_json Engine::members(const MembersRequest& request) {
         *std::find_if(found->segments.begin(), found->segments.end(),
                       [&](const config::Segment& s) { return s.id == request.segment; });
     const config::PrivacyPolicy* policy = config_.privacy ? &*config_.privacy : nullptr;
-    const std::string purpose =
-        request.purpose == Purpose::DirectMarketing ? "direct_marketing" : "customer_analytics";
     // Under a policy: a direct-marketing list only of a segment the rule set marks for it
     // (purpose binding of the output), and customer ids only for the purposes that need
     // identity; every other list carries pseudonyms, and without the key it is refused (10).
-    std::optional<Pseudonymiser> pseudonyms;
-    if (policy) {
-        if (request.purpose == Purpose::DirectMarketing && !segment.direct_marketing)
-            throw PrivacyRefusal(
-                "PRIVACY.md check 5: the segment `" + segment.id + "` of `" + found->id +
-                "` is not marked `direct_marketing: true` in the rule set " + config_.rules.file +
-                ", so its members may not be exported for direct "
-                "marketing");
-        if (std::find(policy->purposes.begin(), policy->purposes.end(), purpose) ==
-            policy->purposes.end())
-            throw PrivacyRefusal("PRIVACY.md check 1: the policy " + policy->file +
-                                 " declares no purpose `" + purpose +
-                                 "`, so no member list may be made for it");
-        if (std::find(policy->identity_purposes.begin(), policy->identity_purposes.end(),
-                      purpose) == policy->identity_purposes.end()) {
-            try {
-                pseudonyms.emplace(Pseudonymiser::from_environment(policy->pseudonym_key_env));
-            } catch (const std::exception& e) {
-                throw PrivacyRefusal(
-                    "PRIVACY.md check 10: a member list for `" + purpose +
-                    "` carries pseudonyms, not customer ids, and " + e.what() +
-                    "; set it to a secret of at least 16 bytes (the same for every "
-                    "run, so that pseudonyms stay comparable)");
-            }
-        }
-    }
+    if (policy && request.purpose == Purpose::DirectMarketing && !segment.direct_marketing)
+        throw PrivacyRefusal(
+            "PRIVACY.md check 5: the segment `" + segment.id + "` of `" + found->id +
+            "` is not marked `direct_marketing: true` in the rule set " + config_.rules.file +
+            ", so its members may not be exported for direct marketing");
+    const ContactRules contact(policy, request.purpose, "member list");
+    const std::string purpose = contact.purpose_name();
 
     HookLease lease(*this);
     const auto run = lease.store().latest_succeeded_run();
@@ -304,7 +284,7 @@ nlohmann::ordered_json Engine::members(const MembersRequest& request) {
         lease.store().record_audit(random_uuid(), request.actor, "member_list",
                                    found->id + "/" + request.segment, ids.size(),
                                    "purpose " + purpose +
-                                       (pseudonyms ? ", pseudonymised" : ", customer ids") +
+                                       (contact.pseudonymised() ? ", pseudonymised" : ", customer ids") +
                                        ", live assignments of run " + run->run_id);
 
     std::uint64_t no_consent = 0, opted_out = 0, no_transfer_consent = 0;
@@ -346,7 +326,7 @@ nlohmann::ordered_json Engine::members(const MembersRequest& request) {
     std::uint64_t streamed = 0;
     for (const auto& c : ids) {
         if (left_out.count(c)) continue;
-        if (!request.row(pseudonyms ? pseudonyms->pseudonym(c) : c))
+        if (!request.row(contact.identifier(c)))
             throw Cancelled("the member list was stopped by the host's row callback after " +
                             std::to_string(streamed) + " members");
         ++streamed;
@@ -361,7 +341,7 @@ nlohmann::ordered_json Engine::members(const MembersRequest& request) {
         {"run_id", run->run_id},
         {"streamed", streamed},
         {"excluded", std::move(excluded)},
-        {"pseudonymised", pseudonyms.has_value()}};
+        {"pseudonymised", contact.pseudonymised()}};
 }
 
 }  // namespace custclass::plugin

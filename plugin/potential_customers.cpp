@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "contact_rules.h"
 #include "content_hash.h"
 #include "engine.h"
 #include "errors.h"
@@ -75,61 +76,6 @@ double money(std::int64_t minor, int decimals) { return static_cast<double>(mino
 std::int64_t minor(double amount, int decimals) {
     return static_cast<std::int64_t>(std::llround(amount * std::pow(10.0, decimals)));
 }
-
-// Who may be on a list of people, and under which identifier (PRIVACY.md checks 1, 5, 6, 10).
-class ContactRules {
-public:
-    ContactRules(const config::PrivacyPolicy* policy, Purpose purpose, const std::string& what)
-        : purpose_(purpose) {
-        const std::string name = purpose == Purpose::DirectMarketing ? "direct_marketing" : "customer_analytics";
-        if (!policy) return;
-        if (std::find(policy->purposes.begin(), policy->purposes.end(), name) == policy->purposes.end())
-            throw PrivacyRefusal("PRIVACY.md check 1: the policy " + policy->file + " declares no purpose `" + name +
-                                 "`, so no " + what + " may be made for it");
-        if (std::find(policy->identity_purposes.begin(), policy->identity_purposes.end(), name) ==
-            policy->identity_purposes.end()) {
-            try {
-                pseudonyms_.emplace(Pseudonymiser::from_environment(policy->pseudonym_key_env));
-            } catch (const std::exception& e) {
-                throw PrivacyRefusal("PRIVACY.md check 10: a " + what + " for `" + name +
-                                     "` carries pseudonyms, not customer ids, and " + e.what() +
-                                     "; set it to a secret of at least 16 bytes");
-            }
-        }
-    }
-
-    bool direct_marketing() const { return purpose_ == Purpose::DirectMarketing; }
-
-    // The identifier to show for row `row` of `table`, or nullopt when the person may not be on
-    // a direct-marketing list (counted by reason). The table holds marketing_consent and
-    // opted_out when the purpose is direct marketing.
-    std::optional<std::string> shown(const FeatureTable& table, std::size_t row) {
-        if (direct_marketing()) {
-            if (flag_at(table, "opted_out", row)) {
-                ++opted_out_;
-                return std::nullopt;
-            }
-            if (!flag_at(table, "marketing_consent", row)) {
-                ++no_consent_;
-                return std::nullopt;
-            }
-        }
-        return identifier(table.customer_ids()[row]);
-    }
-    std::string identifier(const std::string& customer_id) const {
-        return pseudonyms_ ? pseudonyms_->pseudonym(customer_id) : customer_id;
-    }
-    const char* identifiers() const { return pseudonyms_ ? "pseudonyms" : "customer_ids"; }
-    const char* purpose_name() const {
-        return direct_marketing() ? "direct_marketing" : "customer_analytics";
-    }
-    json excluded() const { return {{"no_consent", no_consent_}, {"opted_out", opted_out_}}; }
-
-private:
-    Purpose purpose_;
-    std::optional<Pseudonymiser> pseudonyms_;
-    std::uint64_t no_consent_ = 0, opted_out_ = 0;
-};
 
 // The segments of one customer of the run, {classification: segment or [segments]}.
 json segments_of(const RunAssignments& run, std::optional<std::size_t> run_row) {

@@ -39,11 +39,16 @@ namespace {
 constexpr const char* kAsOf = "2026-11-30";  // the demo's last day; window_days 365
 
 // The shipped rule set (RFM segments, lifecycle, demographics, the engagement score) with tags
-// that read the Pareto class, referrals, the opt-outs and the raw order features.
+// that read the Pareto class, referrals, the opt-outs, the raw order features and the predicted
+// value (whose fitted models the hooks take from the run).
 std::string rules_yaml() {
     std::string text = read_text(std::filesystem::path(CUSTCLASS_SOURCE_DIR) / "config" /
                                  "rulesets" / "hk-retail.yaml");
-    // The shipped file ends with the list of classifications: one more item goes after it.
+    // One more classification goes at the end of the shipped file's list of classifications,
+    // before its `potential:` section.
+    const auto potential = text.find("\npotential:");
+    std::string tail = potential == std::string::npos ? std::string() : text.substr(potential + 1);
+    text = text.substr(0, potential == std::string::npos ? text.size() : potential + 1);
     if (text.empty() || text.back() != '\n') text += '\n';
     text +=
         "  - id: tags\n"
@@ -61,8 +66,10 @@ std::string rules_yaml() {
         "      - id: unsubscribed\n"
         "        when: opted_out\n"
         "      - id: buyer\n"
-        "        when: frequency >= 1 and monetary > 0 and orders_total >= 1 and recency_days <= 30\n";
-    return text;
+        "        when: frequency >= 1 and monetary > 0 and orders_total >= 1 and recency_days <= 30\n"
+        "      - id: high_potential\n"
+        "        when: clv_90d >= 200 and p_alive >= 0.5 and expected_purchases_90d >= 1\n";
+    return text + tail;
 }
 
 // How the engine config names the customers.
