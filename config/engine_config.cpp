@@ -189,8 +189,11 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
                 known_preset = false;
             }
             src.preset = *preset;
+            src.kind = *preset == "push"      ? SourceKind::Push
+                       : *preset == "generic" ? SourceKind::Generic
+                                              : SourceKind::HostPreset;
         }
-        if (src.preset == "push") {
+        if (src.pushed()) {
             // The host pushes its rows through the ABI: there is no database to read.
             for (const char* key : {"connection", "password_env", "queries"})
                 if (s.has(key))
@@ -201,7 +204,7 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
             src.backend = connection->substr(0, connection->find("://"));
             src.connection = *connection;
         }
-        const bool host_preset = src.preset != "generic" && src.preset != "push";
+        const bool host_preset = src.kind == SourceKind::HostPreset;
         std::optional<Preset> preset;
         if (host_preset && known_preset) {
             preset = load_host_preset(context, src.preset, d);
@@ -250,7 +253,7 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
                     it->second.Scalar(), doc.file() + ":" + std::to_string(pos.line), false, {}};
             }
         }
-        if (src.preset != "push" && s.valid() && (!host_preset || preset)) {
+        if (!src.pushed() && s.valid() && (!host_preset || preset)) {
             for (const auto table : {CanonicalTable::Customers, CanonicalTable::Orders})
                 if (!src.queries.count(table))
                     doc.error(d, queries.IsDefined() ? queries : source,
@@ -265,7 +268,7 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
     cfg.store.connection = cfg.source.connection;
     cfg.store.password_env = cfg.source.password_env;
     const YAML::Node store = top.mapping("store");
-    if (cfg.source.preset == "push" && source.IsDefined() &&
+    if (cfg.source.pushed() && source.IsDefined() &&
         (!store.IsDefined() ||
          (store["connection"].IsScalar() && store["connection"].Scalar() == "same")))
         doc.error(d, store.IsDefined() ? store : source,
@@ -303,7 +306,7 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
     // A feature whose table the source does not map is switched off: a rule reading it is an
     // error that names the table.
     if (!cfg.rules.name.empty() && source.IsDefined() && queries_known) {
-        const bool push = cfg.source.preset == "push";
+        const bool push = cfg.source.pushed();
         for (const auto& feature : cfg.rules.features_read()) {
             const auto table = cfg.rules.table_of(feature);
             if (!table) continue;

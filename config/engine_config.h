@@ -25,8 +25,14 @@ struct TableQuery {
     std::vector<RequiredTable> required;
 };
 
+// Where a source's rows come from: the host's database through a `generic` mapping or a host
+// preset's, or rows the host pushes through the ABI (`preset: push`).
+enum class SourceKind { Generic, HostPreset, Push };
+
 struct SourceConfig {
     std::string preset = "generic";
+    SourceKind kind = SourceKind::Generic;  // what `preset` names
+    bool pushed() const { return kind == SourceKind::Push; }
     // A host preset's name for messages ("Tryton"), the host versions it expects, its file, and
     // the value of each of its settings (the admin's `settings`, else the preset's defaults).
     std::string preset_host;

@@ -664,7 +664,7 @@ int32_t custclass_feed_begin(custclass_feed** feed, custclass_engine* engine) {
     if (feed) *feed = nullptr;
     return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
         require(feed != nullptr, "feed (the output handle) is NULL");
-        if (e.config().source.preset != "push")
+        if (!e.config().source.pushed())
             throw plugin::InvalidArgument(
                 "this engine reads the host's database (`preset: " + e.config().source.preset +
                 "`); pushing data needs an engine config with `source: {preset: push}`");

@@ -60,7 +60,7 @@ Day Engine::resolve_as_of(const RunRequest& request) const {
 }
 
 std::unique_ptr<adapters::Source> Engine::database_source() const {
-    if (config_.source.preset == "push")
+    if (config_.source.pushed())
         throw InvalidArgument("this engine's source is `push`: the host pushes its data with "
                               "custclass_feed_begin … custclass_feed_end (or `custclass feed`)");
     return adapters::make_soci_source(config_.source);
@@ -264,7 +264,7 @@ nlohmann::ordered_json Engine::run(const RunRequest& request) {
 }
 
 nlohmann::ordered_json Engine::run_pushed(const RunRequest& request, adapters::Source& pushed) {
-    if (config_.source.preset != "push")
+    if (!config_.source.pushed())
         throw InvalidArgument("this engine reads the host's database (`preset: " +
                               config_.source.preset +
                               "`); pushing data needs an engine config with `preset: push`");
@@ -393,7 +393,7 @@ nlohmann::ordered_json Engine::classify(const std::string& customer_id, const Ru
     }
     // No published run for that date: compute from current data, publishing nothing.
     if (!state) {
-        if (config_.source.preset == "push")
+        if (config_.source.pushed())
             throw NotFound("no run as of " + config::format_day(as_of) +
                            " yet: push the data (custclass_feed_*) before looking up customers");
         auto source = database_source();

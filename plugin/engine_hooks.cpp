@@ -138,7 +138,7 @@ std::shared_ptr<const Engine::HookBaseline> Engine::hook_baseline(adapters::Resu
 nlohmann::ordered_json Engine::reclassify(const std::string& customer_id,
                                           const std::optional<std::string>& order_id,
                                           const RunRequest& request) {
-    if (config_.source.preset == "push")
+    if (config_.source.pushed())
         throw InvalidArgument(
             "the hooks read the host's database, and this engine's source is "
             "`push`: push the data again (custclass_feed_*) instead");
@@ -253,7 +253,7 @@ nlohmann::ordered_json Engine::members(const MembersRequest& request) {
                        (request.classification.empty()
                             ? std::string()
                             : " in a classification `" + request.classification + "`"));
-    if (request.purpose == Purpose::DirectMarketing && config_.source.preset == "push")
+    if (request.purpose == Purpose::DirectMarketing && config_.source.pushed())
         throw InvalidArgument(
             "a direct-marketing list reads the host's current consent and opt-outs, "
             "and this engine's source is `push`");

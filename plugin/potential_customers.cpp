@@ -204,7 +204,7 @@ nlohmann::ordered_json Engine::potential(const PotentialRequest& request) {
     std::optional<ContactRules> contact;
     if (people) contact.emplace(policy, purpose, "`" + list_name + "` list");
     const bool marketing = contact && contact->direct_marketing();
-    if (marketing && config_.source.preset == "push")
+    if (marketing && config_.source.pushed())
         throw InvalidArgument("a direct-marketing list reads the host's current consent and opt-outs, "
                               "and this engine's source is `push`");
 

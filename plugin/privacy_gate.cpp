@@ -30,7 +30,7 @@ PrivacyGate::PrivacyGate(const config::PrivacyPolicy& policy, const config::Rule
     : policy_(policy), rules_(rules) {
     // The source's tables, as its queries (a preset's rendered ones) map them.
     config::SourceConfig rendered = source;
-    if (source.preset != "push" && source.preset != "generic") {
+    if (source.kind == config::SourceKind::HostPreset) {
         try {
             rendered = adapters::render_preset_queries(source);
         } catch (const std::exception&) {
