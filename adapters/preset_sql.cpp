@@ -1,4 +1,5 @@
 #include "preset_sql.h"
+#include "text.h"
 
 #include <soci/soci.h>
 
@@ -13,11 +14,8 @@ namespace custclass::adapters {
 
 namespace {
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
+using config::ascii_lower;
+std::string lower(std::string_view text) { return ascii_lower(text); }
 
 std::string joined(const std::vector<std::string>& items) {
     std::string out;

@@ -584,9 +584,12 @@ public:
             if (has_table("custclass_referral_rewards")) {
                 erased.referral_rewards =
                     change("DELETE FROM custclass_referral_rewards WHERE referee_id = :c", soci::use(c));
+                // A reward whose referrer is erased stays, without its id, so that the referee
+                // is not rewarded again by a later run.
                 std::string c2 = customer_id;
-                erased.referral_rewards +=
-                    change("DELETE FROM custclass_referral_rewards WHERE referrer_id = :c", soci::use(c2));
+                erased.referral_rewards += change(
+                    "UPDATE custclass_referral_rewards SET referrer_id = '(erased)' WHERE referrer_id = :c",
+                    soci::use(c2));
             }
 
             // The cut points of every run: read first, then rewritten (no statement is left

@@ -25,11 +25,6 @@ constexpr std::size_t kBatchRows = 4096;
 // cost more to set up than the read itself.
 constexpr std::size_t kScopedBatchRows = 64;
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 // Collects parsed rows into batches for a sink.
 template <typename Row>

@@ -1,4 +1,5 @@
 #include "value_parsing.h"
+#include "text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,11 +9,7 @@ namespace custclass::adapters {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
+using config::trim;
 
 }  // namespace
 
@@ -81,9 +78,7 @@ std::optional<std::int64_t> parse_money(std::string_view text, int decimals) {
 }
 
 std::optional<bool> parse_flag(std::string_view text) {
-    std::string s(trim(text));
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string s = config::ascii_lower(trim(text));
     if (s == "1" || s == "t" || s == "true" || s == "yes" || s == "y") return true;
     if (s == "0" || s == "f" || s == "false" || s == "no" || s == "n") return false;
     return std::nullopt;
@@ -142,11 +137,6 @@ std::optional<std::string> normalise_phone(std::string_view text, std::string_vi
     return e164;
 }
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
+std::string lower(std::string_view text) { return config::ascii_lower(text); }
 
 }  // namespace custclass::adapters

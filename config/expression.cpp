@@ -6,6 +6,7 @@
 
 #include "civil_time.h"
 #include "nearest_name.h"
+#include "text.h"
 
 namespace custclass::config {
 
@@ -31,12 +32,7 @@ struct SyntaxError {
     ExprError error;
 };
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
+std::string lower(std::string_view s) { return ascii_lower(s); }
 
 std::string describe(const Token& t, std::string_view src) {
     if (t.kind == Tok::End) return "the end of the expression";

@@ -12,16 +12,11 @@
 
 #include "civil_time.h"
 #include "nearest_name.h"
+#include "text.h"
 
 namespace custclass::config {
 
 namespace {
-
-std::string ascii_lower(std::string text) {
-    for (char& c : text)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return text;
-}
 
 // A hint naming the closest valid name, or all of them when few.
 std::string nearest_hint(std::string_view name, const std::vector<std::string>& valid) {

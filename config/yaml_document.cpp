@@ -1,4 +1,5 @@
 #include "yaml_document.h"
+#include "text.h"
 
 #include <yaml-cpp/depthguard.h>
 
@@ -254,9 +255,7 @@ std::optional<double> parse_number(std::string_view text) {
 }
 
 std::optional<bool> parse_boolean(std::string_view text) {
-    std::string lower(text);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string lower = ascii_lower(text);
     if (lower == "true" || lower == "yes" || lower == "on") return true;
     if (lower == "false" || lower == "no" || lower == "off") return false;
     return std::nullopt;

@@ -3,7 +3,8 @@
 // its retention (check 8). A data access request writes its audit entry (with the 40-day deadline
 // of s.19) before anything is read, and returns everything the plugin holds on the customer as
 // one document (data_access.schema.json): its current segments with their explanation, its
-// assignment in every stored run, its live assignments and the audit entries about it. An erasure
+// assignment in every stored run, its live assignments, the referral rewards naming it and the
+// audit entries about it. An erasure
 // removes, in one result-store transaction together with its tombstone audit entry, every row of
 // the plugin's tables that names the customer, then drops the results this engine caches
 // (erasure.schema.json). If the audit log cannot be written, neither happens. Both take the run
@@ -92,6 +93,7 @@ Json Engine::data_access_export(const std::string& customer_id, const RunRequest
     const auto history = s.read_customer_history(id);
     const auto live = s.read_live_assignments_of(id);
     const auto audit = s.read_audit_entries_of(id);
+    const auto rewards = s.read_referral_rewards(std::nullopt, id);
 
     // Computed now from the host's data, writing nothing (classify publishes nothing and leaves
     // the live table alone). Null when the host no longer has the customer (or, for a push
@@ -102,7 +104,7 @@ Json Engine::data_access_export(const std::string& customer_id, const RunRequest
     } catch (const NotFound&) {
     }
     const bool only_this_request = audit.size() == 1 && audit.front().entry_id == entry_id;
-    if (current.is_null() && history.empty() && live.empty() &&
+    if (current.is_null() && history.empty() && live.empty() && rewards.empty() &&
         (audit.empty() || only_this_request))
         throw NotFound("the plugin holds nothing on customer `" + id +
                        "` and the host's data have no such customer (the request was logged)");
@@ -126,6 +128,18 @@ Json Engine::data_access_export(const std::string& customer_id, const RunRequest
                               {"actor", a.actor},
                               {"action", a.action},
                               {"detail", a.detail}});
+    // The referral rewards naming it, as referee or referrer (POTENTIAL.md item 4). They name
+    // the other party too: the host gives the customer that party's id only as the ordinance
+    // allows (s.20(1)(b), s.20(2)).
+    Json rewards_json = Json::array();
+    for (const auto& r : rewards)
+        rewards_json.push_back({{"role", r.referee_id == id ? "referee" : "referrer"},
+                                {"referee_id", r.referee_id},
+                                {"referrer_id", r.referrer_id},
+                                {"referred_on", nullable(r.referred_on)},
+                                {"first_purchase", r.first_purchase},
+                                {"run_id", r.run_id},
+                                {"rewarded_at", r.rewarded_at}});
     Json policy = nullptr;
     if (config_.privacy)
         policy = {{"name", config_.privacy->name}, {"version", config_.privacy->version}};
@@ -141,6 +155,7 @@ Json Engine::data_access_export(const std::string& customer_id, const RunRequest
             {"current", std::move(current)},
             {"live_assignments", std::move(live_json)},
             {"history", std::move(history_json)},
+            {"referral_rewards", std::move(rewards_json)},
             {"audit", std::move(audit_json)}};
 }
 
@@ -205,7 +220,8 @@ Json Engine::erase_customer(const std::string& customer_id, const RunRequest& re
               {"live_assignments", erased.live_assignments},
               {"audit_entries", erased.audit_entries},
               {"cut_points", erased.cut_points},
-              {"messages", erased.messages}}},
+              {"messages", erased.messages},
+              {"referral_rewards", erased.referral_rewards}}},
             {"tombstone", {{"entry_id", tombstone.entry_id}, {"subject", nullable(subject)}}}};
 }
 

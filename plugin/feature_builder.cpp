@@ -7,6 +7,7 @@
 #include <cctype>
 #include <numeric>
 #include <set>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "enrichment_table.h"
@@ -15,6 +16,7 @@
 #include "errors.h"
 #include "opt_out_list.h"
 #include "personal_identifiers.h"
+#include "text.h"
 #include "value_parsing.h"
 #include "yaml_document.h"
 
@@ -45,11 +47,7 @@ struct OrderAggregate {
 
 using adapters::lower;
 
-std::string trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return std::string(s);
-}
+std::string trim(std::string_view s) { return std::string(config::trim(s)); }
 
 // Full years from `birth` to `on`.
 std::optional<int> full_years(Day birth, Day on) {
@@ -527,10 +525,28 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
             }
         }
         std::vector<double> expected(n, kNullNumber);
-        if (bg)
-            for (std::size_t r = 0; r < n; ++r)
-                if (agg[rows[r]].purchases_total >= 1)
-                    expected[r] = bg_nbd_expected_purchases(*bg, repeat(rows[r]), 90.0);
+        // bg_nbd_expected_purchases throws std::domain_error where it cannot sum its series at
+        // the parameters (lifetime_value.h; e.g. a fit with very large a and b, when hardly any
+        // customer drops out). The model then gives no predictions, as a fit that did not
+        // converge: the three features are null, a full run says why and stores no parameters
+        // for the hooks; the run itself goes on.
+        if (bg) {
+            try {
+                for (std::size_t r = 0; r < n; ++r)
+                    if (agg[rows[r]].purchases_total >= 1)
+                        expected[r] = bg_nbd_expected_purchases(*bg, repeat(rows[r]), 90.0);
+            } catch (const std::domain_error& e) {
+                bg.reset();
+                std::fill(expected.begin(), expected.end(), kNullNumber);
+                if (!options.population) {
+                    report.population.lifetime_value->bg_nbd.reset();
+                    auto& fitted = report.lifetime_value["bg_nbd"];
+                    fitted["converged"] = false;
+                    fitted["message"] = fitted["message"].get<std::string>() +
+                                        "; no predictions: " + e.what();
+                }
+            }
+        }
         number("p_alive", [&](std::uint32_t i) {
             return bg && agg[i].purchases_total >= 1 ? bg_nbd_p_alive(*bg, repeat(i)) : kNullNumber;
         });

@@ -530,7 +530,8 @@ nlohmann::ordered_json Engine::potential(const PotentialRequest& request) {
             std::unordered_map<std::string, std::uint32_t> customer_index;
             source->read_order_lines([&](adapters::OrderLineBatch batch) {
                 for (const auto& line : batch) {
-                    if (line.order_amount <= 0) continue;
+                    // Sold lines of purchases: a returned line (amount <= 0) sells nothing.
+                    if (line.order_amount <= 0 || line.amount <= 0) continue;
                     const Day day = zone.day_of(line.ordered_at);
                     if (day > as_of || day <= window_start) continue;
                     const auto rr = run.row_of(line.customer_id);
@@ -578,7 +579,8 @@ nlohmann::ordered_json Engine::potential(const PotentialRequest& request) {
                 if (const auto interests = list_at(table, "interests", r))
                     for (const auto& i : *interests)
                         for (const std::size_t m : matcher.matches(i)) matched[r].insert(m);
-            // Trending: people who searched each term in the keyword period before each run.
+            // Trending: the run's customers who searched each term in the keyword period before
+            // each run's date.
             std::map<std::string, std::set<std::size_t>> now;
             const Day period_start = static_cast<Day>(as_of - p.keyword_period_days);
             read_interactions(std::min(window_start, period_start), as_of, [&](std::size_t r, Day day, const adapters::InteractionRow& i) {
@@ -591,6 +593,7 @@ nlohmann::ordered_json Engine::potential(const PotentialRequest& request) {
                 }
             });
             json campaign = json::array();
+            std::set<std::size_t> anyone;  // the people listed for any keyword
             for (std::size_t m = 0; m < p.keywords.size(); ++m) {
                 std::uint64_t customers = 0, prospects = 0;
                 json members = json::array();
@@ -601,13 +604,15 @@ nlohmann::ordered_json Engine::potential(const PotentialRequest& request) {
                     const auto id = contact->shown(table, r);
                     if (!id) continue;
                     ++listed;
+                    anyone.insert(r);
                     if (request.limit == 0 || members.size() < request.limit) members.push_back(*id);
                 }
-                total += listed;
+                std::sort(members.begin(), members.end());
                 campaign.push_back({{"keyword", p.keywords[m]}, {"customers", customers}, {"prospects", prospects},
                                     {"listed", listed}, {"people", std::move(members)}});
             }
             doc["campaign_keywords"] = std::move(campaign);
+            total = anyone.size();
             // The earlier run's period, read from the same source as of its own date.
             std::optional<adapters::RunRecord> from;
             if (!request.from_run_id.empty())
@@ -624,8 +629,9 @@ nlohmann::ordered_json Engine::potential(const PotentialRequest& request) {
                         if (i.kind != "search" || !i.keyword) continue;
                         const Day day = zone.day_of(i.at);
                         if (day > from_as_of || day <= from_start) continue;
+                        // The same people as the later period counts: the customers of this run.
                         const std::string term = normalise_keyword(*i.keyword);
-                        if (!term.empty()) before_people[term].insert(i.customer_id);
+                        if (!term.empty() && table.row_of(i.customer_id)) before_people[term].insert(i.customer_id);
                     }
                 });
                 std::map<std::string, std::uint64_t> before, after;
@@ -728,7 +734,12 @@ nlohmann::ordered_json Engine::potential(const PotentialRequest& request) {
                 earlier = RunAssignments::stored(store(), *from, rules);
                 before = read_purchase_patterns(*source, *earlier, {earlier->as_of, rules.window_days, rules.time_zone});
             }
-            const CategoryServes serves(p.category_keywords);
+            // The rule set maps a category to the keywords it serves; CategoryServes takes
+            // keyword -> categories.
+            std::map<std::string, std::vector<std::string>> by_keyword;
+            for (const auto& [category, keywords] : p.category_keywords)
+                for (const auto& keyword : keywords) by_keyword[keyword].push_back(category);
+            const CategoryServes serves(std::move(by_keyword));
             const std::size_t c_index = static_cast<std::size_t>(&cls - run.classifications.data());
             json segments = json::array();
             for (std::size_t s = 0; s < cls.segments.size(); ++s) {

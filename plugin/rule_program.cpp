@@ -1,4 +1,5 @@
 #include "rule_program.h"
+#include "text.h"
 
 #include <algorithm>
 #include <array>
@@ -592,9 +593,7 @@ public:
                 continue;
             }
             std::string& s = store[i];
-            s = *t.v[i];
-            std::transform(s.begin(), s.end(), s.begin(),
-                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            s = config::ascii_lower(*t.v[i]);
             out[i] = &s;
         }
     }

@@ -8,7 +8,8 @@
  * new order of that customer into the CRM's database, commit it, and tell the plugin
  * (custclass_order_posted, ABI 1.2), read the customer's new segment in one classification from
  * the returned document, and list the members of that segment for analytics and for direct
- * marketing (custclass_segment_members); release everything.
+ * marketing (custclass_segment_members); then show the 80/20 focus list of the run, its three
+ * largest spenders (custclass_potential, ABI 1.3); release everything.
  *
  *     classify LIBRARY CONFIG AS_OF CUSTOMER_ID DATABASE AMOUNT CLASSIFICATION [DATA_DIR]
  *
@@ -21,8 +22,11 @@
  *
  * Prints the plugin identity, then each document after a "== ... ==" line: the run summary, the
  * customer result, the order written, the customer result after the order, the segment change
- * ("CLASSIFICATION: OLD -> NEW"), and per purpose the member ids (one a line) and the members
- * summary. Exits 1 with the status name and the plugin's message when anything fails (with
+ * ("CLASSIFICATION: OLD -> NEW"), per purpose the member ids (one a line) and the members
+ * summary, and the focus list ("potential focus", for analytics: pseudonyms, like the analytics
+ * member list; it reads the host's data as of the run's date, so it counts the order just
+ * posted). A plugin older than ABI 1.3 has no focus list: the host says so on standard error and
+ * shows none. Exits 1 with the status name and the plugin's message when anything fails (with
  * SQLite's message when the database does), 2 on bad usage. Plain C99; custclass.h is needed to
  * build it, not the library; sqlite3 is linked, as the CRM's own database library.
  */
@@ -39,6 +43,10 @@
 
 /* The ABI minor version that brought the hooks this host calls. */
 #define HOOKS_ABI_MINOR 2
+/* The ABI minor version that brought the potential-customer lists (custclass_potential). */
+#define POTENTIAL_ABI_MINOR 3
+/* How many customers of the focus list the host shows. */
+#define FOCUS_LIMIT 3
 
 /* Function pointer types of the entry points this host uses. */
 typedef const custclass_plugin_info_t* (*plugin_info_fn)(void);
@@ -63,6 +71,9 @@ typedef int32_t (*members_options_init_fn)(custclass_members_options*, uint32_t)
 typedef int32_t (*segment_members_fn)(char**, custclass_engine*, const char*,
                                       const custclass_members_options*, custclass_member_fn,
                                       void*);
+/* ABI 1.3 */
+typedef int32_t (*potential_options_init_fn)(custclass_potential_options*, uint32_t);
+typedef int32_t (*potential_fn)(char**, custclass_engine*, const custclass_potential_options*);
 
 /* Each type above must match the declaration in custclass.h. Comparing pointers to incompatible
  * function types is a constraint violation, so a mismatch fails the build; sizeof does not
@@ -85,6 +96,8 @@ MATCHES_HEADER(custclass_customer_changed, customer_changed_fn);
 MATCHES_HEADER(custclass_order_posted, order_posted_fn);
 MATCHES_HEADER(custclass_members_options_init, members_options_init_fn);
 MATCHES_HEADER(custclass_segment_members, segment_members_fn);
+MATCHES_HEADER(custclass_potential_options_init, potential_options_init_fn);
+MATCHES_HEADER(custclass_potential, potential_fn);
 
 /* The plugin's entry points, resolved by name. */
 struct plugin {
@@ -107,6 +120,10 @@ struct plugin {
     order_posted_fn order_posted;
     members_options_init_fn members_options_init;
     segment_members_fn segment_members;
+    /* ABI 1.3: resolved once the plugin agrees to it (load_potential); NULL with an older
+     * plugin, which has no focus list to show. */
+    potential_options_init_fn potential_options_init;
+    potential_fn potential;
 };
 
 /* Resolves one symbol into a function pointer. ISO C has no conversion from the void* that dlsym
@@ -164,6 +181,20 @@ static int load_hooks(struct plugin* p, uint32_t agreed_minor)
            RESOLVE(p, order_posted, "custclass_order_posted") &&
            RESOLVE(p, members_options_init, "custclass_members_options_init") &&
            RESOLVE(p, segment_members, "custclass_segment_members");
+}
+
+/* The functions of ABI 1.3, looked up only once the plugin agreed to minor 3. With an older
+ * plugin the host works without them: it shows no focus list, and says so. */
+static int load_potential(struct plugin* p, uint32_t agreed_minor)
+{
+    if (agreed_minor < POTENTIAL_ABI_MINOR) {
+        fprintf(stderr,
+                "classify: the plugin provides ABI 1.%u; the focus list needs 1.%d: not shown\n",
+                (unsigned)agreed_minor, POTENTIAL_ABI_MINOR);
+        return 1;
+    }
+    return RESOLVE(p, potential_options_init, "custclass_potential_options_init") &&
+           RESOLVE(p, potential, "custclass_potential");
 }
 
 /* Reports a failed call with the status name and the plugin's message. engine NULL: the call
@@ -581,8 +612,38 @@ static int post_order(const struct plugin* p, custclass_engine* engine,
                         CUSTCLASS_PURPOSE_DIRECT_MARKETING, "direct_marketing");
 }
 
-/* Opens the engine, runs, classifies the customer, posts an order, lists members, prints the
- * documents. */
+/* The 80/20 focus list of the engine's last run (custclass_potential, list "focus"): the share
+ * of customers that brings 80% of the revenue, the curve, and its first FOCUS_LIMIT customers,
+ * for analytics. Nothing with a plugin older than ABI 1.3 (load_potential said so). */
+static int show_focus(const struct plugin* p, custclass_engine* engine)
+{
+    custclass_potential_options options;
+    char* document = NULL;
+    int32_t status;
+
+    if (p->potential == NULL) return 1;
+    status = p->potential_options_init(&options, (uint32_t)sizeof options);
+    if (status != CUSTCLASS_OK) {
+        report(p, "custclass_potential_options_init", status, NULL);
+        return 0;
+    }
+    options.list = "focus";
+    options.limit = FOCUS_LIMIT;
+    options.purpose = CUSTCLASS_PURPOSE_ANALYTICS;
+    options.actor = "examples/c/classify";
+    status = p->potential(&document, engine, &options);
+    if (status != CUSTCLASS_OK) {
+        report(p, "custclass_potential", status, engine);
+        p->free_memory(document); /* NULL after a failure; freeing it is harmless */
+        return 0;
+    }
+    printf("== potential focus ==\n%s\n", document);
+    p->free_memory(document);
+    return 1;
+}
+
+/* Opens the engine, runs, classifies the customer, posts an order, lists members, shows the
+ * focus list, prints the documents. */
 static int classify(const struct plugin* p, const char* config, const char* as_of,
                     const char* customer_id, const char* database, const char* amount,
                     const char* classification, const char* data_dir)
@@ -631,7 +692,8 @@ static int classify(const struct plugin* p, const char* config, const char* as_o
     printf("== customer %s ==\n%s\n", customer_id, result);
 
     ok = post_order(p, engine, &run_options, result, customer_id, database, as_of, amount,
-                    classification);
+                    classification) &&
+         show_focus(p, engine);
 
 done:
     /* Plugin memory goes back to the plugin; custclass_free(NULL) is a no-op. */
@@ -659,7 +721,7 @@ int main(int argc, char** argv)
         return 2;
     }
     ok = load_plugin(&p, argv[1]) && check_plugin(&p, &agreed_minor) &&
-         load_hooks(&p, agreed_minor) &&
+         load_hooks(&p, agreed_minor) && load_potential(&p, agreed_minor) &&
          classify(&p, argv[2], argv[3], argv[4], argv[5], argv[6], argv[7],
                   argc == 9 ? argv[8] : NULL);
     if (fflush(stdout) != 0) {

@@ -9,7 +9,8 @@
  * the module's trigger on a validated invoice does, write the order into the CRM's database
  * (PDO), commit it, tell the plugin (custclass_order_posted, ABI 1.2), read the customer's new
  * segment in one classification, and list the members of that segment for analytics and for
- * direct marketing (custclass_segment_members, with a PHP closure as the row callback).
+ * direct marketing (custclass_segment_members, with a PHP closure as the row callback); then show
+ * the 80/20 focus list of the run, its three largest spenders (custclass_potential, ABI 1.3).
  *
  *     php -d ffi.enable=1 classify.php LIBRARY CONFIG AS_OF CUSTOMER_ID DATABASE AMOUNT CLASSIFICATION [DATA_DIR]
  *
@@ -23,8 +24,11 @@
  * The header is read from $CUSTCLASS_FFI_HEADER, else from the installed include directories.
  * Prints the plugin identity, then each document after a "== ... ==" line (the same output as
  * the C and Python examples): the run summary, the customer result, the order written, the
- * customer result after the order, the segment change, and per purpose the member ids (one a
- * line) and the members summary. Exits 1 with the status name and the plugin's message when a
+ * customer result after the order, the segment change, per purpose the member ids (one a
+ * line) and the members summary, and the focus list ("potential focus", for analytics:
+ * pseudonyms, like the analytics member list; it reads the host's data as of the run's date, so it
+ * counts the order just posted). A plugin older than ABI 1.3 has no focus list: the host says so
+ * on standard error and shows none. Exits 1 with the status name and the plugin's message when a
  * call fails (with the PDO message when the database does), 2 on bad usage, 77 when this PHP has
  * no FFI or no PDO SQLite driver (Debian: php-sqlite3).
  */
@@ -34,9 +38,12 @@ declare(strict_types=1);
 // The ABI version this host was written against. It must not call functions introduced after the
 // minor version the plugin agrees to.
 const HOST_ABI_MAJOR = 1;
-const HOST_ABI_MINOR = 2;
+const HOST_ABI_MINOR = 3;
 // The minor version that brought the hooks this host calls.
 const HOOKS_ABI_MINOR = 2;
+// The minor version that brought the potential-customer lists (custclass_potential).
+const POTENTIAL_ABI_MINOR = 3;
+const FOCUS_LIMIT = 3; // how many customers of the focus list the host shows
 const ACTOR = 'examples/php/classify.php'; // who asked, for the audit log and the plugin's log
 
 final class CustclassException extends RuntimeException
@@ -170,6 +177,30 @@ function list_members(Custclass $cc, FFI\CData $engine, string $classification, 
     }
 }
 
+/**
+ * Prints the 80/20 focus list of the engine's last run (custclass_potential, list "focus"): the
+ * share of customers that brings 80% of the revenue, the curve, and its first FOCUS_LIMIT
+ * customers, for analytics.
+ */
+function show_focus(Custclass $cc, FFI\CData $engine): void
+{
+    $ffi = $cc->ffi;
+    $options = $ffi->new('custclass_potential_options');
+    $cc->check('custclass_potential_options_init',
+               $ffi->custclass_potential_options_init(FFI::addr($options), FFI::sizeof($options)));
+    $list_c = $cc->cString('focus'); // these must outlive the call
+    $options->list = FFI::cast('const char*', $list_c);
+    $options->limit = FOCUS_LIMIT;
+    $options->purpose = $ffi->CUSTCLASS_PURPOSE_ANALYTICS;
+    $actor_c = $cc->cString(ACTOR);
+    $options->actor = FFI::cast('const char*', $actor_c);
+    $document = $ffi->new('char*');
+    $status = $ffi->custclass_potential(FFI::addr($document), $engine, FFI::addr($options));
+    $text = $cc->takeDocument($document);
+    $cc->check('custclass_potential', $status, $engine);
+    echo "== potential focus ==\n", $text, "\n";
+}
+
 function find_header(): string
 {
     $from_env = getenv('CUSTCLASS_FFI_HEADER');
@@ -285,6 +316,14 @@ function main(array $argv): int
                          $ffi->CUSTCLASS_PURPOSE_ANALYTICS, 'analytics');
             list_members($cc, $engine, $classification, $new_segment,
                          $ffi->CUSTCLASS_PURPOSE_DIRECT_MARKETING, 'direct_marketing');
+        }
+
+        // ABI 1.3: a host must not call it when the plugin agreed to an older minor version.
+        if ($agreed->cdata >= POTENTIAL_ABI_MINOR) {
+            show_focus($cc, $engine);
+        } else {
+            fwrite(STDERR, "classify.php: the plugin provides ABI 1.{$agreed->cdata}; the focus list needs 1."
+                           . POTENTIAL_ABI_MINOR . ": not shown\n");
         }
 
         $handle = $engine;

@@ -6,7 +6,8 @@ administrator's custclass.yaml, run a classification as of a date, ask for one c
 segments (e.g. to show them on the partner form); then, as the module's hook on a confirmed sale
 does, write the order into the host's database, commit it, tell the plugin (order_posted, ABI
 1.2), read the customer's new segment in one classification, and list the members of that
-segment for analytics and for direct marketing.
+segment for analytics and for direct marketing; then show the 80/20 focus list of the run, its
+three largest spenders (potential, ABI 1.3).
 
     python3 classify.py LIBRARY CONFIG AS_OF CUSTOMER_ID DATABASE AMOUNT CLASSIFICATION [DATA_DIR]
 
@@ -19,8 +20,11 @@ direct-marketing list is refused for a segment the rule set does not mark for it
 
 Prints the plugin identity, then each document after a "== ... ==" line (the same output as the
 C and PHP examples): the run summary, the customer result, the order written, the customer
-result after the order, the segment change, and per purpose the member ids (one a line) and the
-members summary. Exits 1 with the status name and the plugin's message when a call fails (with
+result after the order, the segment change, per purpose the member ids (one a line) and the
+members summary, and the focus list ("potential focus", for analytics: pseudonyms, like the
+analytics member list; it reads the host's data as of the run's date, so it counts the order just
+posted). A plugin older than ABI 1.3 has no focus list: the host says so on standard error and
+shows none. Exits 1 with the status name and the plugin's message when a call fails (with
 SQLite's message when the database does), 2 on bad usage.
 """
 
@@ -34,6 +38,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import custclass_ctypes  # noqa: E402  (the binding sits next to this file)
 
 ACTOR = "examples/python/classify.py"
+POTENTIAL_ABI_MINOR = 3  # the ABI minor version that brought custclass_potential
+FOCUS_LIMIT = 3  # how many customers of the focus list the host shows
 
 
 def print_document(title, document):
@@ -122,6 +128,16 @@ def main(argv):
                              custclass_ctypes.PURPOSE_ANALYTICS, "analytics")
                 list_members(engine, classification, new_segment,
                              custclass_ctypes.PURPOSE_DIRECT_MARKETING, "direct_marketing")
+
+            # ABI 1.3: a host must not call it when the plugin agreed to an older minor version.
+            if plugin.agreed_minor >= POTENTIAL_ABI_MINOR:
+                print_document("potential focus",
+                               engine.potential("focus", limit=FOCUS_LIMIT,
+                                                purpose=custclass_ctypes.PURPOSE_ANALYTICS,
+                                                actor=ACTOR))
+            else:
+                print(f"classify.py: the plugin provides ABI 1.{plugin.agreed_minor}; the focus "
+                      f"list needs 1.{POTENTIAL_ABI_MINOR}: not shown", file=sys.stderr)
     except custclass_ctypes.CustclassError as error:
         print(f"classify.py: {error}", file=sys.stderr)
         return 1

@@ -3,7 +3,8 @@
 The way a Python host (an Odoo or Tryton module) uses the plugin: load the shared library,
 check what it is, negotiate the ABI minor version, open an engine, run, read JSON documents,
 and, as the host's own records change, call the hooks (ABI 1.2): a customer changed, an order
-posted, the members of a segment. Standard library only.
+posted, the members of a segment; and read the potential-customer lists of a run (ABI 1.3).
+Standard library only.
 
 Facts this binding is built around:
   * ctypes assumes an ``int`` return and guesses argument types: every function below has
@@ -31,7 +32,7 @@ import os
 # The ABI version this binding was written against. A host must not call functions introduced
 # after the minor version the plugin agrees to.
 ABI_MAJOR = 1
-ABI_MINOR = 2
+ABI_MINOR = 3
 
 # Status codes (enum custclass_status_code); fixed forever.
 OK = 0
@@ -97,6 +98,19 @@ class MembersOptions(ctypes.Structure):
     _fields_ = [
         ("struct_size", ctypes.c_uint32),
         ("classification", ctypes.c_char_p),
+        ("purpose", ctypes.c_int32),
+        ("actor", ctypes.c_char_p),
+    ]
+
+
+class PotentialOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", ctypes.c_uint32),
+        ("list", ctypes.c_char_p),
+        ("run_id", ctypes.c_char_p),
+        ("from_run_id", ctypes.c_char_p),
+        ("score", ctypes.c_char_p),
+        ("limit", ctypes.c_uint64),
         ("purpose", ctypes.c_int32),
         ("actor", ctypes.c_char_p),
     ]
@@ -211,6 +225,17 @@ _FUNCTIONS = {
     "custclass_segment_members": (ctypes.c_int32, [_c_void_pp, ctypes.c_void_p, ctypes.c_char_p,
                                                    ctypes.POINTER(MembersOptions), MEMBER_FN,
                                                    ctypes.c_void_p], 2),
+    # Privacy (ABI 1.2).
+    "custclass_privacy_check": (ctypes.c_int32, [_c_void_pp, ctypes.c_void_p, _RUN_OPTIONS], 2),
+    "custclass_privacy_export": (ctypes.c_int32, [_c_void_pp, ctypes.c_void_p, ctypes.c_char_p,
+                                                  _RUN_OPTIONS], 2),
+    "custclass_privacy_erase": (ctypes.c_int32, [_c_void_pp, ctypes.c_void_p, ctypes.c_char_p,
+                                                 _RUN_OPTIONS], 2),
+    # Potential customers (ABI 1.3).
+    "custclass_potential_options_init": (ctypes.c_int32, [ctypes.POINTER(PotentialOptions),
+                                                          ctypes.c_uint32], 3),
+    "custclass_potential": (ctypes.c_int32, [_c_void_pp, ctypes.c_void_p,
+                                             ctypes.POINTER(PotentialOptions)], 3),
 }
 
 
@@ -484,6 +509,37 @@ class Engine:
             raise raised[0]
         p._check("custclass_segment_members", status, self._handle)
         return document
+
+    # -- potential customers (ABI 1.3) ---------------------------------------------------------
+
+    def potential(self, list_name="focus", run_id=None, from_run_id=None, score=None, limit=100,
+                  purpose=PURPOSE_ANALYTICS, actor=None):
+        """One potential-customer list of a stored run (potential.schema.json), a dict:
+        list_name "focus", "leads", "lookalike", "referral-rewards", "key-persons", "offers",
+        "bestsellers", "keywords", "signups", "unmet-demand" or "lifetime-value"; run_id None:
+        the latest succeeded run; from_run_id (keywords, unmet-demand) None: the run before;
+        score (leads) None: the rule set's first; limit: the most people listed (0: all; counts
+        are complete); purpose PURPOSE_ANALYTICS (pseudonyms unless the policy gives analytics
+        identity) or PURPOSE_DIRECT_MARKETING (ids of those with consent and no opt-out).
+        CustclassError E_ABI_VERSION with a plugin older than ABI 1.3."""
+        self._require_open()
+        p = self._plugin
+        function = p.require("custclass_potential")
+        options = PotentialOptions()
+        p._check("custclass_potential_options_init",
+                 p.require("custclass_potential_options_init")(ctypes.byref(options),
+                                                               ctypes.sizeof(options)))
+        keep = [_text(list_name), _text(run_id), _text(from_run_id), _text(score), _text(actor)]
+        options.list, options.run_id, options.from_run_id, options.score = keep[:4]
+        if keep[4] is not None:
+            options.actor = keep[4]
+        options.limit = limit
+        options.purpose = purpose
+        document = ctypes.c_void_p()
+        status = function(ctypes.byref(document), self._handle, ctypes.byref(options))
+        result = p.take_document(document)
+        p._check("custclass_potential", status, self._handle)
+        return result
 
     def member_ids(self, segment, classification=None, purpose=PURPOSE_ANALYTICS, actor=None):
         """(list of customer ids, summary) of members(), for lists that fit in memory."""

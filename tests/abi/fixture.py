@@ -142,6 +142,15 @@ EXPECTED = {
 # only 101 and 103: 102 refused consent and 107 has none recorded (no_consent 2),
 # 105 is on the unsubscribe list by e-mail (in another letter case), 106 is flagged opted out
 # in the customer table and 108 is on the list by id (opted_out 3).
+#
+# Last, the hosts show the 80/20 focus list of the run (custclass_potential, list "focus", limit
+# 3, for analytics: pseudonyms). It reads the host's data as of the run's date, so it counts the
+# order the hosts posted. monetary in the window, then: 106 520.00, 103 500.00 (the new order),
+# 102 300.00, 108 285.00, 101 245.75, 105 238.00, 107 60.00, 110 45.00; 8 customers, 2193.75 in
+# all. Revenue ranked ahead: 0, 520, 1020, 1320, 1605 (< 80% = 1755: class A), 1850.75 (< 95% =
+# 2084.0625: B), 2088.75, 2148.75 (C); the first 5 customers bring >= 80%: share 5/8 = 0.625.
+# The list: the 5 of class A (total), the first 3 shown, each with its segments in the run (103's
+# before its order).
 RETAIL = {
     "as_of": AS_OF,
     "ruleset": "hk-retail",
@@ -173,6 +182,22 @@ RETAIL = {
         "analytics": ["101", "102", "103", "105", "106", "107", "108"],
         "direct_marketing": ["101", "103"],
         "excluded": {"no_consent": 2, "opted_out": 3},
+    },
+    "focus": {
+        "limit": 3,
+        "customers_with_revenue": 8,
+        "revenue": 2193.75,
+        "customer_share_for_80_percent": 0.625,
+        "classes": {"A": 5, "B": 1, "C": 2},  # customers per pareto class
+        "total": 5,
+        # id (listed as its pseudonym), monetary, revenue share (6 digits), segments in the run
+        "customers": [
+            ("106", 520.00, 0.237037,
+             {"value": "hibernating", "lifecycle": "active", "demographic": []}),
+            ("103", 500.00, 0.22792, {"value": "lost", "lifecycle": "churned", "demographic": []}),
+            ("102", 300.00, 0.136752,
+             {"value": "about_to_sleep", "lifecycle": "active", "demographic": []}),
+        ],
     },
 }
 

@@ -17,13 +17,18 @@ copy of the shipped rule set hk-retail (fixture.RETAIL), under a policy that app
      segments fixture.py expects, the member lists are the expected customers (consent and
      opt-outs applied for direct marketing): for analytics exactly their pseudonyms,
      HMAC-SHA256(key, id) computed here, for direct marketing their ids; the summaries count
-     what was printed and say whether it was pseudonymised; every document matches its schema
-     in abi/schemas/ (exit 0);
+     what was printed and say whether it was pseudonymised; last, the host shows the run's 80/20
+     focus list (custclass_potential, ABI 1.3, list "focus", limit 3, for analytics), having
+     agreed to ABI minor 3 with the plugin: the figures and the first three customers (their
+     pseudonyms, with their segments in the run) are those of fixture.RETAIL["focus"]; every
+     document matches its schema in abi/schemas/ (potential.schema.json when it exists; else
+     the focus list's members `list`, `customers` and `customer_share_for_80_percent` are
+     checked by hand) (exit 0);
   2. a config whose rule set reads an unknown feature fails (non-zero exit) naming
      CUSTCLASS_E_CONFIG and the file;
   3. an unknown customer fails naming CUSTCLASS_E_NOT_FOUND;
   4. without the key the analytics list is refused: the host fails naming CUSTCLASS_E_PRIVACY
-     and the variable, and prints no member;
+     and the variable, and prints no member and no focus list;
   5. the direct-marketing list of a segment the rule set does not mark `direct_marketing: true`
      (the customer's new segment of `value`) is refused: the host fails naming
      CUSTCLASS_E_PRIVACY, after the analytics list of that segment.
@@ -52,6 +57,9 @@ import fixture  # noqa: E402
 SKIP = 77
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "abi", "schemas")
 DOCUMENTS = "documents.json"
+POTENTIAL_SCHEMA = "potential.schema.json"
+FOCUS = "potential focus"  # the title of the section of the focus list
+POTENTIAL_ABI_MINOR = 3    # the ABI minor version that brought custclass_potential
 
 
 def host_environment(key=fixture.PSEUDONYM_KEY):
@@ -291,6 +299,73 @@ def check_members(checks, docs, e, summary):
                          "direct-marketing members + those left out = the analytics members")
 
 
+def is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def check_focus(checks, stdout, docs, e, summary):
+    """The run's focus list (custclass_potential, ABI 1.3), which the host may call only after
+    agreeing to minor 3 with the plugin."""
+    agreed = re.search(r"agreed minor (\d+)", stdout.splitlines()[0] if stdout else "")
+    checks.expect(agreed is not None and int(agreed.group(1)) >= POTENTIAL_ABI_MINOR,
+                  f"the host agreed to ABI minor {POTENTIAL_ABI_MINOR} or later, which "
+                  "custclass_potential needs (the plugin identity line)")
+    focus = parse(checks, docs, FOCUS)
+    if focus is None:
+        return
+    expected = e["focus"]
+    if os.path.isfile(os.path.join(SCHEMA_DIR, POTENTIAL_SCHEMA)):
+        check_schema(checks, focus, POTENTIAL_SCHEMA)
+    else:
+        print(f"note    abi/schemas/{POTENTIAL_SCHEMA} does not exist: the focus list's shape is "
+              "checked by hand")
+        checks.equal(focus.get("list"), "focus", "focus list member 'list'")
+        customers = focus.get("customers")
+        checks.expect(isinstance(customers, list) and len(customers) <= expected["limit"],
+                      f"focus list member 'customers' is an array of at most {expected['limit']}")
+        share = focus.get("customer_share_for_80_percent")
+        checks.expect(is_number(share) and 0 <= share <= 1,
+                      f"focus list member 'customer_share_for_80_percent' is in [0, 1]: {share!r}")
+
+    checks.equal(focus.get("list"), "focus", "focus list 'list'")
+    if summary is not None:
+        checks.equal(focus.get("run_id"), summary.get("run_id"), "focus list run_id (the run above)")
+    checks.equal(focus.get("as_of"), e["as_of"], "focus list as_of (the run's)")
+    checks.equal((focus.get("ruleset") or {}).get("name"), e["ruleset"], "focus list rule set")
+    checks.equal(focus.get("purpose"), "customer_analytics", "focus list purpose")
+    # Analytics is not an identity purpose of the policy: pseudonyms (PRIVACY.md check 10).
+    checks.equal(focus.get("identifiers"), "pseudonyms", "focus list identifiers")
+    checks.equal(focus.get("limit"), expected["limit"], "focus list limit")
+    checks.equal(focus.get("total"), expected["total"], "focus list total (the class-A customers)")
+    checks.equal(focus.get("customers_with_revenue"), expected["customers_with_revenue"],
+                 "focus list customers with revenue")
+    for key in ("revenue", "customer_share_for_80_percent"):
+        value = focus.get(key)
+        checks.expect(is_number(value) and abs(value - expected[key]) < 1e-6,
+                      f"focus list {key}: expected {expected[key]!r}, got {value!r}")
+    checks.equal({c: (v or {}).get("customers") for c, v in (focus.get("classes") or {}).items()},
+                 expected["classes"], "focus list customers per class")
+    curve = focus.get("curve")
+    checks.expect(isinstance(curve, list) and len(curve) == 21 and
+                  curve[0] == {"customer_share": 0.0, "revenue_share": 0.0} and
+                  curve[-1] == {"customer_share": 1.0, "revenue_share": 1.0},
+                  "the focus curve has 21 points from (0, 0) to (1, 1)")
+    rows = focus.get("customers") if isinstance(focus.get("customers"), list) else []
+    checks.equal([r.get("customer_id") for r in rows],
+                 [fixture.pseudonym(c) for c, _, _, _ in expected["customers"]],
+                 "the focus customers are HMAC-SHA256(key, id) of "
+                 f"{[c for c, _, _, _ in expected['customers']]}, largest spender first")
+    for row, (customer, monetary, share, in_run) in zip(rows, expected["customers"]):
+        checks.expect(is_number(row.get("monetary")) and abs(row["monetary"] - monetary) < 1e-9,
+                      f"focus customer {customer} monetary: expected {monetary}, got "
+                      f"{row.get('monetary')!r}")
+        checks.expect(is_number(row.get("revenue_share")) and
+                      abs(row["revenue_share"] - share) < 1e-6,
+                      f"focus customer {customer} revenue share: expected {share}, got "
+                      f"{row.get('revenue_share')!r}")
+        checks.equal(row.get("segments"), in_run, f"focus customer {customer} segments in the run")
+
+
 # -- the same documents from every host ------------------------------------------------------
 
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
@@ -417,6 +492,7 @@ def main(argv):
     summary, before = check_run_and_customer(checks, docs, e)
     check_order(checks, docs, e, database, summary, before)
     check_members(checks, docs, e, summary)
+    check_focus(checks, stdout, docs, e, summary)
     if code == 0:
         check_same_as_other_hosts(checks, workdir, host, docs)
 
@@ -444,6 +520,7 @@ def main(argv):
     list_title = member_titles(e, segment)["analytics"][0]
     checks.expect("order posted" in docs, "the run and the order's hook worked without the key")
     checks.expect(not docs.get(list_title, "").strip(), "no member was printed")
+    checks.expect(FOCUS not in docs, "no focus list was printed")
 
     print("# 5. a direct-marketing list of a segment not marked for it is refused", flush=True)
     code, stdout, stderr = run(host + [config, e["as_of"], e["customer"]] + order[:2] + ["value"]

@@ -19,7 +19,7 @@ fail() { echo "install: $*"; exit 1; }
 soname=$(objdump -p "$prefix/$libdir/libcustclass.so.1" | awk '/SONAME/ {print $2}')
 [ "$soname" = "libcustclass.so.1" ] || fail "SONAME is '$soname'"
 for f in rulesets/hk-retail.yaml privacy/pdpo.yaml schemas/run_summary.schema.json \
-         schemas/ruleset.schema.json; do
+         schemas/potential.schema.json schemas/ruleset.schema.json; do
   [ -f "$prefix/share/custclass/$f" ] || fail "no share/custclass/$f"
 done
 # No option, no environment: the command must find its plugin and the shipped files itself.

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # `custclass privacy export` and `custclass privacy erase` on the demo shop, after two runs: the
 # export is valid against data_access.schema.json (its `current` against
-# customer_result.schema.json), lists the customer's assignment in both runs and its live
-# assignments as the store holds them, and is logged in the audit log with its 40-day deadline;
-# with an audit log that cannot be written, it prints nothing and exits 3, and so does the
-# erasure, which then erases nothing; the erasure is valid against erasure.schema.json, and
-# afterwards no column of any custclass_ table mentions the customer's id, while the tombstone
-# is in the audit log; --help lists the subcommands.
+# customer_result.schema.json), lists the customer's assignment in both runs, its live
+# assignments and the referral rewards naming it as the store holds them, and is logged in the
+# audit log with its 40-day deadline; with an audit log that cannot be written, it prints
+# nothing and exits 3, and so does the erasure, which then erases nothing; the erasure is valid
+# against erasure.schema.json, and afterwards no column of any custclass_ table mentions the
+# customer's id, while the tombstone is in the audit log; --help lists the subcommands.
 set -euo pipefail
 custclass=$1
 export CUSTCLASS_PLUGIN=$2
@@ -24,11 +24,14 @@ ok() { echo "ok      $*"; }
 runs=$(sqlite3 "$db" "SELECT count(*) FROM custclass_runs WHERE status = 'succeeded'")
 [ "$runs" -ge 2 ] || fail "expected two succeeded runs, found $runs"
 
-# A customer the live table holds (the first champion).
-id=$(sqlite3 "$db" "SELECT customer_id FROM custclass_live_assignments
+# A customer the live table holds and a referral reward of the demo's run names (the first such
+# champion).
+id=$(sqlite3 "$db" "SELECT customer_id FROM custclass_live_assignments l
                     WHERE classification = 'value' AND segment = 'champions'
+                      AND EXISTS (SELECT 1 FROM custclass_referral_rewards r
+                                  WHERE r.referee_id = l.customer_id OR r.referrer_id = l.customer_id)
                     ORDER BY customer_id LIMIT 1")
-[ -n "$id" ] || fail "the demo's live table has no champions"
+[ -n "$id" ] || fail "the demo's live table has no champion named by a referral reward"
 
 # Every custclass_ column that mentions the id, as "table.column rows" lines.
 mentions() {
@@ -52,6 +55,10 @@ sqlite3 -separator '|' "$db" "SELECT run_id, classification, COALESCE(segment, '
 sqlite3 -separator '|' "$db" "SELECT classification, COALESCE(segment, ''), run_id
                               FROM custclass_live_assignments WHERE customer_id = '$id'" \
   | sort > "$dir/live.txt"
+sqlite3 -separator '|' "$db" "SELECT referee_id, referrer_id, COALESCE(referred_on, ''), first_purchase,
+                                     run_id, rewarded_at FROM custclass_referral_rewards
+                              WHERE referee_id = '$id' OR referrer_id = '$id'
+                              ORDER BY first_purchase, referee_id" > "$dir/rewards.txt"
 ok "export: printed for $id"
 
 # An audit log that cannot be written: no export, no erasure, nothing erased.
@@ -140,6 +147,12 @@ live = sorted(f"{l['classification']}|{l['segment'] or ''}|{l['run_id']}" for l 
 expect(live == open(f"{work}/live.txt").read().split() and live,
        f"live assignments: the {len(live)} rows of custclass_live_assignments")
 
+rewards = [f"{r['referee_id']}|{r['referrer_id']}|{r['referred_on'] or ''}|{r['first_purchase']}|"
+           f"{r['run_id']}|{r['rewarded_at']}" for r in doc["referral_rewards"]]
+expect(rewards == open(f"{work}/rewards.txt").read().split() and rewards
+       and all(r["role"] == ("referee" if r["referee_id"] == customer else "referrer") for r in doc["referral_rewards"]),
+       f"referral rewards: the {len(rewards)} rows of custclass_referral_rewards naming it, with its role")
+
 deadline = (datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=40)).isoformat()
 expect(doc["deadline"] == deadline, f"deadline {doc['deadline']} = today (UTC) + 40 days")
 request = [a for a in doc["audit"] if a["entry_id"] == doc["request_entry_id"]]
@@ -161,7 +174,7 @@ problem = errors(erased, "erasure.schema.json")
 expect(not problem, "the erasure is valid against erasure.schema.json" + problem)
 removed = erased["removed"]
 expect(removed["assignments"] == len(history) and removed["live_assignments"] == len(live)
-       and removed["audit_entries"] == 1,
+       and removed["audit_entries"] == 1 and removed["referral_rewards"] == len(rewards),
        f"it removed what the export listed ({removed})")
 con = sqlite3.connect(db)
 tombstone = con.execute("SELECT action, actor FROM custclass_audit_log WHERE entry_id = ?",

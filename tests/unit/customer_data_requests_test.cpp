@@ -151,6 +151,18 @@ protected:
             "1");
     }
 
+    // Referral rewards as a full run over a `referrals` table records them (the table exists
+    // once the store is migrated): a → ERASE-ME-7 and ERASE-ME-7 → e name the customer, a → b
+    // does not.
+    void rewards_naming_the_customer(const std::string& run_id) {
+        exec(db.db_path(),
+             "INSERT INTO custclass_referral_rewards (referee_id, referrer_id, referred_on, "
+             "first_purchase, run_id, rewarded_at) VALUES "
+             "('" + kId + "', 'a', '2025-12-01', '2026-11-05', '" + run_id + "', '2026-11-30T10:00:00Z'), "
+             "('e', '" + kId + "', NULL, '2026-11-06', '" + run_id + "', '2026-11-30T10:00:00Z'), "
+             "('b', 'a', NULL, '2026-11-04', '" + run_id + "', '2026-11-30T10:00:00Z')");
+    }
+
     std::string count(const std::string& sql) { return value(db.db_path(), sql); }
 
     TestDatabase db;
@@ -211,6 +223,33 @@ TEST_F(CustomerDataRequests,
     const Json again = engine->data_access_export(kId, as_of("2026-12-01"));
     ASSERT_EQ(again["audit"].size(), 2u);
     EXPECT_EQ(again["audit"][1]["entry_id"], again["request_entry_id"]);
+
+    // No referral rewards yet.
+    EXPECT_EQ(again["referral_rewards"], Json::array());
+}
+
+TEST_F(CustomerDataRequests, AnExportListsTheReferralRewardsNamingTheCustomer) {
+    const Json run = engine->run(as_of("2026-11-30"));
+    rewards_naming_the_customer(run["run_id"].get<std::string>());
+    const Json doc = engine->data_access_export(kId, as_of("2026-11-30"));
+    // By the referee's first purchase: as referee (2026-11-05), then as referrer (2026-11-06).
+    const Json expected = Json::parse(R"([
+        {"role": "referee", "referee_id": ")" + kId + R"(", "referrer_id": "a", "referred_on": "2025-12-01",
+         "first_purchase": "2026-11-05", "run_id": ")" + run["run_id"].get<std::string>() + R"(",
+         "rewarded_at": "2026-11-30T10:00:00Z"},
+        {"role": "referrer", "referee_id": "e", "referrer_id": ")" + kId + R"(", "referred_on": null,
+         "first_purchase": "2026-11-06", "run_id": ")" + run["run_id"].get<std::string>() + R"(",
+         "rewarded_at": "2026-11-30T10:00:00Z"}])");
+    EXPECT_EQ(doc["referral_rewards"], expected);
+
+    // A customer the plugin holds nothing else on, named only by a reward, is no NotFound.
+    exec(db.db_path(), "INSERT INTO custclass_referral_rewards (referee_id, referrer_id, referred_on, "
+                       "first_purchase, run_id, rewarded_at) VALUES ('gone', 'a', NULL, '2026-11-01', '" +
+                           run["run_id"].get<std::string>() + "', '2026-11-30T10:00:00Z')");
+    const Json gone = engine->data_access_export("gone", as_of("2026-11-30"));
+    EXPECT_TRUE(gone["current"].is_null());
+    ASSERT_EQ(gone["referral_rewards"].size(), 1u);
+    EXPECT_EQ(gone["referral_rewards"][0]["role"], "referee");
 }
 
 TEST_F(CustomerDataRequests, AnExportOfACustomerTheHostNoLongerHasStillListsWhatThePluginHolds) {
@@ -248,7 +287,8 @@ TEST_F(CustomerDataRequests, AnAuditLogThatCannotBeWrittenBlocksTheExport) {
 }
 
 TEST_F(CustomerDataRequests, AnErasureLeavesNoRowThatMentionsTheCustomer) {
-    engine->run(as_of("2026-11-30"));
+    const Json first = engine->run(as_of("2026-11-30"));
+    rewards_naming_the_customer(first["run_id"].get<std::string>());
     failed_run_naming_the_customer();
     engine->run(as_of("2026-12-01"));
     engine->data_access_export(kId, as_of("2026-12-01"));
@@ -270,6 +310,11 @@ TEST_F(CustomerDataRequests, AnErasureLeavesNoRowThatMentionsTheCustomer) {
     EXPECT_EQ(erased["removed"]["audit_entries"], 2);
     EXPECT_EQ(erased["removed"]["cut_points"], 2);
     EXPECT_EQ(erased["removed"]["messages"], 2);  // the failed run's message and its audit entry
+    EXPECT_EQ(erased["removed"]["referral_rewards"], 2);  // as referee and as referrer
+    // a → b stays; the reward it granted as referrer stays without its id (its referee is not
+    // rewarded twice); the one it got as referee goes.
+    EXPECT_EQ(count("SELECT count(*) FROM custclass_referral_rewards"), "2");
+    EXPECT_EQ(count("SELECT count(*) FROM custclass_referral_rewards WHERE referrer_id = '(erased)'"), "1");
     EXPECT_TRUE(erased["tombstone"]["subject"].is_null());  // no policy, no pseudonym key
 
     // The tombstone: who asked, what was removed, about nobody named.
@@ -345,7 +390,8 @@ TEST_F(CustomerDataRequests, ErasingACustomerThePluginHoldsNothingOnIsRecorded) 
     engine->run(as_of("2026-11-30"));
     const Json erased = engine->erase_customer("never-seen", as_of("2026-11-30"));
     for (const char* key :
-         {"assignments", "live_assignments", "audit_entries", "cut_points", "messages"})
+         {"assignments", "live_assignments", "audit_entries", "cut_points", "messages",
+          "referral_rewards"})
         EXPECT_EQ(erased["removed"][key], 0) << key;
     EXPECT_EQ(count("SELECT count(*) FROM custclass_audit_log WHERE action = 'erasure'"), "1");
     // On a store that has no tables yet, too.

@@ -94,7 +94,7 @@ hong_kong.save()
 
 Category = Model.get("party.category")
 party_categories = {}
-for name in ["VIP", "Seafood Lover", "Tea Club"]:
+for name in ["VIP", "Seafood Lover", "Tea Club", "Yoga"]:
     party_categories[name] = Category(name=name)
     party_categories[name].save()
 
@@ -205,8 +205,27 @@ sale(cheung, 60, [("Gift Wrapping", 2, "15")], "done")
 sale(yip, 45, [("Oolong Tea", 2, "40")], "quotation")                 # not a purchase
 sale(company_party, 12, [("Oolong Tea", 1, "40")], "done")            # the company's own
 
+# For the potential-customer lists of the shipped rule set hk-retail (tryton_test.cpp,
+# TrytonPotential*), parties created after the others (the codes above stay as they were): Lam
+# buys often, recently and most (a `champions` customer of hk-retail's `value`, the look-alike
+# target, subscribed to the newsletter below); Tsang, referred by Lee (below), made a first
+# purchase on as_of, the day of the referral (a successful referral: both earn a reward); Ng, a
+# prospect (no sale) subscribed to the newsletter, lives in Lam's district and, like Tsang, has
+# the interest of a campaign keyword of hk-retail (yoga).
+lam = party("Lam Chi Wai", addresses=[("Sai Kung", None)], emails=["lam.cw@example.com"],
+            tags=["Seafood Lover"])
+tsang = party("Tsang Ka Wai", addresses=[("Tuen Mun", None)], tags=["Yoga"])
+ng = party("Ng Hoi Yan", addresses=[("Sai Kung", None)], emails=["ng.hy@example.com"],
+           tags=["Yoga"])
+sale(lam, 5, [("Dried Scallops", 2, "100")], "done")
+sale(lam, 15, [("Dried Scallops", 2, "100")], "done")
+sale(lam, 25, [("Dried Scallops", 2, "100"), ("Gift Wrapping", 2, "15")], "done")
+sale(lam, 35, [("Dried Scallops", 2, "100")], "done")
+sale(tsang, 0, [("Oolong Tea", 1, "40")], "confirmed")               # on as_of
+
 # Mailing lists: Lee subscribed (his contact's address is written in another case), Wong
-# unsubscribed, Ho subscribed to another list, and an address of no party.
+# unsubscribed, Ho subscribed to another list, and an address of no party; Lam and Ng
+# subscribed.
 MailingList = Model.get("marketing.email.list")
 Email = Model.get("marketing.email")
 newsletter = MailingList(name="Newsletter")
@@ -216,7 +235,9 @@ offers.save()
 for email, lst, active in [("lee.sm@example.com", newsletter, True),
                            ("wong.mei@example.com", newsletter, False),
                            ("ho@example.com", offers, True),
-                           ("stranger@example.com", newsletter, True)]:
+                           ("stranger@example.com", newsletter, True),
+                           ("lam.cw@example.com", newsletter, True),
+                           ("ng.hy@example.com", newsletter, True)]:
     e = Email(email=email, list_=lst)
     e.save()
     if not active:
@@ -238,7 +259,8 @@ Party_ = Model.get("party.party")
 for source, kind, target in [(lee, referred_by, chan),      # Lee was referred by Chan
                              (chan, referrer_of, cheung),   # Chan referred Cheung
                              (ho, referred_by, chan),       # Ho was referred by Chan
-                             (yip, colleague, chan)]:
+                             (yip, colleague, chan),
+                             (tsang, referred_by, lee)]:    # Tsang was referred by Lee
     p = Party_(source.id)
     relation = p.relations.new()
     relation.type = kind
@@ -263,7 +285,8 @@ for who, state in [(wong, "lead"), (ho, "opportunity"), (yip, "lost"), (None, "l
     assert o.state == state, (o.state, state)
     record["opportunities"].append({"party": who.code if who else None, "state": state})
 
-# The test expects every party created on `as_of` (signup_days 0).
+# The test expects every party created on `as_of` (signup_days 0), and every relation (a
+# referral is dated by its creation: Tsang's first purchase is on the day Lee referred him).
 if (datetime.datetime.utcnow() + datetime.timedelta(hours=8)).date() != as_of:
     sys.exit("fill.py ran across midnight in Hong Kong: run it again")
 with open(out, "w", encoding="utf-8") as f:
