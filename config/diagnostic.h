@@ -9,6 +9,12 @@
 
 namespace custclass::config {
 
+// Where something stands in a configuration file.
+struct Position {
+    int line = 0;  // 1-based
+    int column = 0;
+};
+
 enum class Severity { Error, Warning };
 
 struct Diagnostic {

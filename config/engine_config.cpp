@@ -1,4 +1,5 @@
 #include "engine_config.h"
+#include "yaml_document.h"
 
 #include <filesystem>
 #include <regex>

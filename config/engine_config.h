@@ -11,9 +11,11 @@
 #include "preset.h"
 #include "privacy_policy.h"
 #include "rule_set.h"
-#include "yaml_document.h"
 
 namespace custclass::config {
+
+// Loaders read a parsed document (yaml_document.h); the model itself knows no YAML.
+class YamlDocument;
 
 // One canonical table as a SELECT over the host's schema, and where that text stands.
 struct TableQuery {

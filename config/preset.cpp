@@ -1,4 +1,5 @@
 #include "preset.h"
+#include "yaml_document.h"
 
 #include <algorithm>
 #include <regex>

@@ -13,9 +13,15 @@
 
 #include "diagnostic.h"
 #include "feature_catalog.h"
-#include "yaml_document.h"
+
+namespace YAML {
+class Node;
+}  // namespace YAML
 
 namespace custclass::config {
+
+// Loaders read a parsed document (yaml_document.h); the model itself knows no YAML.
+class YamlDocument;
 
 enum class SettingType { Text, TextList, Integer, IntegerList, Identifier };
 

@@ -1,4 +1,5 @@
 #include "privacy_policy.h"
+#include "yaml_document.h"
 
 #include <algorithm>
 #include <set>

@@ -10,9 +10,11 @@
 #include <vector>
 
 #include "diagnostic.h"
-#include "yaml_document.h"
 
 namespace custclass::config {
+
+// Loaders read a parsed document (yaml_document.h); the model itself knows no YAML.
+class YamlDocument;
 
 enum class DataCategory { Identifier, Contact, Personal, Sensitive, GovernmentId, Behaviour };
 

@@ -1,4 +1,5 @@
 #include "rule_set.h"
+#include "yaml_document.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -10,9 +10,11 @@
 
 #include "diagnostic.h"
 #include "expression.h"
-#include "yaml_document.h"
 
 namespace custclass::config {
+
+// Loaders read a parsed document (yaml_document.h); the model itself knows no YAML.
+class YamlDocument;
 
 // A condition as written, with its compiled syntax tree and where it stands in the file.
 struct Condition {

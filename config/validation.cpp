@@ -1,4 +1,5 @@
 #include "validation.h"
+#include "yaml_document.h"
 
 #include <filesystem>
 

@@ -17,11 +17,6 @@
 
 namespace custclass::config {
 
-struct Position {
-    int line = 0;  // 1-based
-    int column = 0;
-};
-
 class YamlDocument {
 public:
     // Parses `text`; a syntax error becomes a diagnostic and an empty optional.

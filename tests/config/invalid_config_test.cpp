@@ -38,6 +38,7 @@
 #include "privacy_policy.h"
 #include "rule_set.h"
 #include "validation.h"
+#include "yaml_document.h"
 
 namespace {
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "rule_set.h"
+#include "yaml_document.h"
 
 namespace {
 

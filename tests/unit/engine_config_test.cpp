@@ -6,6 +6,7 @@
 
 #include "test_database.h"
 #include "validation.h"
+#include "yaml_document.h"
 
 using namespace custclass::config;
 using custclass::test::TestDatabase;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "validation.h"
+#include "yaml_document.h"
 
 using namespace custclass::config;
 
