@@ -664,13 +664,9 @@ int32_t custclass_feed_begin(custclass_feed** feed, custclass_engine* engine) {
     if (feed) *feed = nullptr;
     return engine_call(engine, [&](plugin::Engine& e) -> std::int32_t {
         require(feed != nullptr, "feed (the output handle) is NULL");
-        if (!e.config().source.pushed())
-            throw plugin::InvalidArgument(
-                "this engine reads the host's database (`preset: " + e.config().source.preset +
-                "`); pushing data needs an engine config with `source: {preset: push}`");
         auto f = std::make_shared<custclass_feed>();
         f->handle = find_handle(engine);
-        f->rows = std::make_unique<adapters::PushSource>(e.config().source.currency_decimals);
+        f->rows = e.begin_feed();
         std::unique_lock<std::shared_mutex> lock(g_registry_mutex);
         feeds()[f.get()] = f;
         *feed = f.get();
@@ -715,7 +711,7 @@ int32_t custclass_feed_end(char** summary_json, custclass_feed* feed,
         const auto owned = take_feed(feed);  // released whatever the outcome
         require(summary_json != nullptr, "summary_json is NULL");
         const plugin::RunRequest request = run_request(options);
-        *summary_json = to_host(f.handle->engine->run_pushed(request, *f.rows).dump());
+        *summary_json = to_host(f.handle->engine->end_feed(request, *f.rows).dump());
         return CUSTCLASS_OK;
     });
 }

@@ -263,11 +263,17 @@ nlohmann::ordered_json Engine::run(const RunRequest& request) {
     return run_with(request, *source);
 }
 
-nlohmann::ordered_json Engine::run_pushed(const RunRequest& request, adapters::Source& pushed) {
+std::unique_ptr<adapters::PushSource> Engine::begin_feed() const {
     if (!config_.source.pushed())
-        throw InvalidArgument("this engine reads the host's database (`preset: " +
-                              config_.source.preset +
-                              "`); pushing data needs an engine config with `preset: push`");
+        throw InvalidArgument("this engine reads the host's database (`preset: " + config_.source.preset +
+                              "`); pushing data needs an engine config with `source: {preset: push}`");
+    return std::make_unique<adapters::PushSource>(config_.source.currency_decimals);
+}
+
+nlohmann::ordered_json Engine::end_feed(const RunRequest& request, adapters::PushSource& pushed) {
+    if (!config_.source.pushed())
+        throw InvalidArgument("this engine reads the host's database (`preset: " + config_.source.preset +
+                              "`); pushing data needs an engine config with `source: {preset: push}`");
     return run_with(request, pushed);
 }
 

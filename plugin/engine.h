@@ -21,6 +21,7 @@
 #include "feature_builder.h"
 #include "feature_table.h"
 #include "population_cuts.h"
+#include "push_source.h"
 #include "result_store.h"
 #include "source.h"
 #include "rule_program.h"
@@ -81,8 +82,11 @@ public:
 
     // A full run; returns the run summary document.
     nlohmann::ordered_json run(const RunRequest& request);
-    // A full run over rows the host pushed (`preset: push`).
-    nlohmann::ordered_json run_pushed(const RunRequest& request, adapters::Source& pushed);
+    // The host-push source (`preset: push`): begin_feed gives the source the host's rows go
+    // into (InvalidArgument when this engine reads a database); end_feed is the full run over
+    // them, and returns the run summary.
+    std::unique_ptr<adapters::PushSource> begin_feed() const;
+    nlohmann::ordered_json end_feed(const RunRequest& request, adapters::PushSource& pushed);
     // One customer's segments with their explanation.
     nlohmann::ordered_json classify(const std::string& customer_id, const RunRequest& request);
 

@@ -62,12 +62,13 @@ TEST(PushSource, PushedRowsGiveTheSameSegmentsAsTheDatabase) {
                "custclass: 1\nsource:\n  preset: push\nstore:\n  connection: \"sqlite3://db=results.sqlite\"\n"
                "rules: rules.yaml\n");
     auto engine = plugin::Engine::open_file((db.dir() / "push.yaml").string(), "");
-    adapters::PushSource pushed(2);
+    const auto feed = engine->begin_feed();
+    adapters::PushSource& pushed = *feed;
     for (const auto& c : customers)
         pushed.add_customer({c.id, opt(c.created_at), opt(c.birth_date), opt(c.gender), opt(c.district)});
     for (const auto& o : orders)
         pushed.add_order({o.id, opt(o.customer_id), o.ordered_at, o.amount, o.channel});
-    const auto from_push = engine->run_pushed(as_of("2026-11-30"), pushed);
+    const auto from_push = engine->end_feed(as_of("2026-11-30"), pushed);
 
     EXPECT_EQ(from_push["customers"], from_db["customers"]);
     EXPECT_EQ(from_push["classifications"], from_db["classifications"]);
@@ -76,7 +77,7 @@ TEST(PushSource, PushedRowsGiveTheSameSegmentsAsTheDatabase) {
     EXPECT_THROW(engine->classify("c1", as_of("2026-11-30")), plugin::NotFound);
     auto stored = as_of("2026-11-30");
     stored.dry_run = false;
-    engine->run_pushed(stored, pushed);
+    engine->end_feed(stored, pushed);
     auto db_engine = plugin::Engine::open_file((db.dir() / "custclass.yaml").string(), "");
     for (const char* id : {"c1", "c6", "c13", "c5"}) {
         auto a = engine->classify(id, as_of("2026-11-30"));
@@ -102,6 +103,7 @@ TEST(PushSource, ABadRecordIsAnErrorNamingTableKeyAndField) {
 TEST(PushSource, AnEngineThatReadsADatabaseRefusesPushedRows) {
     TestDatabase db;
     auto engine = plugin::Engine::open_file(db.write_config(kRules), "");
+    EXPECT_THROW(engine->begin_feed(), plugin::InvalidArgument);
     adapters::PushSource pushed(2);
-    EXPECT_THROW(engine->run_pushed(as_of("2026-11-30"), pushed), plugin::InvalidArgument);
+    EXPECT_THROW(engine->end_feed(as_of("2026-11-30"), pushed), plugin::InvalidArgument);
 }
