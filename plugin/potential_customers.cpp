@@ -493,8 +493,7 @@ nlohmann::ordered_json Engine::potential(const PotentialRequest& request) {
                 }
                 ContactRules rules_of_offer(policy, Purpose::DirectMarketing, "offer list");
                 std::uint64_t targeted = 0;
-                json members = json::array();
-                std::uint64_t listed = 0;
+                std::vector<std::string> ids;
                 for (std::size_t r = 0; r < table.rows(); ++r) {
                     const auto rr = run_row(r);
                     if (!rr) continue;
@@ -502,12 +501,13 @@ nlohmann::ordered_json Engine::potential(const PotentialRequest& request) {
                     for (const auto& [c, s] : segs) in = in || c->member(*rr, s);
                     if (!in || (!when.empty() && !when[r])) continue;
                     ++targeted;
-                    const auto id = rules_of_offer.shown(table, r);
-                    if (!id) continue;
-                    ++listed;
-                    if (request.limit == 0 || members.size() < request.limit) members.push_back(*id);
+                    if (const auto id = rules_of_offer.shown(table, r)) ids.push_back(*id);
                 }
-                std::sort(members.begin(), members.end());
+                // In identifier order, the first `limit` of them.
+                std::sort(ids.begin(), ids.end());
+                const std::uint64_t listed = ids.size();
+                if (request.limit != 0 && ids.size() > request.limit) ids.resize(request.limit);
+                const json members = ids;
                 total += listed;
                 list.push_back({{"id", o->id},
                                 {"label", o->label},
@@ -516,7 +516,7 @@ nlohmann::ordered_json Engine::potential(const PotentialRequest& request) {
                                 {"targeted", targeted},
                                 {"excluded", rules_of_offer.excluded()},
                                 {"members", listed},
-                                {"customers", std::move(members)}});
+                                {"customers", members}});
             }
             doc["offers"] = std::move(list);
             break;
@@ -593,26 +593,27 @@ nlohmann::ordered_json Engine::potential(const PotentialRequest& request) {
                 }
             });
             json campaign = json::array();
-            std::set<std::size_t> anyone;  // the people listed for any keyword
+            // Each person matched by any keyword passes the contact rules once (and is counted
+            // once in `excluded` and `total`).
+            std::map<std::size_t, std::optional<std::string>> shown;
+            for (std::size_t r = 0; r < table.rows(); ++r)
+                if (!matched[r].empty()) shown.emplace(r, contact->shown(table, r));
+            for (const auto& [r, id] : shown) total += id.has_value();
             for (std::size_t m = 0; m < p.keywords.size(); ++m) {
                 std::uint64_t customers = 0, prospects = 0;
-                json members = json::array();
-                std::uint64_t listed = 0;
-                for (std::size_t r = 0; r < table.rows(); ++r) {
+                std::vector<std::string> ids;
+                for (const auto& [r, id] : shown) {
                     if (!matched[r].count(m)) continue;
                     ++(flag_at(table, "is_prospect", r) ? prospects : customers);
-                    const auto id = contact->shown(table, r);
-                    if (!id) continue;
-                    ++listed;
-                    anyone.insert(r);
-                    if (request.limit == 0 || members.size() < request.limit) members.push_back(*id);
+                    if (id) ids.push_back(*id);
                 }
-                std::sort(members.begin(), members.end());
+                std::sort(ids.begin(), ids.end());
+                const std::uint64_t listed = ids.size();
+                if (request.limit != 0 && ids.size() > request.limit) ids.resize(request.limit);
                 campaign.push_back({{"keyword", p.keywords[m]}, {"customers", customers}, {"prospects", prospects},
-                                    {"listed", listed}, {"people", std::move(members)}});
+                                    {"listed", listed}, {"people", ids}});
             }
             doc["campaign_keywords"] = std::move(campaign);
-            total = anyone.size();
             // The earlier run's period, read from the same source as of its own date.
             std::optional<adapters::RunRecord> from;
             if (!request.from_run_id.empty())
