@@ -462,6 +462,42 @@ double bg_nbd_p_alive(const BgNbdParameters& params, const RepeatSummary& custom
 // where the factor c has been taken into the series too ((c)_n = c (c+1)_(n−1)). Neither a = 1
 // (where (1 − (1−z)^(a−1))/(a−1) tends to −log(1−z)) nor c <= 0 (possible when x = 0 and
 // a + b <= 1) is then a singularity.
+namespace {
+
+// E[Y(t)] by the paper's eq. 10 as written, 2F1(r + x, b + x; a + b + x − 1; z) summed as its
+// power series: every term is positive and the ratio of terms tends to z < 1, with no
+// overflow when a is large (where the transformed series above overflows before it converges),
+// and the bracket 1 − (1−z)^(r+x) 2F1 loses no digits there, since it is then far from 0.
+// For a > 1 only (the factor (a+b+x−1)/(a−1)); nullopt when it does not give a finite value.
+std::optional<double> bg_nbd_expected_purchases_direct(const BgNbdParameters& params,
+                                                       const RepeatSummary& customer, double t) {
+    const double r = params.r, alpha = params.alpha, a = params.a, b = params.b;
+    const double x = customer.x;
+    if (!(a > 1)) return std::nullopt;
+    const double c = a + b + x - 1;
+    const double z = t / (alpha + customer.T + t);
+    double term = 1, sum = 1;
+    bool converged = false;
+    for (long n = 0; n < kMaxSeriesTerms; ++n) {
+        term *= (r + x + n) * (b + x + n) * z / ((c + n) * (n + 1));
+        sum += term;
+        if (!std::isfinite(sum)) return std::nullopt;
+        // Later ratios stay below max(this one, z): they tend to z, from above or below.
+        const double rho = std::max((r + x + n + 1) * (b + x + n + 1) * z / ((c + n + 1) * (n + 2)), z);
+        if (rho < 1 && term * rho / (1 - rho) <= 1e-17 * sum) {
+            converged = true;
+            break;
+        }
+    }
+    if (!converged) return std::nullopt;
+    const double lead = std::exp((r + x) * (std::log(alpha + customer.T) - std::log(alpha + customer.T + t)));
+    const double expected = c / (a - 1) * (1 - lead * sum) * p_alive_checked(params, customer);
+    if (!std::isfinite(expected)) return std::nullopt;
+    return std::max(expected, 0.0);
+}
+
+}  // namespace
+
 double bg_nbd_expected_purchases(const BgNbdParameters& params, const RepeatSummary& customer,
                                  double t) {
     check_parameters(params);
@@ -489,12 +525,17 @@ double bg_nbd_expected_purchases(const BgNbdParameters& params, const RepeatSumm
     double sum = 0;
     double term = A * z;
     bool converged = false;
+    bool overflow = false;
     for (long n = 1; n <= kMaxSeriesTerms; ++n) {
         sum += term;
         const double ratio = (A + n) * (a + n - 1) * z / ((c + n) * (n + 1));
         const double next = term * ratio;
         if (next == 0) {  // a terminating series, or terms below the smallest double
             converged = true;
+            break;
+        }
+        if (!std::isfinite(next)) {  // a large a: the terms grow like (a z)^n / n! first
+            overflow = true;
             break;
         }
         if (n >= n_min) {
@@ -507,6 +548,10 @@ double bg_nbd_expected_purchases(const BgNbdParameters& params, const RepeatSumm
             }
         }
         term = next;
+    }
+    if (overflow || (converged && !std::isfinite((c * head - power * sum)))) {
+        if (const auto direct = bg_nbd_expected_purchases_direct(params, customer, t)) return *direct;
+        throw std::domain_error("E[Y(t)]: the expectation is not finite for these parameters");
     }
     if (!converged) {
         throw std::domain_error("E[Y(t)]: the hypergeometric series did not converge in " +

@@ -387,3 +387,13 @@ TEST(GammaGamma, FitWithAnInfiniteMeanSpendIsNotConverged) {
     EXPECT_FALSE(fit.converged);
     EXPECT_NE(fit.message.find("q = "), std::string::npos) << fit.message;
 }
+
+// A fit where customers hardly ever drop out (a and b in the tens of thousands): the transformed
+// series overflows, and the expectation comes from eq. 10 as written. The values are the
+// paper's formula evaluated with mpmath at 40 digits.
+TEST(BgNbd, ExpectedPurchasesWithLargeBetaParametersAreFinite) {
+    const BgNbdParameters p{1.0985, 73.11, 15354.6, 96200.8};
+    EXPECT_NEAR(bg_nbd_expected_purchases(p, {0, 0, 40}, 90), 0.78383489189952147, 1e-10);
+    EXPECT_NEAR(bg_nbd_expected_purchases(p, {3, 30, 40}, 90), 2.0433563462900706, 1e-10);
+    EXPECT_NEAR(bg_nbd_expected_purchases(p, {20, 300, 400}, 90), 0.12255528717786944, 1e-10);
+}
