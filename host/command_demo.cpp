@@ -243,7 +243,9 @@ ExitCode DemoCommand::execute(const Session& session) const {
               << "  " << custclass << " run -c " << config_arg << " --as-of " << data.last_day
               << " --dry-run\n"
               << "  " << custclass << " explain -c " << config_arg << " --as-of " << data.last_day
-              << ' ' << kFirstCustomer << '\n';
+              << ' ' << kFirstCustomer << '\n'
+              << "  " << custclass << " potential -c " << config_arg << " --list bestsellers\n"
+              << "  " << custclass << " potential -c " << config_arg << " --list unmet-demand\n";
     return ExitCode::ok;
 }
 
