@@ -1,9 +1,12 @@
 #include "value_parsing.h"
-#include "text.h"
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <limits>
+
+#include "text.h"
 
 namespace custclass::adapters {
 
@@ -75,6 +78,16 @@ std::optional<std::int64_t> parse_money(std::string_view text, int decimals) {
     for (char c : whole) value = value * 10 + (c - '0');
     if (round_digit >= 5) ++value;
     return negative ? -value : value;
+}
+
+std::optional<double> parse_number(std::string_view text) {
+    text = trim(text);
+    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+    double value = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(value))
+        return std::nullopt;
+    return value;
 }
 
 std::optional<bool> parse_flag(std::string_view text) {

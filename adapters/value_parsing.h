@@ -18,6 +18,10 @@ using config::valid_utf8;
 // rounded half away from zero beyond them. Exact: no binary floating point is involved.
 std::optional<std::int64_t> parse_money(std::string_view text, int decimals);
 
+// A number as a host column or an enrichment table holds it ("12", "-3.5", "+1e3"), surrounding
+// white space allowed; nullopt for anything else, and for infinities and NaN.
+std::optional<double> parse_number(std::string_view text);
+
 // 1/0, t/f, true/false, yes/no, y/n (any case), as databases write booleans.
 std::optional<bool> parse_flag(std::string_view text);
 

@@ -18,7 +18,6 @@
 #include "personal_identifiers.h"
 #include "text.h"
 #include "value_parsing.h"
-#include "yaml_document.h"
 
 namespace custclass::plugin {
 
@@ -780,7 +779,7 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
             for (std::size_t r = 0; r < n; ++r) {
                 const auto& v = customers[rows[r]].attributes[k];
                 if (!v || v->empty()) continue;
-                const auto x = config::parse_number(*v);
+                const auto x = adapters::parse_number(*v);
                 if (!x)
                     throw adapters::DataError("table `customers`, key `" + customers[rows[r]].customer_id +
                                               "`, column `attr_" + attribute_names[k] + "`: `" + *v +
@@ -822,7 +821,7 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
                 if (row == data.rows.end() || !row->second[at]) continue;
                 const std::string& v = *row->second[at];
                 if (c->type == ValueType::Number) {
-                    const auto x = config::parse_number(v);
+                    const auto x = adapters::parse_number(v);
                     if (!x)
                         throw adapters::DataError("enrichment table `" + e.id + "`, key `" + *key +
                                                   "`, column `" + c->name + "`: `" + v +

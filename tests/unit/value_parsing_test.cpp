@@ -72,3 +72,14 @@ TEST(NormalisePhone, RejectsWhatIsNotAPhoneNumber) {
                               "+852 9123 4567 ext. 8", "tel:91234567"})
         EXPECT_FALSE(normalise_phone(phone)) << phone;
 }
+
+TEST(ValueParsing, NumbersOfHostColumns) {
+    EXPECT_EQ(parse_number("12"), 12.0);
+    EXPECT_EQ(parse_number(" -3.5 "), -3.5);
+    EXPECT_EQ(parse_number("+1e3"), 1000.0);
+    EXPECT_FALSE(parse_number(""));
+    EXPECT_FALSE(parse_number("12,5"));
+    EXPECT_FALSE(parse_number("inf"));
+    EXPECT_FALSE(parse_number("nan"));
+    EXPECT_FALSE(parse_number("1 2"));
+}
