@@ -1,5 +1,5 @@
 // custclass_generate: writes the benchmark's host database, the deterministic synthetic Hong Kong
-// retailer of bench/datagen (demo_data.h), at any size, and prints what it wrote. The same
+// retailer of host/demo_data (demo_data.h), at any size, and prints what it wrote. The same
 // options and seed give the same database on every machine, so a figure in bench/RESULTS.md can
 // be measured again on the same data.
 //

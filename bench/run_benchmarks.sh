@@ -587,7 +587,7 @@ SECTION=$RUN/results.md
     echo "  engineers' builds (the load column above)."
     echo "- Build: \`${BUILD_DIR#"$ROOT"/}\` (${BUILD_TYPE:-?}; the plugin built $BUILT, copied to \`$TAG/bin/\` for the run), g++ $CXX_VERSION. SQLite $SQLITE_VERSION (the CLI and the library)$([[ -n $PG_VERSION ]] && echo ", PostgreSQL $PG_VERSION, MariaDB $MY_VERSION")."
     echo "- Data: \`custclass_generate --sqlite FILE --customers $CUSTOMERS --orders-per-customer $OPC --seed $SEED\`"
-    echo "  (bench/datagen): $(fmt "$CUSTOMERS") customers ($(fmt "$(count_of "$DB" buyers)") with orders), $(fmt "$ORDERS") orders"
+    echo "  (host/demo_data): $(fmt "$CUSTOMERS") customers ($(fmt "$(count_of "$DB" buyers)") with orders), $(fmt "$ORDERS") orders"
     echo "  ($(fmt "$(count_of "$DB" returns)") of them returns), $(fmt "$(count_of "$DB" order_lines)") order lines, $(fmt "$(count_of "$DB" referrals)") referrals, $(fmt "$(count_of "$DB" opt_outs)") opt-outs;"
     echo "  orders from 2024-12-01 to $AS_OF; the SQLite file is $(du -h "$DB" | cut -f1). P5's second database: the"
     echo "  same with \`--orders-per-customer $HALF_OPC\`, $(fmt "$HALF_ORDERS") orders."

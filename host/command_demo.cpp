@@ -31,7 +31,7 @@ namespace {
 
 constexpr const char* kRuleSet = "rulesets/hk-retail.yaml";
 constexpr const char* kPolicy = "privacy/pdpo.yaml";
-// The generator names its customers C000001, C000002, ... (bench/datagen/demo_generator.cpp).
+// The generator names its customers C000001, C000002, ... (host/demo_data/demo_generator.cpp).
 constexpr const char* kFirstCustomer = "C000001";
 
 // The shipped file `relative` (e.g. rulesets/hk-retail.yaml), looked for in the directory named

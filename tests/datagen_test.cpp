@@ -1,4 +1,4 @@
-// The demo data generator (bench/datagen/demo_data.h): determinism, the counts it promises, the
+// The demo data generator (host/demo_data/demo_data.h): determinism, the counts it promises, the
 // invariants of the demo host schema that the engine relies on (lines sum to totals, returns are
 // negative and follow a sale, orders inside the window, referrals point back in time, interactions
 // inside their customers' lives), the realism that gives segments a spread and the analyses of

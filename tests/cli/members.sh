@@ -209,7 +209,7 @@ expect(a["pseudonymised"] is True, "champions analytics: \"pseudonymised\": true
 expect(a["streamed"] == len(analytics), f"champions analytics: streamed {a['streamed']} = {len(analytics)} rows")
 expect(a["excluded"] == {"no_consent": 0, "opted_out": 0}, "champions analytics: nothing left out")
 
-# Consent and opt-outs straight from the demo schema (bench/datagen/demo_data.h). Opt-outs match
+# Consent and opt-outs straight from the demo schema (host/demo_data/demo_data.h). Opt-outs match
 # by customer, by e-mail (case-insensitive) or by phone (its digits, +852 when written without a
 # country code).
 def phone_key(text):

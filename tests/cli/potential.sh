@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `custclass potential` on the demo shop (classified by `custclass demo` as of the data's last day,
-# 2026-11-30, bench/datagen/demo_data.h): every list's --json document, for analytics and for
+# 2026-11-30, host/demo_data/demo_data.h): every list's --json document, for analytics and for
 # direct marketing, is valid against potential.schema.json; the focus A list is in descending
 # order of revenue share and the classes' shares sum to 1; the demo's run granted referral
 # rewards, listed both parties of each exactly as custclass_referral_rewards holds them, and a

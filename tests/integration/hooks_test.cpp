@@ -1,4 +1,4 @@
-// The hooks (Engine::reclassify) on real databases: the demo shop (bench/datagen, 300 customers)
+// The hooks (Engine::reclassify) on real databases: the demo shop (host/demo_data, 300 customers)
 // written into SQLite, PostgreSQL and MariaDB with each database's own types, mapped twice: by
 // the host's INTEGER customer keys (the usual CRM; the hooks bind the ids as text against an
 // integer column) and by its text customer codes (the demo mapping). On each, a full run, then
@@ -151,7 +151,7 @@ private:
     Rows districts_, categories_, products_, customers_, referrals_, opt_outs_, orders_, lines_;
 };
 
-// The demo host schema (bench/datagen/demo_data.h) in each database's own types.
+// The demo host schema (host/demo_data/demo_data.h) in each database's own types.
 void create_demo_schema(ScratchDatabase& db) {
     switch (db.backend()) {
         case Backend::SQLite:

@@ -4,7 +4,7 @@
 // log and exp (whose last bit differs between C libraries): every mapping from raw bits to a value
 // is written out here, from integer arithmetic and IEEE-754 operations that are exact (+ - * /,
 // sqrt, floor, frexp, ldexp). Code including this header must be compiled without floating-point
-// contraction (-ffp-contract=off), as bench/datagen/CMakeLists.txt does, so that no FMA changes a
+// contraction (-ffp-contract=off), as host/demo_data/CMakeLists.txt does, so that no FMA changes a
 // rounding on the architectures that have one.
 #pragma once
 
