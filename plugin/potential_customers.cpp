@@ -119,6 +119,35 @@ json entries_json(const std::vector<BestsellerEntry>& entries, int decimals) {
     return out;
 }
 
+// What the referral analysis reads: each customer of the table with its first purchase
+// (as_of − tenure_days) and revenue (monetary), and the referrals made on or before as_of (or
+// on no known day).
+struct ReferralInputs {
+    std::unordered_map<std::string, ReferralCustomer> customers;
+    std::vector<Referral> referrals;
+};
+
+ReferralInputs read_referral_inputs(adapters::Source& source, const FeatureTable& table, Day as_of,
+                                    const config::TimeZone& zone, int decimals) {
+    ReferralInputs in;
+    in.customers.reserve(table.rows());
+    for (std::size_t r = 0; r < table.rows(); ++r) {
+        ReferralCustomer c;
+        if (const auto tenure = number_at(table, "tenure_days", r)) c.first_purchase = as_of - static_cast<Day>(*tenure);
+        c.revenue = minor(number_at(table, "monetary", r).value_or(0.0), decimals);
+        in.customers.emplace(table.customer_ids()[r], c);
+    }
+    source.read_referrals([&](adapters::ReferralBatch batch) {
+        for (const adapters::ReferralRow& row : batch) {
+            std::optional<Day> on;
+            if (row.referred_at) on = zone.day_of(*row.referred_at);
+            if (on && *on > as_of) continue;  // after the run's date: not there yet
+            in.referrals.push_back({row.referrer_id, row.referee_id, on});
+        }
+    });
+    return in;
+}
+
 }  // namespace
 
 const std::vector<std::string>& potential_list_names() {
@@ -138,29 +167,12 @@ std::optional<PotentialList> potential_list(std::string_view name) {
 std::vector<adapters::ReferralReward> Engine::referral_rewards_due(adapters::Source& source,
                                                                    const FeatureTable& table, Day as_of,
                                                                    nlohmann::ordered_json& counts) {
-    const int decimals = config_.source.currency_decimals;
-    std::unordered_map<std::string, ReferralCustomer> customers;
-    customers.reserve(table.rows());
-    for (std::size_t r = 0; r < table.rows(); ++r) {
-        ReferralCustomer c;
-        if (const auto tenure = number_at(table, "tenure_days", r)) c.first_purchase = as_of - static_cast<Day>(*tenure);
-        c.revenue = minor(number_at(table, "monetary", r).value_or(0.0), decimals);
-        customers.emplace(table.customer_ids()[r], c);
-    }
-    const config::TimeZone zone(config_.rules.time_zone);
-    std::vector<Referral> referrals;
-    source.read_referrals([&](adapters::ReferralBatch batch) {
-        for (const adapters::ReferralRow& row : batch) {
-            std::optional<Day> on;
-            if (row.referred_at) on = zone.day_of(*row.referred_at);
-            if (on && *on > as_of) continue;  // after the run's date: not there yet
-            referrals.push_back({row.referrer_id, row.referee_id, on});
-        }
-    });
+    const ReferralInputs in = read_referral_inputs(source, table, as_of, config::TimeZone(config_.rules.time_zone),
+                                                   config_.source.currency_decimals);
     ReferralOptions options;
     options.decay = config_.rules.potential.referral_decay;
     options.depth = static_cast<int>(config_.rules.potential.referral_depth);
-    const ReferralAnalysis analysis = analyse_referrals(referrals, customers, options);
+    const ReferralAnalysis analysis = analyse_referrals(in.referrals, in.customers, options);
     const std::vector<SuccessfulReferral> due = rewards_due(analysis, migrated_store().rewarded_referees());
     counts = {{"successful", analysis.successful.size()}, {"pending", analysis.pending}};
     for (const auto& [reason, n] : analysis.ignored) counts["ignored"][reason] = n;
@@ -427,25 +439,9 @@ nlohmann::ordered_json Engine::potential(const PotentialRequest& request) {
         case PotentialList::KeyPersons: {
             if (!source->has_table(config::CanonicalTable::Referrals))
                 throw NotFound("the source maps no `referrals` table");
-            nlohmann::ordered_json counts;
-            std::unordered_map<std::string, ReferralCustomer> customers;
-            for (std::size_t r = 0; r < table.rows(); ++r) {
-                ReferralCustomer c;
-                if (const auto tenure = number_at(table, "tenure_days", r)) c.first_purchase = as_of - static_cast<Day>(*tenure);
-                c.revenue = minor(number_at(table, "monetary", r).value_or(0.0), decimals);
-                customers.emplace(table.customer_ids()[r], c);
-            }
-            std::vector<Referral> referrals;
-            source->read_referrals([&](adapters::ReferralBatch batch) {
-                for (const auto& row : batch) {
-                    std::optional<Day> on;
-                    if (row.referred_at) on = zone.day_of(*row.referred_at);
-                    if (on && *on > as_of) continue;
-                    referrals.push_back({row.referrer_id, row.referee_id, on});
-                }
-            });
+            const ReferralInputs in = read_referral_inputs(*source, table, as_of, zone, decimals);
             ReferralOptions options{p.referral_decay, static_cast<int>(p.referral_depth)};
-            const ReferralAnalysis analysis = analyse_referrals(referrals, customers, options);
+            const ReferralAnalysis analysis = analyse_referrals(in.referrals, in.customers, options);
             doc["decay"] = p.referral_decay;
             doc["depth"] = p.referral_depth;
             for (const auto& kp : analysis.key_persons) {
