@@ -100,9 +100,9 @@ public:
     }
 
     bool can_total_orders(const OrderTotalsRequest& request) override {
-        if (config_.read == "scan" || dialect_ == Dialect::SQLite || !scope_.empty()) return false;
+        if (config_.read == config::ReadMode::Scan || dialect_ == Dialect::SQLite || !scope_.empty()) return false;
         const bool possible = !day_expression(request).empty();
-        if (!possible && config_.read == "pushdown")
+        if (!possible && config_.read == config::ReadMode::Pushdown)
             throw DataError("`read: pushdown` needs the `ordered_at` column of the orders query (at " +
                             mapped(CanonicalTable::Orders).origin +
                             ") to be a date or timestamp type; it is text: use `read: scan`");

@@ -12,7 +12,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<std::string> kBackends = {"sqlite3", "postgresql", "mysql"};
 
 std::vector<std::string> available_presets(const LoadContext& context) {
     std::vector<std::string> names = {"generic", "push"};
@@ -67,8 +66,9 @@ std::optional<std::string> read_connection(MapReader& map, const std::string& ba
     const std::size_t sep = connection->find("://");
     const std::string backend =
         sep == std::string::npos ? std::string() : connection->substr(0, sep);
-    if (std::find(kBackends.begin(), kBackends.end(), backend) == kBackends.end()) {
-        std::string hint = backend.empty() ? std::string() : did_you_mean(backend, kBackends);
+    const auto& backends = supported_backends();
+    if (std::find(backends.begin(), backends.end(), backend) == backends.end()) {
+        std::string hint = backend.empty() ? std::string() : did_you_mean(backend, backends);
         if (hint.empty())
             hint =
                 "write `backend://parameters` with backend sqlite3, postgresql or mysql, "
@@ -219,14 +219,18 @@ std::optional<EngineConfig> load_engine_config(const YamlDocument& doc, const st
         }
         if (auto env = s.text("password_env")) src.password_env = *env;
         if (auto read = s.text("read")) {
-            const std::vector<std::string> modes = {"auto", "scan", "pushdown"};
-            if (std::find(modes.begin(), modes.end(), *read) == modes.end())
+            if (*read == "auto")
+                src.read = ReadMode::Auto;
+            else if (*read == "scan")
+                src.read = ReadMode::Scan;
+            else if (*read == "pushdown")
+                src.read = ReadMode::Pushdown;
+            else
                 doc.error(d, s.node("read"), "unknown read mode `" + *read + "`",
                           "use `auto` (the default), `scan` or `pushdown`");
-            else if (*read == "pushdown" && src.backend == "sqlite3")
+            if (src.read == ReadMode::Pushdown && src.backend == "sqlite3")
                 doc.error(d, s.node("read"), "pushdown aggregation is for PostgreSQL and MariaDB",
                           "SQLite reads fastest with `scan` (what `auto` chooses)");
-            src.read = *read;
         }
         if (auto decimals = s.integer("currency_decimals", false, 0, 4))
             src.currency_decimals = static_cast<int>(*decimals);

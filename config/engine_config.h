@@ -31,6 +31,9 @@ struct TableQuery {
 // preset's, or rows the host pushes through the ABI (`preset: push`).
 enum class SourceKind { Generic, HostPreset, Push };
 
+// How a database source reads the orders (`source.read`).
+enum class ReadMode { Auto, Scan, Pushdown };
+
 struct SourceConfig {
     std::string preset = "generic";
     SourceKind kind = SourceKind::Generic;  // what `preset` names
@@ -49,7 +52,7 @@ struct SourceConfig {
     std::map<CanonicalTable, TableQuery> queries;
     // How orders are read: `auto` (pushdown aggregation on PostgreSQL and MariaDB when the
     // order timestamp column is a date/time type, else a streamed scan), `scan` or `pushdown`.
-    std::string read = "auto";
+    ReadMode read = ReadMode::Auto;
     // Decimal places of the currency's minor unit (HKD: 2); amounts are summed in minor units.
     int currency_decimals = 2;
 };

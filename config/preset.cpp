@@ -10,7 +10,6 @@ namespace custclass::config {
 
 namespace {
 
-const std::vector<std::string> kBackends = {"sqlite3", "postgresql", "mysql"};
 const std::vector<std::string> kSettingTypes = {"text", "text_list", "integer", "integer_list",
                                                 "identifier"};
 
@@ -248,6 +247,11 @@ void read_queries(const YamlDocument& doc, MapReader& top, Preset& preset, Diagn
 
 }  // namespace
 
+const std::vector<std::string>& supported_backends() {
+    static const std::vector<std::string> backends = {"sqlite3", "postgresql", "mysql"};
+    return backends;
+}
+
 const char* setting_type_name(SettingType type) {
     return kSettingTypes[static_cast<std::size_t>(type)].c_str();
 }
@@ -377,7 +381,8 @@ std::optional<Preset> load_preset(const YamlDocument& doc, const std::string& na
     const YAML::Node backends = top.sequence("backends", true);
     for (const auto& b : backends) {
         if (!b.IsScalar() ||
-            std::find(kBackends.begin(), kBackends.end(), b.Scalar()) == kBackends.end()) {
+            std::find(supported_backends().begin(), supported_backends().end(), b.Scalar()) ==
+                supported_backends().end()) {
             doc.error(d, b, "unknown backend `" + (b.IsScalar() ? b.Scalar() : std::string()) + "`",
                       "use sqlite3, postgresql or mysql");
             continue;

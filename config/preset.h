@@ -20,6 +20,9 @@ class Node;
 
 namespace custclass::config {
 
+// The SOCI backends a source or a preset may name: sqlite3, postgresql, mysql.
+const std::vector<std::string>& supported_backends();
+
 // Loaders read a parsed document (yaml_document.h); the model itself knows no YAML.
 class YamlDocument;
 
