@@ -310,6 +310,7 @@ nlohmann::ordered_json Engine::potential(const PotentialRequest& request) {
             std::map<std::string, std::uint64_t> tiers;
             for (std::size_t r = 0; r < table.rows(); ++r) ++tiers[tier.dictionary[static_cast<std::size_t>(tier.codes[r])]];
             doc["score"] = {{"id", score->id}, {"label", score->label}};
+            const ScorePointsExplainer explainer(program, *score, table);
             doc["tiers"] = tiers;
             for (const std::size_t r : order) {
                 const auto id = contact->shown(table, r);
@@ -319,8 +320,7 @@ nlohmann::ordered_json Engine::potential(const PotentialRequest& request) {
                             {"score", value.numbers[r]},
                             {"tier", tier.dictionary[static_cast<std::size_t>(tier.codes[r])]},
                             {"is_prospect", flag_at(table, "is_prospect", r)}};
-                // Point by point, for the rows shown (explaining costs a compilation per point).
-                if (shown) row["points"] = program.explain(table, r)["scores"][score->id]["points"];
+                if (shown) row["points"] = explainer.points(r);
                 take(std::move(row));
             }
             break;

@@ -680,6 +680,24 @@ double interaction_points(const config::ScorePoints& p, double weighed) {
     return p.max ? std::min(points, *p.max) : points;
 }
 
+// One point of a score for one row: a condition point with whether it held, an interaction
+// point with the weighed count of interactions; each with the points it gave.
+nlohmann::ordered_json point_json(const config::ScorePoints& p, bool held, const FeatureTable& table,
+                                  std::size_t row) {
+    if (!p.interaction)
+        return {{"when", p.when.text}, {"add", p.add}, {"held", held}, {"points", held ? p.add : 0.0}};
+    const Column* count = table.find(p.interaction->feature());
+    const double weighed = count ? count->numbers[row] : 0.0;
+    nlohmann::ordered_json point = {{"interaction", p.interaction->kind}};
+    if (!p.interaction->keyword.empty()) point["keyword"] = p.interaction->keyword;
+    if (p.interaction->half_life_days) point["decay_half_life_days"] = *p.interaction->half_life_days;
+    point["add"] = p.add;
+    if (p.max) point["max"] = *p.max;
+    point["interactions"] = weighed;
+    point["points"] = interaction_points(p, weighed);
+    return point;
+}
+
 std::string tier_of(const config::Score& score, double value) {
     for (const auto& t : score.tiers)
         if (value >= t.min) return t.id;
@@ -854,27 +872,33 @@ nlohmann::ordered_json RuleProgram::explain(const FeatureTable& table, std::size
         nlohmann::ordered_json points = nlohmann::ordered_json::array();
         for (const auto& p : score.points) {
             if (p.interaction) {
-                const Column* count = table.find(p.interaction->feature());
-                const double weighed = count ? count->numbers[row] : 0.0;
-                nlohmann::ordered_json point = {{"interaction", p.interaction->kind}};
-                if (!p.interaction->keyword.empty()) point["keyword"] = p.interaction->keyword;
-                if (p.interaction->half_life_days) point["decay_half_life_days"] = *p.interaction->half_life_days;
-                point["add"] = p.add;
-                if (p.max) point["max"] = *p.max;
-                point["interactions"] = weighed;
-                point["points"] = interaction_points(p, weighed);
-                points.push_back(std::move(point));
+                points.push_back(point_json(p, false, table, row));
                 continue;
             }
             auto node = compile_condition(p.when, table);
-            const bool held = holds(*node, row);
-            points.push_back({{"when", p.when.text}, {"add", p.add}, {"held", held}, {"points", held ? p.add : 0.0}});
+            points.push_back(point_json(p, holds(*node, row), table, row));
         }
         scores[score.id] = {{"value", value ? value->json_value(row) : nlohmann::ordered_json()},
                             {"tier", tier ? tier->json_value(row) : nlohmann::ordered_json()},
                             {"points", std::move(points)}};
     }
     return {{"classifications", std::move(classifications)}, {"scores", std::move(scores)}};
+}
+
+ScorePointsExplainer::ScorePointsExplainer(const RuleProgram& program, const config::Score& score,
+                                           const FeatureTable& table)
+    : score_(score), table_(table) {
+    for (const auto& p : score.points)
+        held_.push_back(p.interaction ? std::vector<std::uint8_t>() : program.evaluate(p.when, table));
+}
+
+nlohmann::ordered_json ScorePointsExplainer::points(std::size_t row) const {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < score_.points.size(); ++i) {
+        const auto& p = score_.points[i];
+        out.push_back(point_json(p, !p.interaction && held_[i][row] != 0, table_, row));
+    }
+    return out;
 }
 
 }  // namespace custclass::plugin

@@ -60,6 +60,21 @@ private:
     Day as_of_;
 };
 
+// The points of one score, point by point, for many rows of a table whose scores are computed:
+// each condition is evaluated once over the whole table (a lead list of every customer costs one
+// pass per point, not one compilation per row). The same document as RuleProgram::explain's
+// `scores.<id>.points`.
+class ScorePointsExplainer {
+public:
+    ScorePointsExplainer(const RuleProgram& program, const config::Score& score, const FeatureTable& table);
+    nlohmann::ordered_json points(std::size_t row) const;
+
+private:
+    const config::Score& score_;
+    const FeatureTable& table_;
+    std::vector<std::vector<std::uint8_t>> held_;  // per condition point, per row
+};
+
 // Calls `fn(classification, segment)` for each assignment of one row of a run's results: one per
 // first-match classification (no segment: unclassified), one per matched segment of an
 // all-matches classification (one without a segment when none matched).
