@@ -224,7 +224,6 @@ nlohmann::ordered_json Engine::potential(const PotentialRequest& request) {
     std::vector<std::string> extra = {"monetary", "is_prospect"};
     if (marketing) extra.insert(extra.end(), {"marketing_consent", "opted_out"});
     switch (request.list) {
-        case PotentialList::Focus: extra.push_back("pareto_class"); break;
         case PotentialList::ReferralRewards:
         case PotentialList::KeyPersons: extra.push_back("tenure_days"); break;
         case PotentialList::Lookalike: extra.insert(extra.end(), p.lookalike_attributes.begin(), p.lookalike_attributes.end()); break;
