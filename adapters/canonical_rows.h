@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "civil_time.h"
+#include "order_totals.h"
 
 namespace custclass::adapters {
 
@@ -77,22 +78,12 @@ struct OptOutRow {
     std::optional<std::string> phone;
 };
 
-// What the orders of one customer add up to as of the run date: computed by the engine from
-// streamed orders, or by the database (pushdown aggregation).
+// The order totals of one customer as the database sums them (pushdown aggregation).
 struct CustomerOrderTotals {
     std::string customer_id;                // normalised; empty for orders without a customer
     std::uint64_t orders_all = 0;           // every order row, after as_of included
     std::uint64_t orders_after_as_of = 0;
-    Day first_order = INT32_MIN;            // INT32_MIN: none
-    Day first_purchase = INT32_MIN;
-    Day last_purchase = INT32_MIN;
-    Day last_order = INT32_MIN;             // any order on or before as_of (returns too)
-    std::uint32_t purchases_total = 0;
-    std::uint32_t purchases_window = 0;
-    std::uint32_t orders_window = 0;
-    std::uint32_t returns_window = 0;
-    std::int64_t purchase_amount_window = 0;  // minor units
-    std::int64_t net_amount_window = 0;       // minor units, returns subtracted
+    OrderTotals totals;                     // the orders on or before as_of
     std::vector<std::uint32_t> channel_purchases;  // purchases in the window per asked channel
 };
 

@@ -173,16 +173,16 @@ public:
                                         orders.origin + ")");
                     t.orders_all = static_cast<std::uint64_t>(integer(b, 1, r));
                     t.orders_after_as_of = static_cast<std::uint64_t>(integer(b, 2, r));
-                    t.first_order = day(b, 3, r);
-                    t.first_purchase = day(b, 4, r);
-                    t.last_purchase = day(b, 5, r);
-                    t.last_order = day(b, 14, r);
-                    t.purchases_total = static_cast<std::uint32_t>(integer(b, 6, r));
-                    t.purchases_window = static_cast<std::uint32_t>(integer(b, 7, r));
-                    t.orders_window = static_cast<std::uint32_t>(integer(b, 8, r));
-                    t.returns_window = static_cast<std::uint32_t>(integer(b, 9, r));
-                    t.purchase_amount_window = integer(b, 10, r);
-                    t.net_amount_window = integer(b, 11, r);
+                    t.totals.first_order = day(b, 3, r);
+                    t.totals.first_purchase = day(b, 4, r);
+                    t.totals.last_purchase = day(b, 5, r);
+                    t.totals.last_order = day(b, 14, r);
+                    t.totals.purchases_total = static_cast<std::uint32_t>(integer(b, 6, r));
+                    t.totals.purchases_window = static_cast<std::uint32_t>(integer(b, 7, r));
+                    t.totals.orders_window = static_cast<std::uint32_t>(integer(b, 8, r));
+                    t.totals.returns_window = static_cast<std::uint32_t>(integer(b, 9, r));
+                    t.totals.purchase_amount_window = integer(b, 10, r);
+                    t.totals.net_amount_window = integer(b, 11, r);
                     for (std::size_t k = 0; k < request.channels.size(); ++k)
                         t.channel_purchases.push_back(static_cast<std::uint32_t>(integer(b, 15 + k, r)));
                     batch.push_back(std::move(t));

@@ -604,7 +604,7 @@ private:
         if (fn == "share" || fn == "channel_share") {
             const auto arg = literal_argument(e, fn == "share" ? "a category" : "a channel");
             if (!arg) return ValueType::Null;
-            const std::string key = fn + ":" + *arg;
+            const std::string key = FeatureCall{fn, *arg}.name();
             const auto type = scope_.feature_type(key);
             if (!type) {
                 error(e, "feature `" + fn + "(…)` is not available",

@@ -86,9 +86,12 @@ const std::vector<FeatureInfo>& feature_catalog() {
 
 std::vector<std::string> policy_fields_of(std::string_view feature) {
     if (feature.starts_with("attr.")) return {"attr_" + std::string(feature.substr(5))};
-    if (feature.starts_with("share:") || feature == "top_category") return {"order_lines", "orders"};
-    if (feature.starts_with("channel_share:")) return {"orders"};
-    if (feature.starts_with("interactions:")) return {"interactions"};
+    if (const auto call = FeatureCall::of(feature)) {
+        if (call->function == "share") return {"order_lines", "orders"};
+        if (call->function == "channel_share") return {"orders"};
+        if (call->function == "interactions") return {"interactions"};
+    }
+    if (feature == "top_category") return {"order_lines", "orders"};
     if (feature == "age" || feature == "age_band") return {"birth_date"};
     if (feature == "gender" || feature == "district" || feature == "income_band" ||
         feature == "lead_source" || feature == "interests" || feature == "marketing_consent")
@@ -124,6 +127,20 @@ const std::vector<ParametrisedFeature>& parametrised_features() {
         {"interactions", CanonicalTable::Interactions},
     };
     return list;
+}
+
+std::optional<FeatureCall> FeatureCall::of(std::string_view feature) {
+    const auto colon = feature.find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    FeatureCall call{std::string(feature.substr(0, colon)), std::string(feature.substr(colon + 1))};
+    if (!call.definition()) return std::nullopt;
+    return call;
+}
+
+const ParametrisedFeature* FeatureCall::definition() const {
+    for (const auto& p : parametrised_features())
+        if (p.function == function) return &p;
+    return nullptr;
 }
 
 }  // namespace custclass::config

@@ -49,4 +49,18 @@ struct ParametrisedFeature {
 };
 const std::vector<ParametrisedFeature>& parametrised_features();
 
+// One use of a parametrised feature: `share('Skincare')` is {"share", "Skincare"}. Its name as a
+// feature (the column of the feature table, what an expression reads) is "share:Skincare";
+// of() reads such a name back, nullopt for a feature that is not a call of a parametrised
+// function.
+struct FeatureCall {
+    std::string function;
+    std::string argument;
+
+    std::string name() const { return function + ":" + argument; }
+    static std::optional<FeatureCall> of(std::string_view feature);
+    // The entry of parametrised_features() it calls; nullptr for an unknown function.
+    const ParametrisedFeature* definition() const;
+};
+
 }  // namespace custclass::config

@@ -122,10 +122,7 @@ private:
                 if (name == s) return ValueType::Number;
                 if (name == s + "_tier") return ValueType::Text;
             }
-            const auto colon = name.find(':');
-            if (colon != std::string_view::npos)
-                for (const auto& p : parametrised_features())
-                    if (name.substr(0, colon) == p.function) return ValueType::Number;
+            if (FeatureCall::of(name)) return ValueType::Number;
             return std::nullopt;
         };
         scope.feature_names = [&]() {
@@ -699,18 +696,19 @@ std::vector<std::string> RuleSet::features_read() const {
 }
 
 std::string InteractionPoint::feature() const {
-    std::string name = "interactions:" + kind + "|" + keyword + "|";
+    std::string argument = kind + "|" + keyword + "|";
     if (half_life_days) {
         char buffer[32];
         std::snprintf(buffer, sizeof buffer, "%.17g", *half_life_days);
-        name += buffer;
+        argument += buffer;
     }
-    return name;
+    return FeatureCall{"interactions", std::move(argument)}.name();
 }
 
 std::optional<InteractionPoint> InteractionPoint::of_feature(std::string_view name) {
-    if (!name.starts_with("interactions:")) return std::nullopt;
-    name.remove_prefix(13);
+    const auto call = FeatureCall::of(name);
+    if (!call || call->function != "interactions") return std::nullopt;
+    name = call->argument;
     const auto bar1 = name.find('|');
     const auto bar2 = bar1 == std::string_view::npos ? bar1 : name.find('|', bar1 + 1);
     if (bar2 == std::string_view::npos) return std::nullopt;
@@ -749,10 +747,7 @@ std::optional<CanonicalTable> RuleSet::table_of(std::string_view feature) const 
         if (e && !e->query.empty()) return CanonicalTable::Customers;
         return std::nullopt;
     }
-    const auto colon = feature.find(':');
-    if (colon != std::string_view::npos)
-        for (const auto& p : parametrised_features())
-            if (feature.substr(0, colon) == p.function) return p.table;
+    if (const auto call = FeatureCall::of(feature)) return call->definition()->table;
     return std::nullopt;
 }
 

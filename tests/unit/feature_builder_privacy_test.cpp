@@ -136,24 +136,7 @@ public:
                 ++t.orders_after_as_of;
                 continue;
             }
-            auto min = [](config::Day& a, config::Day b) { if (a == INT32_MIN || b < a) a = b; };
-            min(t.first_order, d);
-            if (t.last_order == INT32_MIN || d > t.last_order) t.last_order = d;
-            const bool window = d > request.window_start;
-            if (o.amount > 0) {
-                min(t.first_purchase, d);
-                if (t.last_purchase == INT32_MIN || d > t.last_purchase) t.last_purchase = d;
-                ++t.purchases_total;
-            }
-            if (!window) continue;
-            ++t.orders_window;
-            t.net_amount_window += o.amount;
-            if (o.amount > 0) {
-                ++t.purchases_window;
-                t.purchase_amount_window += o.amount;
-            } else if (o.amount < 0) {
-                ++t.returns_window;
-            }
+            t.totals.add(d, o.amount, d > request.window_start);
         }
         std::vector<adapters::CustomerOrderTotals> out;
         for (auto& [id, t] : by_id) out.push_back(std::move(t));
