@@ -58,7 +58,7 @@ extern "C" {
 /* ABI version of this header. The major version changes never within a product line; the minor
  * version grows when functions or struct fields are added. */
 #define CUSTCLASS_ABI_MAJOR 1
-#define CUSTCLASS_ABI_MINOR 3
+#define CUSTCLASS_ABI_MINOR 4
 
 /* ---------------------------------------------------------------------------------------------
  * Status codes. Values are fixed forever; new codes are only ever appended.
@@ -243,6 +243,9 @@ typedef struct custclass_run_options {
     /* Who asked for the work (a user name or a job name), recorded in the audit log.
      * NULL (default): "custclass". */
     const char* actor;
+    /* ABI 1.4: threads computing the features and evaluating the rules of custclass_run.
+     * 0 (default): the cores there are. The results are the same, row for row, on any number. */
+    uint32_t threads;
 } custclass_run_options;
 
 /* Fills *options with the defaults. Same rules as custclass_open_options_init. */

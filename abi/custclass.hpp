@@ -468,11 +468,18 @@ public:
         log_ = std::move(fn);
         return *this;
     }
+    // Threads computing the features and evaluating the rules of run() (ABI 1.4); 0 (default):
+    // the cores there are. Ignored by a plugin older than 1.4.
+    RunOptions& threads(std::uint32_t count) {
+        threads_ = count;
+        return *this;
+    }
 
 private:
     friend class detail::RunCall;
     std::optional<std::string> as_of_;
     bool dry_run_ = false;
+    std::uint32_t threads_ = 0;
     std::optional<std::string> actor_;
     ProgressFn progress_;
     LogFn log_;
@@ -633,6 +640,7 @@ public:
         check(api, api.run_options_init(&raw_, sizeof raw_), nullptr);  // no engine: global error
         if (options.as_of_) raw_.as_of = options.as_of_->c_str();
         raw_.dry_run = options.dry_run_ ? 1 : 0;
+        raw_.threads = options.threads_;
         if (options.actor_) raw_.actor = options.actor_->c_str();
         if (options.progress_) {
             context_.progress = &options.progress_;

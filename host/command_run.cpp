@@ -21,6 +21,11 @@ RunCommand::RunCommand(CLI::App& parent)
         ->type_name("DATE");
     app_->add_flag("--dry-run", dry_run_, "Compute everything, write nothing");
     app_->add_flag("--json", json_, "Print the run summary document (run_summary.schema.json)");
+    app_->add_option("--threads", threads_,
+                     "Threads computing the features and evaluating the rules (default: the cores "
+                     "there are); the results are the same on any number")
+        ->check(CLI::Range(1, 1024))
+        ->type_name("N");
 }
 
 ExitCode RunCommand::execute(const Session& session) const {
@@ -29,6 +34,7 @@ ExitCode RunCommand::execute(const Session& session) const {
     custclass::RunOptions options;
     if (!as_of_.empty()) options.as_of(as_of_);
     options.dry_run(dry_run_);
+    options.threads(threads_);
     ProgressReporter reporter(session.verbose);
     reporter.attach(options);
     const custclass::Document summary = engine.run(options);

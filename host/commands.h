@@ -57,6 +57,7 @@ private:
     std::string config_;
     std::string as_of_;
     bool dry_run_ = false;
+    std::uint32_t threads_ = 0;  // 0: the cores there are
     bool json_ = false;
 };
 

@@ -265,6 +265,12 @@ plugin::RunRequest run_request(const custclass_run_options* options) {
                                           "` is not a valid date; write it as YYYY-MM-DD");
     }
     if (CUSTCLASS_COVERS(options, dry_run)) request.dry_run = options->dry_run != 0;
+    if (CUSTCLASS_COVERS(options, threads)) {
+        if (options->threads > 1024)
+            throw plugin::InvalidArgument("threads " + std::to_string(options->threads) +
+                                          " is out of range; give 1 to 1024, or 0 for the cores there are");
+        request.threads = options->threads;
+    }
     if (CUSTCLASS_COVERS(options, actor) && options->actor)
         request.actor = checked_text(options->actor, "actor");
     void* user = CUSTCLASS_COVERS(options, user) ? options->user : nullptr;
@@ -483,7 +489,7 @@ int32_t custclass_run_options_init(custclass_run_options* options, uint32_t size
         require(options != nullptr, "options is NULL");
         require(size >= sizeof(std::uint32_t), "size is smaller than the struct_size field");
         const custclass_run_options defaults = {sizeof(custclass_run_options), nullptr, 0,
-                                                nullptr, nullptr, nullptr, nullptr};
+                                                nullptr, nullptr, nullptr, nullptr, 0};
         std::memcpy(options, &defaults, std::min<std::size_t>(size, sizeof defaults));
         options->struct_size = std::min<std::uint32_t>(size, sizeof defaults);
         return CUSTCLASS_OK;

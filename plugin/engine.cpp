@@ -7,6 +7,7 @@
 #include "content_hash.h"
 #include "errors.h"
 #include "fairness_check.h"
+#include "parallel_rows.h"
 #include "privacy_gate.h"
 #include "run_summary.h"
 #include "soci_source.h"
@@ -97,7 +98,7 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
     FeatureTable table = build_table(source, as_of, rules, extra, &request, &report);
 
     RuleProgram program(rules, as_of);
-    auto results = program.run(table);
+    auto results = program.run(table, false, request.threads ? request.threads : available_threads());
     if (request.progress && !request.progress("rules", table.rows(), table.rows()))
         throw Cancelled();
 
@@ -199,6 +200,7 @@ FeatureTable Engine::build_table(adapters::Source& source, Day as_of, const conf
             options.features.push_back(f);
     options.attributes = rules.attributes;
     options.enrichments = rules.enrichments;
+    if (request) options.threads = request->threads ? request->threads : available_threads();
     if (request && request->progress)
         options.progress = [request](const char* phase, std::uint64_t done) {
             if (!request->progress(phase, done, 0)) throw Cancelled();

@@ -35,6 +35,9 @@ struct RunRequest {
     // Progress: return false to cancel.
     std::function<bool(const char* phase, std::uint64_t done, std::uint64_t total)> progress;
     std::function<void(int level, const std::string& message)> log;
+    // Threads computing the features and evaluating the rules; 0: the cores there are. The
+    // results are the same on any number.
+    unsigned threads = 0;
 };
 
 // What a member list is for (ABI custclass_purpose).

@@ -39,6 +39,9 @@ struct FeatureBuildOptions {
     // text of the customers (interests, text attributes, lead source, district) are masked
     // (personal_identifiers.h) before any feature, rule or output sees them.
     bool mask_identifiers = false;
+    // Threads computing the number and flag columns (parallel_rows.h); the same values on any
+    // number.
+    unsigned threads = 1;
     // Called between batches; may throw to cancel.
     std::function<void(const char* phase, std::uint64_t done)> progress;
 };

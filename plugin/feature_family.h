@@ -16,6 +16,7 @@
 #include "customer_columns.h"
 #include "feature_builder.h"
 #include "order_totals.h"
+#include "parallel_rows.h"
 
 namespace custclass::plugin {
 
@@ -58,11 +59,14 @@ struct FeatureInputs {
     // A column of the table filled row by row from `fn(customer)` when the feature is wanted:
     // number (double, kNullNumber for null), text (const char*, nullptr for null) and flag
     // (std::optional<bool>).
+    // Number and flag columns are filled over options.threads threads: `fn` must only read.
     template <class Fn>
     void number(FeatureTable& table, const std::string& name, Fn&& fn) const {
         if (!wants(name)) return;
         Column& col = table.add(name, ValueType::Number);
-        for (std::size_t r = 0; r < rows.size(); ++r) col.numbers[r] = fn(rows[r]);
+        parallel_rows(rows.size(), options.threads, kGrain, [&](std::size_t, std::size_t first, std::size_t last) {
+            for (std::size_t r = first; r < last; ++r) col.numbers[r] = fn(rows[r]);
+        });
     }
     template <class Fn>
     void text(FeatureTable& table, const std::string& name, Fn&& fn) const {
@@ -75,11 +79,16 @@ struct FeatureInputs {
     void flag(FeatureTable& table, const std::string& name, Fn&& fn) const {
         if (!wants(name)) return;
         Column& col = table.add(name, ValueType::Boolean);
-        for (std::size_t r = 0; r < rows.size(); ++r) {
-            const std::optional<bool> v = fn(rows[r]);
-            col.booleans[r] = v ? static_cast<std::uint8_t>(*v) : kNullBool;
-        }
+        parallel_rows(rows.size(), options.threads, kGrain, [&](std::size_t, std::size_t first, std::size_t last) {
+            for (std::size_t r = first; r < last; ++r) {
+                const std::optional<bool> v = fn(rows[r]);
+                col.booleans[r] = v ? static_cast<std::uint8_t>(*v) : kNullBool;
+            }
+        });
     }
+
+    // Rows per range of parallel_rows: below this a thread costs more than it saves.
+    static constexpr std::size_t kGrain = 16384;
 };
 
 class FeatureFamily {

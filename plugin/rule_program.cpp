@@ -1,4 +1,5 @@
 #include "rule_program.h"
+#include "parallel_rows.h"
 #include "text.h"
 
 #include <algorithm>
@@ -755,82 +756,118 @@ std::vector<std::uint8_t> RuleProgram::evaluate(const config::Condition& conditi
     return out;
 }
 
-std::vector<ClassificationResult> RuleProgram::run(FeatureTable& table, bool count_every_rule) {
+std::vector<ClassificationResult> RuleProgram::run(FeatureTable& table, bool count_every_rule,
+                                                  unsigned threads) {
     const std::size_t n = table.rows();
-    std::array<std::uint8_t, kBlock> truth{};
+    const std::size_t parts = row_parts(n, threads, kBlock);
 
-    // Scores, in dependency order: each becomes a number column and a tier column.
+    // Scores, in dependency order: each becomes a number column and a tier column. Every part
+    // compiles its own nodes (they hold the buffers of their blocks) and adds the points of its
+    // rows, in the order of the points: the same sums as on one thread.
     for (const auto& score : rules_.scores) {
         std::vector<double> total(n, 0.0);
-        for (const auto& p : score.points) {
-            if (p.interaction) {
-                const Column* count = table.find(p.interaction->feature());
-                if (!count) throw std::logic_error("rule program: the interactions of a score point were not computed");
-                for (std::size_t r = 0; r < n; ++r) total[r] += interaction_points(p, count->numbers[r]);
-                continue;
+        parallel_rows(n, threads, kBlock, [&](std::size_t, std::size_t first, std::size_t last) {
+            std::array<std::uint8_t, kBlock> truth{};
+            for (const auto& p : score.points) {
+                if (p.interaction) {
+                    const Column* count = table.find(p.interaction->feature());
+                    if (!count)
+                        throw std::logic_error("rule program: the interactions of a score point were not computed");
+                    for (std::size_t r = first; r < last; ++r) total[r] += interaction_points(p, count->numbers[r]);
+                    continue;
+                }
+                auto node = compile_condition(p.when, table);
+                for (std::size_t begin = first; begin < last; begin += kBlock) {
+                    const Block b{begin, std::min(kBlock, last - begin)};
+                    node->bools(b, truth.data());
+                    for (std::size_t i = 0; i < b.size; ++i)
+                        if (truth[i] == 1) total[begin + i] += p.add;
+                }
             }
-            auto node = compile_condition(p.when, table);
-            for (std::size_t begin = 0; begin < n; begin += kBlock) {
-                const Block b{begin, std::min(kBlock, n - begin)};
-                node->bools(b, truth.data());
-                for (std::size_t i = 0; i < b.size; ++i)
-                    if (truth[i] == 1) total[begin + i] += p.add;
-            }
-        }
+        });
         Column& tier = table.add(score.id + "_tier", ValueType::Text);
         for (std::size_t r = 0; r < n; ++r) tier.codes[r] = tier.intern(tier_of(score, total[r]));
         table.add(score.id, ValueType::Number).numbers = std::move(total);
     }
 
-    std::vector<ClassificationResult> results;
-    for (const auto& cls : rules_.classifications) {
-        ClassificationResult res;
+    // The classifications: every part assigns the segments of its rows and counts, per rule,
+    // the rows where it held; the counts are added up after.
+    const auto& classifications = rules_.classifications;
+    std::vector<ClassificationResult> results(classifications.size());
+    for (std::size_t c = 0; c < classifications.size(); ++c) {
+        const auto& cls = classifications[c];
+        auto& res = results[c];
         res.counts.assign(cls.segments.size(), 0);
         if (count_every_rule) res.matched.assign(cls.segments.size(), 0);
-        std::vector<std::unique_ptr<VecNode>> nodes;
-        for (const auto& seg : cls.segments) nodes.push_back(compile_condition(seg.when, table));
-        if (cls.mode == config::ClassificationMode::FirstMatch) {
+        if (cls.mode == config::ClassificationMode::FirstMatch)
             res.segment.assign(n, -1);
-            for (std::size_t begin = 0; begin < n; begin += kBlock) {
-                const Block b{begin, std::min(kBlock, n - begin)};
-                std::size_t open = b.size;  // rows of the block without a segment yet
-                for (std::size_t s = 0; s < nodes.size() && (open > 0 || count_every_rule); ++s) {
-                    nodes[s]->bools(b, truth.data());
+        else
+            res.matches.assign(cls.segments.size(), std::vector<std::uint8_t>(n, 0));
+    }
+    // [part][classification][segment]: rows where the segment's rule held.
+    std::vector<std::vector<std::vector<std::uint64_t>>> held(parts);
+    parallel_rows(n, threads, kBlock, [&](std::size_t part, std::size_t first, std::size_t last) {
+        std::array<std::uint8_t, kBlock> truth{};
+        held[part].resize(classifications.size());
+        for (std::size_t c = 0; c < classifications.size(); ++c) {
+            const auto& cls = classifications[c];
+            auto& res = results[c];
+            auto& counted = held[part][c];
+            counted.assign(cls.segments.size(), 0);
+            std::vector<std::unique_ptr<VecNode>> nodes;
+            for (const auto& seg : cls.segments) nodes.push_back(compile_condition(seg.when, table));
+            for (std::size_t begin = first; begin < last; begin += kBlock) {
+                const Block b{begin, std::min(kBlock, last - begin)};
+                if (cls.mode == config::ClassificationMode::FirstMatch) {
+                    std::size_t open = b.size;  // rows of the block without a segment yet
                     std::int32_t* seg = res.segment.data() + begin;
-                    for (std::size_t i = 0; i < b.size; ++i)
-                        if (truth[i] == 1) {
-                            if (count_every_rule) ++res.matched[s];
-                            if (seg[i] < 0) {
-                                seg[i] = static_cast<std::int32_t>(s);
-                                --open;
+                    for (std::size_t s = 0; s < nodes.size() && (open > 0 || count_every_rule); ++s) {
+                        nodes[s]->bools(b, truth.data());
+                        for (std::size_t i = 0; i < b.size; ++i)
+                            if (truth[i] == 1) {
+                                ++counted[s];
+                                if (seg[i] < 0) {
+                                    seg[i] = static_cast<std::int32_t>(s);
+                                    --open;
+                                }
                             }
+                    }
+                } else {
+                    for (std::size_t s = 0; s < nodes.size(); ++s) {
+                        nodes[s]->bools(b, truth.data());
+                        std::uint8_t* matches = res.matches[s].data() + begin;
+                        for (std::size_t i = 0; i < b.size; ++i) {
+                            const std::uint8_t m = truth[i] == 1;
+                            matches[i] = m;
+                            counted[s] += m;
                         }
+                    }
                 }
             }
+        }
+    });
+    for (std::size_t c = 0; c < classifications.size(); ++c) {
+        auto& res = results[c];
+        if (classifications[c].mode == config::ClassificationMode::FirstMatch) {
             for (std::int32_t s : res.segment) {
                 if (s < 0)
                     ++res.unclassified;
                 else
                     ++res.counts[static_cast<std::size_t>(s)];
             }
+            if (count_every_rule)
+                for (const auto& p : held)
+                    for (std::size_t s = 0; s < res.matched.size(); ++s) res.matched[s] += p[c][s];
         } else {
-            res.matches.assign(nodes.size(), std::vector<std::uint8_t>(n, 0));
-            std::vector<std::uint8_t> any(n, 0);
-            for (std::size_t s = 0; s < nodes.size(); ++s)
-                for (std::size_t begin = 0; begin < n; begin += kBlock) {
-                    const Block b{begin, std::min(kBlock, n - begin)};
-                    nodes[s]->bools(b, truth.data());
-                    for (std::size_t i = 0; i < b.size; ++i) {
-                        const std::uint8_t m = truth[i] == 1;
-                        res.matches[s][begin + i] = m;
-                        res.counts[s] += m;
-                        any[begin + i] |= m;
-                    }
-                }
-            for (std::uint8_t a : any) res.unclassified += !a;
+            for (const auto& p : held)
+                for (std::size_t s = 0; s < res.counts.size(); ++s) res.counts[s] += p[c][s];
+            for (std::size_t r = 0; r < n; ++r) {
+                bool any = false;
+                for (const auto& m : res.matches) any = any || m[r];
+                res.unclassified += !any;
+            }
             if (count_every_rule) res.matched = res.counts;
         }
-        results.push_back(std::move(res));
     }
     return results;
 }

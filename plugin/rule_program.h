@@ -42,8 +42,10 @@ public:
 
     // Computes the scores into `table` and the segments of every row. With `count_every_rule`,
     // every segment rule is evaluated on every row (not only until a segment holds) to fill
-    // ClassificationResult::matched.
-    std::vector<ClassificationResult> run(FeatureTable& table, bool count_every_rule = false);
+    // ClassificationResult::matched. The rows are split over `threads` threads (parallel_rows.h);
+    // the results are the same on any number.
+    std::vector<ClassificationResult> run(FeatureTable& table, bool count_every_rule = false,
+                                          unsigned threads = 1);
 
     // Whether a condition of the rule set (an offer's, say) holds, per row of `table` (scores
     // computed into it): 1 holds, 0 not.

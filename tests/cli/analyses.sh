@@ -22,6 +22,18 @@ sed 's/^privacy: .*/privacy: k1.yaml/' "$config" > "$dir/shop/k1-custclass.yaml"
 
 "$custclass" run -c "$config" --as-of 2026-05-31 > /dev/null
 "$custclass" run -c "$config" --as-of 2026-11-30 > /dev/null
+# --threads: the same segments on 1 and on 3 threads; 0 is refused by the command.
+for t in 1 3; do
+  "$custclass" run -c "$config" --as-of 2026-11-30 --dry-run --json --threads "$t" |
+    python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)["classifications"], sort_keys=True))' \
+      > "$dir/threads-$t.json"
+done
+cmp "$dir/threads-1.json" "$dir/threads-3.json"
+grep -q '"segments"' "$dir/threads-1.json"
+if "$custclass" run -c "$config" --dry-run --threads 0 > /dev/null 2> "$dir/threads-0.err"; then
+  echo "--threads 0 was accepted"; exit 1
+fi
+grep -q -- '--threads' "$dir/threads-0.err"
 "$custclass" profiles -c "$config" > "$dir/profiles.txt"
 grep -q '^value: ' "$dir/profiles.txt" && grep -q 'top categories' "$dir/profiles.txt"
 for config_file in "$config" "$dir/shop/k1-custclass.yaml"; do
