@@ -9,6 +9,7 @@
 
 #include "canonical_row_parser.h"
 #include "preset_sql.h"
+#include "read_ahead.h"
 #include "row_stream.h"
 #include "soci_connection.h"
 #include "sql_dialect.h"
@@ -57,6 +58,7 @@ public:
         : config_(render_preset_queries(config)), dialect_(dialect_of_backend(config.backend)) {}
 
     bool has_table(CanonicalTable table) const override { return config_.queries.count(table) > 0; }
+    void set_threads(unsigned threads) override { threads_ = threads; }
 
     void read_customers(const std::vector<std::string>& attributes,
                         const std::function<void(CustomerBatch)>& sink) override {
@@ -450,8 +452,9 @@ private:
                 query_bound(session(), query, scope_, static_cast<std::size_t>(next), kScopedBatchRows,
                             deliver);
             } else {
-                stream_query(session(), dialect_, query, static_cast<std::size_t>(next),
-                             kBatchRows, deliver);
+                (threads_ > 1 ? stream_query_ahead : stream_query)(session(), dialect_, query,
+                                                                 static_cast<std::size_t>(next), kBatchRows,
+                                                                 deliver);
             }
         } catch (const DatabaseError& e) {
             throw DatabaseError("reading the `" + m.table + "` table (query at " + m.origin +
@@ -461,6 +464,7 @@ private:
 
     config::SourceConfig config_;
     Dialect dialect_;
+    unsigned threads_ = 1;  // set_threads: 2 or more reads one batch ahead
     std::unique_ptr<soci::session> session_;
     std::string day_expression_cache_;
     // The columns each query returns, by its SQL: probed once per source.

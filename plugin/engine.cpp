@@ -95,6 +95,7 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
             if (std::find(extra.begin(), extra.end(), f) == extra.end()) extra.push_back(f);
 
     FeatureBuildReport report;
+    source.set_threads(request.threads ? request.threads : available_threads());
     FeatureTable table = build_table(source, as_of, rules, extra, &request, &report);
 
     RuleProgram program(rules, as_of);

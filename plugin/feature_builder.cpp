@@ -4,6 +4,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "customer_index.h"
 #include "errors.h"
 #include "feature_family.h"
 #include "opt_out_list.h"
@@ -54,18 +55,14 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
     const CustomerColumns::Keep keep{wants(options, "interests"), opt_outs ? &*opt_outs : nullptr};
     CustomerColumns customers;
     customers.attributes.resize(attributes.size());
-    std::unordered_map<std::string, std::uint32_t> index;
     source.read_customers(attributes, [&](adapters::CustomerBatch batch) {
-        for (const CustomerRow& c : batch) {
-            const auto [it, inserted] =
-                index.try_emplace(c.customer_id, static_cast<std::uint32_t>(customers.size()));
-            if (!inserted)
-                throw adapters::DataError("table `customers`: the customer id `" + c.customer_id +
-                                          "` appears more than once; customer ids must be unique");
-            customers.append(c, zone, keep);
-        }
+        for (const CustomerRow& c : batch) customers.append(c, zone, keep);
         if (options.progress) options.progress("read customers", customers.size());
     });
+    CustomerIndex index;
+    if (const auto repeated = index.build(customers.ids))
+        throw adapters::DataError("table `customers`: the customer id `" + customers.ids[*repeated] +
+                                  "` appears more than once; customer ids must be unique");
     report.customers_read = customers.size();
 
     // PRIVACY.md check 3 at run time: an attribute a rule reads whose values are government
@@ -115,22 +112,22 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
                     guest_orders += t.orders_all;
                     continue;
                 }
-                const auto it = index.find(t.customer_id);
-                if (it == index.end()) {
+                const auto i = index.find(t.customer_id);
+                if (!i) {
                     unknown_customer += t.orders_all;
                     continue;
                 }
                 after_as_of += t.orders_after_as_of;
-                agg[it->second].merge(t.totals);
+                agg[*i].merge(t.totals);
                 for (std::size_t k = 0; k < channels.size(); ++k)
-                    channel_counts[it->second * channels.size() + k] += t.channel_purchases[k];
+                    channel_counts[*i * channels.size() + k] += t.channel_purchases[k];
             }
             if (options.progress) options.progress("total orders", orders_read);
         });
     } else source.read_orders([&](adapters::OrderBatch batch) {
         for (const OrderRow& o : batch) {
-            const auto it = index.find(o.customer_id);
-            if (it == index.end()) {
+            const auto i = index.find(o.customer_id);
+            if (!i) {
                 ++unknown_customer;
                 continue;
             }
@@ -140,11 +137,11 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
                 continue;
             }
             const bool in_window = day > window_start;
-            agg[it->second].add(day, o.amount, in_window);
+            agg[*i].add(day, o.amount, in_window);
             if (in_window && o.amount > 0 && !channels.empty() && o.channel) {
                 const std::string ch = config::ascii_lower(*o.channel);
                 for (std::size_t k = 0; k < channels.size(); ++k)
-                    if (channels[k] == ch) ++channel_counts[it->second * channels.size() + k];
+                    if (channels[k] == ch) ++channel_counts[*i * channels.size() + k];
             }
         }
         orders_read += batch.size();

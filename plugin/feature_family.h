@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "customer_columns.h"
+#include "customer_index.h"
 #include "feature_builder.h"
 #include "order_totals.h"
 #include "parallel_rows.h"
@@ -29,7 +30,7 @@ struct FeatureInputs {
     Day as_of = 0;
     Day window_start = 0;  // exclusive
     const CustomerColumns& customers;
-    const std::unordered_map<std::string, std::uint32_t>& index;  // customer id → customer
+    const CustomerIndex& index;  // customer id → customer
     const std::vector<adapters::OrderTotals>& orders;             // per customer
     // The channels of the channel_share features asked for (lower-cased), and per customer the
     // purchases in the window through each: channel_purchases[customer × channels.size() + k].
@@ -42,10 +43,7 @@ struct FeatureInputs {
     // The calls of a parametrised function the rules make (`share` → share('A'), share('B')).
     std::vector<config::FeatureCall> calls(std::string_view function) const;
     double money(std::int64_t minor) const;
-    std::optional<std::uint32_t> customer(const std::string& id) const {
-        const auto it = index.find(id);
-        return it == index.end() ? std::nullopt : std::optional<std::uint32_t>(it->second);
-    }
+    std::optional<std::uint32_t> customer(std::string_view id) const { return index.find(id); }
 
     // PRIVACY.md check 9: a free-text value of the customers or of an enrichment table with the
     // personal identifiers in it masked when the run masks them (options.mask_identifiers);

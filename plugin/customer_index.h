@@ -1,0 +1,41 @@
+// The customers of a run by id: the lookup every order, order line, referral and interaction
+// makes (10 million times in a run over 10 million orders). An open-addressing table of 8-byte
+// slots (a 32-bit fingerprint of the id's hash and the customer's index) over the ids the run
+// keeps anyway: one probe touches one slot and, when the fingerprint matches, the id itself;
+// about 16 bytes per customer instead of the ~60 of a node-based map.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace custclass::plugin {
+
+class CustomerIndex {
+public:
+    // Indexes `ids` (which must outlive the index and not change). Returns the position of the
+    // first id that repeats an earlier one, nullopt when all are distinct.
+    std::optional<std::size_t> build(const std::vector<std::string>& ids);
+
+    std::optional<std::uint32_t> find(std::string_view id) const {
+        if (slots_.empty()) return std::nullopt;
+        const std::uint64_t h = hash(id);
+        const auto print = static_cast<std::uint32_t>(h >> 32);
+        for (std::size_t at = h & mask_;; at = (at + 1) & mask_) {
+            const std::uint64_t slot = slots_[at];
+            if (slot == 0) return std::nullopt;
+            const auto index = static_cast<std::uint32_t>(slot) - 1;
+            if (static_cast<std::uint32_t>(slot >> 32) == print && (*ids_)[index] == id) return index;
+        }
+    }
+
+private:
+    static std::uint64_t hash(std::string_view id);
+    const std::vector<std::string>* ids_ = nullptr;
+    std::vector<std::uint64_t> slots_;  // 0: empty; else fingerprint << 32 | (index + 1)
+    std::size_t mask_ = 0;
+};
+
+}  // namespace custclass::plugin

@@ -1,0 +1,38 @@
+// The customer index: every id found at its position, absent ids not found, the first repeated
+// id named, and ids that differ only slightly (case, length, a trailing byte) kept apart.
+#include "customer_index.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace custclass::plugin {
+namespace {
+
+TEST(CustomerIndex, FindsEveryIdAtItsPosition) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < 100000; ++i) ids.push_back("C" + std::to_string(i * 7919 % 1000003));
+    ids.push_back("a-very-long-customer-identifier-beyond-small-strings");
+    ids.push_back("");
+    ids.push_back(std::string("nul\0inside", 10));
+    CustomerIndex index;
+    ASSERT_FALSE(index.build(ids));
+    for (std::size_t i = 0; i < ids.size(); ++i) ASSERT_EQ(index.find(ids[i]), i) << ids[i];
+    EXPECT_FALSE(index.find("c0"));  // case matters
+    EXPECT_FALSE(index.find("C"));
+    EXPECT_FALSE(index.find("nul"));
+    EXPECT_FALSE(index.find("C1000003"));
+    EXPECT_FALSE(index.find("a-very-long-customer-identifier-beyond-small-string"));
+}
+
+TEST(CustomerIndex, NamesTheFirstRepeatedId) {
+    CustomerIndex index;
+    EXPECT_EQ(index.build({"a", "b", "c", "b", "a"}), 3u);
+    CustomerIndex none;
+    EXPECT_FALSE(none.build({}));
+    EXPECT_FALSE(none.find("a"));
+}
+
+}  // namespace
+}  // namespace custclass::plugin
