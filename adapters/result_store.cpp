@@ -5,6 +5,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "bulk_insert.h"
 #include "civil_time.h"
 #include "source.h"
 #include "sql_dialect.h"
@@ -137,9 +138,6 @@ private:
     bool done_ = false;
 };
 
-// Rows per multi-row INSERT statement.
-constexpr std::size_t kRowsPerStatement = 1000;
-
 // A column of a row as text; "" for NULL.
 std::string text_of(const soci::row& row, std::size_t i) {
     return row.get_indicator(i) == soci::i_null ? std::string() : row.get<std::string>(i);
@@ -192,11 +190,15 @@ public:
         return *session_;
     }
 
+    // Runs `fn`; a failed statement (SOCI's or the bulk writer's) becomes a DatabaseError that
+    // says what the store was doing.
     template <typename Fn>
     auto guarded(const char* what, Fn&& fn) {
         try {
             return fn();
         } catch (const soci::soci_error& e) {
+            throw DatabaseError(std::string("result store: ") + what + " failed: " + e.what());
+        } catch (const BulkInsertError& e) {
             throw DatabaseError(std::string("result store: ") + what + " failed: " + e.what());
         }
     }
@@ -348,23 +350,15 @@ public:
                              sql_literal(dialect_, rules.yaml) + ", " + sql_literal(dialect_, utc_now()) + ")";
             }
             const std::string run_literal = sql_literal(dialect_, run.run_id);
-            std::string batch;
-            std::size_t rows = 0;
-            auto flush = [&] {
-                if (rows == 0) return;
-                sql() << "INSERT INTO custclass_assignments (run_id, customer_id, classification, segment) VALUES " + batch;
-                batch.clear();
-                rows = 0;
-            };
-            assignments([&](std::string_view customer, std::string_view classification,
-                            std::optional<std::string_view> segment) {
-                if (rows > 0) batch += ",";
-                batch += "(" + run_literal + "," + sql_literal(dialect_, customer) + "," +
-                         sql_literal(dialect_, classification) + "," +
-                         (segment ? sql_literal(dialect_, *segment) : std::string("NULL")) + ")";
-                if (++rows == kRowsPerStatement) flush();
-            });
-            flush();
+            {
+                BulkInsert written(sql(), "custclass_assignments",
+                                   {"run_id", "customer_id", "classification", "segment"});
+                assignments([&](std::string_view customer, std::string_view classification,
+                                std::optional<std::string_view> segment) {
+                    written.add_row({run.run_id, customer, classification, segment});
+                });
+                written.finish();
+            }
             sql() << "DELETE FROM custclass_live_assignments";
             sql() << "INSERT INTO custclass_live_assignments (customer_id, classification, segment, run_id, updated_at) "
                      "SELECT customer_id, classification, segment, run_id, " +
@@ -372,18 +366,14 @@ public:
                          " FROM custclass_assignments WHERE run_id = " + run_literal;
             // Rewards: a referee rewarded meanwhile (by another engine on this store) breaks the
             // primary key, and the run fails rather than reward twice.
-            for (std::size_t begin = 0; begin < rewards.size(); begin += kRowsPerStatement) {
-                std::string values;
-                for (std::size_t i = begin; i < std::min(rewards.size(), begin + kRowsPerStatement); ++i) {
-                    const ReferralReward& r = rewards[i];
-                    if (i > begin) values += ",";
-                    values += "(" + sql_literal(dialect_, r.referee_id) + "," + sql_literal(dialect_, r.referrer_id) +
-                              "," + (r.referred_on ? sql_literal(dialect_, *r.referred_on) : std::string("NULL")) +
-                              "," + sql_literal(dialect_, r.first_purchase) + "," + run_literal + "," +
-                              sql_literal(dialect_, run.finished_at) + ")";
-                }
-                sql() << "INSERT INTO custclass_referral_rewards (referee_id, referrer_id, referred_on, "
-                         "first_purchase, run_id, rewarded_at) VALUES " + values;
+            if (!rewards.empty()) {
+                BulkInsert granted(sql(), "custclass_referral_rewards",
+                                   {"referee_id", "referrer_id", "referred_on", "first_purchase",
+                                    "run_id", "rewarded_at"});
+                for (const ReferralReward& r : rewards)
+                    granted.add_row({r.referee_id, r.referrer_id, r.referred_on, r.first_purchase,
+                                     run.run_id, run.finished_at});
+                granted.finish();
             }
             insert_run(run);
             insert_audit(actor, "run", run.run_id, run.customers,

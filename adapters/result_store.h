@@ -139,7 +139,7 @@ public:
     void check_ruleset(const StoredRuleSet& rules);
 
     // Publishes a succeeded run in one transaction: the rule set (if new), the run, its
-    // assignments (written by `assignments` through the sink, in multi-row statements), the live
+    // assignments (written by `assignments` through the sink, in bulk: bulk_insert.h), the live
     // table replaced by them, and an audit entry. On any failure nothing of it is visible.
     // `rewards`: the referral rewards the run grants (referees not rewarded before), recorded
     // with the run's id and finish time in the same transaction.

@@ -4,6 +4,12 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
 #include "engine.h"
 #include "errors.h"
 #include "test_database.h"
@@ -152,4 +158,180 @@ TEST(ResultStore, AStoreInAnotherDatabase) {
     adapters::ResultStore store({"sqlite3://db=" + (db.dir() / "results.sqlite").string(), ""});
     ASSERT_TRUE(store.latest_succeeded_run());
     EXPECT_EQ(store.latest_succeeded_run()->customers, 3u);
+}
+
+// Publishing a run's assignments and rewards straight through the store, as the engine does.
+namespace {
+
+using Assignment = std::tuple<std::string, std::string, std::optional<std::string>>;
+
+const adapters::StoredRuleSet kStoredRules{"t", "1", "sha256:00", "name: t", "rules.yaml", ""};
+
+adapters::RunRecord succeeded_run(const std::string& id, const std::string& finished_at) {
+    adapters::RunRecord r;
+    r.run_id = id;
+    r.ruleset_hash = kStoredRules.hash;
+    r.as_of = finished_at.substr(0, 10);
+    r.started_at = finished_at;
+    r.finished_at = finished_at;
+    r.status = "succeeded";
+    return r;
+}
+
+void publish(adapters::ResultStore& store, const adapters::RunRecord& run,
+             const std::vector<Assignment>& rows,
+             const std::vector<adapters::ReferralReward>& rewards = {}) {
+    store.publish(
+        kStoredRules, run,
+        [&](const adapters::AssignmentSink& sink) {
+            for (const auto& [customer, classification, segment] : rows)
+                sink(customer, classification,
+                     segment ? std::optional<std::string_view>(*segment) : std::nullopt);
+        },
+        "test", rewards);
+}
+
+std::vector<Assignment> read_back(adapters::ResultStore& store, const std::string& run_id) {
+    std::vector<Assignment> out;
+    store.read_assignments(run_id, [&](std::string_view customer, std::string_view classification,
+                                       std::optional<std::string_view> segment) {
+        out.emplace_back(std::string(customer), std::string(classification),
+                         segment ? std::optional<std::string>(*segment) : std::nullopt);
+    });
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+adapters::ReferralReward reward(const std::string& referee, const std::string& referrer,
+                                std::optional<std::string> referred_on) {
+    adapters::ReferralReward r;
+    r.referee_id = referee;
+    r.referrer_id = referrer;
+    r.referred_on = std::move(referred_on);
+    r.first_purchase = "2026-11-02";
+    return r;
+}
+
+// Values that SQL text, COPY's text format or a C string would get wrong.
+const std::vector<std::string> kAwkward = {
+    "O'Brien",      "back\\slash",  "tab\there",   "line\nbreak", "carriage\rreturn",
+    "\\N",          "NULL",         "",            "陳大文",      "emoji 😀",
+    "trailing  ",   "'; DROP TABLE custclass_runs; --", "\\.",     "quote \" and \\'"};
+
+}  // namespace
+
+TEST(ResultStore, ManyAssignmentsAreWrittenAndReadBackExactly) {
+    TestDatabase db;
+    adapters::ResultStore store({"sqlite3://db=" + db.db_path(), ""});
+    store.migrate();
+    std::vector<Assignment> rows;
+    for (int i = 0; i < 6000; ++i) {
+        const std::string customer = "C" + std::to_string(100000 + i);
+        rows.emplace_back(customer, "value", i % 7 == 0 ? std::nullopt
+                                                         : std::optional<std::string>("s" + std::to_string(i % 5)));
+        if (i % 3 == 0) rows.emplace_back(customer, "tags", "t" + std::to_string(i % 11));
+    }
+    std::sort(rows.begin(), rows.end());
+    publish(store, succeeded_run("r1", "2026-11-30T01:00:00Z"), rows);
+    EXPECT_EQ(read_back(store, "r1"), rows);
+    EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_assignments"), std::to_string(rows.size()));
+    EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_live_assignments WHERE run_id = 'r1'"),
+              std::to_string(rows.size()));
+    EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_assignments WHERE segment IS NULL"), "858");
+    EXPECT_EQ(store.latest_succeeded_run()->run_id, "r1");
+    // A whole number of SQLite's batches (256 rows), and a single row.
+    std::vector<Assignment> whole(rows.begin(), rows.begin() + 1024);
+    publish(store, succeeded_run("r2", "2026-12-01T01:00:00Z"), whole);
+    EXPECT_EQ(read_back(store, "r2"), whole);
+    publish(store, succeeded_run("r3", "2026-12-02T01:00:00Z"), {rows[5]});
+    EXPECT_EQ(read_back(store, "r3"), std::vector<Assignment>{rows[5]});
+    EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_live_assignments"), "1");
+}
+
+TEST(ResultStore, QuotesBackslashesControlCharactersNonAsciiAndNullSegmentsRoundTrip) {
+    TestDatabase db;
+    adapters::ResultStore store({"sqlite3://db=" + db.db_path(), ""});
+    store.migrate();
+    std::vector<Assignment> rows;
+    std::vector<adapters::ReferralReward> rewards;
+    for (std::size_t i = 0; i < kAwkward.size(); ++i) {
+        const std::string& v = kAwkward[i];
+        rows.emplace_back(v, "v", v);                             // the same text in every column
+        rows.emplace_back(v, "unclassified", std::nullopt);       // NULL, not "" nor "\N"
+        rows.emplace_back("c" + std::to_string(i), v, "x" + v);
+        rewards.push_back(reward(v, "by " + v, i % 2 ? std::nullopt : std::optional<std::string>(v)));
+    }
+    std::sort(rows.begin(), rows.end());
+    publish(store, succeeded_run("r1", "2026-11-30T01:00:00Z"), rows, rewards);
+    EXPECT_EQ(read_back(store, "r1"), rows);
+    EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_assignments WHERE segment IS NULL"),
+              std::to_string(kAwkward.size()));
+    EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_assignments WHERE segment = ''"), "1");
+    for (const std::string& v : kAwkward) {
+        SCOPED_TRACE(v);
+        const auto live = store.read_live_assignments_of(v);
+        ASSERT_EQ(live.size(), 2u);
+        EXPECT_EQ(live[0].classification, "unclassified");
+        EXPECT_EQ(live[0].segment, std::nullopt);
+        EXPECT_EQ(live[1].segment, v);
+        const auto granted = store.read_referral_rewards(std::nullopt, v);
+        ASSERT_EQ(granted.size(), 1u);
+        EXPECT_EQ(granted[0].referee_id, v);
+        EXPECT_EQ(granted[0].referrer_id, "by " + v);
+        EXPECT_EQ(granted[0].run_id, "r1");
+        EXPECT_EQ(granted[0].rewarded_at, "2026-11-30T01:00:00Z");
+    }
+    EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_referral_rewards WHERE referred_on IS NULL"),
+              std::to_string(kAwkward.size() / 2));
+}
+
+TEST(ResultStore, AFailureMidWriteLeavesTheStoreWithoutTheRun) {
+    TestDatabase db;
+    adapters::ResultStore store({"sqlite3://db=" + db.db_path(), ""});
+    store.migrate();
+    publish(store, succeeded_run("r1", "2026-11-30T01:00:00Z"), {{"a", "v", "x"}},
+            {reward("a", "b", "2026-11-01")});
+
+    // The second run rewards `a` again, after 5,000 assignments, among 300 other rewards (in the
+    // first batch of them): the referral-reward primary key stops it.
+    std::vector<Assignment> rows;
+    for (int i = 0; i < 5000; ++i) rows.emplace_back("c" + std::to_string(i), "v", "y");
+    std::vector<adapters::ReferralReward> rewards;
+    for (int i = 0; i < 300; ++i) rewards.push_back(reward("c" + std::to_string(i), "x", std::nullopt));
+    rewards[10] = reward("a", "c3", "2026-11-20");
+    try {
+        publish(store, succeeded_run("r2", "2026-12-01T01:00:00Z"), rows, rewards);
+        FAIL() << "a referee was rewarded twice";
+    } catch (const adapters::DatabaseError& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find("result store: publishing the run failed"), std::string::npos) << message;
+        EXPECT_NE(message.find("writing custclass_referral_rewards: UNIQUE constraint failed: "
+                               "custclass_referral_rewards.referee_id"),
+                  std::string::npos)
+            << message;
+    }
+    EXPECT_FALSE(store.find_run("r2"));
+    EXPECT_EQ(store.latest_succeeded_run()->run_id, "r1");
+    EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_assignments"), "1");
+    EXPECT_EQ(query(db, "SELECT group_concat(DISTINCT run_id) FROM custclass_live_assignments"), "r1");
+    EXPECT_EQ(query(db, "SELECT group_concat(referee_id) FROM custclass_referral_rewards"), "a");
+    EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_audit_log"), "1");
+
+    // An exception from the caller in the middle of the assignments: nothing either.
+    EXPECT_THROW(store.publish(
+                     kStoredRules, succeeded_run("r3", "2026-12-02T01:00:00Z"),
+                     [](const adapters::AssignmentSink& sink) {
+                         for (int i = 0; i < 3000; ++i) sink("c" + std::to_string(i), "v", "z");
+                         throw std::runtime_error("the engine stopped");
+                     },
+                     "test"),
+                 std::runtime_error);
+    EXPECT_FALSE(store.find_run("r3"));
+    EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_assignments"), "1");
+
+    // The same store publishes the next run.
+    publish(store, succeeded_run("r4", "2026-12-03T01:00:00Z"), rows, {reward("c1", "c2", std::nullopt)});
+    EXPECT_EQ(store.latest_succeeded_run()->run_id, "r4");
+    EXPECT_EQ(read_back(store, "r4").size(), 5000u);
+    EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_live_assignments WHERE run_id = 'r4'"), "5000");
 }
