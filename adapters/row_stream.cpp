@@ -3,8 +3,10 @@
 #include <soci/mysql/soci-mysql.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <memory>
+#include <string_view>
 
 #include "source.h"
 
@@ -12,80 +14,299 @@ namespace custclass::adapters {
 
 namespace {
 
-// SOCI bulk fetch into vectors of strings: SQLite, and each FETCH of a PostgreSQL cursor.
-class BulkFetch {
+std::string column_count_error(std::size_t returned, std::size_t expected) {
+    return "the query returned " + std::to_string(returned) + " columns, expected " +
+           std::to_string(expected);
+}
+
+// Rows collected into batches of at most `batch_rows` rows. The strings of the batch are kept
+// from one batch to the next and assigned to, so that once they have grown to the longest value
+// of their column, reading a value allocates nothing.
+class BatchWriter {
 public:
-    BulkFetch(std::size_t columns, std::size_t batch_rows)
-        : batch_rows_(batch_rows),
-          values_(columns, std::vector<std::string>(batch_rows)),
-          indicators_(columns, std::vector<soci::indicator>(batch_rows)) {
-        batch_.values.resize(columns);
-        batch_.null.resize(columns);
+    BatchWriter(std::size_t columns, std::size_t batch_rows,
+                const std::function<void(const TextBatch&)>& fn)
+        : batch_rows_(batch_rows), fn_(fn) {
+        batch_.values.assign(columns, std::vector<std::string>(batch_rows));
+        batch_.null.assign(columns, std::vector<std::uint8_t>(batch_rows));
     }
-
-    soci::statement prepare(soci::session& sql, const std::string& query,
-                            const std::vector<std::string>* params = nullptr) {
-        soci::statement st(sql);
-        st.alloc();
-        st.prepare(query);
-        if (params)
-            for (const std::string& p : *params) st.exchange(soci::use(p));
-        for (std::size_t c = 0; c < values_.size(); ++c)
-            st.exchange(soci::into(values_[c], indicators_[c]));
-        st.define_and_bind();
-        return st;
+    // The value of column `c` in the row being written (nullptr: NULL).
+    void set(std::size_t c, const char* data, std::size_t size) {
+        batch_.null[c][n_] = data == nullptr;
+        if (data) batch_.values[c][n_].assign(data, size);
     }
-
-    // Hands the fetched rows to `fn`; returns how many there were.
-    std::size_t deliver(const std::function<void(const TextBatch&)>& fn) {
-        const std::size_t n = values_.empty() ? 0 : values_[0].size();
-        if (n > 0) {
-            batch_.rows = n;
-            for (std::size_t c = 0; c < values_.size(); ++c) {
-                batch_.values[c].swap(values_[c]);
-                batch_.null[c].resize(n);
-                for (std::size_t r = 0; r < n; ++r)
-                    batch_.null[c][r] = indicators_[c][r] == soci::i_null;
-            }
-            fn(batch_);
-            for (std::size_t c = 0; c < values_.size(); ++c) batch_.values[c].swap(values_[c]);
-        }
-        for (std::size_t c = 0; c < values_.size(); ++c) {
-            values_[c].resize(batch_rows_);
-            indicators_[c].resize(batch_rows_);
-        }
-        return n;
+    // The string of column `c` in the row being written, for the caller to fill; not NULL.
+    std::string& text(std::size_t c) {
+        batch_.null[c][n_] = 0;
+        return batch_.values[c][n_];
+    }
+    void end_row() {
+        if (++n_ == batch_rows_) flush();
+    }
+    void flush() {
+        if (n_ == 0) return;
+        batch_.rows = n_;
+        fn_(batch_);
+        n_ = 0;
     }
 
 private:
     std::size_t batch_rows_;
-    std::vector<std::vector<std::string>> values_;
-    std::vector<std::vector<soci::indicator>> indicators_;
+    const std::function<void(const TextBatch&)>& fn_;
     TextBatch batch_;
+    std::size_t n_ = 0;
 };
 
-void stream_sqlite(soci::session& sql, const std::string& query, std::size_t columns,
-                   std::size_t batch_rows, const std::function<void(const TextBatch&)>& fn) {
-    BulkFetch fetch(columns, batch_rows);
-    soci::statement st = fetch.prepare(sql, query);
-    st.execute(false);
-    while (st.fetch()) fetch.deliver(fn);
+// ---- SQLite: the C API on SOCI's connection (SOCI declares it inside namespace sqlite_api).
+
+struct FinalizeStatement {
+    void operator()(sqlite_api::sqlite3_stmt* statement) const {
+        sqlite_api::sqlite3_finalize(statement);
+    }
+};
+using SqliteStatement = std::unique_ptr<sqlite_api::sqlite3_stmt, FinalizeStatement>;
+
+// Runs `query` with `params` bound as text to its placeholders :p0, :p1, … Every value is handed
+// as SQLite's own text of it (sqlite3_column_text), whatever the column's declared type: the
+// text a CAST(… AS TEXT) gives, which is what SOCI's bulk fetch delivered for the source's
+// queries (they select every column cast to text, sql_dialect.h).
+void read_sqlite(soci::session& sql, const std::string& query,
+                 const std::vector<std::string>& params, std::size_t columns,
+                 std::size_t batch_rows, const std::function<void(const TextBatch&)>& fn) {
+    sqlite_api::sqlite3* db = static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
+    auto fail = [db]() { return DatabaseError(sqlite_api::sqlite3_errmsg(db)); };
+    sqlite_api::sqlite3_stmt* prepared = nullptr;
+    // A length counting the terminating NUL saves SQLite a copy of the text (its documentation).
+    const int rc = sqlite_api::sqlite3_prepare_v3(
+        db, query.c_str(), static_cast<int>(query.size() + 1), 0, &prepared, nullptr);
+    SqliteStatement statement(prepared);
+    if (rc != SQLITE_OK) throw fail();
+    if (!statement) throw DatabaseError("the query is empty");
+    sqlite_api::sqlite3_stmt* st = statement.get();
+
+    const int placeholders = sqlite_api::sqlite3_bind_parameter_count(st);
+    if (static_cast<std::size_t>(placeholders) != params.size())
+        throw DatabaseError("the query has " + std::to_string(placeholders) +
+                            " placeholders, expected " + std::to_string(params.size()));
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const std::string name = ":p" + std::to_string(i);
+        const int index = sqlite_api::sqlite3_bind_parameter_index(st, name.c_str());
+        if (index == 0) throw DatabaseError("the query has no placeholder " + name);
+        // SQLITE_STATIC: `params` outlives the statement.
+        if (sqlite_api::sqlite3_bind_text(st, index, params[i].data(),
+                                          static_cast<int>(params[i].size()),
+                                          SQLITE_STATIC) != SQLITE_OK)
+            throw fail();
+    }
+
+    const auto returned = static_cast<std::size_t>(sqlite_api::sqlite3_column_count(st));
+    if (returned != columns) throw DatabaseError(column_count_error(returned, columns));
+
+    BatchWriter out(columns, batch_rows, fn);
+    int step;
+    while ((step = sqlite_api::sqlite3_step(st)) == SQLITE_ROW) {
+        for (std::size_t c = 0; c < columns; ++c) {
+            const int col = static_cast<int>(c);
+            // Two calls per value (each takes the connection's mutex): the text, then its length
+            // (in this order, as SQLite documents). The text is NULL only for SQL NULL, a
+            // zero-length BLOB or a failed allocation.
+            const auto* text =
+                reinterpret_cast<const char*>(sqlite_api::sqlite3_column_text(st, col));
+            if (text) {
+                out.set(c, text,
+                        static_cast<std::size_t>(sqlite_api::sqlite3_column_bytes(st, col)));
+            } else if (sqlite_api::sqlite3_column_type(st, col) == SQLITE_NULL) {
+                out.set(c, nullptr, 0);
+            } else {
+                if (sqlite_api::sqlite3_errcode(db) == SQLITE_NOMEM) throw fail();
+                out.set(c, "", 0);
+            }
+        }
+        out.end_row();
+    }
+    if (step != SQLITE_DONE) throw fail();
+    out.flush();
 }
 
+// ---- PostgreSQL: COPY (query) TO STDOUT through libpq on SOCI's connection.
+
+// libpq's messages end with a newline.
+std::string pg_message(const char* message) {
+    std::string_view m = message ? message : "";
+    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.remove_suffix(1);
+    return std::string(m);
+}
+
+// One COPY … TO STDOUT in progress: its rows one by one. Abandoned before its end (an error,
+// an exception from the caller's function), it cancels the command on the server and reads
+// what is left, so that the connection can run the next statement.
+class CopyOut {
+public:
+    CopyOut(PGconn* conn, const std::string& command) : conn_(conn) {
+        std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(conn, command.c_str()),
+                                                             &PQclear);
+        if (!result) throw DatabaseError(pg_message(PQerrorMessage(conn)));
+        // PQexec has read every result of a command that failed.
+        if (PQresultStatus(result.get()) != PGRES_COPY_OUT) {
+            const std::string message = pg_message(PQresultErrorMessage(result.get()));
+            throw DatabaseError(message.empty() ? "COPY did not start" : message);
+        }
+        in_progress_ = true;
+        columns_ = static_cast<std::size_t>(PQnfields(result.get()));
+    }
+    CopyOut(const CopyOut&) = delete;
+    CopyOut& operator=(const CopyOut&) = delete;
+    ~CopyOut() {
+        release_row();
+        if (in_progress_) {
+            if (PGcancel* cancel = PQgetCancel(conn_)) {
+                char error[256];
+                PQcancel(cancel, error, sizeof error);
+                PQfreeCancel(cancel);
+            }
+            drain();
+        }
+    }
+
+    std::size_t columns() const { return columns_; }
+
+    // The next row without its newline; false after the last one. Throws DatabaseError when the
+    // command fails (the server's message).
+    bool next(std::string_view& row) {
+        release_row();
+        const int n = PQgetCopyData(conn_, &row_, 0);
+        if (n > 0) {
+            row = std::string_view(row_, static_cast<std::size_t>(n));
+            if (!row.empty() && row.back() == '\n') row.remove_suffix(1);
+            return true;
+        }
+        in_progress_ = false;
+        std::string message = n == -2 ? pg_message(PQerrorMessage(conn_)) : std::string();
+        // The command's own result says whether it succeeded.
+        while (PGresult* result = PQgetResult(conn_)) {
+            if (PQresultStatus(result) != PGRES_COMMAND_OK && message.empty())
+                message = pg_message(PQresultErrorMessage(result));
+            PQclear(result);
+        }
+        if (n == -2 || !message.empty())
+            throw DatabaseError(message.empty() ? "COPY failed" : message);
+        return false;
+    }
+
+private:
+    void release_row() {
+        if (row_) PQfreemem(row_);
+        row_ = nullptr;
+    }
+    // Reads what is left of the command and its results.
+    void drain() {
+        for (char* rest = nullptr; PQgetCopyData(conn_, &rest, 0) > 0; rest = nullptr)
+            PQfreemem(rest);
+        while (PGresult* result = PQgetResult(conn_)) PQclear(result);
+        in_progress_ = false;
+    }
+
+    PGconn* conn_;
+    bool in_progress_ = false;
+    std::size_t columns_ = 0;
+    char* row_ = nullptr;
+};
+
+// A field of COPY's text format with its backslash escapes undone (PostgreSQL's documentation
+// of COPY, "Text Format"): \b \f \n \r \t \v; a backslash and one to three octal digits, or \x
+// and one or two hex digits, for a byte; a backslash before any other character for that
+// character (\\ for a backslash).
+void unescape_copy_field(std::string_view field, std::string& out) {
+    out.clear();
+    auto octal = [](char c) { return c >= '0' && c <= '7'; };
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::size_t i = 0;
+    while (i < field.size()) {
+        const std::size_t slash = field.find('\\', i);
+        out.append(field.data() + i, (slash == std::string_view::npos ? field.size() : slash) - i);
+        if (slash == std::string_view::npos) break;
+        i = slash + 1;
+        if (i == field.size()) {  // a lone backslash at the end (COPY never writes one)
+            out += '\\';
+            break;
+        }
+        const char c = field[i++];
+        switch (c) {
+            case 'b': out += '\b'; break;
+            case 'f': out += '\f'; break;
+            case 'n': out += '\n'; break;
+            case 'r': out += '\r'; break;
+            case 't': out += '\t'; break;
+            case 'v': out += '\v'; break;
+            case 'x':
+                if (i < field.size() && hex(field[i]) >= 0) {
+                    int value = hex(field[i++]);
+                    if (i < field.size() && hex(field[i]) >= 0)
+                        value = value * 16 + hex(field[i++]);
+                    out += static_cast<char>(value);
+                } else {
+                    out += 'x';
+                }
+                break;
+            default:
+                if (octal(c)) {
+                    int value = c - '0';
+                    for (int k = 0; k < 2 && i < field.size() && octal(field[i]); ++k)
+                        value = value * 8 + (field[i++] - '0');
+                    out += static_cast<char>(value & 0xff);
+                } else {
+                    out += c;
+                }
+        }
+    }
+}
+
+// One row of COPY's text format into the batch: fields separated by tabs (a tab in a value is
+// written \t, so every tab separates), \N for NULL.
+void decode_copy_row(std::string_view row, std::size_t columns, BatchWriter& out) {
+    std::size_t at = 0;
+    for (std::size_t c = 0; c < columns; ++c) {
+        std::size_t end = row.find('\t', at);
+        if (end == std::string_view::npos) end = row.size();
+        if (c + 1 < columns && end == row.size())
+            throw DatabaseError("COPY returned a row of fewer than " + std::to_string(columns) +
+                                " fields");
+        const std::string_view field = row.substr(at, end - at);
+        if (field == "\\N")
+            out.set(c, nullptr, 0);
+        else if (field.find('\\') == std::string_view::npos)
+            out.set(c, field.data(), field.size());
+        else
+            unescape_copy_field(field, out.text(c));
+        at = end + 1;
+    }
+    // After the last field, `at` is one past the end of the row unless a tab followed it.
+    if (columns > 0 ? at != row.size() + 1 : !row.empty())
+        throw DatabaseError("COPY returned a row of more than " + std::to_string(columns) +
+                            " fields");
+}
+
+// COPY streams the rows as the server produces them, one message per row, without a cursor's
+// round trip per batch and without a transaction; the values are the same text as a SELECT's.
 void stream_postgresql(soci::session& sql, const std::string& query, std::size_t columns,
                        std::size_t batch_rows, const std::function<void(const TextBatch&)>& fn) {
-    // A cursor lives in a transaction; it only reads, so it is rolled back at the end.
-    soci::transaction tx(sql);
-    sql << "DECLARE custclass_cursor NO SCROLL CURSOR FOR " + query;
-    BulkFetch fetch(columns, batch_rows);
-    soci::statement st =
-        fetch.prepare(sql, "FETCH FORWARD " + std::to_string(batch_rows) + " FROM custclass_cursor");
-    while (true) {
-        st.execute(true);
-        if (fetch.deliver(fn) < batch_rows) break;
+    PGconn* conn = static_cast<soci::postgresql_session_backend*>(sql.get_backend())->conn_;
+    // COPY takes one statement in parentheses: no trailing semicolon, and the closing
+    // parenthesis on a line of its own so that a trailing -- comment does not swallow it.
+    CopyOut copy(conn, "COPY (" + strip_query(query) + "\n) TO STDOUT");
+    if (copy.columns() != columns) throw DatabaseError(column_count_error(copy.columns(), columns));
+    BatchWriter out(columns, batch_rows, fn);
+    std::string_view row;
+    while (copy.next(row)) {
+        decode_copy_row(row, columns, out);
+        out.end_row();
     }
-    sql << "CLOSE custclass_cursor";
-    tx.rollback();
+    out.flush();
 }
 
 void stream_mysql(soci::session& sql, const std::string& query, std::size_t columns,
@@ -100,8 +321,7 @@ void stream_mysql(soci::session& sql, const std::string& query, std::size_t colu
         ~Free() { mysql_free_result(r); }
     } release{result};
     if (mysql_num_fields(result) != columns)
-        throw DatabaseError("the query returned " + std::to_string(mysql_num_fields(result)) +
-                            " columns, expected " + std::to_string(columns));
+        throw DatabaseError(column_count_error(mysql_num_fields(result), columns));
     TextBatch batch;
     batch.values.assign(columns, std::vector<std::string>(batch_rows));
     batch.null.assign(columns, std::vector<std::uint8_t>(batch_rows));
@@ -125,36 +345,6 @@ void stream_mysql(soci::session& sql, const std::string& query, std::size_t colu
     }
 }
 
-// Rows collected into batches of at most `batch_rows` for query_bound.
-class BatchWriter {
-public:
-    BatchWriter(std::size_t columns, std::size_t batch_rows, const std::function<void(const TextBatch&)>& fn)
-        : batch_rows_(batch_rows), fn_(fn) {
-        batch_.values.assign(columns, std::vector<std::string>(batch_rows));
-        batch_.null.assign(columns, std::vector<std::uint8_t>(batch_rows));
-    }
-    // The value of column `c` in the row being written (nullptr: NULL).
-    void set(std::size_t c, const char* data, std::size_t size) {
-        batch_.null[c][n_] = data == nullptr;
-        if (data) batch_.values[c][n_].assign(data, size);
-    }
-    void end_row() {
-        if (++n_ == batch_rows_) flush();
-    }
-    void flush() {
-        if (n_ == 0) return;
-        batch_.rows = n_;
-        fn_(batch_);
-        n_ = 0;
-    }
-
-private:
-    std::size_t batch_rows_;
-    const std::function<void(const TextBatch&)>& fn_;
-    TextBatch batch_;
-    std::size_t n_ = 0;
-};
-
 void bound_postgresql(soci::session& sql, const std::string& query,
                       const std::vector<std::string>& params, std::size_t columns,
                       std::size_t batch_rows, const std::function<void(const TextBatch&)>& fn) {
@@ -171,8 +361,7 @@ void bound_postgresql(soci::session& sql, const std::string& query,
     if (PQresultStatus(result.get()) != PGRES_TUPLES_OK)
         throw DatabaseError(PQresultErrorMessage(result.get()));
     if (static_cast<std::size_t>(PQnfields(result.get())) != columns)
-        throw DatabaseError("the query returned " + std::to_string(PQnfields(result.get())) +
-                            " columns, expected " + std::to_string(columns));
+        throw DatabaseError(column_count_error(static_cast<std::size_t>(PQnfields(result.get())), columns));
     BatchWriter out(columns, batch_rows, fn);
     const int rows = PQntuples(result.get());
     for (int r = 0; r < rows; ++r) {
@@ -214,8 +403,7 @@ void bound_mysql(soci::session& sql, const std::string& query,
     if (!params.empty() && mysql_stmt_bind_param(stmt.get(), in.data()) != 0) throw fail();
     if (mysql_stmt_execute(stmt.get()) != 0) throw fail();
     if (mysql_stmt_field_count(stmt.get()) != columns)
-        throw DatabaseError("the query returned " + std::to_string(mysql_stmt_field_count(stmt.get())) +
-                            " columns, expected " + std::to_string(columns));
+        throw DatabaseError(column_count_error(mysql_stmt_field_count(stmt.get()), columns));
     // Every value as text, converted by the client library from the binary protocol as the
     // server writes it in the text protocol the full run reads (checked for integers, DECIMAL,
     // DOUBLE, DATE, DATETIME and DATETIME(3) by tests/integration/hooks_test.cpp); a value
@@ -266,36 +454,21 @@ void bound_mysql(soci::session& sql, const std::string& query,
 void query_bound(soci::session& sql, const std::string& query,
                  const std::vector<std::string>& params, std::size_t columns,
                  std::size_t batch_rows, const std::function<void(const TextBatch&)>& fn) {
-    try {
-        switch (dialect_of_backend(sql.get_backend_name())) {
-            case Dialect::SQLite: {
-                // SOCI hands the text to sqlite3_prepare as it is and binds by position.
-                BulkFetch fetch(columns, batch_rows);
-                soci::statement st = fetch.prepare(sql, query, &params);
-                st.execute(false);
-                while (st.fetch()) fetch.deliver(fn);
-                return;
-            }
-            case Dialect::PostgreSQL:
-                return bound_postgresql(sql, query, params, columns, batch_rows, fn);
-            case Dialect::MySQL: return bound_mysql(sql, query, params, columns, batch_rows, fn);
-        }
-    } catch (const soci::soci_error& e) {
-        throw DatabaseError(e.what());
+    switch (dialect_of_backend(sql.get_backend_name())) {
+        case Dialect::SQLite: return read_sqlite(sql, query, params, columns, batch_rows, fn);
+        case Dialect::PostgreSQL:
+            return bound_postgresql(sql, query, params, columns, batch_rows, fn);
+        case Dialect::MySQL: return bound_mysql(sql, query, params, columns, batch_rows, fn);
     }
 }
 
 void stream_query(soci::session& sql, Dialect dialect, const std::string& query,
                   std::size_t columns, std::size_t batch_rows,
                   const std::function<void(const TextBatch&)>& fn) {
-    try {
-        switch (dialect) {
-            case Dialect::SQLite: return stream_sqlite(sql, query, columns, batch_rows, fn);
-            case Dialect::PostgreSQL: return stream_postgresql(sql, query, columns, batch_rows, fn);
-            case Dialect::MySQL: return stream_mysql(sql, query, columns, batch_rows, fn);
-        }
-    } catch (const soci::soci_error& e) {
-        throw DatabaseError(e.what());
+    switch (dialect) {
+        case Dialect::SQLite: return read_sqlite(sql, query, {}, columns, batch_rows, fn);
+        case Dialect::PostgreSQL: return stream_postgresql(sql, query, columns, batch_rows, fn);
+        case Dialect::MySQL: return stream_mysql(sql, query, columns, batch_rows, fn);
     }
 }
 

@@ -1,8 +1,11 @@
 // Reads the result of a query as text values in batches, never holding the whole result in
-// memory, in the way each backend allows: SQLite through SOCI's bulk fetch; PostgreSQL through a
-// server-side cursor (SOCI's PostgreSQL backend would otherwise hold the whole result set, and
-// its single-row mode is broken); MySQL/MariaDB through the client library's streaming mode
-// (mysql_use_result) on SOCI's connection.
+// memory, in the way each backend allows, on SOCI's connection but below SOCI (whose bulk fetch
+// copies every value twice): SQLite through its C API (sqlite3_step, sqlite3_column_text);
+// PostgreSQL through libpq's COPY (query) TO STDOUT, decoded from COPY's text format (SOCI's
+// PostgreSQL backend would hold the whole result set, and its single-row mode is broken; COPY
+// streams without a cursor's round trip per batch); MySQL/MariaDB through the client library's
+// streaming mode (mysql_use_result). The strings of a batch are reused from batch to batch, so a
+// value costs one copy into memory that is already there.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +28,11 @@ struct TextBatch {
 };
 
 // Runs `query` (returning `columns` columns) and calls `fn` with consecutive batches of at most
-// `batch_rows` rows. Throws DatabaseError with the database's message on failure.
+// `batch_rows` rows. Throws DatabaseError with the database's message on failure, and when the
+// query returns another number of columns. A value is the text the database writes for it: on
+// SQLite, sqlite3_column_text's (a REAL with 15 significant digits, "%!.15g", as CAST(… AS TEXT)
+// gives it), whatever the column's declared type. An exception from `fn` stops the read and
+// propagates; the connection stays usable (a PostgreSQL COPY is cancelled).
 void stream_query(soci::session& sql, Dialect dialect, const std::string& query,
                   std::size_t columns, std::size_t batch_rows,
                   const std::function<void(const TextBatch&)>& fn);
@@ -33,13 +40,13 @@ void stream_query(soci::session& sql, Dialect dialect, const std::string& query,
 // Runs `query` with `params` bound as text to its placeholders, written in the database's own
 // syntax (:p0, :p1, … on SQLite; $1, $2, … on PostgreSQL; ? on MySQL), and calls `fn` with
 // consecutive batches. For the small, parameterised reads of the hooks; throws DatabaseError on
-// failure. The database itself parses `query` and binds the values: SQLite through SOCI (which
-// hands the text to sqlite3_prepare as it is), PostgreSQL through libpq (PQexecParams: untyped
-// parameters, text results), MySQL through a server-side prepared statement (mysql_stmt_*).
-// SOCI's PostgreSQL and MySQL backends are not used for it: they look for `:name` placeholders
-// in the text themselves with a scanner that knows no comments (an apostrophe or a colon in a
-// comment of a mapped query hid or added placeholders), and the MySQL one writes the values into
-// the SQL text instead of binding them.
+// failure, also when the query has another number of placeholders. The database itself parses
+// `query` and binds the values: SQLite through its C API (sqlite3_prepare_v3, sqlite3_bind_text
+// by name), PostgreSQL through libpq (PQexecParams: untyped parameters, text results), MySQL
+// through a server-side prepared statement (mysql_stmt_*). SOCI's PostgreSQL and MySQL backends
+// are not used for it: they look for `:name` placeholders in the text themselves with a scanner
+// that knows no comments (an apostrophe or a colon in a comment of a mapped query hid or added
+// placeholders), and the MySQL one writes the values into the SQL text instead of binding them.
 void query_bound(soci::session& sql, const std::string& query,
                  const std::vector<std::string>& params, std::size_t columns,
                  std::size_t batch_rows, const std::function<void(const TextBatch&)>& fn);

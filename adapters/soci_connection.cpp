@@ -40,11 +40,11 @@ std::unique_ptr<soci::session> connect(const ConnectionSpec& spec) {
         if (dialect == Dialect::SQLite) *session << "PRAGMA busy_timeout = 10000";
         // Text arrives as UTF-8 whatever the server's default character set.
         if (dialect == Dialect::MySQL) *session << "SET NAMES utf8mb4";
-        // Dates as YYYY-MM-DD whatever DateStyle the server, database or role sets.
+        // Dates as YYYY-MM-DD whatever DateStyle the server, database or role sets; text as
+        // UTF-8 whatever PGCLIENTENCODING says (the COPY reader, row_stream.cpp, decodes its
+        // backslash escapes byte by byte, which only an encoding like UTF-8 allows).
         if (dialect == Dialect::PostgreSQL) *session << "SET DateStyle = ISO";
-        // Cursors are read to the end: plan them for every row, not the first 10% (which picks
-        // nested loops where a full read wants hash joins; bench/RESULTS.md, P2).
-        if (dialect == Dialect::PostgreSQL) *session << "SET cursor_tuple_fraction = 1";
+        if (dialect == Dialect::PostgreSQL) *session << "SET client_encoding = 'UTF8'";
         return session;
     } catch (const std::exception& e) {
         std::string message = e.what();

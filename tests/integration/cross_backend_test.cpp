@@ -6,10 +6,13 @@
 // by hand below.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <soci/postgresql/soci-postgresql.h>
@@ -18,6 +21,10 @@
 #include "civil_time.h"
 #include "engine.h"
 #include "integration_support.h"
+#include "result_store.h"
+#include "row_stream.h"
+#include "soci_connection.h"
+#include "source.h"
 
 using namespace custclass;
 using namespace custclass::integration;
@@ -764,5 +771,207 @@ TEST(CrossBackend, PushdownAggregationAndStreamedScanAgree) {
                     EXPECT_EQ(dumps[mode].customers[id], features) << "customer " << id;
             }
         }
+    }
+}
+
+// The result store writes a run's assignments and rewards in bulk in each backend's own way
+// (adapters/bulk_insert.h: bound parameters on SQLite, COPY on PostgreSQL, multi-row INSERTs on
+// MariaDB). Values that SQL text or COPY's text format would get wrong come back exactly, across
+// more rows than one chunk or statement holds, and a run that fails while writing (a refused
+// row, or the caller's exception in the middle of a COPY) leaves nothing, on a connection that
+// publishes the next run.
+TEST(CrossBackend, ResultStoreWritesAwkwardValuesExactlyAndAllOrNothing) {
+    using Assignment = std::tuple<std::string, std::string, std::optional<std::string>>;
+    const std::vector<std::string> awkward = {
+        "O'Brien", "back\\slash", "tab\there", "line\nbreak", "carriage\rreturn", "\\N", "NULL", "",
+        "陳大文", "emoji 😀", "'; DROP TABLE custclass_runs; --", "\\.", "quote \" and \\'"};
+    std::vector<Assignment> rows;
+    for (std::size_t i = 0; i < 30000; ++i) {
+        const std::string& v = awkward[i % awkward.size()];
+        rows.emplace_back("customer-" + std::to_string(i) + v, i % 2 ? "v" : v,
+                          i % 9 == 0 ? std::nullopt : std::optional<std::string>(v));
+    }
+    std::sort(rows.begin(), rows.end());
+    std::vector<adapters::ReferralReward> rewards;
+    for (std::size_t i = 0; i < awkward.size(); ++i) {
+        adapters::ReferralReward r;
+        r.referee_id = awkward[i];
+        r.referrer_id = "by " + awkward[i];
+        if (i % 2 == 0) r.referred_on = "2026-11-01";
+        r.first_purchase = "2026-11-02";
+        rewards.push_back(r);
+    }
+    const adapters::StoredRuleSet rules{"t", "1", "sha256:00", "name: t", "rules.yaml", ""};
+    auto run = [&](const std::string& id, const std::string& finished_at) {
+        adapters::RunRecord r;
+        r.run_id = id;
+        r.ruleset_hash = rules.hash;
+        r.as_of = finished_at.substr(0, 10);
+        r.started_at = r.finished_at = finished_at;
+        r.status = "succeeded";
+        return r;
+    };
+    auto writing = [](const std::vector<Assignment>& list) {
+        return [&list](const adapters::AssignmentSink& sink) {
+            for (const auto& [customer, classification, segment] : list)
+                sink(customer, classification,
+                     segment ? std::optional<std::string_view>(*segment) : std::nullopt);
+        };
+    };
+    for (Backend b : kAllBackends) {
+        SCOPED_TRACE(backend_name(b));
+        ScratchDatabase db(b, "result_store");
+        adapters::ResultStore store({db.connection(), ""});
+        store.migrate();
+        auto read_back = [&](const std::string& run_id) {
+            std::vector<Assignment> out;
+            store.read_assignments(run_id, [&](std::string_view customer, std::string_view classification,
+                                               std::optional<std::string_view> segment) {
+                out.emplace_back(std::string(customer), std::string(classification),
+                                 segment ? std::optional<std::string>(*segment) : std::nullopt);
+            });
+            std::sort(out.begin(), out.end());
+            return out;
+        };
+
+        store.publish(rules, run("r1", "2026-11-30T01:00:00Z"), writing(rows), "test", rewards);
+        EXPECT_EQ(read_back("r1"), rows);
+        EXPECT_EQ(db.scalar("SELECT count(*) FROM custclass_live_assignments"), "30000");
+        EXPECT_EQ(db.scalar("SELECT count(*) FROM custclass_assignments WHERE segment IS NULL"), "3334");
+        for (std::size_t i = 0; i < awkward.size(); ++i) {
+            const auto granted = store.read_referral_rewards(std::nullopt, awkward[i]);
+            ASSERT_EQ(granted.size(), 1u) << i;
+            EXPECT_EQ(granted[0].referee_id, awkward[i]);
+            EXPECT_EQ(granted[0].referrer_id, "by " + awkward[i]);
+            EXPECT_EQ(granted[0].referred_on.has_value(), i % 2 == 0) << i;
+        }
+
+        // A referee rewarded again, after all the assignments: the primary key refuses it.
+        std::vector<Assignment> second(rows.begin(), rows.begin() + 20000);
+        adapters::ReferralReward again = rewards[3];
+        again.referrer_id = "someone else";
+        try {
+            store.publish(rules, run("r2", "2026-12-01T01:00:00Z"), writing(second), "test", {again});
+            ADD_FAILURE() << "a referee was rewarded twice";
+        } catch (const adapters::DatabaseError& e) {
+            EXPECT_NE(std::string(e.what()).find("custclass_referral_rewards"), std::string::npos)
+                << e.what();
+        }
+        // The caller's exception in the middle of the assignments (on PostgreSQL, with a COPY
+        // open and chunks of it sent).
+        EXPECT_THROW(store.publish(rules, run("r3", "2026-12-02T01:00:00Z"),
+                                   [&](const adapters::AssignmentSink& sink) {
+                                       writing(second)(sink);
+                                       throw std::runtime_error("the engine stopped");
+                                   },
+                                   "test"),
+                     std::runtime_error);
+        EXPECT_FALSE(store.find_run("r2"));
+        EXPECT_FALSE(store.find_run("r3"));
+        EXPECT_TRUE(read_back("r2").empty());
+        EXPECT_TRUE(read_back("r3").empty());
+        EXPECT_EQ(store.latest_succeeded_run()->run_id, "r1");
+        EXPECT_EQ(db.scalar("SELECT count(*) FROM custclass_assignments"), "30000");
+        EXPECT_EQ(db.scalar("SELECT count(*) FROM custclass_referral_rewards"),
+                  std::to_string(awkward.size()));
+
+        // The same store, on the same connection, publishes the next run.
+        store.publish(rules, run("r4", "2026-12-03T01:00:00Z"), writing(second), "test");
+        EXPECT_EQ(read_back("r4"), second);
+        EXPECT_EQ(store.latest_succeeded_run()->run_id, "r4");
+        EXPECT_EQ(db.scalar("SELECT count(*) FROM custclass_live_assignments WHERE run_id = 'r4'"),
+                  "20000");
+    }
+}
+
+// The streamed read (adapters/row_stream.h) carries text that its transport could get wrong
+// exactly, across batches: on PostgreSQL, COPY's text format (tabs, newlines, backslashes, the
+// text `\N` beside NULL), on MariaDB the client library's rows, on SQLite the C API. On
+// PostgreSQL also: a mapped query ending in semicolons or in a `--` comment reads as it is, and
+// a failing query or the caller's exception in the middle of a read leaves a connection that
+// reads the next query.
+TEST(CrossBackend, StreamedReadsCarryAwkwardTextExactly) {
+    using Value = std::optional<std::string>;
+    const std::vector<Value> awkward = {"O'Brien",
+                                        "back\\slash",
+                                        "tab\there",
+                                        "line\nbreak",
+                                        "carriage\rreturn",
+                                        "\\N",
+                                        "NULL",
+                                        "",
+                                        std::nullopt,
+                                        "陳大文",
+                                        "emoji 😀",
+                                        "\\.",
+                                        "\\x41\\101\\t",
+                                        "\b\f\v",
+                                        "trailing tab\t",
+                                        "\ttwo\t\ttabs\t",
+                                        " spaced ",
+                                        "Zoë",
+                                        "\\",
+                                        "\\\\N"};
+    constexpr std::size_t kRows = 2500;  // 3 batches of 1000
+    std::vector<std::vector<Value>> expected;
+    for (std::size_t i = 0; i < kRows; ++i)
+        expected.push_back({std::to_string(i), awkward[i % awkward.size()],
+                            awkward[(i * 7 + 3) % awkward.size()]});
+    using Rows = std::vector<std::vector<Value>>;
+    auto collect = [](Rows& out) {
+        return [&out](const adapters::TextBatch& batch) {
+            EXPECT_LE(batch.rows, 1000u);
+            for (std::size_t r = 0; r < batch.rows; ++r) {
+                std::vector<Value> row;
+                for (std::size_t c = 0; c < batch.values.size(); ++c)
+                    row.push_back(batch.null[c][r] ? std::nullopt : Value(batch.values[c][r]));
+                out.push_back(std::move(row));
+            }
+        };
+    };
+    for (Backend b : kAllBackends) {
+        SCOPED_TRACE(backend_name(b));
+        ScratchDatabase db(b, "row_stream");
+        db.exec("CREATE TABLE awkward (k INTEGER PRIMARY KEY, v TEXT, w TEXT)");
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& row : expected)
+            rows.push_back({row[0].value(), db.literal(row[1]), db.literal(row[2])});
+        db.insert("awkward", {"k", "v", "w"}, rows);
+
+        auto sql = adapters::connect({db.connection(), ""});
+        const adapters::Dialect dialect = adapters::dialect_of_backend(sql->get_backend_name());
+        const std::string select = "SELECT k, v, w FROM awkward ORDER BY k";
+        Rows got;
+        adapters::stream_query(*sql, dialect, select, 3, 1000, collect(got));
+        ASSERT_EQ(got.size(), expected.size());
+        for (std::size_t i = 0; i < expected.size(); ++i)
+            ASSERT_EQ(got[i], expected[i]) << "row " << i;
+
+        if (b != Backend::PostgreSQL) continue;
+        for (const std::string& ending :
+             {std::string(" ;\n ;  \n"), std::string("\n-- sorted by key ( \n"),
+              std::string(" -- ends in a comment")}) {
+            Rows again;
+            adapters::stream_query(*sql, dialect, select + ending, 3, 1000, collect(again));
+            EXPECT_EQ(again, expected) << "query ending " << ending;
+        }
+        try {
+            adapters::stream_query(*sql, dialect, "SELECT v FROM no_such_table", 1, 1000,
+                                   [](const adapters::TextBatch&) {});
+            ADD_FAILURE() << "a query of a missing table read";
+        } catch (const adapters::DatabaseError& e) {
+            EXPECT_NE(std::string(e.what()).find("no_such_table"), std::string::npos) << e.what();
+        }
+        EXPECT_THROW(adapters::stream_query(*sql, dialect, select, 2, 1000,
+                                            [](const adapters::TextBatch&) {}),
+                     adapters::DatabaseError);
+        EXPECT_THROW(adapters::stream_query(*sql, dialect, select, 3, 1000,
+                                            [](const adapters::TextBatch&) {
+                                                throw std::runtime_error("the run was cancelled");
+                                            }),
+                     std::runtime_error);
+        Rows after;
+        adapters::stream_query(*sql, dialect, select, 3, 1000, collect(after));
+        EXPECT_EQ(after, expected);
     }
 }

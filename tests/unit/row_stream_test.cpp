@@ -1,0 +1,269 @@
+// The SQLite reader of row_stream (stream_query and query_bound): batches, NULLs, values as the
+// text SQLite holds, errors. PostgreSQL's and MySQL's readers are exercised by
+// tests/integration/cross_backend_test.cpp.
+#include "row_stream.h"
+
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include <optional>
+#include <stdexcept>
+
+#include "soci_connection.h"
+#include "source.h"
+#include "value_parsing.h"
+
+namespace custclass::adapters {
+namespace {
+
+using Row = std::vector<std::optional<std::string>>;  // nullopt: SQL NULL
+
+struct Read {
+    std::vector<std::size_t> batch_sizes;
+    std::vector<Row> rows;
+};
+
+std::function<void(const TextBatch&)> collect_into(Read& out) {
+    return [&out](const TextBatch& batch) {
+        out.batch_sizes.push_back(batch.rows);
+        for (std::size_t r = 0; r < batch.rows; ++r) {
+            Row row;
+            for (std::size_t c = 0; c < batch.values.size(); ++c)
+                row.push_back(batch.null[c][r] ? std::nullopt
+                                               : std::optional<std::string>(batch.values[c][r]));
+            out.rows.push_back(std::move(row));
+        }
+    };
+}
+
+class RowStream : public ::testing::Test {
+protected:
+    Read stream(const std::string& query, std::size_t columns, std::size_t batch_rows = 100) {
+        Read out;
+        stream_query(*sql_, Dialect::SQLite, query, columns, batch_rows, collect_into(out));
+        return out;
+    }
+    Read bound(const std::string& query, const std::vector<std::string>& params,
+               std::size_t columns, std::size_t batch_rows = 100) {
+        Read out;
+        query_bound(*sql_, query, params, columns, batch_rows, collect_into(out));
+        return out;
+    }
+    // The message of the DatabaseError that `read` throws.
+    template <typename F>
+    std::string error_of(F read) {
+        try {
+            read();
+        } catch (const DatabaseError& e) {
+            return e.what();
+        }
+        ADD_FAILURE() << "no DatabaseError";
+        return {};
+    }
+    void exec(const std::string& statement) { *sql_ << statement; }
+
+    std::unique_ptr<soci::session> sql_ = connect({"sqlite3://db=:memory:", ""});
+};
+
+const std::string kNumbers2500 =
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500) "
+    "SELECT i, 'row ' || i FROM n";
+
+TEST_F(RowStream, DeliversFullBatchesThenTheRest) {
+    const Read read = stream(kNumbers2500, 2, 1000);
+    EXPECT_EQ(read.batch_sizes, (std::vector<std::size_t>{1000, 1000, 500}));
+    ASSERT_EQ(read.rows.size(), 2500u);
+    EXPECT_EQ(read.rows.front(), (Row{"1", "row 1"}));
+    EXPECT_EQ(read.rows[999], (Row{"1000", "row 1000"}));
+    EXPECT_EQ(read.rows[1000], (Row{"1001", "row 1001"}));
+    EXPECT_EQ(read.rows.back(), (Row{"2500", "row 2500"}));
+}
+
+TEST_F(RowStream, AnExactMultipleOfTheBatchEndsWithAFullBatch) {
+    EXPECT_EQ(stream(kNumbers2500, 2, 500).batch_sizes, (std::vector<std::size_t>(5, 500)));
+}
+
+TEST_F(RowStream, AnEmptyResultDeliversNoBatch) {
+    EXPECT_TRUE(stream("SELECT 1, 2 WHERE 0", 2).batch_sizes.empty());
+}
+
+TEST_F(RowStream, NullIsFlaggedAndEmptyTextIsAValue) {
+    exec("CREATE TABLE t(k INTEGER, a TEXT, b REAL)");
+    exec("INSERT INTO t VALUES (1, NULL, NULL), (2, '', 1.5), (3, 'x', NULL)");
+    const Read read = stream("SELECT k, a, b FROM t ORDER BY k", 3);
+    ASSERT_EQ(read.rows.size(), 3u);
+    EXPECT_EQ(read.rows[0], (Row{"1", std::nullopt, std::nullopt}));
+    EXPECT_EQ(read.rows[1], (Row{"2", "", "1.5"}));
+    EXPECT_EQ(read.rows[2], (Row{"3", "x", std::nullopt}));
+}
+
+TEST_F(RowStream, AValueShorterThanTheOneBeforeItInItsSlotReplacesItWhole) {
+    // Batches of one row reuse the same strings: a long value, then a short one, then NULL, then
+    // an empty one.
+    const Read read = stream(
+        "SELECT v FROM (SELECT 1 AS k, 'a long value of forty characters or so..' AS v "
+        "UNION ALL SELECT 2, 'ab' UNION ALL SELECT 3, NULL UNION ALL SELECT 4, '') ORDER BY k",
+        1, 1);
+    EXPECT_EQ(read.batch_sizes, (std::vector<std::size_t>{1, 1, 1, 1}));
+    ASSERT_EQ(read.rows.size(), 4u);
+    EXPECT_EQ(read.rows[1], (Row{"ab"}));
+    EXPECT_EQ(read.rows[2], (Row{std::nullopt}));
+    EXPECT_EQ(read.rows[3], (Row{""}));
+}
+
+// The source selects every mapped column as CAST(column AS TEXT) (sql_dialect.h, text_column):
+// the values are SQLite's own text of what it holds, as the SOCI bulk fetch delivered them
+// before the reader went to the C API. A REAL becomes text with 15 significant digits and at
+// least one decimal ("%!.15g"); these strings are the ones the SOCI reader produced.
+TEST_F(RowStream, ValuesArriveAsSqlitesTextOfThem) {
+    exec("CREATE TABLE t(k INTEGER, i INTEGER, r REAL, n NUMERIC, s TEXT)");
+    exec(
+        "INSERT INTO t VALUES"
+        " (1, 42, 12.5, '12.50', 'a'),"
+        " (2, -7, 0.1, '12,50', ''),"
+        " (3, 9223372036854775807, -3.25, 7, 'b'),"
+        " (4, 0, 1.0, 1.5, 'c'),"
+        " (5, 1, 123456789.123, 0.1, 'd'),"
+        " (6, 2, 1e-5, 3, 'e'),"
+        " (7, 3, 1234567890123456789.0, 4, 'f'),"
+        " (8, 4, 0.30000000000000004, 5, 'g'),"
+        " (9, -9223372036854775808, 1e20, -0.0, 'h')");
+    const Read read = stream(
+        "SELECT CAST(i AS TEXT), CAST(r AS TEXT), CAST(n AS TEXT), CAST(s AS TEXT) FROM t "
+        "ORDER BY k",
+        4);
+    const std::vector<Row> expected = {
+        {"42", "12.5", "12.5", "a"},
+        {"-7", "0.1", "12,50", ""},
+        {"9223372036854775807", "-3.25", "7", "b"},
+        {"0", "1.0", "1.5", "c"},
+        {"1", "123456789.123", "0.1", "d"},
+        {"2", "1.0e-05", "3", "e"},
+        {"3", "1.23456789012346e+18", "4", "f"},
+        {"4", "0.3", "5", "g"},
+        {"-9223372036854775808", "1.0e+20", "0", "h"},
+    };
+    EXPECT_EQ(read.rows, expected);
+}
+
+TEST_F(RowStream, ExpressionsWithoutADeclaredTypeArriveAsSqlitesText) {
+    const Read read = stream("SELECT 12.5, 42, 0.1, 'a', 1e20, -0.5, 2.0", 7);
+    ASSERT_EQ(read.rows.size(), 1u);
+    EXPECT_EQ(read.rows[0], (Row{"12.5", "42", "0.1", "a", "1.0e+20", "-0.5", "2.0"}));
+}
+
+// SOCI converted a column of a declared type by that type (a REAL 0.1 arrived as
+// 0.10000000000000000555, a NUMERIC '12,50' as 12, an INTEGER beyond 32 bits wrapped), which is
+// why the source casts to TEXT. The C API reader hands every column as SQLite's text of it.
+TEST_F(RowStream, DeclaredColumnTypesDoNotAlterTheText) {
+    exec("CREATE TABLE t(i INTEGER, r REAL, n NUMERIC)");
+    exec("INSERT INTO t VALUES (9223372036854775807, 0.1, '12,50')");
+    const Read read = stream("SELECT i, r, n FROM t", 3);
+    ASSERT_EQ(read.rows.size(), 1u);
+    EXPECT_EQ(read.rows[0], (Row{"9223372036854775807", "0.1", "12,50"}));
+}
+
+// Amounts stored as REAL reach the parsers as text they read with the value that was stored:
+// 15 significant digits are the digits a person typed (2.675 is held as 2.67499999999999982…;
+// its text "2.675" rounds to 268 cents as the typed amount does).
+TEST_F(RowStream, RealAmountsParseToTheStoredValue) {
+    exec("CREATE TABLE sale(k INTEGER, total REAL)");
+    exec(
+        "INSERT INTO sale VALUES (1, 12.5), (2, 0.1), (3, 2.675), (4, -19.99), (5, 1234567.89),"
+        " (6, 100), (7, 1e-5), (8, 99999999999.99)");
+    const Read read = stream("SELECT CAST(total AS TEXT) FROM sale ORDER BY k", 1);
+    const std::vector<std::int64_t> cents = {1250,      10,    268, -1999,
+                                             123456789, 10000, 0,   9999999999999};
+    const std::vector<double> stored = {12.5,       0.1, 2.675, -19.99,
+                                        1234567.89, 100, 1e-5,  99999999999.99};
+    ASSERT_EQ(read.rows.size(), cents.size());
+    for (std::size_t i = 0; i < cents.size(); ++i) {
+        const std::string& text = *read.rows[i][0];
+        EXPECT_EQ(parse_money(text, 2), cents[i]) << text;
+        EXPECT_EQ(parse_number(text), stored[i]) << text;
+    }
+}
+
+TEST_F(RowStream, UnicodeTextArrivesByteForByte) {
+    exec("CREATE TABLE t(k INTEGER, s TEXT)");
+    const std::vector<std::string> texts = {"陳大文",      "Zoë Ångström", "😀 emoji", "tab\there",
+                                            "line\nbreak", "back\\slash",  "quote'"};
+    for (std::size_t i = 0; i < texts.size(); ++i)
+        exec("INSERT INTO t VALUES (" + std::to_string(i) + ", " +
+             sql_literal(Dialect::SQLite, texts[i]) + ")");
+    const Read read = stream("SELECT s FROM t ORDER BY k", 1);
+    ASSERT_EQ(read.rows.size(), texts.size());
+    for (std::size_t i = 0; i < texts.size(); ++i) EXPECT_EQ(read.rows[i][0], texts[i]);
+}
+
+TEST_F(RowStream, AFailingQueryThrowsSqlitesMessage) {
+    const std::string message = error_of([&] { stream("SELECT a FROM missing_table", 1); });
+    EXPECT_NE(message.find("no such table: missing_table"), std::string::npos) << message;
+    const std::string bound_message =
+        error_of([&] { bound("SELECT nope FROM (SELECT 1 AS a) WHERE a = :p0", {"1"}, 1); });
+    EXPECT_NE(bound_message.find("no such column: nope"), std::string::npos) << bound_message;
+}
+
+TEST_F(RowStream, AnErrorWhileSteppingThrowsSqlitesMessage) {
+    // abs() of the smallest integer overflows when the row is computed, not when prepared.
+    const std::string message =
+        error_of([&] { stream("SELECT abs(-9223372036854775807 - 1)", 1); });
+    EXPECT_NE(message.find("integer overflow"), std::string::npos) << message;
+}
+
+TEST_F(RowStream, AColumnCountOtherThanExpectedIsAnError) {
+    EXPECT_EQ(error_of([&] { stream("SELECT 1, 2", 3); }),
+              "the query returned 2 columns, expected 3");
+    EXPECT_EQ(error_of([&] { bound("SELECT 1, 2, 3 WHERE :p0 = '1'", {"1"}, 2); }),
+              "the query returned 3 columns, expected 2");
+}
+
+TEST_F(RowStream, AnExceptionFromTheCallbackLeavesNoStatementOpen) {
+    exec("CREATE TABLE t(k INTEGER)");
+    exec("INSERT INTO t VALUES (1), (2), (3)");
+    EXPECT_THROW(stream_query(*sql_, Dialect::SQLite, "SELECT k FROM t", 1, 1,
+                              [](const TextBatch&) { throw std::runtime_error("cancelled"); }),
+                 std::runtime_error);
+    // SQLite refuses to drop a table that a statement still reads.
+    EXPECT_NO_THROW(exec("DROP TABLE t"));
+}
+
+TEST_F(RowStream, QueryBoundBindsTheParametersAsText) {
+    exec("CREATE TABLE customer(id TEXT, name TEXT)");
+    exec(
+        "INSERT INTO customer VALUES ('c1', 'Ann'), ('c2', 'Bo'), ('c3', NULL), ('c4', 'Di'),"
+        " ('x''y', 'Quote')");
+    const Read read =
+        bound("SELECT id, name FROM customer WHERE id IN (:p0, :p1, :p2, :p3) ORDER BY id",
+              {"c3", "c1", "x'y", "nobody"}, 2);
+    const std::vector<Row> expected = {{"c1", "Ann"}, {"c3", std::nullopt}, {"x'y", "Quote"}};
+    EXPECT_EQ(read.rows, expected);
+}
+
+TEST_F(RowStream, QueryBoundComparesTextWithIntegerKeysAsSqliteDoes) {
+    // A text parameter against an INTEGER column: the column's affinity converts it.
+    exec("CREATE TABLE customer(id INTEGER, name TEXT)");
+    exec("INSERT INTO customer VALUES (17, 'Ann'), (18, 'Bo')");
+    const Read read = bound("SELECT id, name FROM customer WHERE id IN (:p0)", {"18"}, 2);
+    EXPECT_EQ(read.rows, (std::vector<Row>{{"18", "Bo"}}));
+}
+
+TEST_F(RowStream, QueryBoundDeliversInBatches) {
+    const Read read = bound("SELECT * FROM (" + kNumbers2500 + ") WHERE i > CAST(:p0 AS INTEGER)",
+                            {"2300"}, 2, 64);
+    EXPECT_EQ(read.batch_sizes, (std::vector<std::size_t>{64, 64, 64, 8}));
+    ASSERT_EQ(read.rows.size(), 200u);
+    EXPECT_EQ(read.rows.front(), (Row{"2301", "row 2301"}));
+}
+
+TEST_F(RowStream, QueryBoundNeedsOnePlaceholderPerParameter) {
+    EXPECT_EQ(error_of([&] { bound("SELECT :p0, :p1", {"a"}, 2); }),
+              "the query has 2 placeholders, expected 1");
+}
+
+TEST_F(RowStream, QueryBoundWithoutParameters) {
+    EXPECT_EQ(bound("SELECT 'a', NULL", {}, 2).rows, (std::vector<Row>{{"a", std::nullopt}}));
+}
+
+}  // namespace
+}  // namespace custclass::adapters
