@@ -804,10 +804,12 @@ std::vector<ClassificationResult> RuleProgram::run(FeatureTable& table, bool cou
         else
             res.matches.assign(cls.segments.size(), std::vector<std::uint8_t>(n, 0));
     }
-    // [part][classification][segment]: rows where the segment's rule held.
+    // [part][classification][segment]: rows where the segment's rule held; [part][classification]:
+    // rows of an all_matches classification where none held.
     std::vector<std::vector<std::vector<std::uint64_t>>> held(parts);
+    std::vector<std::vector<std::uint64_t>> unmatched(parts, std::vector<std::uint64_t>(classifications.size(), 0));
     parallel_rows(n, threads, kBlock, [&](std::size_t part, std::size_t first, std::size_t last) {
-        std::array<std::uint8_t, kBlock> truth{};
+        std::array<std::uint8_t, kBlock> truth{}, any{};
         held[part].resize(classifications.size());
         for (std::size_t c = 0; c < classifications.size(); ++c) {
             const auto& cls = classifications[c];
@@ -823,25 +825,34 @@ std::vector<ClassificationResult> RuleProgram::run(FeatureTable& table, bool cou
                     std::int32_t* seg = res.segment.data() + begin;
                     for (std::size_t s = 0; s < nodes.size() && (open > 0 || count_every_rule); ++s) {
                         nodes[s]->bools(b, truth.data());
+                        std::uint64_t count = 0;
                         for (std::size_t i = 0; i < b.size; ++i)
                             if (truth[i] == 1) {
-                                ++counted[s];
+                                ++count;
                                 if (seg[i] < 0) {
                                     seg[i] = static_cast<std::int32_t>(s);
                                     --open;
                                 }
                             }
+                        counted[s] += count;
                     }
                 } else {
+                    any.fill(0);
                     for (std::size_t s = 0; s < nodes.size(); ++s) {
                         nodes[s]->bools(b, truth.data());
                         std::uint8_t* matches = res.matches[s].data() + begin;
+                        std::uint64_t count = 0;  // in a register: `matches` may alias `counted`
                         for (std::size_t i = 0; i < b.size; ++i) {
                             const std::uint8_t m = truth[i] == 1;
                             matches[i] = m;
-                            counted[s] += m;
+                            count += m;
+                            any[i] |= m;
                         }
+                        counted[s] += count;
                     }
+                    std::uint64_t none = 0;
+                    for (std::size_t i = 0; i < b.size; ++i) none += !any[i];
+                    unmatched[part][c] += none;
                 }
             }
         }
@@ -859,12 +870,9 @@ std::vector<ClassificationResult> RuleProgram::run(FeatureTable& table, bool cou
                 for (const auto& p : held)
                     for (std::size_t s = 0; s < res.matched.size(); ++s) res.matched[s] += p[c][s];
         } else {
-            for (const auto& p : held)
-                for (std::size_t s = 0; s < res.counts.size(); ++s) res.counts[s] += p[c][s];
-            for (std::size_t r = 0; r < n; ++r) {
-                bool any = false;
-                for (const auto& m : res.matches) any = any || m[r];
-                res.unclassified += !any;
+            for (std::size_t p = 0; p < parts; ++p) {
+                for (std::size_t s = 0; s < res.counts.size(); ++s) res.counts[s] += held[p][c][s];
+                res.unclassified += unmatched[p][c];
             }
             if (count_every_rule) res.matched = res.counts;
         }
