@@ -25,13 +25,14 @@ CustomerRow parse_customer(RowView& row, const std::vector<ColumnSpec>& spec,
     return c;
 }
 
-std::optional<OrderRow> parse_order(RowView& row, int currency_decimals) {
+std::optional<OrderRow> parse_order(RowView& row, int currency_decimals,
+                                    std::string_view customer_column) {
     OrderRow o;
     o.order_id = row.id(0, "order_id");
     row.key = o.order_id;
     const std::string* customer = row.raw(1);
     if (!customer || customer->empty()) return std::nullopt;
-    o.customer_id = row.id(1, "customer_id");
+    o.customer_id = row.id(1, customer_column);
     const auto at = row.timestamp(2, "ordered_at");
     if (!at) row.fail("ordered_at", "the order has no date");
     o.ordered_at = *at;

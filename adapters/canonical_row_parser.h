@@ -121,7 +121,9 @@ private:
 CustomerRow parse_customer(RowView& row, const std::vector<ColumnSpec>& spec,
                            std::size_t first_attribute);
 // An order row from the columns of columns_of(Orders); nullopt for an order without a customer
-// (a guest sale), which the caller counts.
-std::optional<OrderRow> parse_order(RowView& row, int currency_decimals);
+// (a guest sale), which the caller counts. `customer_column`: what the second column is called in
+// errors (a source reading the customers' keys puts `customer_key` there, ADAPTERS.md).
+std::optional<OrderRow> parse_order(RowView& row, int currency_decimals,
+                                    std::string_view customer_column = "customer_id");
 
 }  // namespace custclass::adapters

@@ -97,6 +97,9 @@ struct OrderTotalsRequest {
 // Rows that a source read but could not attach to anything, counted rather than failed.
 struct ReadCounts {
     std::uint64_t orders_without_customer = 0;  // customer_id null: guest purchases
+    // Orders naming their customer by a `customer_key` no customer has (ADAPTERS.md): the
+    // source cannot say which customer they belong to, so they are counted here, not delivered.
+    std::uint64_t orders_of_unknown_customer = 0;
 };
 
 using CustomerBatch = std::span<const CustomerRow>;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "canonical_row_parser.h"
+#include "customer_index.h"
 #include "preset_sql.h"
 #include "read_ahead.h"
 #include "row_stream.h"
@@ -80,7 +81,8 @@ public:
         }
         Batcher<CustomerRow> out(sink, expected_rows());
         scan(CanonicalTable::Customers, mapped(CanonicalTable::Customers), spec,
-             [&](RowView& row) { out.add(parse_customer(row, spec, first_attribute)); }, 0, &skip);
+             [&](RowView& row) { out.add(parse_customer(row, spec, first_attribute)); }, 0, nullptr,
+             &skip);
         out.flush();
     }
 
@@ -90,14 +92,26 @@ public:
     std::vector<std::string> unread_customer_columns() const override { return unread_; }
 
     void read_orders(const std::function<void(OrderBatch)>& sink) override {
+        const bool keyed = orders_by_key();
+        CustomerKeys keys;
+        if (keyed) read_customer_keys(keys);
+        if (keyed && !scope_.empty() && keys.keys.empty()) return;  // none of the customers asked for
         Batcher<OrderRow> out(sink, expected_rows());
-        scan(CanonicalTable::Orders, mapped(CanonicalTable::Orders),
-             columns_of(CanonicalTable::Orders), [&](RowView& row) {
-                 if (auto o = parse_order(row, config_.currency_decimals))
-                     out.add(std::move(*o));
-                 else
+        scan(CanonicalTable::Orders, mapped(CanonicalTable::Orders), order_columns(keyed),
+             [&](RowView& row) {
+                 auto o = parse_order(row, config_.currency_decimals,
+                                      keyed ? "customer_key" : "customer_id");
+                 if (!o) {
                      ++counts_.orders_without_customer;
-             }, 1);
+                 } else if (!keyed) {
+                     out.add(std::move(*o));
+                 } else if (const std::string* id = keys.id_of(o->customer_id)) {
+                     o->customer_id = *id;
+                     out.add(std::move(*o));
+                 } else {
+                     ++counts_.orders_of_unknown_customer;
+                 }
+             }, 1, keyed ? &keys.keys : nullptr);
         out.flush();
     }
 
@@ -118,7 +132,10 @@ public:
     void read_order_totals(const OrderTotalsRequest& request,
                            const std::function<void(OrderTotalsBatch)>& sink) override {
         const Mapped orders = mapped(CanonicalTable::Orders);
-        const auto cols = resolve(orders, columns_of(CanonicalTable::Orders));
+        const bool keyed = orders_by_key();
+        CustomerKeys keys;
+        if (keyed) read_customer_keys(keys);
+        const auto cols = resolve(orders, order_columns(keyed));
         auto col = [&](std::size_t i) { return "o." + quote_identifier(dialect_, cols[i]); };
         const std::string scale = "1" + std::string(static_cast<std::size_t>(config_.currency_decimals), '0');
         const std::string amount =
@@ -165,9 +182,18 @@ public:
                     CustomerOrderTotals t;
                     if (!b.null[0][r]) {
                         if (!valid_utf8(b.values[0][r]))
-                            throw DataError("table `orders`, column `customer_id`: a value is not valid UTF-8 (query at " +
-                                            orders.origin + ")");
+                            throw DataError(std::string("table `orders`, column `") +
+                                            (keyed ? "customer_key" : "customer_id") +
+                                            "`: a value is not valid UTF-8 (query at " + orders.origin + ")");
                         t.customer_id = normalise_id(b.values[0][r]);
+                        if (keyed && !t.customer_id.empty()) {
+                            const std::string* id = keys.id_of(t.customer_id);
+                            if (!id) {
+                                counts_.orders_of_unknown_customer += static_cast<std::uint64_t>(integer(b, 1, r));
+                                continue;
+                            }
+                            t.customer_id = *id;
+                        }
                     }
                     const std::string who = t.customer_id.empty() ? "orders without a customer"
                                                                   : "the orders of customer `" + t.customer_id + "`";
@@ -206,8 +232,12 @@ public:
     void read_order_lines(const std::function<void(OrderLineBatch)>& sink) override {
         const Mapped lines = mapped(CanonicalTable::OrderLines);
         const Mapped orders = mapped(CanonicalTable::Orders);
+        const bool keyed = orders_by_key();
+        CustomerKeys keys;
+        if (keyed) read_customer_keys(keys);
+        if (keyed && !scope_.empty() && keys.keys.empty()) return;
         const auto line_cols = resolve(lines, columns_of(CanonicalTable::OrderLines));
-        const auto order_cols = resolve(orders, columns_of(CanonicalTable::Orders));
+        const auto order_cols = resolve(orders, order_columns(keyed));
         auto l = [&](std::size_t i) {
             return line_cols[i].empty() ? std::string("NULL")
                                         : "l." + quote_identifier(dialect_, line_cols[i]);
@@ -228,7 +258,12 @@ public:
             const std::string* customer = row.raw(0);
             if (!customer || customer->empty()) return;  // a guest sale, counted with the orders
             OrderLineRow line;
-            line.customer_id = row.id(0, "customer_id");
+            line.customer_id = row.id(0, keyed ? "customer_key" : "customer_id");
+            if (keyed) {
+                const std::string* id = keys.id_of(line.customer_id);
+                if (!id) return;  // an order of no known customer, counted with the orders
+                line.customer_id = *id;
+            }
             line.product_id = row.id(3, "product_id");
             row.key = line.product_id;
             const auto at = row.timestamp(1, "ordered_at");
@@ -238,7 +273,7 @@ public:
             line.category = row.text(4, "category");
             line.amount = row.money(5, "amount", config_.currency_decimals);
             out.add(std::move(line));
-        }, 0);
+        }, 0, keyed ? &keys.keys : nullptr);
         out.flush();
     }
 
@@ -331,13 +366,73 @@ private:
         return *session_;
     }
 
+    // ADAPTERS.md `customer_key`: whether the orders query names each order's customer by the
+    // host's own key for it (which the customers query maps beside `customer_id`), so that the
+    // query needs no join to the customers for their ids. `customer_key` wins when both are there.
+    bool orders_by_key() {
+        const Mapped orders = mapped(CanonicalTable::Orders);
+        const auto present = resolve(orders, {{"customer_id", false}, {"customer_key", false}});
+        if (!present[1].empty()) return true;
+        if (present[0].empty())
+            throw DataError("the query for the `orders` table (at " + orders.origin +
+                            ") has no column `customer_id` (nor `customer_key`). Name the column with "
+                            "`AS customer_id`, or `AS customer_key` for the host's own key of the "
+                            "customer that the customers query also returns");
+        return false;
+    }
+
+    // The orders' columns, the second being the customer's key when the orders carry it.
+    static std::vector<ColumnSpec> order_columns(bool keyed) {
+        auto spec = columns_of(CanonicalTable::Orders);
+        if (keyed) spec[1] = {"customer_key", true};
+        return spec;
+    }
+
+    // The customers' keys and, at the same position, their ids. Not copied nor moved: the index
+    // points at `keys`.
+    struct CustomerKeys {
+        CustomerKeys() = default;
+        CustomerKeys(const CustomerKeys&) = delete;
+        CustomerKeys& operator=(const CustomerKeys&) = delete;
+        const std::string* id_of(std::string_view key) const {
+            const auto i = index.find(key);
+            return i ? &ids[*i] : nullptr;
+        }
+        std::vector<std::string> keys, ids;
+        CustomerIndex index;
+    };
+
+    // Reads every customer's key from the customers query (only the customers asked for, under
+    // a scope): one pass over two columns, which the orders are then matched against in memory.
+    void read_customer_keys(CustomerKeys& out) {
+        const Mapped customers = mapped(CanonicalTable::Customers);
+        const std::vector<ColumnSpec> spec = {{"customer_id", true}, {"customer_key", false}};
+        if (resolve(customers, spec)[1].empty())
+            throw DataError("the query for the `orders` table (at " + mapped(CanonicalTable::Orders).origin +
+                            ") names each order's customer by `customer_key`, and the query for the "
+                            "`customers` table (at " + customers.origin +
+                            ") has no `customer_key` column: return there the key the orders refer to");
+        scan(CanonicalTable::Customers, customers, spec, [&](RowView& row) {
+            std::string id = row.id(0, "customer_id");
+            row.key = id;
+            const std::string* key = row.raw(1);
+            if (!key || key->empty()) return;  // no key: no order can name this customer by it
+            out.keys.push_back(row.id(1, "customer_key"));
+            out.ids.push_back(std::move(id));
+        }, 0);
+        if (const auto repeated = out.index.build(out.keys))
+            throw DataError("table `customers`, column `customer_key`: the key `" + out.keys[*repeated] +
+                            "` belongs to more than one customer (query at " + customers.origin +
+                            "); each customer's key must be unique");
+    }
+
     // The SQL giving an order's day (days since 1970-01-01) exactly as the engine computes it
     // (the date in the rule set's zone of a zoned timestamp; the date as written otherwise), or
     // "" when the column's type does not allow it (text: its format is only known row by row).
     std::string day_expression(const OrderTotalsRequest& request) {
         if (!day_expression_cache_.empty()) return day_expression_cache_;
         const Mapped orders = mapped(CanonicalTable::Orders);
-        const auto cols = resolve(orders, columns_of(CanonicalTable::Orders));
+        const auto cols = resolve(orders, order_columns(orders_by_key()));
         const std::string at = "o." + quote_identifier(dialect_, cols[2]);
         const std::string from = " FROM (" + strip_query(orders.sql) + "\n) o";
         std::string type;
@@ -407,9 +502,11 @@ private:
 
     // Runs the mapped query and calls `row_fn` for each row, the values in `spec` order. With
     // a customer scope (the hooks), only the rows whose column spec[scope_column] is one of the
-    // scope's customer ids, with the ids bound as parameters.
+    // scope's customer ids (or of `scope_values`, the keys of those customers, when given), with
+    // the values bound as parameters.
     void scan(CanonicalTable, const Mapped& m, const std::vector<ColumnSpec>& spec,
               const std::function<void(RowView&)>& row_fn, int scope_column = -1,
+              const std::vector<std::string>* scope_values = nullptr,
               const std::vector<bool>* skip = nullptr) {
         auto names = resolve(m, spec);
         if (skip)
@@ -440,11 +537,12 @@ private:
         try {
             std::string query = wrap_query(dialect_, m.sql, projection);
             if (scope_column >= 0 && !scope_.empty()) {
+                const std::vector<std::string>& values = scope_values ? *scope_values : scope_;
                 query += " WHERE " + quote_identifier(dialect_, "custclass_q") + "." +
                          quote_identifier(dialect_, names[static_cast<std::size_t>(scope_column)]) +
                          " IN (";
                 // Each database's own placeholders (row_stream.h, query_bound).
-                for (std::size_t i = 0; i < scope_.size(); ++i) {
+                for (std::size_t i = 0; i < values.size(); ++i) {
                     if (i) query += ", ";
                     switch (dialect_) {
                         case Dialect::SQLite: query += ":p" + std::to_string(i); break;
@@ -453,7 +551,7 @@ private:
                     }
                 }
                 query += ")";
-                query_bound(session(), query, scope_, static_cast<std::size_t>(next), kScopedBatchRows,
+                query_bound(session(), query, values, static_cast<std::size_t>(next), kScopedBatchRows,
                             deliver);
             } else {
                 (threads_ > 1 ? stream_query_ahead : stream_query)(session(), dialect_, query,

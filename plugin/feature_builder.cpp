@@ -147,7 +147,11 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
         orders_read += batch.size();
         if (options.progress) options.progress("read orders", orders_read);
     });
-    const std::uint64_t without_customer = source.counts().orders_without_customer + guest_orders;
+    // What the source counted and left out itself: guest sales, and orders whose customer key
+    // no customer has (ADAPTERS.md `customer_key`).
+    const adapters::ReadCounts counted = source.counts();
+    const std::uint64_t without_customer = counted.orders_without_customer + guest_orders;
+    unknown_customer += counted.orders_of_unknown_customer;
     if (without_customer) report.data_quality["orders_without_customer"] = without_customer;
     if (unknown_customer) report.data_quality["orders_of_unknown_customer"] = unknown_customer;
     if (after_as_of) report.data_quality["orders_after_as_of"] = after_as_of;

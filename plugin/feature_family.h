@@ -21,6 +21,8 @@
 
 namespace custclass::plugin {
 
+using adapters::CustomerIndex;
+
 // What the builder read, shared by every family. Customers are indexed as read
 // (0 … customers.size() − 1); the table's rows are the kept customers `rows` in that order.
 struct FeatureInputs {

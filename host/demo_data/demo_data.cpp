@@ -93,16 +93,14 @@ CREATE INDEX interaction_customer ON interaction(customer_id);
 
 constexpr const char* kQueries = R"yaml(  queries:
     customers: |
-      SELECT c.code AS customer_id, c.created_at, c.birth_date, c.gender,
-             d.name AS district, c.income_band, c.email, c.phone, c.lead_source,
+      SELECT c.code AS customer_id, c.id AS customer_key, c.created_at, c.birth_date,
+             c.gender, d.name AS district, c.income_band, c.email, c.phone, c.lead_source,
              c.is_lead AS is_prospect, c.interests, c.marketing_consent
       FROM customer c
       LEFT JOIN district d ON d.id = c.district_id
     orders: |
-      SELECT o.id AS order_id, c.code AS customer_id, o.ordered_at, o.total AS amount,
-             o.channel
-      FROM sales_order o
-      JOIN customer c ON c.id = o.customer_id
+      SELECT id AS order_id, customer_id AS customer_key, ordered_at, total AS amount, channel
+      FROM sales_order
     order_lines: |
       SELECT l.order_id, p.sku AS product_id, p.name AS product_name,
              pc.name AS category, l.quantity, l.amount

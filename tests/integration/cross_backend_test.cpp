@@ -774,6 +774,63 @@ TEST(CrossBackend, PushdownAggregationAndStreamedScanAgree) {
     }
 }
 
+// ADAPTERS.md `customer_key`: orders (and through them order lines) that name their customer by
+// the host's own key, matched in memory against the key the customers query maps, give exactly
+// the features, counts and hook results of orders naming the customer id, on every backend and
+// in every read mode (the key is a number none of the ids is: id + 1000).
+TEST(CrossBackend, OrdersNamedByCustomerKeyGiveWhatOrdersNamedByIdGive) {
+    std::string customers_with_key = kCustomersQuery;
+    customers_with_key.replace(customers_with_key.find("\nFROM customer"), 14,
+                               ", id + 1000 AS customer_key\nFROM customer");
+    const std::string orders_by_id =
+        "SELECT id AS order_id, customer AS customer_id, sold_at AS ordered_at, total AS amount, "
+        "channel FROM sale";
+    const std::string orders_by_key =
+        "SELECT id AS order_id, customer + 1000 AS customer_key, sold_at AS ordered_at, "
+        "total AS amount, channel FROM sale";
+    for (Backend b : kAllBackends) {
+        SCOPED_TRACE(backend_name(b));
+        Shop shop(b);
+        std::string connection = shop.db.connection();
+        if (b == Backend::PostgreSQL) connection += " " + kPgSessionOptions;
+        const std::vector<std::string> modes =
+            b == Backend::SQLite ? std::vector<std::string>{"auto"}
+                                 : std::vector<std::string>{"scan", "pushdown", "auto"};
+        for (const std::string& mode : modes) {
+            SCOPED_TRACE(mode);
+            std::map<bool, FeatureDump> dumps;
+            std::map<bool, Classified> hooks;
+            for (const bool keyed : {false, true}) {
+                TempDir dir;
+                std::string path = write_engine_config(
+                    dir.path(), connection,
+                    {{"customers", keyed ? customers_with_key : std::string(kCustomersQuery)},
+                     {"orders", keyed ? orders_by_key : orders_by_id},
+                     {"order_lines", kOrderLinesQuery},
+                     {"referrals", kReferralsQuery}},
+                    kRules);
+                std::string text = read_text(path);
+                text.replace(text.find("source:\n"), 8, "source:\n  read: " + mode + "\n");
+                write_text(path, text);
+                dumps[keyed] = dump_features(path, kAsOf, shop_features());
+                hooks[keyed] = classify_all(path, ids_of(dumps[keyed]));
+            }
+            ASSERT_FALSE(dumps[false].customers.empty());
+            EXPECT_EQ(ids_of(dumps[true]), ids_of(dumps[false]));
+            EXPECT_EQ(dumps[true].data_quality, dumps[false].data_quality);
+            EXPECT_EQ(dumps[true].excluded, dumps[false].excluded);
+            for (const auto& [id, features] : dumps[false].customers)
+                EXPECT_EQ(dumps[true].customers[id], features) << "customer " << id;
+            // Both configs publish to the shop's one result store, where a referral's reward is
+            // granted once: the second run finds the first one's.
+            for (auto& [_, h] : hooks) h.summary["referrals"].erase("rewards_granted");
+            EXPECT_EQ(hooks[true].summary, hooks[false].summary);
+            for (const auto& [id, document] : hooks[false].per_customer)
+                EXPECT_EQ(hooks[true].per_customer[id].dump(), document.dump()) << "customer " << id;
+        }
+    }
+}
+
 // The result store writes a run's assignments and rewards in bulk in each backend's own way
 // (adapters/bulk_insert.h: bound parameters on SQLite, COPY on PostgreSQL, multi-row INSERTs on
 // MariaDB). Values that SQL text or COPY's text format would get wrong come back exactly, across

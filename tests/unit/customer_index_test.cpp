@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace custclass::plugin {
+namespace custclass::adapters {
 namespace {
 
 TEST(CustomerIndex, FindsEveryIdAtItsPosition) {
@@ -35,4 +35,4 @@ TEST(CustomerIndex, NamesTheFirstRepeatedId) {
 }
 
 }  // namespace
-}  // namespace custclass::plugin
+}  // namespace custclass::adapters

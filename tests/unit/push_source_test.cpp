@@ -14,22 +14,9 @@ using custclass::test::write_file;
 
 namespace {
 
-const std::string kRules =
-    "custclass: 1\nname: t\nversion: \"1\"\nwindow_days: 60\nclassifications:\n"
-    "  - id: value\n    segments:\n"
-    "      - id: top\n        when: r_score >= 4 and m_score >= 4\n"
-    "      - id: online\n        when: channel_share('online') >= 0.5\n"
-    "      - id: buyer\n        when: frequency >= 1\n"
-    "  - id: where\n    mode: all_matches\n    segments:\n"
-    "      - id: sha_tin\n        when: district == 'Sha Tin'\n"
-    "      - id: young\n        when: age < 30\n";
+const std::string& kRules = custclass::test::kShopRules;
 
-plugin::RunRequest as_of(const std::string& day) {
-    plugin::RunRequest r;
-    r.as_of = config::parse_day(day);
-    r.dry_run = true;
-    return r;
-}
+plugin::RunRequest as_of(const std::string& day) { return custclass::test::run_request(day); }
 
 std::optional<std::string> opt(const std::string& s) {
     if (s.empty()) return std::nullopt;

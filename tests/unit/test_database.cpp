@@ -46,6 +46,23 @@ void execute_sql(const std::string& db_path, const std::string& sql) {
     sqlite3_close(db);
 }
 
+const std::string kShopRules =
+    "custclass: 1\nname: t\nversion: \"1\"\nwindow_days: 60\nclassifications:\n"
+    "  - id: value\n    segments:\n"
+    "      - id: top\n        when: r_score >= 4 and m_score >= 4\n"
+    "      - id: online\n        when: channel_share('online') >= 0.5\n"
+    "      - id: buyer\n        when: frequency >= 1\n"
+    "  - id: where\n    mode: all_matches\n    segments:\n"
+    "      - id: sha_tin\n        when: district == 'Sha Tin'\n"
+    "      - id: young\n        when: age < 30\n";
+
+plugin::RunRequest run_request(const std::string& day, bool dry_run) {
+    plugin::RunRequest r;
+    r.as_of = config::parse_day(day);
+    r.dry_run = dry_run;
+    return r;
+}
+
 void write_file(const std::filesystem::path& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary);
     out << text;

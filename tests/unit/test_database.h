@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "engine.h"
+
 namespace custclass::test {
 
 struct TestCustomer {
@@ -47,5 +49,12 @@ void execute_sql(const std::string& db_path, const std::string& sql);
 
 // Writes `text` to `path`.
 void write_file(const std::filesystem::path& path, const std::string& text);
+
+// A small rule set (RFM, channel share, district, age) for tests that compare two ways of reading
+// the same shop.
+extern const std::string kShopRules;
+
+// A run request for `day` ("YYYY-MM-DD").
+plugin::RunRequest run_request(const std::string& day, bool dry_run = true);
 
 }  // namespace custclass::test

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace custclass::plugin {
+namespace custclass::adapters {
 
 class CustomerIndex {
 public:
@@ -38,4 +38,4 @@ private:
     std::size_t mask_ = 0;
 };
 
-}  // namespace custclass::plugin
+}  // namespace custclass::adapters

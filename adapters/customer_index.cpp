@@ -4,7 +4,7 @@
 #include <limits>
 #include <stdexcept>
 
-namespace custclass::plugin {
+namespace custclass::adapters {
 
 std::uint64_t CustomerIndex::hash(std::string_view id) {
     // std::hash of a string view (a Murmur-style hash of the bytes), mixed so that the low bits
@@ -40,4 +40,4 @@ std::optional<std::size_t> CustomerIndex::build(const std::vector<std::string>& 
     return std::nullopt;
 }
 
-}  // namespace custclass::plugin
+}  // namespace custclass::adapters

@@ -1,0 +1,138 @@
+// ADAPTERS.md `customer_key`: orders that name their customer by the host's own key (which the
+// customers query maps beside `customer_id`) give exactly the run that orders naming the
+// customer id give, in a full run and in the hooks, and every misuse is an error that says which
+// query and which key.
+#include <gtest/gtest.h>
+
+#include "engine.h"
+#include "errors.h"
+#include "source.h"
+#include "test_database.h"
+
+using namespace custclass;
+using custclass::test::TestCustomer;
+using custclass::test::TestDatabase;
+using custclass::test::TestOrder;
+using custclass::test::execute_sql;
+using custclass::test::write_file;
+
+namespace {
+
+const std::string kCustomersById =
+    "      SELECT id AS customer_id, created AS created_at, birth AS birth_date,\n"
+    "      gender, district, interests FROM customer\n";
+const std::string kCustomersWithKey =
+    "      SELECT id AS customer_id, ckey AS customer_key, created AS created_at,\n"
+    "      birth AS birth_date, gender, district, interests FROM customer\n";
+const std::string kOrdersById =
+    "      SELECT id AS order_id, customer AS customer_id, at AS ordered_at,\n"
+    "      total AS amount, channel FROM sale\n";
+const std::string kOrdersByKey =
+    "      SELECT id AS order_id, ckey AS customer_key, at AS ordered_at,\n"
+    "      total AS amount, channel FROM sale\n";
+
+std::string write_config(const TestDatabase& db, const std::string& name, const std::string& customers,
+                         const std::string& orders) {
+    write_file(db.dir() / "rules.yaml", custclass::test::kShopRules);
+    write_file(db.dir() / name,
+               "custclass: 1\nsource:\n  preset: generic\n  connection: \"sqlite3://db=shop.sqlite\"\n"
+               "  queries:\n    customers: >-\n" + customers + "    orders: >-\n" + orders +
+               "store:\n  connection: \"sqlite3://db=" + name + ".results.sqlite\"\n"
+               "rules: rules.yaml\n");
+    return (db.dir() / name).string();
+}
+
+// 60 customers with integer keys (one with none and no orders), their orders, a guest sale and
+// an order of a customer nobody has.
+void fill(TestDatabase& db) {
+    std::vector<TestCustomer> customers;
+    std::vector<TestOrder> orders;
+    for (int i = 0; i < 60; ++i) {
+        const std::string id = "c" + std::to_string(i);
+        customers.push_back({id, "2026-01-0" + std::to_string(1 + i % 9), "", i % 2 ? "F" : "M",
+                             i % 4 ? "Sha Tin" : "Eastern"});
+        if (i == 59) continue;
+        for (int k = 0; k < i % 7; ++k)
+            orders.push_back({id + "-" + std::to_string(k), id,
+                              "2026-11-" + std::to_string(10 + k) + " 1" + std::to_string(k) + ":00:00",
+                              std::to_string(10 + i * k) + "." + std::to_string(k) + "5",
+                              k % 2 ? "online" : "store"});
+    }
+    orders.push_back({"guest", "", "2026-11-20", "99"});
+    orders.push_back({"stray", "nobody", "2026-11-20", "15"});
+    orders.push_back({"refund", "c5", "2026-11-21", "-10.05"});
+    db.add(customers, orders);
+    // The host's own keys: not the ids, and sorted differently from them.
+    execute_sql(db.db_path(),
+                "ALTER TABLE customer ADD COLUMN ckey INTEGER;"
+                "UPDATE customer SET ckey = 9000 - 7 * CAST(substr(id, 2) AS INTEGER) WHERE id <> 'c59';"
+                "ALTER TABLE sale ADD COLUMN ckey INTEGER;"
+                "UPDATE sale SET ckey = (SELECT ckey FROM customer WHERE customer.id = sale.customer);"
+                "UPDATE sale SET ckey = 12345 WHERE id = 'stray';");
+}
+
+std::string error_of(const std::string& config) {
+    try {
+        plugin::Engine::open_file(config, "")->run(custclass::test::run_request("2026-11-30", true));
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+}  // namespace
+
+TEST(CustomerKey, OrdersNamedByKeyGiveTheRunAndTheHooksOfOrdersNamedById) {
+    TestDatabase db;
+    fill(db);
+    const auto by_id = plugin::Engine::open_file(write_config(db, "by_id.yaml", kCustomersById, kOrdersById), "");
+    const auto by_key =
+        plugin::Engine::open_file(write_config(db, "by_key.yaml", kCustomersWithKey, kOrdersByKey), "");
+    const auto a = by_id->run(custclass::test::run_request("2026-11-30", false));
+    const auto b = by_key->run(custclass::test::run_request("2026-11-30", false));
+    EXPECT_EQ(b["customers"], a["customers"]);
+    EXPECT_EQ(b["classifications"], a["classifications"]);
+    EXPECT_EQ(b["data_quality"], a["data_quality"]);
+    // The guest sale and the stray order are counted the same way both times.
+    EXPECT_EQ(b["data_quality"]["orders_without_customer"], 1);
+    EXPECT_EQ(b["data_quality"]["orders_of_unknown_customer"], 1);
+    // The hooks read one customer's orders by its key.
+    for (const char* id : {"c1", "c6", "c13", "c5", "c59"}) {
+        const auto x = by_id->classify(id, custclass::test::run_request("2026-11-30", false));
+        const auto y = by_key->classify(id, custclass::test::run_request("2026-11-30", false));
+        EXPECT_EQ(y["classifications"], x["classifications"]) << id;
+        EXPECT_EQ(y.dump(), x.dump()) << id;
+    }
+}
+
+TEST(CustomerKey, AKeyTwoCustomersShareIsAnErrorNamingIt) {
+    TestDatabase db;
+    fill(db);
+    execute_sql(db.db_path(), "UPDATE customer SET ckey = 8993 WHERE id = 'c3';");  // c1's key
+    const std::string message = error_of(write_config(db, "k.yaml", kCustomersWithKey, kOrdersByKey));
+    EXPECT_NE(message.find("column `customer_key`: the key `8993` belongs to more than one customer"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("k.yaml"), std::string::npos) << message;
+}
+
+TEST(CustomerKey, OrdersByKeyNeedTheKeyInTheCustomersQuery) {
+    TestDatabase db;
+    fill(db);
+    const std::string message = error_of(write_config(db, "k.yaml", kCustomersById, kOrdersByKey));
+    EXPECT_NE(message.find("names each order's customer by `customer_key`, and the query for the "
+                           "`customers` table"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("has no `customer_key` column"), std::string::npos) << message;
+}
+
+TEST(CustomerKey, OrdersWithNeitherIdNorKeyAreAnError) {
+    TestDatabase db;
+    fill(db);
+    const std::string message = error_of(write_config(
+        db, "k.yaml", kCustomersWithKey,
+        "      SELECT id AS order_id, at AS ordered_at, total AS amount FROM sale\n"));
+    EXPECT_NE(message.find("has no column `customer_id` (nor `customer_key`)"), std::string::npos)
+        << message;
+}
