@@ -14,6 +14,11 @@ namespace custclass::adapters {
 
 namespace {
 
+// The run whose assignments are live: the latest that succeeded.
+const std::string kLatestRun =
+    "(SELECT latest.run_id FROM custclass_runs latest WHERE latest.status = 'succeeded' "
+    "ORDER BY latest.run_seq DESC LIMIT 1)";
+
 // The migrations, in order; migration N brings the schema from version N-1 to N. Never edit
 // one that has shipped: add the next.
 std::vector<std::string> migrations(Dialect d) {
@@ -82,6 +87,39 @@ std::vector<std::string> migrations(Dialect d) {
         " rewarded_at VARCHAR(32) NOT NULL);"
         "CREATE INDEX custclass_rewards_run ON custclass_referral_rewards (run_id);"
         "CREATE INDEX custclass_rewards_referrer ON custclass_referral_rewards (referrer_id);",
+        // 5: the live assignments become a view: the latest succeeded run's assignments, except
+        // for the customers the hooks re-classified since, whose rows are in
+        // custclass_live_overrides (a row with no classification: the hook found the customer
+        // gone). Publishing a run no longer copies its millions of rows into a second table; it
+        // empties the overrides. The live table's rows that differ from the latest run (the
+        // hooks' work since it) are kept as overrides.
+        "CREATE TABLE custclass_live_overrides ("
+        " customer_id " + key + " NOT NULL,"
+        " classification VARCHAR(100),"
+        " segment VARCHAR(100),"
+        " run_id VARCHAR(36) NOT NULL,"
+        " updated_at VARCHAR(32) NOT NULL);"
+        "CREATE INDEX custclass_live_overrides_customer ON custclass_live_overrides (customer_id, classification);"
+        "INSERT INTO custclass_live_overrides (customer_id, classification, segment, run_id, updated_at)"
+        " SELECT l.customer_id, l.classification, l.segment, l.run_id, l.updated_at"
+        " FROM custclass_live_assignments l WHERE l.customer_id IN ("
+        "  SELECT m.customer_id FROM custclass_live_assignments m"
+        "  LEFT JOIN custclass_runs r ON r.run_id = m.run_id AND r.run_id = " + kLatestRun +
+        "  WHERE r.run_id IS NULL OR m.updated_at <> r.finished_at);"
+        "INSERT INTO custclass_live_overrides (customer_id, classification, segment, run_id, updated_at)"
+        " SELECT DISTINCT a.customer_id, NULL, NULL, a.run_id, r.finished_at"
+        " FROM custclass_assignments a JOIN custclass_runs r ON r.run_id = a.run_id"
+        " WHERE a.run_id = " + kLatestRun +
+        " AND NOT EXISTS (SELECT 1 FROM custclass_live_assignments l WHERE l.customer_id = a.customer_id);"
+        "DROP TABLE custclass_live_assignments;"
+        "CREATE VIEW custclass_live_assignments AS"
+        " SELECT a.customer_id, a.classification, a.segment, a.run_id, r.finished_at AS updated_at"
+        " FROM custclass_assignments a JOIN custclass_runs r ON r.run_id = a.run_id"
+        " WHERE a.run_id = " + kLatestRun +
+        " AND NOT EXISTS (SELECT 1 FROM custclass_live_overrides o WHERE o.customer_id = a.customer_id)"
+        " UNION ALL"
+        " SELECT customer_id, classification, segment, run_id, updated_at FROM custclass_live_overrides"
+        " WHERE classification IS NOT NULL;",
     };
 }
 
@@ -207,7 +245,7 @@ public:
         std::string query;
         switch (dialect_) {
             case Dialect::SQLite:
-                query = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = " +
+                query = "SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = " +
                         sql_literal(dialect_, name);
                 break;
             case Dialect::PostgreSQL:
@@ -235,7 +273,7 @@ public:
         });
     }
 
-    void migrate() {
+    void migrate(int up_to) {
         guarded("migrating the schema", [&] {
             if (!has_table("custclass_meta")) {
                 sql() << "CREATE TABLE custclass_meta (name VARCHAR(64) NOT NULL PRIMARY KEY, "
@@ -248,7 +286,7 @@ public:
                 throw DatabaseError("result store: the database has schema version " +
                                     std::to_string(version) + ", newer than this plugin's " +
                                     std::to_string(all.size()) + "; upgrade the plugin");
-            for (; version < static_cast<int>(all.size()); ++version) {
+            for (; version < std::min(up_to, static_cast<int>(all.size())); ++version) {
                 WriteTransaction tx(sql(), dialect_);
                 for (const auto& statement : split_statements(all[static_cast<std::size_t>(version)]))
                     sql() << statement;
@@ -359,11 +397,9 @@ public:
                 });
                 written.finish();
             }
-            sql() << "DELETE FROM custclass_live_assignments";
-            sql() << "INSERT INTO custclass_live_assignments (customer_id, classification, segment, run_id, updated_at) "
-                     "SELECT customer_id, classification, segment, run_id, " +
-                         sql_literal(dialect_, run.finished_at) +
-                         " FROM custclass_assignments WHERE run_id = " + run_literal;
+            // The run's assignments are live (the view custclass_live_assignments) once the
+            // run is recorded below; the hooks' overrides of the previous run go.
+            sql() << "DELETE FROM custclass_live_overrides";
             // Rewards: a referee rewarded meanwhile (by another engine on this store) breaks the
             // primary key, and the run fails rather than reward twice.
             if (!rewards.empty()) {
@@ -461,16 +497,19 @@ public:
         guarded("updating the live assignments of a customer", [&] {
             WriteTransaction tx(sql(), dialect_);
             std::string customer = customer_id;
-            sql() << "DELETE FROM custclass_live_assignments WHERE customer_id = :c", soci::use(customer);
+            sql() << "DELETE FROM custclass_live_overrides WHERE customer_id = :c", soci::use(customer);
             const std::string now = utc_now();
-            for (const LiveAssignment& row : rows) {
+            // No rows: one row without a classification, which hides the run's rows.
+            const std::vector<LiveAssignment> gone(1);
+            for (const LiveAssignment& row : rows.empty() ? gone : rows) {
                 std::string classification = row.classification, segment = row.segment.value_or("");
                 std::string run = run_id, at = now;
+                soci::indicator classification_ind = rows.empty() ? soci::i_null : soci::i_ok;
                 soci::indicator segment_ind = row.segment ? soci::i_ok : soci::i_null;
-                sql() << "INSERT INTO custclass_live_assignments (customer_id, classification, segment, run_id, updated_at) "
+                sql() << "INSERT INTO custclass_live_overrides (customer_id, classification, segment, run_id, updated_at) "
                          "VALUES (:c, :k, :s, :r, :u)",
-                    soci::use(customer), soci::use(classification), soci::use(segment, segment_ind),
-                    soci::use(run), soci::use(at);
+                    soci::use(customer), soci::use(classification, classification_ind),
+                    soci::use(segment, segment_ind), soci::use(run), soci::use(at);
             }
             tx.commit();
             return 0;
@@ -565,10 +604,15 @@ public:
             CustomerErasure erased;
             WriteTransaction tx(sql(), dialect_);
             std::string c = customer_id;
+            // The live rows are a view of the latest run's rows and the hooks' overrides: counted
+            // first, then gone with the rows they show.
+            long long live = 0;
+            sql() << "SELECT count(*) FROM custclass_live_assignments WHERE customer_id = :c", soci::use(c),
+                soci::into(live);
+            erased.live_assignments = static_cast<std::uint64_t>(live);
             erased.assignments =
                 change("DELETE FROM custclass_assignments WHERE customer_id = :c", soci::use(c));
-            erased.live_assignments =
-                change("DELETE FROM custclass_live_assignments WHERE customer_id = :c", soci::use(c));
+            change("DELETE FROM custclass_live_overrides WHERE customer_id = :c", soci::use(c));
             erased.audit_entries =
                 change("DELETE FROM custclass_audit_log WHERE subject = :c", soci::use(c));
             if (has_table("custclass_referral_rewards")) {
@@ -673,7 +717,7 @@ ResultStore::~ResultStore() = default;
 int ResultStore::latest_schema_version() {
     return static_cast<int>(migrations(Dialect::SQLite).size());
 }
-void ResultStore::migrate() { impl_->migrate(); }
+void ResultStore::migrate(int up_to) { impl_->migrate(up_to); }
 int ResultStore::schema_version() { return impl_->schema_version(); }
 void ResultStore::check_ruleset(const StoredRuleSet& rules) { impl_->check_ruleset(rules); }
 void ResultStore::publish(const StoredRuleSet& rules, const RunRecord& run,

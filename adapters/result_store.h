@@ -1,9 +1,9 @@
 // The result store (ADAPTERS.md): plugin-owned `custclass_` tables in the host database or
 // another one, created and upgraded by numbered migrations recorded in `custclass_meta`. It
 // keeps the rule sets used (with their YAML), the runs, the assignments of every run, the live
-// assignment per customer and the audit log. A run's assignments become visible in one
-// transaction together with its `succeeded` status; a failed or cancelled run leaves the
-// previous one current.
+// assignment per customer (a view: the latest run's rows, or the hooks' since) and the audit
+// log. A run's assignments become visible in one transaction together with its `succeeded`
+// status; a failed or cancelled run leaves the previous one current.
 #pragma once
 
 #include <cstdint>
@@ -129,8 +129,9 @@ public:
 
     // The schema version this build writes.
     static int latest_schema_version();
-    // Creates or upgrades the plugin's tables. Idempotent.
-    void migrate();
+    // Creates or upgrades the plugin's tables (to schema `up_to`, by default the latest: an
+    // earlier one only to test an upgrade). Idempotent.
+    void migrate(int up_to = latest_schema_version());
     // The schema version in the database, 0 when it has none of the plugin's tables.
     int schema_version();
 
@@ -139,8 +140,9 @@ public:
     void check_ruleset(const StoredRuleSet& rules);
 
     // Publishes a succeeded run in one transaction: the rule set (if new), the run, its
-    // assignments (written by `assignments` through the sink, in bulk: bulk_insert.h), the live
-    // table replaced by them, and an audit entry. On any failure nothing of it is visible.
+    // assignments (written by `assignments` through the sink, in bulk: bulk_insert.h), which
+    // the view custclass_live_assignments then shows (the hooks' overrides of the previous run
+    // are dropped), and an audit entry. On any failure nothing of it is visible.
     // `rewards`: the referral rewards the run grants (referees not rewarded before), recorded
     // with the run's id and finish time in the same transaction.
     void publish(const StoredRuleSet& rules, const RunRecord& run,
@@ -170,7 +172,9 @@ public:
                       std::uint64_t customers, const std::string& detail);
 
     // The hooks: replaces the live assignments of one customer with `rows` (none: the customer
-    // is gone), attributed to `run_id` (the run whose cut points were used), in one transaction.
+    // is gone), attributed to `run_id` (the run whose cut points were used), in one transaction:
+    // rows of custclass_live_overrides, which the live view shows instead of the run's rows until
+    // the next run is published.
     void replace_live_assignments(const std::string& customer_id, const std::string& run_id,
                                   const std::vector<LiveAssignment>& rows);
     // The customers the live table holds in a segment, in customer id order.
@@ -186,7 +190,7 @@ public:
     // The audit entries whose subject is `subject`, oldest first.
     std::vector<AuditEntry> read_audit_entries_of(const std::string& subject);
     // Erasure, in one transaction: the customer's rows of custclass_assignments and
-    // custclass_live_assignments and the audit entries whose subject it is are deleted; every
+    // custclass_live_overrides (and so of the live view) and the audit entries whose subject it is are deleted; every
     // run's cut points go through `scrub`; run messages and audit details that quote the id the
     // way the plugin's messages do (`id`, in backquotes) have it replaced by `(erased)`; and
     // the tombstone is inserted (action "erasure", the counts in its detail). When any of it

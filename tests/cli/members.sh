@@ -112,10 +112,16 @@ moved=$(sqlite3 "$db" "SELECT customer_id FROM custclass_live_assignments
                        WHERE classification = 'value' AND segment = 'lost'
                        ORDER BY customer_id LIMIT 1")
 gone=$(head -n 1 "$dir/champion_ids.txt")
-sqlite3 "$db" "UPDATE custclass_live_assignments SET segment = 'champions'
-               WHERE classification = 'value' AND customer_id = '$moved';
-               UPDATE custclass_live_assignments SET segment = 'loyal'
-               WHERE classification = 'value' AND customer_id = '$gone'"
+# A hook writes the customer's rows to custclass_live_overrides, which the live view shows
+# instead of the run's rows.
+override() {  # customer, its new segment in `value`
+  sqlite3 "$db" "INSERT INTO custclass_live_overrides (customer_id, classification, segment, run_id, updated_at)
+                 SELECT customer_id, classification,
+                        CASE WHEN classification = 'value' THEN '$2' ELSE segment END, run_id, 'now'
+                 FROM custclass_live_assignments WHERE customer_id = '$1'"
+}
+override "$moved" champions
+override "$gone" loyal
 "$custclass" members -c "$config" champions > "$dir/after.txt" 2> /dev/null
 grep -qx "$(echo "$moved" | pseudonyms)" "$dir/after.txt" || fail "a customer moved into champions is missing"
 ! grep -qx "$(echo "$gone" | pseudonyms)" "$dir/after.txt" || fail "a customer moved out of champions is still listed"

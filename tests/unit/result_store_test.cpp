@@ -62,7 +62,71 @@ TEST(ResultStore, MigrationsCreateTheSchemaOnceAndRecordItsVersion) {
     store.migrate();
     store.migrate();
     EXPECT_EQ(store.schema_version(), adapters::ResultStore::latest_schema_version());
-    EXPECT_EQ(query(db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'custclass_%' AND type = 'table'"), "7");  // with custclass_meta and custclass_referral_rewards
+    // With custclass_meta, custclass_referral_rewards and custclass_live_overrides; the live
+    // assignments are a view.
+    EXPECT_EQ(query(db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'custclass_%' AND type = 'table'"), "7");
+    EXPECT_EQ(query(db, "SELECT type FROM sqlite_master WHERE name = 'custclass_live_assignments'"), "view");
+}
+
+// Schema 5 turns the live table into a view over the latest run and the hooks' overrides. A
+// store written by an older plugin keeps what its live table showed: the latest run's rows,
+// a customer a hook re-classified since, and one a hook found gone. The next run replaces all.
+TEST(ResultStore, TheLiveTableOfAnOlderStoreBecomesTheViewWithTheHooksChangesKept) {
+    TestDatabase db;
+    adapters::ResultStore store({"sqlite3://db=" + db.db_path(), ""});
+    store.migrate(4);
+    ASSERT_EQ(store.schema_version(), 4);
+    test::execute_sql(
+        db.db_path(),
+        "INSERT INTO custclass_runs (run_id, run_seq, ruleset_hash, as_of, started_at, finished_at, status, customers) VALUES"
+        " ('r1', 1, 'h', '2026-10-31', 't0', '2026-11-01T00:00:00Z', 'succeeded', 3),"
+        " ('r2', 2, 'h', '2026-11-30', 't1', '2026-12-01T00:00:00Z', 'succeeded', 4),"
+        " ('r3', 3, 'h', '2026-11-30', 't2', '2026-12-01T01:00:00Z', 'failed', 0);"
+        "INSERT INTO custclass_assignments (run_id, customer_id, classification, segment) VALUES"
+        " ('r1', 'a', 'v', 'old'), ('r1', 'b', 'v', 'old'),"
+        " ('r2', 'a', 'v', 'top'), ('r2', 'a', 'tags', 'big'), ('r2', 'b', 'v', NULL),"
+        " ('r2', 'c', 'v', 'top'), ('r2', 'd', 'v', 'low');"
+        // What publishing r2 wrote, then the hooks: b re-classified, c gone.
+        "INSERT INTO custclass_live_assignments (customer_id, classification, segment, run_id, updated_at) VALUES"
+        " ('a', 'v', 'top', 'r2', '2026-12-01T00:00:00Z'), ('a', 'tags', 'big', 'r2', '2026-12-01T00:00:00Z'),"
+        " ('b', 'v', 'top', 'r2', '2026-12-02T09:00:00Z'), ('b', 'tags', 'big', 'r2', '2026-12-02T09:00:00Z'),"
+        " ('d', 'v', 'low', 'r2', '2026-12-01T00:00:00Z');");
+    const std::string live =
+        "SELECT group_concat(customer_id || ':' || classification || ':' || coalesce(segment, '-') || ':' || "
+        "run_id || ':' || updated_at, ' ') FROM (SELECT * FROM custclass_live_assignments "
+        "ORDER BY customer_id, classification)";
+    const std::string before = query(db, live);
+    store.migrate();
+    EXPECT_EQ(store.schema_version(), adapters::ResultStore::latest_schema_version());
+    EXPECT_EQ(query(db, "SELECT type FROM sqlite_master WHERE name = 'custclass_live_assignments'"), "view");
+    EXPECT_EQ(query(db, live), before);
+    EXPECT_EQ(before,
+              "a:tags:big:r2:2026-12-01T00:00:00Z a:v:top:r2:2026-12-01T00:00:00Z "
+              "b:tags:big:r2:2026-12-02T09:00:00Z b:v:top:r2:2026-12-02T09:00:00Z d:v:low:r2:2026-12-01T00:00:00Z");
+    std::vector<std::string> c_live;
+    for (const auto& r : store.read_live_assignments_of("c")) c_live.push_back(r.classification);
+    EXPECT_TRUE(c_live.empty());
+
+    // A hook after the upgrade, then a run: the run's rows replace everything.
+    store.replace_live_assignments("d", "r2", {{"v", std::nullopt}});
+    EXPECT_EQ(query(db, "SELECT coalesce(segment, '-') FROM custclass_live_assignments WHERE customer_id = 'd'"), "-");
+    adapters::RunRecord run;
+    run.run_id = "r4";
+    run.ruleset_hash = "h";
+    run.as_of = "2026-12-01";
+    run.started_at = "t3";
+    run.finished_at = "2026-12-02T00:00:00Z";
+    run.status = "succeeded";
+    run.customers = 1;
+    adapters::StoredRuleSet rules;
+    rules.hash = "h";
+    rules.name = "t";
+    rules.version = "1";
+    rules.yaml = "x";
+    store.publish(rules, run, [](const adapters::AssignmentSink& sink) { sink("c", "v", std::string_view("top")); },
+                  "test");
+    EXPECT_EQ(query(db, live), "c:v:top:r4:2026-12-02T00:00:00Z");
+    EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_live_overrides"), "0");
 }
 
 TEST(ResultStore, ARunPublishesItsAssignmentsTheLiveTableAndAnAuditEntry) {
