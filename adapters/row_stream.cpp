@@ -5,6 +5,7 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <charconv>
 #include <memory>
 #include <string_view>
 
@@ -66,10 +67,23 @@ struct FinalizeStatement {
 };
 using SqliteStatement = std::unique_ptr<sqlite_api::sqlite3_stmt, FinalizeStatement>;
 
+// Holds a connection's mutex for a scope.
+class SqliteMutexHold {
+public:
+    explicit SqliteMutexHold(sqlite_api::sqlite3_mutex* mutex) : mutex_(mutex) {
+        sqlite_api::sqlite3_mutex_enter(mutex_);  // a no-op on a null mutex (no threading)
+    }
+    ~SqliteMutexHold() { sqlite_api::sqlite3_mutex_leave(mutex_); }
+    SqliteMutexHold(const SqliteMutexHold&) = delete;
+    SqliteMutexHold& operator=(const SqliteMutexHold&) = delete;
+
+private:
+    sqlite_api::sqlite3_mutex* mutex_;
+};
+
 // Runs `query` with `params` bound as text to its placeholders :p0, :p1, … Every value is handed
-// as SQLite's own text of it (sqlite3_column_text), whatever the column's declared type: the
-// text a CAST(… AS TEXT) gives, which is what SOCI's bulk fetch delivered for the source's
-// queries (they select every column cast to text, sql_dialect.h).
+// as SQLite's own text of it, whatever the column's declared type: an integer in decimal, any
+// other value as sqlite3_column_text gives it (the text a CAST(… AS TEXT) gives).
 void read_sqlite(soci::session& sql, const std::string& query,
                  const std::vector<std::string>& params, std::size_t columns,
                  std::size_t batch_rows, const std::function<void(const TextBatch&)>& fn) {
@@ -103,13 +117,23 @@ void read_sqlite(soci::session& sql, const std::string& query,
     if (returned != columns) throw DatabaseError(column_count_error(returned, columns));
 
     BatchWriter out(columns, batch_rows, fn);
+    // Every call below takes the connection's (recursive) mutex: taken once here, each of them
+    // only counts up and down instead of locking. Nothing else uses the connection meanwhile.
+    const SqliteMutexHold hold(sqlite_api::sqlite3_db_mutex(db));
+    char digits[24];
     int step;
     while ((step = sqlite_api::sqlite3_step(st)) == SQLITE_ROW) {
         for (std::size_t c = 0; c < columns; ++c) {
             const int col = static_cast<int>(c);
-            // Two calls per value (each takes the connection's mutex): the text, then its length
-            // (in this order, as SQLite documents). The text is NULL only for SQL NULL, a
-            // zero-length BLOB or a failed allocation.
+            // An integer (ids, keys, counts) is written here, in decimal as SQLite writes it.
+            if (sqlite_api::sqlite3_column_type(st, col) == SQLITE_INTEGER) {
+                const auto end = std::to_chars(digits, digits + sizeof digits,
+                                               sqlite_api::sqlite3_column_int64(st, col)).ptr;
+                out.set(c, digits, static_cast<std::size_t>(end - digits));
+                continue;
+            }
+            // Otherwise the text, then its length (in this order, as SQLite documents). The text
+            // is NULL only for SQL NULL, a zero-length BLOB or a failed allocation.
             const auto* text =
                 reinterpret_cast<const char*>(sqlite_api::sqlite3_column_text(st, col));
             if (text) {

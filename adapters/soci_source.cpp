@@ -28,28 +28,31 @@ constexpr std::size_t kBatchRows = 4096;
 constexpr std::size_t kScopedBatchRows = 64;
 
 
-// Collects parsed rows into batches for a sink.
+// Collects parsed rows into batches, each handed to `emit` (which may swap it for another
+// vector: read_ahead.h).
 template <typename Row>
 class Batcher {
 public:
+    using Emit = std::function<void(std::vector<Row>&)>;
     // `expected`: how many rows to make room for at first (a hook's read of one customer
     // expects a few; a full read a whole batch).
-    explicit Batcher(const std::function<void(std::span<const Row>)>& sink,
-                     std::size_t expected = kBatchRows)
-        : sink_(sink) {
-        rows_.reserve(std::min(expected, kBatchRows));
+    Batcher(const Emit& emit, std::size_t expected) : emit_(emit), expected_(std::min(expected, kBatchRows)) {
+        rows_.reserve(expected_);
     }
     void add(Row row) {
         rows_.push_back(std::move(row));
         if (rows_.size() == kBatchRows) flush();
     }
     void flush() {
-        if (!rows_.empty()) sink_(rows_);
+        if (rows_.empty()) return;
+        emit_(rows_);
         rows_.clear();
+        rows_.reserve(expected_);
     }
 
 private:
-    const std::function<void(std::span<const Row>)>& sink_;
+    const Emit& emit_;
+    std::size_t expected_;
     std::vector<Row> rows_;
 };
 
@@ -79,11 +82,11 @@ public:
                     if (!present[i].empty()) unread_.push_back(spec[i].name);
                 }
         }
-        Batcher<CustomerRow> out(sink, expected_rows());
-        scan(CanonicalTable::Customers, mapped(CanonicalTable::Customers), spec,
-             [&](RowView& row) { out.add(parse_customer(row, spec, first_attribute)); }, 0, nullptr,
-             &skip);
-        out.flush();
+        read_rows<CustomerRow>(sink, [&](Batcher<CustomerRow>& out) {
+            scan(CanonicalTable::Customers, mapped(CanonicalTable::Customers), spec,
+                 [&](RowView& row) { out.add(parse_customer(row, spec, first_attribute)); }, 0,
+                 nullptr, &skip);
+        });
     }
 
     void restrict_customer_columns(std::vector<std::string> columns) override {
@@ -96,23 +99,20 @@ public:
         CustomerKeys keys;
         if (keyed) read_customer_keys(keys);
         if (keyed && !scope_.empty() && keys.keys.empty()) return;  // none of the customers asked for
-        Batcher<OrderRow> out(sink, expected_rows());
-        scan(CanonicalTable::Orders, mapped(CanonicalTable::Orders), order_columns(keyed),
-             [&](RowView& row) {
-                 auto o = parse_order(row, config_.currency_decimals,
-                                      keyed ? "customer_key" : "customer_id");
-                 if (!o) {
-                     ++counts_.orders_without_customer;
-                 } else if (!keyed) {
-                     out.add(std::move(*o));
-                 } else if (const std::string* id = keys.id_of(o->customer_id)) {
-                     o->customer_id = *id;
-                     out.add(std::move(*o));
-                 } else {
-                     ++counts_.orders_of_unknown_customer;
-                 }
-             }, 1, keyed ? &keys.keys : nullptr);
-        out.flush();
+        read_rows<OrderRow>(
+            sink,
+            [&](Batcher<OrderRow>& out) {
+                scan(CanonicalTable::Orders, mapped(CanonicalTable::Orders), order_columns(keyed),
+                     [&](RowView& row) {
+                         if (auto o = parse_order(row, config_.currency_decimals,
+                                                  keyed ? "customer_key" : "customer_id"))
+                             out.add(std::move(*o));
+                         else
+                             ++counts_.orders_without_customer;
+                     }, 1, keyed ? &keys.keys : nullptr);
+            },
+            keyed ? [&](std::vector<OrderRow>& orders) { keys.to_ids(orders, counts_.orders_of_unknown_customer); }
+                  : std::function<void(std::vector<OrderRow>&)>());
     }
 
     bool can_total_orders(const OrderTotalsRequest& request) override {
@@ -253,17 +253,12 @@ public:
         const std::vector<ColumnSpec> spec = {{"customer_id", false}, {"ordered_at", true},
                                               {"order_amount", true}, {"product_id", true},
                                               {"category", true},     {"amount", true}};
-        Batcher<OrderLineRow> out(sink, expected_rows());
+        read_rows<OrderLineRow>(sink, [&](Batcher<OrderLineRow>& out) {
         scan(CanonicalTable::OrderLines, joined, spec, [&](RowView& row) {
             const std::string* customer = row.raw(0);
             if (!customer || customer->empty()) return;  // a guest sale, counted with the orders
             OrderLineRow line;
             line.customer_id = row.id(0, keyed ? "customer_key" : "customer_id");
-            if (keyed) {
-                const std::string* id = keys.id_of(line.customer_id);
-                if (!id) return;  // an order of no known customer, counted with the orders
-                line.customer_id = *id;
-            }
             line.product_id = row.id(3, "product_id");
             row.key = line.product_id;
             const auto at = row.timestamp(1, "ordered_at");
@@ -274,11 +269,14 @@ public:
             line.amount = row.money(5, "amount", config_.currency_decimals);
             out.add(std::move(line));
         }, 0, keyed ? &keys.keys : nullptr);
-        out.flush();
+        },
+        // Lines of an order of no known customer are left out (the order is counted).
+        keyed ? [&](std::vector<OrderLineRow>& lines) { std::uint64_t unknown = 0; keys.to_ids(lines, unknown); }
+              : std::function<void(std::vector<OrderLineRow>&)>());
     }
 
     void read_referrals(const std::function<void(ReferralBatch)>& sink) override {
-        Batcher<ReferralRow> out(sink, expected_rows());
+        read_rows<ReferralRow>(sink, [&](Batcher<ReferralRow>& out) {
         scan(CanonicalTable::Referrals, mapped(CanonicalTable::Referrals),
              columns_of(CanonicalTable::Referrals), [&](RowView& row) {
                  ReferralRow r;
@@ -288,11 +286,11 @@ public:
                  r.referred_at = row.timestamp(2, "referred_at");
                  out.add(std::move(r));
              }, 0);
-        out.flush();
+        });
     }
 
     void read_interactions(const std::function<void(InteractionBatch)>& sink) override {
-        Batcher<InteractionRow> out(sink, expected_rows());
+        read_rows<InteractionRow>(sink, [&](Batcher<InteractionRow>& out) {
         scan(CanonicalTable::Interactions, mapped(CanonicalTable::Interactions),
              columns_of(CanonicalTable::Interactions), [&](RowView& row) {
                  InteractionRow i;
@@ -307,7 +305,7 @@ public:
                  i.at = *at;
                  out.add(std::move(i));
              }, 0);
-        out.flush();
+        });
     }
 
     void read_opt_outs(const std::function<void(OptOutBatch)>& sink) override {
@@ -316,7 +314,7 @@ public:
         if (std::all_of(present.begin(), present.end(), [](const auto& c) { return c.empty(); }))
             throw DataError("the query for the `opt_outs` table (at " + m.origin +
                             ") has none of the columns `customer_id`, `email`, `phone`");
-        Batcher<OptOutRow> out(sink);
+        read_rows<OptOutRow>(sink, [&](Batcher<OptOutRow>& out) {
         scan(CanonicalTable::OptOuts, m, columns_of(CanonicalTable::OptOuts), [&](RowView& row) {
             OptOutRow o;
             if (row.raw(0) && !row.raw(0)->empty()) o.customer_id = row.id(0, "customer_id");
@@ -324,7 +322,7 @@ public:
             o.phone = row.text(2, "phone");
             out.add(std::move(o));
         });
-        out.flush();
+        });
     }
 
     void read_enrichment(
@@ -366,6 +364,34 @@ private:
         return *session_;
     }
 
+    // Hands the rows `produce` parses into the batcher it is given to `sink`, in batches. With 2
+    // or more threads the query and the parsing run on a thread of their own, up to two batches
+    // ahead of the sink (read_ahead.h); the sink always runs on the calling thread.
+    // `prepare`, when given, changes each batch before the sink sees it, on the calling thread
+    // (work that would make the reading thread the slower one).
+    template <typename Row>
+    void read_rows(const std::function<void(std::span<const Row>)>& sink,
+                   const std::function<void(Batcher<Row>&)>& produce,
+                   const std::function<void(std::vector<Row>&)>& prepare = nullptr) {
+        const typename Batcher<Row>::Emit deliver = [&](std::vector<Row>& rows) {
+            if (prepare) prepare(rows);
+            sink(rows);
+        };
+        if (threads_ < 2) {
+            Batcher<Row> out(deliver, expected_rows());
+            produce(out);
+            out.flush();
+            return;
+        }
+        read_ahead<std::vector<Row>>(
+            [&](const typename Batcher<Row>::Emit& emit) {
+                Batcher<Row> out(emit, kBatchRows);
+                produce(out);
+                out.flush();
+            },
+            deliver);
+    }
+
     // ADAPTERS.md `customer_key`: whether the orders query names each order's customer by the
     // host's own key for it (which the customers query maps beside `customer_id`), so that the
     // query needs no join to the customers for their ids. `customer_key` wins when both are there.
@@ -397,6 +423,23 @@ private:
         const std::string* id_of(std::string_view key) const {
             const auto i = index.find(key);
             return i ? &ids[*i] : nullptr;
+        }
+        // Replaces each row's customer key by the customer's id; drops (and counts) the rows
+        // whose key no customer has.
+        template <typename Row>
+        void to_ids(std::vector<Row>& rows, std::uint64_t& unknown) const {
+            std::size_t kept = 0;
+            for (Row& row : rows) {
+                const std::string* id = id_of(row.customer_id);
+                if (!id) {
+                    ++unknown;
+                    continue;
+                }
+                row.customer_id = *id;
+                if (&rows[kept] != &row) rows[kept] = std::move(row);
+                ++kept;
+            }
+            rows.resize(kept);
         }
         std::vector<std::string> keys, ids;
         CustomerIndex index;
@@ -554,9 +597,8 @@ private:
                 query_bound(session(), query, values, static_cast<std::size_t>(next), kScopedBatchRows,
                             deliver);
             } else {
-                (threads_ > 1 ? stream_query_ahead : stream_query)(session(), dialect_, query,
-                                                                 static_cast<std::size_t>(next), kBatchRows,
-                                                                 deliver);
+                stream_query(session(), dialect_, query, static_cast<std::size_t>(next), kBatchRows,
+                             deliver);
             }
         } catch (const DatabaseError& e) {
             throw DatabaseError("reading the `" + m.table + "` table (query at " + m.origin +

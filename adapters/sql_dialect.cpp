@@ -24,9 +24,7 @@ std::string quote_identifier(Dialect dialect, std::string_view name) {
 }
 
 std::string text_column(Dialect dialect, std::string_view name) {
-    const std::string quoted = quote_identifier(dialect, name);
-    if (dialect == Dialect::SQLite) return "CAST(" + quoted + " AS TEXT) AS " + quoted;
-    return quoted;
+    return quote_identifier(dialect, name);
 }
 
 std::string sql_literal(Dialect dialect, std::string_view text) {

@@ -1,7 +1,8 @@
-// Reading one batch ahead (read_ahead.h): the same batches in the same order as stream_query,
-// the caller's failure stopping the query, and the query's failure reaching the caller after the
-// batches before it.
+// Reading ahead (read_ahead.h), with a streamed query as the producer: the same batches in the
+// same order as stream_query alone, the caller's failure stopping the query, and the query's
+// failure reaching the caller after the batches before it.
 #include "read_ahead.h"
+#include "row_stream.h"
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
@@ -44,6 +45,21 @@ const std::string kRows =
     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10007) "
     "SELECT i, CASE WHEN i % 7 = 0 THEN NULL WHEN i % 3 = 0 THEN printf('%.*c', 40 + i % 50, 'x') "
     "ELSE 'r' || i END FROM n";
+
+// stream_query run ahead of `fn`, each batch copied into the producer's own.
+void stream_query_ahead(soci::session& sql, Dialect dialect, const std::string& query,
+                        std::size_t columns, std::size_t batch_rows,
+                        const std::function<void(const TextBatch&)>& fn) {
+    read_ahead<TextBatch>(
+        [&](const std::function<void(TextBatch&)>& emit) {
+            TextBatch mine;
+            stream_query(sql, dialect, query, columns, batch_rows, [&](const TextBatch& batch) {
+                mine = batch;
+                emit(mine);
+            });
+        },
+        [&](TextBatch& batch) { fn(batch); });
+}
 
 class ReadAhead : public ::testing::Test {
 protected:
