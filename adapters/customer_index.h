@@ -1,5 +1,6 @@
-// The customers of a run by id: the lookup every order, order line, referral and interaction
-// makes (10 million times in a run over 10 million orders). An open-addressing table of 8-byte
+// The customers of a run by id (or, in a source, by the host's key: ADAPTERS.md
+// `customer_key`): the lookup every order, order line, referral and interaction makes (10
+// million times in a run over 10 million orders). An open-addressing table of 8-byte
 // slots (a 32-bit fingerprint of the id's hash and the customer's index) over the ids the run
 // keeps anyway: one probe touches one slot and, when the fingerprint matches, the id itself;
 // about 16 bytes per customer instead of the ~60 of a node-based map.

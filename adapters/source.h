@@ -67,8 +67,8 @@ public:
     // left out under that restriction.
     virtual std::vector<std::string> unread_customer_columns() const { return {}; }
 
-    // Threads a read may use: with 2 or more, a source may run its queries one batch ahead of
-    // the caller on a thread of its own (read_ahead.h). Sinks are always called on the calling
+    // Threads a read may use: with 2 or more, a source may run its queries and parse their rows
+    // ahead of the caller on a thread of its own (read_ahead.h). Sinks are always called on the calling
     // thread, in the order of the rows. Default 1.
     virtual void set_threads(unsigned threads) { (void)threads; }
 
