@@ -418,6 +418,22 @@ struct Shop {
     std::string config;
 };
 
+// An engine config in `dir` over the shop with these customers and orders queries (the order
+// lines and referrals as always) and `read: <mode>`; its path.
+std::string shop_config(const TempDir& dir, const std::string& connection, const std::string& customers,
+                        const std::string& orders, const std::string& mode) {
+    std::string path = write_engine_config(dir.path(), connection,
+                                           {{"customers", customers},
+                                            {"orders", orders},
+                                            {"order_lines", kOrderLinesQuery},
+                                            {"referrals", kReferralsQuery}},
+                                           kRules);
+    std::string text = read_text(path);
+    text.replace(text.find("source:\n"), 8, "source:\n  read: " + mode + "\n");
+    write_text(path, text);
+    return path;
+}
+
 const std::vector<std::string> kChannels = {"online", "store"};
 const std::vector<std::string> kCategories = {"skincare", "Toys", "books", "garden"};
 const std::vector<std::string> kTables = {"customers", "orders", "order_lines", "referrals"};
@@ -749,14 +765,7 @@ TEST(CrossBackend, PushdownAggregationAndStreamedScanAgree) {
             std::map<std::string, FeatureDump> dumps;
             for (const std::string mode : {"scan", "pushdown", "auto"}) {
                 TempDir dir;
-                std::string path = write_engine_config(
-                    dir.path(), connection,
-                    {{"customers", kCustomersQuery}, {"orders", orders_sql},
-                     {"order_lines", kOrderLinesQuery}, {"referrals", kReferralsQuery}},
-                    kRules);
-                std::string text = read_text(path);
-                text.replace(text.find("source:\n"), 8, "source:\n  read: " + mode + "\n");
-                write_text(path, text);
+                const std::string path = shop_config(dir, connection, kCustomersQuery, orders_sql, mode);
                 if (zoned_text && mode == "pushdown") {
                     EXPECT_THROW(dump_features(path, kAsOf, shop_features()), custclass::adapters::DataError);
                     continue;
@@ -793,15 +802,7 @@ TEST(CrossBackend, ReadAutoStreamsFromSqliteAndPostgresqlAndTotalsOnMariadb) {
             if (b == Backend::SQLite && mode == "pushdown") continue;  // refused by validation
             SCOPED_TRACE(mode);
             TempDir dir;
-            std::string path = write_engine_config(dir.path(), shop.db.connection(),
-                                                   {{"customers", kCustomersQuery},
-                                                    {"orders", shop_orders},
-                                                    {"order_lines", kOrderLinesQuery},
-                                                    {"referrals", kReferralsQuery}},
-                                                   kRules);
-            std::string text = read_text(path);
-            text.replace(text.find("source:\n"), 8, "source:\n  read: " + mode + "\n");
-            write_text(path, text);
+            const std::string path = shop_config(dir, shop.db.connection(), kCustomersQuery, shop_orders, mode);
             const auto config = config::load_engine_config_file(path, {});
             const auto source = adapters::make_soci_source(config.source);
             const bool totals = mode == "pushdown" || (mode == "auto" && b == Backend::MariaDB);
@@ -838,16 +839,9 @@ TEST(CrossBackend, OrdersNamedByCustomerKeyGiveWhatOrdersNamedByIdGive) {
             std::map<bool, Classified> hooks;
             for (const bool keyed : {false, true}) {
                 TempDir dir;
-                std::string path = write_engine_config(
-                    dir.path(), connection,
-                    {{"customers", keyed ? customers_with_key : std::string(kCustomersQuery)},
-                     {"orders", keyed ? orders_by_key : orders_by_id},
-                     {"order_lines", kOrderLinesQuery},
-                     {"referrals", kReferralsQuery}},
-                    kRules);
-                std::string text = read_text(path);
-                text.replace(text.find("source:\n"), 8, "source:\n  read: " + mode + "\n");
-                write_text(path, text);
+                const std::string path =
+                    shop_config(dir, connection, keyed ? customers_with_key : std::string(kCustomersQuery),
+                                keyed ? orders_by_key : orders_by_id, mode);
                 dumps[keyed] = dump_features(path, kAsOf, shop_features());
                 hooks[keyed] = classify_all(path, ids_of(dumps[keyed]));
             }
