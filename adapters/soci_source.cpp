@@ -99,6 +99,9 @@ public:
         CustomerKeys keys;
         if (keyed) read_customer_keys(keys);
         if (keyed && !scope_.empty() && keys.keys.empty()) return;  // none of the customers asked for
+        const auto to_ids = [&](std::vector<OrderRow>& rows) {
+            keys.to_ids(rows, counts_.orders_of_unknown_customer);
+        };
         read_rows<OrderRow>(
             sink,
             [&](Batcher<OrderRow>& out) {
@@ -111,8 +114,7 @@ public:
                              ++counts_.orders_without_customer;
                      }, 1, keyed ? &keys.keys : nullptr);
             },
-            keyed ? [&](std::vector<OrderRow>& orders) { keys.to_ids(orders, counts_.orders_of_unknown_customer); }
-                  : std::function<void(std::vector<OrderRow>&)>());
+            keyed ? to_ids : std::function<void(std::vector<OrderRow>&)>());
     }
 
     bool can_total_orders(const OrderTotalsRequest& request) override {
@@ -253,58 +255,63 @@ public:
         const std::vector<ColumnSpec> spec = {{"customer_id", false}, {"ordered_at", true},
                                               {"order_amount", true}, {"product_id", true},
                                               {"category", true},     {"amount", true}};
-        read_rows<OrderLineRow>(sink, [&](Batcher<OrderLineRow>& out) {
-        scan(CanonicalTable::OrderLines, joined, spec, [&](RowView& row) {
-            const std::string* customer = row.raw(0);
-            if (!customer || customer->empty()) return;  // a guest sale, counted with the orders
-            OrderLineRow line;
-            line.customer_id = row.id(0, keyed ? "customer_key" : "customer_id");
-            line.product_id = row.id(3, "product_id");
-            row.key = line.product_id;
-            const auto at = row.timestamp(1, "ordered_at");
-            if (!at) row.fail("ordered_at", "the order has no date");
-            line.ordered_at = *at;
-            line.order_amount = row.money(2, "amount", config_.currency_decimals);
-            line.category = row.text(4, "category");
-            line.amount = row.money(5, "amount", config_.currency_decimals);
-            out.add(std::move(line));
-        }, 0, keyed ? &keys.keys : nullptr);
-        },
         // Lines of an order of no known customer are left out (the order is counted).
-        keyed ? [&](std::vector<OrderLineRow>& lines) { std::uint64_t unknown = 0; keys.to_ids(lines, unknown); }
-              : std::function<void(std::vector<OrderLineRow>&)>());
+        const auto to_ids = [&](std::vector<OrderLineRow>& rows) {
+            std::uint64_t unknown = 0;
+            keys.to_ids(rows, unknown);
+        };
+        read_rows<OrderLineRow>(
+            sink,
+            [&](Batcher<OrderLineRow>& out) {
+                scan(CanonicalTable::OrderLines, joined, spec, [&](RowView& row) {
+                    const std::string* customer = row.raw(0);
+                    if (!customer || customer->empty()) return;  // a guest sale, counted with the orders
+                    OrderLineRow line;
+                    line.customer_id = row.id(0, keyed ? "customer_key" : "customer_id");
+                    line.product_id = row.id(3, "product_id");
+                    row.key = line.product_id;
+                    const auto at = row.timestamp(1, "ordered_at");
+                    if (!at) row.fail("ordered_at", "the order has no date");
+                    line.ordered_at = *at;
+                    line.order_amount = row.money(2, "amount", config_.currency_decimals);
+                    line.category = row.text(4, "category");
+                    line.amount = row.money(5, "amount", config_.currency_decimals);
+                    out.add(std::move(line));
+                }, 0, keyed ? &keys.keys : nullptr);
+            },
+            keyed ? to_ids : std::function<void(std::vector<OrderLineRow>&)>());
     }
 
     void read_referrals(const std::function<void(ReferralBatch)>& sink) override {
         read_rows<ReferralRow>(sink, [&](Batcher<ReferralRow>& out) {
-        scan(CanonicalTable::Referrals, mapped(CanonicalTable::Referrals),
-             columns_of(CanonicalTable::Referrals), [&](RowView& row) {
-                 ReferralRow r;
-                 r.referrer_id = row.id(0, "referrer_id");
-                 row.key = r.referrer_id;
-                 r.referee_id = row.id(1, "referee_id");
-                 r.referred_at = row.timestamp(2, "referred_at");
-                 out.add(std::move(r));
-             }, 0);
+            scan(CanonicalTable::Referrals, mapped(CanonicalTable::Referrals),
+                 columns_of(CanonicalTable::Referrals), [&](RowView& row) {
+                     ReferralRow r;
+                     r.referrer_id = row.id(0, "referrer_id");
+                     row.key = r.referrer_id;
+                     r.referee_id = row.id(1, "referee_id");
+                     r.referred_at = row.timestamp(2, "referred_at");
+                     out.add(std::move(r));
+                 }, 0);
         });
     }
 
     void read_interactions(const std::function<void(InteractionBatch)>& sink) override {
         read_rows<InteractionRow>(sink, [&](Batcher<InteractionRow>& out) {
-        scan(CanonicalTable::Interactions, mapped(CanonicalTable::Interactions),
-             columns_of(CanonicalTable::Interactions), [&](RowView& row) {
-                 InteractionRow i;
-                 i.customer_id = row.id(0, "customer_id");
-                 row.key = i.customer_id;
-                 const auto kind = row.text(1, "kind");
-                 if (!kind || kind->empty()) row.fail("kind", "the interaction has no kind");
-                 i.kind = lower(*kind);
-                 i.keyword = row.text(2, "keyword");
-                 const auto at = row.timestamp(3, "at");
-                 if (!at) row.fail("at", "the interaction has no time");
-                 i.at = *at;
-                 out.add(std::move(i));
-             }, 0);
+            scan(CanonicalTable::Interactions, mapped(CanonicalTable::Interactions),
+                 columns_of(CanonicalTable::Interactions), [&](RowView& row) {
+                     InteractionRow i;
+                     i.customer_id = row.id(0, "customer_id");
+                     row.key = i.customer_id;
+                     const auto kind = row.text(1, "kind");
+                     if (!kind || kind->empty()) row.fail("kind", "the interaction has no kind");
+                     i.kind = lower(*kind);
+                     i.keyword = row.text(2, "keyword");
+                     const auto at = row.timestamp(3, "at");
+                     if (!at) row.fail("at", "the interaction has no time");
+                     i.at = *at;
+                     out.add(std::move(i));
+                 }, 0);
         });
     }
 
@@ -315,13 +322,13 @@ public:
             throw DataError("the query for the `opt_outs` table (at " + m.origin +
                             ") has none of the columns `customer_id`, `email`, `phone`");
         read_rows<OptOutRow>(sink, [&](Batcher<OptOutRow>& out) {
-        scan(CanonicalTable::OptOuts, m, columns_of(CanonicalTable::OptOuts), [&](RowView& row) {
-            OptOutRow o;
-            if (row.raw(0) && !row.raw(0)->empty()) o.customer_id = row.id(0, "customer_id");
-            o.email = row.text(1, "email");
-            o.phone = row.text(2, "phone");
-            out.add(std::move(o));
-        });
+            scan(CanonicalTable::OptOuts, m, columns_of(CanonicalTable::OptOuts), [&](RowView& row) {
+                OptOutRow o;
+                if (row.raw(0) && !row.raw(0)->empty()) o.customer_id = row.id(0, "customer_id");
+                o.email = row.text(1, "email");
+                o.phone = row.text(2, "phone");
+                out.add(std::move(o));
+            });
         });
     }
 
