@@ -19,7 +19,8 @@ std::uint64_t CustomerIndex::hash(std::string_view id) {
 std::optional<std::size_t> CustomerIndex::build(const std::vector<std::string>& ids) {
     if (ids.size() >= std::numeric_limits<std::uint32_t>::max())
         throw std::length_error("more than 4 billion customers in one run");
-    ids_ = &ids;
+    ids_ = ids.data();
+    std::optional<std::size_t> repeated;
     std::size_t capacity = 16;
     while (capacity < ids.size() * 2) capacity *= 2;  // at most half full
     slots_.assign(capacity, 0);
@@ -34,10 +35,13 @@ std::optional<std::size_t> CustomerIndex::build(const std::vector<std::string>& 
                 break;
             }
             const auto index = static_cast<std::uint32_t>(slot) - 1;
-            if (static_cast<std::uint32_t>(slot >> 32) == print && ids[index] == ids[i]) return i;
+            if (static_cast<std::uint32_t>(slot >> 32) == print && ids[index] == ids[i]) {
+                if (!repeated) repeated = i;
+                break;
+            }
         }
     }
-    return std::nullopt;
+    return repeated;
 }
 
 }  // namespace custclass::adapters

@@ -16,8 +16,10 @@ namespace custclass::adapters {
 
 class CustomerIndex {
 public:
-    // Indexes `ids` (which must outlive the index and not change). Returns the position of the
-    // first id that repeats an earlier one, nullopt when all are distinct.
+    // Indexes `ids`, whose elements must outlive the index and not change (the vector may be
+    // moved: its elements stay where they are). An id that repeats an earlier one is found at
+    // its first position. Returns the position of the first repeat, nullopt when all are
+    // distinct.
     std::optional<std::size_t> build(const std::vector<std::string>& ids);
 
     std::optional<std::uint32_t> find(std::string_view id) const {
@@ -28,13 +30,13 @@ public:
             const std::uint64_t slot = slots_[at];
             if (slot == 0) return std::nullopt;
             const auto index = static_cast<std::uint32_t>(slot) - 1;
-            if (static_cast<std::uint32_t>(slot >> 32) == print && (*ids_)[index] == id) return index;
+            if (static_cast<std::uint32_t>(slot >> 32) == print && ids_[index] == id) return index;
         }
     }
 
 private:
     static std::uint64_t hash(std::string_view id);
-    const std::vector<std::string>* ids_ = nullptr;
+    const std::string* ids_ = nullptr;  // the first of the indexed ids
     std::vector<std::uint64_t> slots_;  // 0: empty; else fingerprint << 32 | (index + 1)
     std::size_t mask_ = 0;
 };

@@ -421,8 +421,8 @@ private:
         return spec;
     }
 
-    // The customers' keys and, at the same position, their ids. Not copied nor moved: the index
-    // points at `keys`.
+    // The customers' keys and, at the same position, their ids. Not copied: the index points
+    // into `keys`.
     struct CustomerKeys {
         CustomerKeys() = default;
         CustomerKeys(const CustomerKeys&) = delete;

@@ -39,14 +39,13 @@ nlohmann::ordered_json Column::json_value(std::size_t row) const {
 }
 
 FeatureTable::FeatureTable(std::vector<std::string> customer_ids) : ids_(std::move(customer_ids)) {
-    rows_.reserve(ids_.size());
-    for (std::size_t i = 0; i < ids_.size(); ++i) rows_.emplace(ids_[i], i);
+    rows_.build(ids_);
 }
 
 std::optional<std::size_t> FeatureTable::row_of(std::string_view customer_id) const {
-    const auto it = rows_.find(customer_id);
-    if (it == rows_.end()) return std::nullopt;
-    return it->second;
+    const auto row = rows_.find(customer_id);
+    if (!row) return std::nullopt;
+    return *row;
 }
 
 Column& FeatureTable::add(const std::string& name, ValueType type) {

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "civil_time.h"
+#include "customer_index.h"
 #include "feature_catalog.h"
 
 namespace custclass::plugin {
@@ -73,7 +74,7 @@ public:
 
 private:
     std::vector<std::string> ids_;
-    std::unordered_map<std::string_view, std::size_t> rows_;
+    adapters::CustomerIndex rows_;  // id → row (a repeated id: its first row)
     std::map<std::string, std::unique_ptr<Column>, std::less<>> columns_;
 };
 

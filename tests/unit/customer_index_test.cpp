@@ -34,5 +34,19 @@ TEST(CustomerIndex, NamesTheFirstRepeatedId) {
     EXPECT_FALSE(none.find("a"));
 }
 
+// A repeated id is found at its first position, and the ids after it are indexed too (the
+// feature table's ids, whose builder refuses repeats anyway, rely on it in tests and fuzzing).
+// The ids may be moved with their vector.
+TEST(CustomerIndex, KeepsIndexingPastARepeatAndFollowsAMovedVector) {
+    std::vector<std::string> ids = {"a", "b", "a", "c", "d"};
+    CustomerIndex index;
+    EXPECT_EQ(index.build(ids), 2u);
+    const std::vector<std::string> moved = std::move(ids);
+    EXPECT_EQ(index.find("a"), 0u);
+    EXPECT_EQ(index.find("c"), 3u);
+    EXPECT_EQ(index.find("d"), 4u);
+    EXPECT_FALSE(index.find("e"));
+}
+
 }  // namespace
 }  // namespace custclass::adapters
