@@ -568,7 +568,9 @@ private:
         for (std::size_t i = 0; i < spec.size(); ++i) {
             if (names[i].empty()) continue;
             if (!projection.empty()) projection += ", ";
-            projection += text_column(dialect_, names[i]);
+            // As they are: every reader hands a value over as the database's own text of it
+            // (row_stream.h), never converted by the column's declared type.
+            projection += quote_identifier(dialect_, names[i]);
             source_column[i] = next++;
         }
         RowView row(m.table, "query at " + m.origin);

@@ -23,10 +23,6 @@ std::string quote_identifier(Dialect dialect, std::string_view name) {
     return out;
 }
 
-std::string text_column(Dialect dialect, std::string_view name) {
-    return quote_identifier(dialect, name);
-}
-
 std::string sql_literal(Dialect dialect, std::string_view text) {
     std::string out = "'";
     out.reserve(text.size() + 2);

@@ -18,14 +18,6 @@ Dialect dialect_of_backend(std::string_view backend);
 // An identifier quoted for the dialect ("x" or `x`).
 std::string quote_identifier(Dialect dialect, std::string_view name);
 
-// A column of a mapped query as it must be selected so that its value arrives as the text the
-// database holds: the name, quoted. Every reader (row_stream.cpp) turns values into the text
-// that the database itself would give (SQLite: an integer in decimal, a REAL as
-// sqlite3_column_text writes it, which is what CAST(x AS TEXT) gives), never by the declared
-// type (as SOCI's conversions did: a NUMERIC "12,50" arrived as 12, a REAL 0.1 as
-// 0.10000000000000000555).
-std::string text_column(Dialect dialect, std::string_view name);
-
 // A text value as an SQL string literal (quotes doubled; backslashes too for MySQL, which
 // treats them as escapes by default).
 std::string sql_literal(Dialect dialect, std::string_view text);

@@ -10,7 +10,6 @@
 #include "test_database.h"
 
 using namespace custclass;
-using custclass::test::TestCustomer;
 using custclass::test::TestDatabase;
 using custclass::test::TestOrder;
 using custclass::test::execute_sql;
@@ -45,22 +44,10 @@ std::string write_config(const TestDatabase& db, const std::string& name, const 
 // 60 customers with integer keys (one with none and no orders), their orders, a guest sale and
 // an order of a customer nobody has.
 void fill(TestDatabase& db) {
-    std::vector<TestCustomer> customers;
-    std::vector<TestOrder> orders;
-    for (int i = 0; i < 60; ++i) {
-        const std::string id = "c" + std::to_string(i);
-        customers.push_back({id, "2026-01-0" + std::to_string(1 + i % 9), "", i % 2 ? "F" : "M",
-                             i % 4 ? "Sha Tin" : "Eastern"});
-        if (i == 59) continue;
-        for (int k = 0; k < i % 7; ++k)
-            orders.push_back({id + "-" + std::to_string(k), id,
-                              "2026-11-" + std::to_string(10 + k) + " 1" + std::to_string(k) + ":00:00",
-                              std::to_string(10 + i * k) + "." + std::to_string(k) + "5",
-                              k % 2 ? "online" : "store"});
-    }
-    orders.push_back({"guest", "", "2026-11-20", "99"});
+    auto [customers, orders] = custclass::test::sample_shop();
+    // c59 will have no key: none of its orders.
+    std::erase_if(orders, [](const TestOrder& o) { return o.customer_id == "c59"; });
     orders.push_back({"stray", "nobody", "2026-11-20", "15"});
-    orders.push_back({"refund", "c5", "2026-11-21", "-10.05"});
     db.add(customers, orders);
     // The host's own keys: not the ids, and sorted differently from them.
     execute_sql(db.db_path(),

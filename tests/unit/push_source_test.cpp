@@ -7,7 +7,6 @@
 #include "test_database.h"
 
 using namespace custclass;
-using custclass::test::TestCustomer;
 using custclass::test::TestDatabase;
 using custclass::test::TestOrder;
 using custclass::test::write_file;
@@ -26,20 +25,7 @@ std::optional<std::string> opt(const std::string& s) {
 }  // namespace
 
 TEST(PushSource, PushedRowsGiveTheSameSegmentsAsTheDatabase) {
-    std::vector<TestCustomer> customers;
-    std::vector<TestOrder> orders;
-    for (int i = 0; i < 60; ++i) {
-        const std::string id = "c" + std::to_string(i);
-        customers.push_back({id, "2026-01-0" + std::to_string(1 + i % 9), i % 3 ? "1990-05-0" + std::to_string(1 + i % 7) : "",
-                             i % 2 ? "F" : "M", i % 4 ? "Sha Tin" : "Eastern"});
-        for (int k = 0; k < i % 7; ++k)
-            orders.push_back({id + "-" + std::to_string(k), id,
-                              "2026-11-" + std::to_string(10 + k) + " 1" + std::to_string(k) + ":00:00",
-                              std::to_string(10 + i * k) + "." + std::to_string(k) + "5",
-                              k % 2 ? "online" : "store"});
-    }
-    orders.push_back({"guest", "", "2026-11-20", "99"});
-    orders.push_back({"refund", "c5", "2026-11-21", "-10.05"});
+    const auto [customers, orders] = custclass::test::sample_shop();
 
     TestDatabase db;
     db.add(customers, orders);

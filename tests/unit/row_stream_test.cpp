@@ -111,10 +111,11 @@ TEST_F(RowStream, AValueShorterThanTheOneBeforeItInItsSlotReplacesItWhole) {
     EXPECT_EQ(read.rows[3], (Row{""}));
 }
 
-// The source selects every mapped column as CAST(column AS TEXT) (sql_dialect.h, text_column):
-// the values are SQLite's own text of what it holds, as the SOCI bulk fetch delivered them
-// before the reader went to the C API. A REAL becomes text with 15 significant digits and at
-// least one decimal ("%!.15g"); these strings are the ones the SOCI reader produced.
+// The source selects the mapped columns as they are: the values are SQLite's own text of what
+// it holds, the text CAST(column AS TEXT) gives and the SOCI bulk fetch delivered before the
+// reader went to the C API. The reader writes integers itself and takes every other value's
+// text from SQLite. A REAL becomes text with 15 significant digits and at least one decimal
+// ("%!.15g"); these strings are the ones the SOCI reader produced.
 TEST_F(RowStream, ValuesArriveAsSqlitesTextOfThem) {
     exec("CREATE TABLE t(k INTEGER, i INTEGER, r REAL, n NUMERIC, s TEXT)");
     exec(
@@ -128,10 +129,12 @@ TEST_F(RowStream, ValuesArriveAsSqlitesTextOfThem) {
         " (7, 3, 1234567890123456789.0, 4, 'f'),"
         " (8, 4, 0.30000000000000004, 5, 'g'),"
         " (9, -9223372036854775808, 1e20, -0.0, 'h')");
-    const Read read = stream(
+    const Read read = stream("SELECT i, r, n, s FROM t ORDER BY k", 4);
+    const Read cast = stream(
         "SELECT CAST(i AS TEXT), CAST(r AS TEXT), CAST(n AS TEXT), CAST(s AS TEXT) FROM t "
         "ORDER BY k",
         4);
+    EXPECT_EQ(read.rows, cast.rows);
     const std::vector<Row> expected = {
         {"42", "12.5", "12.5", "a"},
         {"-7", "0.1", "12,50", ""},

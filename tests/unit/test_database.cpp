@@ -56,6 +56,24 @@ const std::string kShopRules =
     "      - id: sha_tin\n        when: district == 'Sha Tin'\n"
     "      - id: young\n        when: age < 30\n";
 
+SampleShop sample_shop() {
+    SampleShop shop;
+    for (int i = 0; i < 60; ++i) {
+        const std::string id = "c" + std::to_string(i);
+        shop.customers.push_back({id, "2026-01-0" + std::to_string(1 + i % 9),
+                                  i % 3 ? "1990-05-0" + std::to_string(1 + i % 7) : "", i % 2 ? "F" : "M",
+                                  i % 4 ? "Sha Tin" : "Eastern"});
+        for (int k = 0; k < i % 7; ++k)
+            shop.orders.push_back({id + "-" + std::to_string(k), id,
+                                   "2026-11-" + std::to_string(10 + k) + " 1" + std::to_string(k) + ":00:00",
+                                   std::to_string(10 + i * k) + "." + std::to_string(k) + "5",
+                                   k % 2 ? "online" : "store"});
+    }
+    shop.orders.push_back({"guest", "", "2026-11-20", "99"});
+    shop.orders.push_back({"refund", "c5", "2026-11-21", "-10.05"});
+    return shop;
+}
+
 plugin::RunRequest run_request(const std::string& day, bool dry_run) {
     plugin::RunRequest r;
     r.as_of = config::parse_day(day);

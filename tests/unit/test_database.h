@@ -50,6 +50,14 @@ void execute_sql(const std::string& db_path, const std::string& sql);
 // Writes `text` to `path`.
 void write_file(const std::filesystem::path& path, const std::string& text);
 
+// A small shop: 60 customers (c0 … c59; birth dates on two in three, both genders, two
+// districts), 0 to 6 orders each in November 2026 through two channels, a guest sale and a return.
+struct SampleShop {
+    std::vector<TestCustomer> customers;
+    std::vector<TestOrder> orders;
+};
+SampleShop sample_shop();
+
 // A small rule set (RFM, channel share, district, age) for tests that compare two ways of reading
 // the same shop.
 extern const std::string kShopRules;
