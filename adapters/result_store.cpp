@@ -2,11 +2,15 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <stdexcept>
+#include <unordered_map>
 
 #include "bulk_insert.h"
 #include "civil_time.h"
+#include "segment_codes.h"
 #include "source.h"
 #include "sql_dialect.h"
 
@@ -18,6 +22,28 @@ namespace {
 const std::string kLatestRun =
     "(SELECT latest.run_id FROM custclass_runs latest WHERE latest.status = 'succeeded' "
     "ORDER BY latest.run_seq DESC LIMIT 1)";
+
+// The run whose assignments are live, by number (schema 6 and later).
+const std::string kLatestRunSeq =
+    "(SELECT MAX(latest.run_seq) FROM custclass_runs latest WHERE latest.status = 'succeeded')";
+
+// A statement of a migration that the store carries out in code: copying the assignments of
+// every run from the table of schema 5 into the compact tables of schema 6 (segment_codes.h),
+// whose layout has no SQL spelling common to the three databases.
+const std::string kCopyAssignments = "COPY THE ASSIGNMENTS INTO THE COMPACT TABLES";
+
+// A customer id as a key that tells every id apart: MySQL and MariaDB compare VARCHAR without
+// case (and accents) by default, so `a` and `A` would be one key there.
+std::string exact_key_type(Dialect d) {
+    return d == Dialect::MySQL ? "VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin" : "VARCHAR(255)";
+}
+
+// The rows of the assignments of the runs, in the compact tables: one per customer and run, the
+// customer's (classification, segment) pairs as flags over the run's codes.
+std::string assignment_rows() {
+    return " FROM custclass_runs r JOIN custclass_run_members m ON m.run_seq = r.run_seq"
+           " JOIN custclass_run_segments s ON s.run_seq = m.run_seq AND substr(m.segment_flags, s.code, 1) = '1'";
+}
 
 // The migrations, in order; migration N brings the schema from version N-1 to N. Never edit
 // one that has shipped: add the next.
@@ -117,6 +143,40 @@ std::vector<std::string> migrations(Dialect d) {
         " FROM custclass_assignments a JOIN custclass_runs r ON r.run_id = a.run_id"
         " WHERE a.run_id = " + kLatestRun +
         " AND NOT EXISTS (SELECT 1 FROM custclass_live_overrides o WHERE o.customer_id = a.customer_id)"
+        " UNION ALL"
+        " SELECT customer_id, classification, segment, run_id, updated_at FROM custclass_live_overrides"
+        " WHERE classification IS NOT NULL;",
+        // 6: the compact store. A run's assignments were a row per customer, classification and
+        // segment, in two text indexes (3.5 rows a customer: most of a run's writing time). They
+        // become a row per customer and run, under the run's number, with the customer's pairs as
+        // flags over the run's codes (custclass_run_segments); custclass_assignments and
+        // custclass_live_assignments stay, as views with the same columns. Runs are numbered
+        // uniquely (the members' key).
+        "DROP VIEW custclass_live_assignments;"
+        "CREATE TABLE custclass_run_segments ("
+        " run_seq BIGINT NOT NULL,"
+        " code INTEGER NOT NULL,"
+        " classification VARCHAR(100) NOT NULL,"
+        " segment VARCHAR(100),"
+        " PRIMARY KEY (run_seq, code));"
+        "CREATE INDEX custclass_run_segments_name ON custclass_run_segments (run_seq, classification, segment);"
+        "CREATE TABLE custclass_run_members ("
+        " run_seq BIGINT NOT NULL,"
+        " customer_id " + exact_key_type(d) + " NOT NULL,"
+        " segment_flags " + text + " NOT NULL,"
+        " PRIMARY KEY (run_seq, customer_id))" + (d == Dialect::SQLite ? " WITHOUT ROWID" : "") + ";" +
+        (d == Dialect::MySQL
+             ? "ALTER TABLE custclass_live_overrides MODIFY customer_id " + exact_key_type(d) + " NOT NULL;"
+             : "") +
+        kCopyAssignments + ";"
+        "DROP TABLE custclass_assignments;"
+        "CREATE UNIQUE INDEX custclass_runs_number ON custclass_runs (run_seq);"
+        "CREATE VIEW custclass_assignments AS"
+        " SELECT r.run_id, m.customer_id, s.classification, s.segment" + assignment_rows() + ";"
+        "CREATE VIEW custclass_live_assignments AS"
+        " SELECT m.customer_id, s.classification, s.segment, r.run_id, r.finished_at AS updated_at" +
+        assignment_rows() + " WHERE r.run_seq = " + kLatestRunSeq +
+        " AND NOT EXISTS (SELECT 1 FROM custclass_live_overrides o WHERE o.customer_id = m.customer_id)"
         " UNION ALL"
         " SELECT customer_id, classification, segment, run_id, updated_at FROM custclass_live_overrides"
         " WHERE classification IS NOT NULL;",
@@ -294,8 +354,12 @@ public:
                                     std::to_string(all.size()) + "; upgrade the plugin");
             for (; version < std::min(up_to, static_cast<int>(all.size())); ++version) {
                 WriteTransaction tx(sql(), dialect_);
-                for (const auto& statement : split_statements(all[static_cast<std::size_t>(version)]))
-                    sql() << statement;
+                for (const auto& statement : split_statements(all[static_cast<std::size_t>(version)])) {
+                    if (statement == kCopyAssignments)
+                        copy_assignments_into_compact_tables();
+                    else
+                        sql() << statement;
+                }
                 sql() << "UPDATE custclass_meta SET value = " +
                              sql_literal(dialect_, std::to_string(version + 1)) +
                              " WHERE name = 'schema_version'";
@@ -356,14 +420,23 @@ public:
             soci::use(d), soci::use(seq);
     }
 
-    // Runs are numbered in the order they were recorded: "the latest run" is the highest.
-    void insert_run(const RunRecord& run) {
+    // Runs are numbered in the order they were recorded: "the latest run" is the highest. The
+    // number of the next run, inside the caller's write transaction, which it keeps from other
+    // writers until it ends (SQLite: the transaction holds the write lock already; PostgreSQL: a
+    // lock on the runs that only readers share; MySQL/MariaDB: the row read is locked).
+    long long next_run_seq() {
+        if (dialect_ == Dialect::PostgreSQL) sql() << "LOCK TABLE custclass_runs IN SHARE ROW EXCLUSIVE MODE";
         long long seq = 0;
         soci::indicator ind = soci::i_null;
-        sql() << "SELECT MAX(run_seq) FROM custclass_runs", soci::into(seq, ind);
-        if (ind != soci::i_ok) seq = 0;
+        sql() << std::string("SELECT MAX(run_seq) FROM custclass_runs") +
+                     (dialect_ == Dialect::MySQL ? " FOR UPDATE" : ""),
+            soci::into(seq, ind);
+        return ind == soci::i_ok ? seq + 1 : 1;
+    }
+
+    void insert_run(const RunRecord& run, long long seq) {
         sql() << "INSERT INTO custclass_runs (run_id, run_seq, ruleset_hash, as_of, started_at, finished_at, status, customers, summary_json, message, population_json) VALUES (" +
-                     sql_literal(dialect_, run.run_id) + ", " + std::to_string(seq + 1) + ", " +
+                     sql_literal(dialect_, run.run_id) + ", " + std::to_string(seq) + ", " +
                      sql_literal(dialect_, run.ruleset_hash) +
                      ", " + sql_literal(dialect_, run.as_of) + ", " +
                      sql_literal(dialect_, run.started_at) + ", " +
@@ -374,6 +447,92 @@ public:
                      (run.population_json.empty() ? std::string("NULL")
                                                   : sql_literal(dialect_, run.population_json)) +
                      ")";
+    }
+
+    // Whether the assignments are in the compact tables (schema 6 or later; not in a database
+    // that an older plugin wrote, before this plugin's first run migrates it).
+    bool compact() {
+        if (!compact_known_) compact_known_ = schema_version() >= 6;
+        return compact_known_;
+    }
+
+    // Writes the assignments of run number `seq` into the compact tables, inside the caller's
+    // write transaction: a row per customer (a customer's assignments come one after another)
+    // and, once all are seen, the run's codes.
+    void write_members(long long seq, const std::function<void(const AssignmentSink&)>& assignments) {
+        const std::string number = std::to_string(seq);
+        SegmentCodes codes;
+        {
+            BulkInsert members(sql(), "custclass_run_members", {"run_seq", "customer_id", "segment_flags"});
+            std::string customer, flags;
+            bool open = false;
+            assignments([&](std::string_view c, std::string_view classification,
+                            std::optional<std::string_view> segment) {
+                if (!open || c != customer) {
+                    if (open) members.add_row({number, customer, flags});
+                    customer.assign(c);
+                    flags.clear();
+                    open = true;
+                }
+                set_segment_flag(flags, codes.code_of(classification, segment));
+            });
+            if (open) members.add_row({number, customer, flags});
+            members.finish();
+        }
+        BulkInsert segments(sql(), "custclass_run_segments", {"run_seq", "code", "classification", "segment"});
+        for (std::size_t i = 0; i < codes.pairs().size(); ++i) {
+            const SegmentCode& pair = codes.pairs()[i];
+            segments.add_row({number, std::to_string(i + 1), pair.classification,
+                              pair.segment ? std::optional<std::string_view>(*pair.segment) : std::nullopt});
+        }
+        segments.finish();
+    }
+
+    // Migration 6, in code: every run's rows of the old custclass_assignments table into the
+    // compact tables. Before schema 6 nothing kept two runs from sharing a number; if any do,
+    // the runs are numbered again 1, 2, … in the order they had (ties by id).
+    void copy_assignments_into_compact_tables() {
+        std::vector<std::pair<std::string, long long>> runs;
+        {
+            const soci::rowset<soci::row> rows =
+                (sql().prepare << "SELECT run_id, run_seq FROM custclass_runs ORDER BY run_seq, run_id");
+            for (const soci::row& row : rows)
+                runs.emplace_back(text_of(row, 0), static_cast<long long>(count_of(row, 1)));
+        }
+        bool repeated = false;
+        for (std::size_t i = 1; i < runs.size(); ++i) repeated = repeated || runs[i].second == runs[i - 1].second;
+        if (repeated) {
+            for (std::size_t i = 0; i < runs.size(); ++i) {
+                runs[i].second = static_cast<long long>(i + 1);
+                std::string id = runs[i].first;
+                long long seq = runs[i].second;
+                sql() << "UPDATE custclass_runs SET run_seq = :s WHERE run_id = :r", soci::use(seq), soci::use(id);
+            }
+        }
+        for (const auto& [run_id, seq] : runs) {
+            // A run's rows, grouped by customer in memory (the database's order of the ids
+            // need not keep equal ids together: MySQL's compares them without case).
+            std::vector<std::string> customers;
+            std::vector<std::vector<std::pair<std::string, std::optional<std::string>>>> rows_of;
+            std::unordered_map<std::string, std::size_t> row_of;
+            read_old_assignments(run_id, [&](std::string_view customer, std::string_view classification,
+                                             std::optional<std::string_view> segment) {
+                auto [at, added] = row_of.try_emplace(std::string(customer), customers.size());
+                if (added) {
+                    customers.emplace_back(customer);
+                    rows_of.emplace_back();
+                }
+                rows_of[at->second].emplace_back(
+                    std::string(classification),
+                    segment ? std::optional<std::string>(std::string(*segment)) : std::nullopt);
+            });
+            write_members(seq, [&](const AssignmentSink& sink) {
+                for (std::size_t i = 0; i < customers.size(); ++i)
+                    for (const auto& [classification, segment] : rows_of[i])
+                        sink(customers[i], classification,
+                             segment ? std::optional<std::string_view>(*segment) : std::nullopt);
+            });
+        }
     }
 
     void publish(const StoredRuleSet& rules, const RunRecord& run,
@@ -393,16 +552,8 @@ public:
                              ", " + sql_literal(dialect_, rules.version) + ", " +
                              sql_literal(dialect_, rules.yaml) + ", " + sql_literal(dialect_, utc_now()) + ")";
             }
-            const std::string run_literal = sql_literal(dialect_, run.run_id);
-            {
-                BulkInsert written(sql(), "custclass_assignments",
-                                   {"run_id", "customer_id", "classification", "segment"});
-                assignments([&](std::string_view customer, std::string_view classification,
-                                std::optional<std::string_view> segment) {
-                    written.add_row({run.run_id, customer, classification, segment});
-                });
-                written.finish();
-            }
+            const long long seq = next_run_seq();
+            write_members(seq, assignments);
             // The run's assignments are live (the view custclass_live_assignments) once the
             // run is recorded below; the hooks' overrides of the previous run go.
             sql() << "DELETE FROM custclass_live_overrides";
@@ -417,7 +568,7 @@ public:
                                      run.run_id, run.finished_at});
                 granted.finish();
             }
-            insert_run(run);
+            insert_run(run, seq);
             insert_audit(actor, "run", run.run_id, run.customers,
                          "rule set " + rules.name + " " + rules.version + ", as of " + run.as_of +
                              (rules.purpose.empty() ? std::string() : ", purpose " + rules.purpose),
@@ -430,7 +581,7 @@ public:
     void record_unsuccessful(const RunRecord& run, const std::string& actor) {
         guarded("recording the run", [&] {
             WriteTransaction tx(sql(), dialect_);
-            insert_run(run);
+            insert_run(run, next_run_seq());
             insert_audit(actor, "run_" + run.status, run.run_id, 0, run.message, run.run_id);
             tx.commit();
             return 0;
@@ -474,27 +625,83 @@ public:
 
     void read_assignments(const std::string& run_id, const AssignmentSink& sink) {
         guarded("reading the assignments of a run", [&] {
-            if (!has_table("custclass_assignments")) return 0;
-            constexpr std::size_t kBatch = 5000;
-            std::vector<std::string> customers(kBatch), classifications(kBatch), segments(kBatch);
-            std::vector<soci::indicator> segment_null(kBatch);
-            soci::statement st =
-                (sql().prepare << "SELECT customer_id, classification, segment FROM custclass_assignments "
-                                  "WHERE run_id = " + sql_literal(dialect_, run_id),
-                 soci::into(customers), soci::into(classifications), soci::into(segments, segment_null));
-            st.execute();
-            while (st.fetch()) {
-                for (std::size_t i = 0; i < customers.size(); ++i)
-                    sink(customers[i], classifications[i],
-                         segment_null[i] == soci::i_null ? std::nullopt
-                                                         : std::optional<std::string_view>(segments[i]));
-                customers.resize(kBatch);
-                classifications.resize(kBatch);
-                segments.resize(kBatch);
-                segment_null.resize(kBatch);
-            }
+            if (compact())
+                read_compact_assignments(run_id, sink);
+            else if (has_table("custclass_assignments"))
+                read_old_assignments(run_id, sink);
             return 0;
         });
+    }
+
+    // A run's rows of custclass_assignments as a table (before schema 6).
+    void read_old_assignments(const std::string& run_id, const AssignmentSink& sink) {
+        constexpr std::size_t kBatch = 5000;
+        std::vector<std::string> customers(kBatch), classifications(kBatch), segments(kBatch);
+        std::vector<soci::indicator> segment_null(kBatch);
+        soci::statement st =
+            (sql().prepare << "SELECT customer_id, classification, segment FROM custclass_assignments "
+                              "WHERE run_id = " + sql_literal(dialect_, run_id),
+             soci::into(customers), soci::into(classifications), soci::into(segments, segment_null));
+        st.execute();
+        while (st.fetch()) {
+            for (std::size_t i = 0; i < customers.size(); ++i)
+                sink(customers[i], classifications[i],
+                     segment_null[i] == soci::i_null ? std::nullopt
+                                                     : std::optional<std::string_view>(segments[i]));
+            customers.resize(kBatch);
+            classifications.resize(kBatch);
+            segments.resize(kBatch);
+            segment_null.resize(kBatch);
+        }
+    }
+
+    // A run's assignments from the compact tables: its codes, then a row per customer.
+    void read_compact_assignments(const std::string& run_id, const AssignmentSink& sink) {
+        long long seq = 0;
+        soci::indicator seq_ind = soci::i_null;
+        std::string id = run_id;
+        sql() << "SELECT run_seq FROM custclass_runs WHERE run_id = :r", soci::use(id), soci::into(seq, seq_ind);
+        if (seq_ind != soci::i_ok) return;
+        std::vector<std::optional<SegmentCode>> codes;
+        {
+            const soci::rowset<soci::row> rows =
+                (sql().prepare << "SELECT code, classification, segment FROM custclass_run_segments "
+                                  "WHERE run_seq = :s", soci::use(seq));
+            for (const soci::row& row : rows) {
+                const std::uint64_t code = count_of(row, 0);
+                if (code == 0 || code > 1'000'000)
+                    throw DatabaseError("result store: custclass_run_segments holds code " +
+                                        std::to_string(code) + " for run `" + run_id +
+                                        "`; codes are numbered from 1");
+                if (codes.size() < code) codes.resize(code);
+                codes[code - 1] = SegmentCode{text_of(row, 1), nullable_text_of(row, 2)};
+            }
+        }
+        constexpr std::size_t kBatch = 5000;
+        std::vector<std::string> customers(kBatch), flags(kBatch);
+        soci::statement st = (sql().prepare << "SELECT customer_id, segment_flags FROM custclass_run_members "
+                                               "WHERE run_seq = :s",
+                              soci::use(seq), soci::into(customers), soci::into(flags));
+        st.execute();
+        while (st.fetch()) {
+            for (std::size_t i = 0; i < customers.size(); ++i) {
+                try {
+                    for_each_segment_code(flags[i], [&](std::uint32_t code) {
+                        if (code > codes.size() || !codes[code - 1])
+                            throw std::invalid_argument("code " + std::to_string(code) +
+                                                        " is not among the run's codes in custclass_run_segments");
+                        const SegmentCode& pair = *codes[code - 1];
+                        sink(customers[i], pair.classification,
+                             pair.segment ? std::optional<std::string_view>(*pair.segment) : std::nullopt);
+                    });
+                } catch (const std::invalid_argument& e) {
+                    throw DatabaseError("result store: custclass_run_members, run `" + run_id +
+                                        "`, customer `" + customers[i] + "`: " + e.what());
+                }
+            }
+            customers.resize(kBatch);
+            flags.resize(kBatch);
+        }
     }
 
     // One customer's live rows replaced (a hook), in one transaction, with bound values.
@@ -542,16 +749,25 @@ public:
         });
     }
 
+    // The compact tables' rows of one customer, found through the members' key run by run
+    // (`WHERE customer_id = …` alone would read every member of every run).
+    static std::string members_of_customer() {
+        return " m.run_seq IN (SELECT run_seq FROM custclass_runs) AND m.customer_id = :c";
+    }
+
     std::vector<CustomerRunAssignment> read_customer_history(const std::string& customer_id) {
         return guarded("reading the history of a customer", [&] {
             std::vector<CustomerRunAssignment> out;
             if (!has_table("custclass_assignments")) return out;
             std::string c = customer_id;
-            const soci::rowset<soci::row> rows =
-                (sql().prepare << "SELECT a.run_id, r.as_of, a.classification, a.segment "
-                                  "FROM custclass_assignments a JOIN custclass_runs r ON r.run_id = a.run_id "
-                                  "WHERE a.customer_id = :c ORDER BY r.run_seq, a.classification, a.segment",
-                 soci::use(c));
+            const std::string query =
+                compact() ? "SELECT r.run_id, r.as_of, s.classification, s.segment" + assignment_rows() +
+                                " WHERE" + members_of_customer() +
+                                " ORDER BY r.run_seq, s.classification, s.segment"
+                          : "SELECT a.run_id, r.as_of, a.classification, a.segment "
+                            "FROM custclass_assignments a JOIN custclass_runs r ON r.run_id = a.run_id "
+                            "WHERE a.customer_id = :c ORDER BY r.run_seq, a.classification, a.segment";
+            const soci::rowset<soci::row> rows = (sql().prepare << query, soci::use(c));
             for (const soci::row& row : rows)
                 out.push_back({text_of(row, 0), text_of(row, 1), text_of(row, 2), nullable_text_of(row, 3)});
             return out;
@@ -616,8 +832,23 @@ public:
             sql() << "SELECT count(*) FROM custclass_live_assignments WHERE customer_id = :c", soci::use(c),
                 soci::into(live);
             erased.live_assignments = static_cast<std::uint64_t>(live);
-            erased.assignments =
-                change("DELETE FROM custclass_assignments WHERE customer_id = :c", soci::use(c));
+            if (compact()) {
+                // Counted as custclass_assignments shows them: the flags set in the rows.
+                const soci::rowset<soci::row> rows =
+                    (sql().prepare << "SELECT m.segment_flags FROM custclass_run_members m WHERE" +
+                                          members_of_customer(),
+                     soci::use(c));
+                for (const soci::row& row : rows) {
+                    const std::string flags = text_of(row, 0);
+                    erased.assignments += static_cast<std::uint64_t>(std::count(flags.begin(), flags.end(), '1'));
+                }
+                change("DELETE FROM custclass_run_members WHERE run_seq IN (SELECT run_seq FROM custclass_runs) "
+                       "AND customer_id = :c",
+                       soci::use(c));
+            } else {
+                erased.assignments =
+                    change("DELETE FROM custclass_assignments WHERE customer_id = :c", soci::use(c));
+            }
             change("DELETE FROM custclass_live_overrides WHERE customer_id = :c", soci::use(c));
             erased.audit_entries =
                 change("DELETE FROM custclass_audit_log WHERE subject = :c", soci::use(c));
@@ -699,9 +930,19 @@ public:
                 soci::into(latest, latest_ind);
             if (latest_ind != soci::i_ok) latest.clear();
             std::string cut_a = cutoff, keep_a = latest, cut_b = cutoff, keep_b = latest;
-            change("DELETE FROM custclass_assignments WHERE run_id IN (SELECT run_id FROM custclass_runs "
-                   "WHERE finished_at < :t AND run_id <> :k)",
-                   soci::use(cut_a), soci::use(keep_a));
+            if (compact()) {
+                for (const char* table : {"custclass_run_members", "custclass_run_segments"}) {
+                    std::string cut = cutoff, keep = latest;
+                    change(std::string("DELETE FROM ") + table +
+                               " WHERE run_seq IN (SELECT run_seq FROM custclass_runs "
+                               "WHERE finished_at < :t AND run_id <> :k)",
+                           soci::use(cut), soci::use(keep));
+                }
+            } else {
+                change("DELETE FROM custclass_assignments WHERE run_id IN (SELECT run_id FROM custclass_runs "
+                       "WHERE finished_at < :t AND run_id <> :k)",
+                       soci::use(cut_a), soci::use(keep_a));
+            }
             const std::uint64_t runs =
                 change("DELETE FROM custclass_runs WHERE finished_at < :t AND run_id <> :k",
                        soci::use(cut_b), soci::use(keep_b));
@@ -715,6 +956,7 @@ public:
     std::unique_ptr<soci::session> session_;
     bool population_column_known_ = false;
     bool audit_seq_known_ = false;
+    bool compact_known_ = false;
 };
 
 ResultStore::ResultStore(ConnectionSpec spec) : impl_(std::make_unique<Impl>(std::move(spec))) {}

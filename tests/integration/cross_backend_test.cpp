@@ -971,6 +971,58 @@ TEST(CrossBackend, ResultStoreWritesAwkwardValuesExactlyAndAllOrNothing) {
     }
 }
 
+// The result store keys a run's rows by customer id (schema 6: a row per customer and run). On
+// MariaDB, whose text comparisons ignore case by default, ids that differ only in case are
+// still three customers: in the run's rows, the history, the hooks' overrides and an erasure.
+TEST(CrossBackend, ResultStoreTellsIdsThatDifferOnlyInCaseApart) {
+    const adapters::StoredRuleSet rules{"t", "1", "sha256:00", "name: t", "rules.yaml", ""};
+    adapters::RunRecord run;
+    run.run_id = "r1";
+    run.ruleset_hash = rules.hash;
+    run.as_of = "2026-11-30";
+    run.started_at = run.finished_at = "2026-11-30T01:00:00Z";
+    run.status = "succeeded";
+    run.customers = 3;
+    for (Backend b : kAllBackends) {
+        SCOPED_TRACE(backend_name(b));
+        ScratchDatabase db(b, "result_store_case");
+        adapters::ResultStore store({db.connection(), ""});
+        store.migrate();
+        store.publish(rules, run, [](const adapters::AssignmentSink& sink) {
+            sink("AB", "v", std::string_view("upper"));
+            sink("Ab", "v", std::string_view("mixed"));
+            sink("Ab", "tags", std::nullopt);
+            sink("ab", "v", std::string_view("lower"));
+        }, "test");
+        std::vector<std::string> read;
+        store.read_assignments("r1", [&](std::string_view c, std::string_view k, std::optional<std::string_view> s) {
+            read.push_back(std::string(c) + ":" + std::string(k) + ":" + std::string(s.value_or("-")));
+        });
+        std::sort(read.begin(), read.end());
+        EXPECT_EQ(read, (std::vector<std::string>{"AB:v:upper", "Ab:tags:-", "Ab:v:mixed", "ab:v:lower"}));
+        const auto history = store.read_customer_history("ab");
+        ASSERT_EQ(history.size(), 1u);
+        EXPECT_EQ(history[0].segment, "lower");
+        EXPECT_EQ(db.scalar("SELECT count(*) FROM custclass_live_assignments WHERE classification = 'v'"), "3");
+
+        store.replace_live_assignments("AB", "r1", {{"v", std::string("hooked")}});
+        const auto ab = store.read_live_assignments_of("ab");
+        ASSERT_EQ(ab.size(), 1u);
+        EXPECT_EQ(ab[0].segment, "lower");
+        const auto upper = store.read_live_assignments_of("AB");
+        ASSERT_EQ(upper.size(), 1u);
+        EXPECT_EQ(upper[0].segment, "hooked");
+
+        const auto erased = store.erase_customer(
+            "Ab", [](std::optional<std::string>&) { return std::uint64_t{0}; }, {"e1", "test", std::nullopt});
+        EXPECT_EQ(erased.assignments, 2u);
+        EXPECT_EQ(erased.live_assignments, 2u);
+        EXPECT_EQ(db.scalar("SELECT count(*) FROM custclass_assignments"), "2");
+        EXPECT_EQ(store.read_customer_history("ab").size(), 1u);
+        EXPECT_EQ(store.read_live_assignments_of("AB").size(), 1u);
+    }
+}
+
 // The streamed read (adapters/row_stream.h) carries text that its transport could get wrong
 // exactly, across batches: on PostgreSQL, COPY's text format (tabs, newlines, backslashes, the
 // text `\N` beside NULL), on MariaDB the client library's rows, on SQLite the C API. On

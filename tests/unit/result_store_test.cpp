@@ -62,10 +62,11 @@ TEST(ResultStore, MigrationsCreateTheSchemaOnceAndRecordItsVersion) {
     store.migrate();
     store.migrate();
     EXPECT_EQ(store.schema_version(), adapters::ResultStore::latest_schema_version());
-    // With custclass_meta, custclass_referral_rewards and custclass_live_overrides; the live
-    // assignments are a view.
-    EXPECT_EQ(query(db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'custclass_%' AND type = 'table'"), "7");
+    // custclass_meta, _rulesets, _runs, _run_segments, _run_members, _audit_log,
+    // _referral_rewards and _live_overrides; the assignments and the live assignments are views.
+    EXPECT_EQ(query(db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'custclass_%' AND type = 'table'"), "8");
     EXPECT_EQ(query(db, "SELECT type FROM sqlite_master WHERE name = 'custclass_live_assignments'"), "view");
+    EXPECT_EQ(query(db, "SELECT type FROM sqlite_master WHERE name = 'custclass_assignments'"), "view");
 }
 
 // Schema 5 turns the live table into a view over the latest run and the hooks' overrides. A
@@ -398,4 +399,109 @@ TEST(ResultStore, AFailureMidWriteLeavesTheStoreWithoutTheRun) {
     EXPECT_EQ(store.latest_succeeded_run()->run_id, "r4");
     EXPECT_EQ(read_back(store, "r4").size(), 5000u);
     EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_live_assignments WHERE run_id = 'r4'"), "5000");
+}
+
+// Schema 6 keeps a run's assignments as a row per customer with flags over the run's codes. A
+// store written before keeps every row of every run, as custclass_assignments (now a view) and
+// custclass_live_assignments showed them; runs that shared a number are numbered apart.
+TEST(ResultStore, TheAssignmentsOfAnOlderStoreMoveIntoTheCompactTablesUnchanged) {
+    TestDatabase db;
+    adapters::ResultStore store({"sqlite3://db=" + db.db_path(), ""});
+    store.migrate(5);
+    ASSERT_EQ(store.schema_version(), 5);
+    test::execute_sql(
+        db.db_path(),
+        "INSERT INTO custclass_runs (run_id, run_seq, ruleset_hash, as_of, started_at, finished_at, status, customers) VALUES"
+        " ('r1', 1, 'h', '2026-10-31', 't0', '2026-11-01T00:00:00Z', 'succeeded', 3),"
+        " ('r0', 1, 'h', '2026-10-30', 't0', '2026-10-31T00:00:00Z', 'failed', 0),"
+        " ('r2', 2, 'h', '2026-11-30', 't1', '2026-12-01T00:00:00Z', 'succeeded', 4);"
+        "INSERT INTO custclass_assignments (run_id, customer_id, classification, segment) VALUES"
+        " ('r1', 'a', 'v', 'old'), ('r1', 'b', 'v', ''), ('r1', 'A', 'v', NULL),"
+        " ('r2', 'a', 'v', 'top'), ('r2', 'b', 'tags', 'big'), ('r2', 'a', 'tags', 'big'),"
+        " ('r2', 'a', 'tags', 'new'), ('r2', 'b', 'v', NULL), ('r2', 'c', 'v', 'top'), ('r2', 'd', 'v', '');"
+        "INSERT INTO custclass_live_overrides (customer_id, classification, segment, run_id, updated_at) VALUES"
+        " ('c', NULL, NULL, 'r2', '2026-12-02T09:00:00Z'), ('d', 'v', 'top', 'r2', '2026-12-02T09:00:00Z');");
+    const std::string all =
+        "SELECT group_concat(run_id || ':' || customer_id || ':' || classification || ':' || "
+        "coalesce('=' || segment, '-'), ' ') FROM (SELECT * FROM custclass_assignments "
+        "ORDER BY run_id, customer_id, classification, segment)";
+    const std::string live =
+        "SELECT group_concat(customer_id || ':' || classification || ':' || coalesce('=' || segment, '-') || "
+        "':' || run_id || ':' || updated_at, ' ') FROM (SELECT * FROM custclass_live_assignments "
+        "ORDER BY customer_id, classification, segment)";
+    const std::string all_before = query(db, all), live_before = query(db, live);
+    ASSERT_EQ(live_before,
+              "a:tags:=big:r2:2026-12-01T00:00:00Z a:tags:=new:r2:2026-12-01T00:00:00Z "
+              "a:v:=top:r2:2026-12-01T00:00:00Z b:tags:=big:r2:2026-12-01T00:00:00Z "
+              "b:v:-:r2:2026-12-01T00:00:00Z d:v:=top:r2:2026-12-02T09:00:00Z");
+
+    store.migrate();
+    EXPECT_EQ(store.schema_version(), adapters::ResultStore::latest_schema_version());
+    EXPECT_EQ(query(db, all), all_before);
+    EXPECT_EQ(query(db, live), live_before);
+    EXPECT_EQ(query(db, "SELECT group_concat(run_id || '=' || run_seq, ' ') FROM "
+                        "(SELECT * FROM custclass_runs ORDER BY run_seq)"),
+              "r0=1 r1=2 r2=3");
+    // One row per customer and run; every code of a run is one of its pairs.
+    EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_run_members"), "7");
+    EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_run_segments WHERE run_seq = 3"), "5");
+    std::vector<std::string> r1;
+    store.read_assignments("r1", [&](std::string_view c, std::string_view k, std::optional<std::string_view> s) {
+        r1.push_back(std::string(c) + ":" + std::string(k) + ":" + (s ? "=" + std::string(*s) : "-"));
+    });
+    std::sort(r1.begin(), r1.end());
+    EXPECT_EQ(r1, (std::vector<std::string>{"A:v:-", "a:v:=old", "b:v:="}));
+    const auto history = store.read_customer_history("a");
+    ASSERT_EQ(history.size(), 4u);
+    EXPECT_EQ(history[0].run_id, "r1");
+    EXPECT_EQ(history[0].as_of, "2026-10-31");
+    EXPECT_EQ(history[3].segment, "top");
+
+    // The next run after the upgrade.
+    publish(store, succeeded_run("r3", "2026-12-02T10:00:00Z"),
+            {{"b", "v", "top"}, {"b", "tags", std::nullopt}, {"c", "v", ""}});
+    EXPECT_EQ(query(db, "SELECT run_seq FROM custclass_runs WHERE run_id = 'r3'"), "4");
+    EXPECT_EQ(query(db, live), "b:tags:-:r3:2026-12-02T10:00:00Z b:v:=top:r3:2026-12-02T10:00:00Z "
+                               "c:v:=:r3:2026-12-02T10:00:00Z");
+}
+
+// The rows of one customer come together; one that comes back later is refused (the members'
+// key), and nothing of the run is kept.
+TEST(ResultStore, ACustomerWhoseAssignmentsComeApartIsRefused) {
+    TestDatabase db;
+    adapters::ResultStore store({"sqlite3://db=" + db.db_path(), ""});
+    store.migrate();
+    publish(store, succeeded_run("r1", "2026-11-30T01:00:00Z"), {{"a", "v", "x"}});
+    try {
+        publish(store, succeeded_run("r2", "2026-12-01T01:00:00Z"),
+                {{"a", "v", "x"}, {"b", "v", "y"}, {"a", "tags", "z"}});
+        FAIL() << "a customer's rows apart were taken";
+    } catch (const adapters::DatabaseError& e) {
+        EXPECT_NE(std::string(e.what()).find("custclass_run_members"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(store.find_run("r2"));
+    EXPECT_EQ(query(db, "SELECT group_concat(run_id) FROM custclass_assignments"), "r1");
+}
+
+// A damaged row says which run and customer it is, rather than inventing assignments.
+TEST(ResultStore, DamagedSegmentFlagsAreAnErrorNamingTheRunAndTheCustomer) {
+    TestDatabase db;
+    adapters::ResultStore store({"sqlite3://db=" + db.db_path(), ""});
+    store.migrate();
+    publish(store, succeeded_run("r1", "2026-11-30T01:00:00Z"), {{"a", "v", "x"}, {"b", "v", "y"}});
+    const auto read_error = [&] {
+        try {
+            store.read_assignments("r1", [](std::string_view, std::string_view, std::optional<std::string_view>) {});
+        } catch (const adapters::DatabaseError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    test::execute_sql(db.db_path(), "UPDATE custclass_run_members SET segment_flags = '0x1' WHERE customer_id = 'b'");
+    EXPECT_NE(read_error().find("run `r1`, customer `b`: segment flags hold a character other than 0 and 1"),
+              std::string::npos)
+        << read_error();
+    test::execute_sql(db.db_path(), "UPDATE custclass_run_members SET segment_flags = '0001' WHERE customer_id = 'b'");
+    EXPECT_NE(read_error().find("run `r1`, customer `b`: code 4 is not among the run's codes"), std::string::npos)
+        << read_error();
 }

@@ -1,0 +1,30 @@
+#include "segment_codes.h"
+
+namespace custclass::adapters {
+
+std::uint32_t SegmentCodes::code_of(std::string_view classification,
+                                    std::optional<std::string_view> segment) {
+    // The key: the classification, a separator no name contains, then 'n' for no segment or
+    // 's' and the segment (so that an empty segment and none differ).
+    key_.assign(classification);
+    key_.push_back('\0');
+    if (segment) {
+        key_.push_back('s');
+        key_.append(*segment);
+    } else {
+        key_.push_back('n');
+    }
+    if (const auto found = codes_.find(key_); found != codes_.end()) return found->second;
+    pairs_.push_back({std::string(classification),
+                      segment ? std::optional<std::string>(std::string(*segment)) : std::nullopt});
+    const auto code = static_cast<std::uint32_t>(pairs_.size());
+    codes_.emplace(key_, code);
+    return code;
+}
+
+void set_segment_flag(std::string& flags, std::uint32_t code) {
+    if (flags.size() < code) flags.resize(code, '0');
+    flags[code - 1] = '1';
+}
+
+}  // namespace custclass::adapters
