@@ -2,8 +2,10 @@
 // features, channel shares, and the r/f/m scores with their rfm code (RULES.md section 4),
 // all from the folded order totals.
 #include <algorithm>
+#include <iterator>
 
 #include "feature_family.h"
+#include "parallel_rows.h"
 #include "text.h"
 
 namespace custclass::plugin {
@@ -18,8 +20,8 @@ void rank_scores(const std::vector<std::int64_t>& values, const std::vector<bool
     std::vector<std::int64_t> sorted;
     for (std::size_t i = 0; i < values.size(); ++i)
         if (active[i]) sorted.push_back(values[i]);
-    cuts = ScoreCuts::of(sorted, better_is_larger);
     std::sort(sorted.begin(), sorted.end());
+    cuts = ScoreCuts::of(sorted, better_is_larger);  // sorts its copy again: sorted input is cheap
     const auto n = static_cast<std::int64_t>(sorted.size());
     for (std::size_t i = 0; i < values.size(); ++i) {
         if (!active[i]) continue;
@@ -113,9 +115,23 @@ private:
             cut_scores(frequency, active, cuts->frequency, fs);
             cut_scores(monetary, active, cuts->monetary, ms);
         } else {
-            rank_scores(recency, active, false, rs, report.population.recency);
-            rank_scores(frequency, active, true, fs, report.population.frequency);
-            rank_scores(monetary, active, true, ms, report.population.monetary);
+            // Three independent rankings (a sort of the active customers each): on up to three
+            // of the run's threads, each written by one.
+            struct Ranking {
+                const std::vector<std::int64_t>& values;
+                bool better_is_larger;
+                std::vector<double>& out;
+                std::optional<ScoreCuts>& cuts;
+            };
+            const Ranking rankings[] = {{recency, false, rs, report.population.recency},
+                                        {frequency, true, fs, report.population.frequency},
+                                        {monetary, true, ms, report.population.monetary}};
+            parallel_rows(std::size(rankings), in.options.threads, 1,
+                          [&](std::size_t, std::size_t first, std::size_t last) {
+                              for (std::size_t k = first; k < last; ++k)
+                                  rank_scores(rankings[k].values, active, rankings[k].better_is_larger,
+                                              rankings[k].out, rankings[k].cuts);
+                          });
         }
         if (in.wants("r_score")) table.add("r_score", ValueType::Number).numbers = rs;
         if (in.wants("f_score")) table.add("f_score", ValueType::Number).numbers = fs;

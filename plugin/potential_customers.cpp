@@ -119,9 +119,10 @@ json entries_json(const std::vector<BestsellerEntry>& entries, int decimals) {
     return out;
 }
 
-// What the referral analysis reads: each customer of the table with its first purchase
-// (as_of − tenure_days) and revenue (monetary), and the referrals made on or before as_of (or
-// on no known day).
+// What the referral analysis reads: the referrals made on or before as_of (or on no known
+// day), and each customer of the table they name with its first purchase (as_of −
+// tenure_days) and revenue (monetary). The analysis only looks customers up by the ids in the
+// referrals, so the customers no referral names are left out (a million entries otherwise).
 struct ReferralInputs {
     std::unordered_map<std::string, ReferralCustomer> customers;
     std::vector<Referral> referrals;
@@ -130,13 +131,6 @@ struct ReferralInputs {
 ReferralInputs read_referral_inputs(adapters::Source& source, const FeatureTable& table, Day as_of,
                                     const config::TimeZone& zone, int decimals) {
     ReferralInputs in;
-    in.customers.reserve(table.rows());
-    for (std::size_t r = 0; r < table.rows(); ++r) {
-        ReferralCustomer c;
-        if (const auto tenure = number_at(table, "tenure_days", r)) c.first_purchase = as_of - static_cast<Day>(*tenure);
-        c.revenue = minor(number_at(table, "monetary", r).value_or(0.0), decimals);
-        in.customers.emplace(table.customer_ids()[r], c);
-    }
     source.read_referrals([&](adapters::ReferralBatch batch) {
         for (const adapters::ReferralRow& row : batch) {
             std::optional<Day> on;
@@ -145,6 +139,19 @@ ReferralInputs read_referral_inputs(adapters::Source& source, const FeatureTable
             in.referrals.push_back({row.referrer_id, row.referee_id, on});
         }
     });
+    auto add = [&](const std::string& id) {
+        if (in.customers.count(id)) return;
+        const auto r = table.row_of(id);
+        if (!r) return;  // not a customer of the run: the analysis counts the referral as unknown
+        ReferralCustomer c;
+        if (const auto t = number_at(table, "tenure_days", *r)) c.first_purchase = as_of - static_cast<Day>(*t);
+        c.revenue = minor(number_at(table, "monetary", *r).value_or(0.0), decimals);
+        in.customers.emplace(id, c);
+    };
+    for (const Referral& referral : in.referrals) {
+        add(referral.referrer_id);
+        add(referral.referee_id);
+    }
     return in;
 }
 
