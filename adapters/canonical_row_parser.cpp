@@ -1,9 +1,11 @@
 #include "canonical_row_parser.h"
 
+#include <algorithm>
+
 namespace custclass::adapters {
 
 CustomerRow parse_customer(RowView& row, const std::vector<ColumnSpec>& spec,
-                           std::size_t first_attribute) {
+                           std::size_t first_attribute, std::size_t attributes_end) {
     CustomerRow c;
     c.customer_id = row.id(0, "customer_id");
     row.key = c.customer_id;
@@ -20,7 +22,7 @@ CustomerRow parse_customer(RowView& row, const std::vector<ColumnSpec>& spec,
     c.marketing_consent = row.flag(11, "marketing_consent");
     c.opted_out = row.flag(12, "opted_out");
     c.transfer_consent = row.text(13, "transfer_consent");
-    for (std::size_t i = first_attribute; i < spec.size(); ++i)
+    for (std::size_t i = first_attribute; i < std::min(attributes_end, spec.size()); ++i)
         c.attributes.push_back(row.text(i, spec[i].name));
     return c;
 }

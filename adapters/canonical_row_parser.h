@@ -117,9 +117,9 @@ private:
 };
 
 // A customer row from a RowView with the columns of columns_of(Customers) followed, from
-// `first_attribute`, by `attr_<name>` columns.
+// `first_attribute` up to `attributes_end` (default: the last column), by `attr_<name>` columns.
 CustomerRow parse_customer(RowView& row, const std::vector<ColumnSpec>& spec,
-                           std::size_t first_attribute);
+                           std::size_t first_attribute, std::size_t attributes_end = SIZE_MAX);
 // An order row from the columns of columns_of(Orders); nullopt for an order without a customer
 // (a guest sale), which the caller counts. `customer_column`: what the second column is called in
 // errors (a source reading the customers' keys puts `customer_key` there, ADAPTERS.md).

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <memory>
 #include <vector>
 
 #include "canonical_row_parser.h"
@@ -69,6 +70,15 @@ public:
         auto spec = columns_of(CanonicalTable::Customers);
         const std::size_t first_attribute = spec.size();
         for (const auto& a : attributes) spec.push_back({"attr_" + a, true});
+        const std::size_t attributes_end = spec.size();
+        // When the orders name their customers by key, the keys are taken from this read for the
+        // read of the orders that follows (no second pass over the customers for them).
+        keys_.reset();
+        std::unique_ptr<CustomerKeys> keys;
+        if (keys_in_customers()) {
+            keys = std::make_unique<CustomerKeys>();
+            spec.push_back({"customer_key", false});
+        }
         // Minimisation: the columns nobody reads are not selected (they read as NULL).
         std::vector<bool> skip(spec.size(), false);
         unread_.clear();
@@ -84,9 +94,29 @@ public:
         }
         read_rows<CustomerRow>(sink, [&](Batcher<CustomerRow>& out) {
             scan(CanonicalTable::Customers, mapped(CanonicalTable::Customers), spec,
-                 [&](RowView& row) { out.add(parse_customer(row, spec, first_attribute)); }, 0,
-                 nullptr, &skip);
+                 [&](RowView& row) {
+                     CustomerRow c = parse_customer(row, spec, first_attribute, attributes_end);
+                     if (keys) keys->add(row, attributes_end, c.customer_id);
+                     out.add(std::move(c));
+                 }, 0, nullptr, &skip);
         });
+        if (keys) {
+            keys->index_keys(mapped(CanonicalTable::Customers).origin);
+            keys_ = std::move(keys);
+        }
+    }
+
+    // Whether a read of the customers should keep their keys for the orders: the orders name
+    // their customers by key and the customers query returns it. (Otherwise the orders' read
+    // reports what is missing.)
+    bool keys_in_customers() {
+        if (!has_table(CanonicalTable::Orders)) return false;
+        try {
+            return orders_by_key() &&
+                   !resolve(mapped(CanonicalTable::Customers), {{"customer_key", false}})[0].empty();
+        } catch (const DataError&) {
+            return false;
+        }
     }
 
     void restrict_customer_columns(std::vector<std::string> columns) override {
@@ -96,8 +126,8 @@ public:
 
     void read_orders(const std::function<void(OrderBatch)>& sink) override {
         const bool keyed = orders_by_key();
-        CustomerKeys keys;
-        if (keyed) read_customer_keys(keys);
+        const std::unique_ptr<CustomerKeys> taken = keyed ? take_customer_keys() : nullptr;
+        const CustomerKeys& keys = taken ? *taken : kNoKeys;
         if (keyed && !scope_.empty() && keys.keys.empty()) return;  // none of the customers asked for
         const auto to_ids = [&](std::vector<OrderRow>& rows) {
             keys.to_ids(rows, counts_.orders_of_unknown_customer);
@@ -135,8 +165,8 @@ public:
                            const std::function<void(OrderTotalsBatch)>& sink) override {
         const Mapped orders = mapped(CanonicalTable::Orders);
         const bool keyed = orders_by_key();
-        CustomerKeys keys;
-        if (keyed) read_customer_keys(keys);
+        const std::unique_ptr<CustomerKeys> taken = keyed ? take_customer_keys() : nullptr;
+        const CustomerKeys& keys = taken ? *taken : kNoKeys;
         const auto cols = resolve(orders, order_columns(keyed));
         auto col = [&](std::size_t i) { return "o." + quote_identifier(dialect_, cols[i]); };
         const std::string scale = "1" + std::string(static_cast<std::size_t>(config_.currency_decimals), '0');
@@ -235,8 +265,8 @@ public:
         const Mapped lines = mapped(CanonicalTable::OrderLines);
         const Mapped orders = mapped(CanonicalTable::Orders);
         const bool keyed = orders_by_key();
-        CustomerKeys keys;
-        if (keyed) read_customer_keys(keys);
+        const std::unique_ptr<CustomerKeys> taken = keyed ? take_customer_keys() : nullptr;
+        const CustomerKeys& keys = taken ? *taken : kNoKeys;
         if (keyed && !scope_.empty() && keys.keys.empty()) return;
         const auto line_cols = resolve(lines, columns_of(CanonicalTable::OrderLines));
         const auto order_cols = resolve(orders, order_columns(keyed));
@@ -352,6 +382,7 @@ public:
 
     void restrict_to_customers(std::vector<std::string> customer_ids) override {
         scope_ = std::move(customer_ids);
+        keys_.reset();
     }
 
 private:
@@ -427,6 +458,22 @@ private:
         CustomerKeys() = default;
         CustomerKeys(const CustomerKeys&) = delete;
         CustomerKeys& operator=(const CustomerKeys&) = delete;
+        // The key in column `column` of a customers row, of the customer `id`; none (NULL or
+        // empty): no order can name this customer by it.
+        void add(RowView& row, std::size_t column, const std::string& id) {
+            const std::string* key = row.raw(column);
+            if (!key || key->empty()) return;
+            keys.push_back(row.id(column, "customer_key"));
+            ids.push_back(id);
+        }
+        // Indexes the keys added; a key of two customers is an error (`origin`: the customers
+        // query).
+        void index_keys(const std::string& origin) {
+            if (const auto repeated = index.build(keys))
+                throw DataError("table `customers`, column `customer_key`: the key `" + keys[*repeated] +
+                                "` belongs to more than one customer (query at " + origin +
+                                "); each customer's key must be unique");
+        }
         const std::string* id_of(std::string_view key) const {
             const auto i = index.find(key);
             return i ? &ids[*i] : nullptr;
@@ -451,6 +498,16 @@ private:
         std::vector<std::string> keys, ids;
         CustomerIndex index;
     };
+    inline static const CustomerKeys kNoKeys{};
+
+    // The customers' keys for a read of the orders or order lines: those the read of the
+    // customers just kept (once: the memory goes with the read that takes them), or read now.
+    std::unique_ptr<CustomerKeys> take_customer_keys() {
+        if (keys_) return std::move(keys_);
+        auto keys = std::make_unique<CustomerKeys>();
+        read_customer_keys(*keys);
+        return keys;
+    }
 
     // Reads every customer's key from the customers query (only the customers asked for, under
     // a scope): one pass over two columns, which the orders are then matched against in memory.
@@ -463,17 +520,11 @@ private:
                             "`customers` table (at " + customers.origin +
                             ") has no `customer_key` column: return there the key the orders refer to");
         scan(CanonicalTable::Customers, customers, spec, [&](RowView& row) {
-            std::string id = row.id(0, "customer_id");
+            const std::string id = row.id(0, "customer_id");
             row.key = id;
-            const std::string* key = row.raw(1);
-            if (!key || key->empty()) return;  // no key: no order can name this customer by it
-            out.keys.push_back(row.id(1, "customer_key"));
-            out.ids.push_back(std::move(id));
+            out.add(row, 1, id);
         }, 0);
-        if (const auto repeated = out.index.build(out.keys))
-            throw DataError("table `customers`, column `customer_key`: the key `" + out.keys[*repeated] +
-                            "` belongs to more than one customer (query at " + customers.origin +
-                            "); each customer's key must be unique");
+        out.index_keys(customers.origin);
     }
 
     // The SQL giving an order's day (days since 1970-01-01) exactly as the engine computes it
@@ -623,6 +674,7 @@ private:
     // The columns each query returns, by its SQL: probed once per source.
     std::map<std::string, std::vector<std::string>> columns_cache_;
     std::vector<std::string> scope_;  // the hooks' customers; empty: all
+    std::unique_ptr<CustomerKeys> keys_;  // kept by read_customers for take_customer_keys()
     std::vector<std::string> customer_columns_;  // minimisation; empty: every column
     std::vector<std::string> unread_;            // mapped and left out by the last customers read
     ReadCounts counts_;
