@@ -421,16 +421,16 @@ public:
     }
 
     // Runs are numbered in the order they were recorded: "the latest run" is the highest. The
-    // number of the next run, inside the caller's write transaction, which it keeps from other
-    // writers until it ends (SQLite: the transaction holds the write lock already; PostgreSQL: a
-    // lock on the runs that only readers share; MySQL/MariaDB: the row read is locked).
+    // number of the next run, inside the caller's write transaction. On SQLite the transaction
+    // holds the write lock already. On PostgreSQL and MySQL/MariaDB two runs published into one
+    // store at once may take the same number: the second then fails on the members' key (or the
+    // runs' unique number) and writes nothing, rather than share it. No table lock is taken for
+    // it: an erasure or a hook running meanwhile takes row locks in an order a table lock here
+    // could deadlock with.
     long long next_run_seq() {
-        if (dialect_ == Dialect::PostgreSQL) sql() << "LOCK TABLE custclass_runs IN SHARE ROW EXCLUSIVE MODE";
         long long seq = 0;
         soci::indicator ind = soci::i_null;
-        sql() << std::string("SELECT MAX(run_seq) FROM custclass_runs") +
-                     (dialect_ == Dialect::MySQL ? " FOR UPDATE" : ""),
-            soci::into(seq, ind);
+        sql() << "SELECT MAX(run_seq) FROM custclass_runs", soci::into(seq, ind);
         return ind == soci::i_ok ? seq + 1 : 1;
     }
 
