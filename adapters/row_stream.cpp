@@ -27,10 +27,9 @@ std::string column_count_error(std::size_t returned, std::size_t expected) {
 class BatchWriter {
 public:
     BatchWriter(std::size_t columns, std::size_t batch_rows,
-                const std::function<void(const TextBatch&)>& fn)
-        : batch_rows_(batch_rows), fn_(fn) {
-        batch_.values.assign(columns, std::vector<std::string>(batch_rows));
-        batch_.null.assign(columns, std::vector<std::uint8_t>(batch_rows));
+                const std::function<void(TextBatch&)>& fn)
+        : columns_(columns), batch_rows_(batch_rows), fn_(fn) {
+        shape();
     }
     // The value of column `c` in the row being written (nullptr: NULL).
     void set(std::size_t c, const char* data, std::size_t size) {
@@ -48,13 +47,25 @@ public:
     void flush() {
         if (n_ == 0) return;
         batch_.rows = n_;
-        fn_(batch_);
+        fn_(batch_);  // which may have swapped it for another batch (read ahead)
         n_ = 0;
+        shape();
     }
 
 private:
+    // Gives the batch its columns and rows, unless it has them (a batch handed back by a reader
+    // ahead, whose strings are reused, or a new empty one).
+    void shape() {
+        if (batch_.values.size() == columns_ && batch_.null.size() == columns_ &&
+            (columns_ == 0 || (batch_.values[0].size() == batch_rows_ && batch_.null[0].size() == batch_rows_)))
+            return;
+        batch_.values.assign(columns_, std::vector<std::string>(batch_rows_));
+        batch_.null.assign(columns_, std::vector<std::uint8_t>(batch_rows_));
+    }
+
+    std::size_t columns_;
     std::size_t batch_rows_;
-    const std::function<void(const TextBatch&)>& fn_;
+    const std::function<void(TextBatch&)>& fn_;
     TextBatch batch_;
     std::size_t n_ = 0;
 };
@@ -133,7 +144,7 @@ private:
 // other value as sqlite3_column_text gives it (the text a CAST(… AS TEXT) gives).
 void read_sqlite(soci::session& sql, const std::string& query,
                  const std::vector<std::string>& params, std::size_t columns,
-                 std::size_t batch_rows, const std::function<void(const TextBatch&)>& fn) {
+                 std::size_t batch_rows, const std::function<void(TextBatch&)>& fn) {
     sqlite_api::sqlite3* db = static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
     auto fail = [db]() { return DatabaseError(sqlite_api::sqlite3_errmsg(db)); };
     sqlite_api::sqlite3_stmt* prepared = nullptr;
@@ -374,7 +385,7 @@ void decode_copy_row(std::string_view row, std::size_t columns, BatchWriter& out
 // COPY streams the rows as the server produces them, one message per row, without a cursor's
 // round trip per batch and without a transaction; the values are the same text as a SELECT's.
 void stream_postgresql(soci::session& sql, const std::string& query, std::size_t columns,
-                       std::size_t batch_rows, const std::function<void(const TextBatch&)>& fn) {
+                       std::size_t batch_rows, const std::function<void(TextBatch&)>& fn) {
     PGconn* conn = static_cast<soci::postgresql_session_backend*>(sql.get_backend())->conn_;
     // COPY takes one statement in parentheses: no trailing semicolon, and the closing
     // parenthesis on a line of its own so that a trailing -- comment does not swallow it.
@@ -390,7 +401,7 @@ void stream_postgresql(soci::session& sql, const std::string& query, std::size_t
 }
 
 void stream_mysql(soci::session& sql, const std::string& query, std::size_t columns,
-                  std::size_t batch_rows, const std::function<void(const TextBatch&)>& fn) {
+                  std::size_t batch_rows, const std::function<void(TextBatch&)>& fn) {
     MYSQL* conn = static_cast<soci::mysql_session_backend*>(sql.get_backend())->conn_;
     if (mysql_real_query(conn, query.data(), query.size()) != 0)
         throw DatabaseError(mysql_error(conn));
@@ -427,7 +438,7 @@ void stream_mysql(soci::session& sql, const std::string& query, std::size_t colu
 
 void bound_postgresql(soci::session& sql, const std::string& query,
                       const std::vector<std::string>& params, std::size_t columns,
-                      std::size_t batch_rows, const std::function<void(const TextBatch&)>& fn) {
+                      std::size_t batch_rows, const std::function<void(TextBatch&)>& fn) {
     PGconn* conn = static_cast<soci::postgresql_session_backend*>(sql.get_backend())->conn_;
     std::vector<const char*> values;
     for (const std::string& p : params) values.push_back(p.c_str());
@@ -460,7 +471,7 @@ void bound_postgresql(soci::session& sql, const std::string& query,
 
 void bound_mysql(soci::session& sql, const std::string& query,
                  const std::vector<std::string>& params, std::size_t columns,
-                 std::size_t batch_rows, const std::function<void(const TextBatch&)>& fn) {
+                 std::size_t batch_rows, const std::function<void(TextBatch&)>& fn) {
     MYSQL* conn = static_cast<soci::mysql_session_backend*>(sql.get_backend())->conn_;
     std::unique_ptr<MYSQL_STMT, decltype(&mysql_stmt_close)> stmt(mysql_stmt_init(conn),
                                                                   &mysql_stmt_close);
@@ -533,7 +544,7 @@ void bound_mysql(soci::session& sql, const std::string& query,
 
 void query_bound(soci::session& sql, const std::string& query,
                  const std::vector<std::string>& params, std::size_t columns,
-                 std::size_t batch_rows, const std::function<void(const TextBatch&)>& fn) {
+                 std::size_t batch_rows, const std::function<void(TextBatch&)>& fn) {
     switch (dialect_of_backend(sql.get_backend_name())) {
         case Dialect::SQLite: return read_sqlite(sql, query, params, columns, batch_rows, fn);
         case Dialect::PostgreSQL:
@@ -544,7 +555,7 @@ void query_bound(soci::session& sql, const std::string& query,
 
 void stream_query(soci::session& sql, Dialect dialect, const std::string& query,
                   std::size_t columns, std::size_t batch_rows,
-                  const std::function<void(const TextBatch&)>& fn) {
+                  const std::function<void(TextBatch&)>& fn) {
     switch (dialect) {
         case Dialect::SQLite: return read_sqlite(sql, query, {}, columns, batch_rows, fn);
         case Dialect::PostgreSQL: return stream_postgresql(sql, query, columns, batch_rows, fn);

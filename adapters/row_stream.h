@@ -32,10 +32,12 @@ struct TextBatch {
 // query returns another number of columns. A value is the text the database writes for it: on
 // SQLite, sqlite3_column_text's (a REAL with 15 significant digits, "%!.15g", as CAST(… AS TEXT)
 // gives it), whatever the column's declared type. An exception from `fn` stops the read and
-// propagates; the connection stays usable (a PostgreSQL COPY is cancelled).
+// propagates; the connection stays usable (a PostgreSQL COPY is cancelled). `fn` may keep the
+// batch by swapping it with another TextBatch (one it was handed before, or an empty one): the
+// reader then fills that one (read_ahead.h hands batches to another thread this way).
 void stream_query(soci::session& sql, Dialect dialect, const std::string& query,
                   std::size_t columns, std::size_t batch_rows,
-                  const std::function<void(const TextBatch&)>& fn);
+                  const std::function<void(TextBatch&)>& fn);
 
 // Runs `query` with `params` bound as text to its placeholders, written in the database's own
 // syntax (:p0, :p1, … on SQLite; $1, $2, … on PostgreSQL; ? on MySQL), and calls `fn` with
@@ -49,6 +51,6 @@ void stream_query(soci::session& sql, Dialect dialect, const std::string& query,
 // placeholders), and the MySQL one writes the values into the SQL text instead of binding them.
 void query_bound(soci::session& sql, const std::string& query,
                  const std::vector<std::string>& params, std::size_t columns,
-                 std::size_t batch_rows, const std::function<void(const TextBatch&)>& fn);
+                 std::size_t batch_rows, const std::function<void(TextBatch&)>& fn);
 
 }  // namespace custclass::adapters

@@ -656,6 +656,18 @@ private:
                 query += ")";
                 query_bound(session(), query, values, static_cast<std::size_t>(next), kScopedBatchRows,
                             deliver);
+            } else if (threads_ >= 2) {
+                // The database's stepping (and its values' copy into the batch) on a thread of its
+                // own, one batch ahead of `row_fn` (the parsing, on the thread that called scan):
+                // under read_rows that is itself a thread ahead of the folding, so a whole read
+                // runs on three threads, which the two cores share by load (on SQLite the stepping
+                // thread alone was the slower of two).
+                read_ahead<TextBatch>(
+                    [&](const std::function<void(TextBatch&)>& emit) {
+                        stream_query(session(), dialect_, query, static_cast<std::size_t>(next), kBatchRows,
+                                     emit);
+                    },
+                    deliver);
             } else {
                 stream_query(session(), dialect_, query, static_cast<std::size_t>(next), kBatchRows,
                              deliver);

@@ -27,7 +27,7 @@ struct Read {
     std::vector<std::thread::id> threads;
 };
 
-std::function<void(const TextBatch&)> collect_into(Read& out) {
+std::function<void(TextBatch&)> collect_into(Read& out) {
     return [&out](const TextBatch& batch) {
         out.batch_sizes.push_back(batch.rows);
         out.threads.push_back(std::this_thread::get_id());
@@ -46,17 +46,14 @@ const std::string kRows =
     "SELECT i, CASE WHEN i % 7 = 0 THEN NULL WHEN i % 3 = 0 THEN printf('%.*c', 40 + i % 50, 'x') "
     "ELSE 'r' || i END FROM n";
 
-// stream_query run ahead of `fn`, each batch copied into the producer's own.
+// stream_query run ahead of `fn`: each batch handed over by swapping (the reader gets an empty
+// batch first, then the ones `fn` is done with), as SociSource::scan does.
 void stream_query_ahead(soci::session& sql, Dialect dialect, const std::string& query,
                         std::size_t columns, std::size_t batch_rows,
-                        const std::function<void(const TextBatch&)>& fn) {
+                        const std::function<void(TextBatch&)>& fn) {
     read_ahead<TextBatch>(
         [&](const std::function<void(TextBatch&)>& emit) {
-            TextBatch mine;
-            stream_query(sql, dialect, query, columns, batch_rows, [&](const TextBatch& batch) {
-                mine = batch;
-                emit(mine);
-            });
+            stream_query(sql, dialect, query, columns, batch_rows, emit);
         },
         [&](TextBatch& batch) { fn(batch); });
 }

@@ -23,7 +23,7 @@ struct Read {
     std::vector<Row> rows;
 };
 
-std::function<void(const TextBatch&)> collect_into(Read& out) {
+std::function<void(TextBatch&)> collect_into(Read& out) {
     return [&out](const TextBatch& batch) {
         out.batch_sizes.push_back(batch.rows);
         for (std::size_t r = 0; r < batch.rows; ++r) {
