@@ -413,27 +413,14 @@ void stream_mysql(soci::session& sql, const std::string& query, std::size_t colu
     } release{result};
     if (mysql_num_fields(result) != columns)
         throw DatabaseError(column_count_error(mysql_num_fields(result), columns));
-    TextBatch batch;
-    batch.values.assign(columns, std::vector<std::string>(batch_rows));
-    batch.null.assign(columns, std::vector<std::uint8_t>(batch_rows));
-    std::size_t n = 0;
+    BatchWriter out(columns, batch_rows, fn);
     while (MYSQL_ROW row = mysql_fetch_row(result)) {
         const unsigned long* lengths = mysql_fetch_lengths(result);
-        for (std::size_t c = 0; c < columns; ++c) {
-            batch.null[c][n] = row[c] == nullptr;
-            if (row[c]) batch.values[c][n].assign(row[c], lengths[c]);
-        }
-        if (++n == batch_rows) {
-            batch.rows = n;
-            fn(batch);
-            n = 0;
-        }
+        for (std::size_t c = 0; c < columns; ++c) out.set(c, row[c], row[c] ? lengths[c] : 0);
+        out.end_row();
     }
     if (mysql_errno(conn) != 0) throw DatabaseError(mysql_error(conn));
-    if (n > 0) {
-        batch.rows = n;
-        fn(batch);
-    }
+    out.flush();
 }
 
 void bound_postgresql(soci::session& sql, const std::string& query,

@@ -22,6 +22,7 @@
 #include "engine.h"
 #include "engine_config.h"
 #include "integration_support.h"
+#include "read_ahead.h"
 #include "result_store.h"
 #include "row_stream.h"
 #include "soci_connection.h"
@@ -1085,6 +1086,16 @@ TEST(CrossBackend, StreamedReadsCarryAwkwardTextExactly) {
         ASSERT_EQ(got.size(), expected.size());
         for (std::size_t i = 0; i < expected.size(); ++i)
             ASSERT_EQ(got[i], expected[i]) << "row " << i;
+        // Read ahead, as a whole-table read of the source is: each batch handed to the other
+        // thread by swapping, the reader refilling the batches it gets back (an empty one first).
+        Rows ahead;
+        const auto into_ahead = collect(ahead);
+        adapters::read_ahead<adapters::TextBatch>(
+            [&](const std::function<void(adapters::TextBatch&)>& emit) {
+                adapters::stream_query(*sql, dialect, select, 3, 1000, emit);
+            },
+            [&](adapters::TextBatch& batch) { into_ahead(batch); });
+        EXPECT_EQ(ahead, expected);
 
         if (b != Backend::PostgreSQL) continue;
         for (const std::string& ending :
