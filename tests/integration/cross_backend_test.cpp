@@ -1024,6 +1024,60 @@ TEST(CrossBackend, ResultStoreTellsIdsThatDifferOnlyInCaseApart) {
     }
 }
 
+// Upgrading a store of schema 5 to the compact store (schema 6) on every backend: the old table's
+// rows of every run, NULL and empty segments, all-matches rows and ids that differ only in case
+// come out of the views as they were, and a run after the upgrade is numbered after them.
+TEST(CrossBackend, AnOlderStoresAssignmentsMoveIntoTheCompactStoreUnchanged) {
+    for (Backend b : kAllBackends) {
+        SCOPED_TRACE(backend_name(b));
+        ScratchDatabase db(b, "store_upgrade");
+        adapters::ResultStore store({db.connection(), ""});
+        store.migrate(5);
+        ASSERT_EQ(store.schema_version(), 5);
+        db.exec("INSERT INTO custclass_runs (run_id, run_seq, ruleset_hash, as_of, started_at, finished_at, "
+                "status, customers) VALUES ('r1', 1, 'h', '2026-10-31', 't0', '2026-11-01T00:00:00Z', "
+                "'succeeded', 3), ('r2', 2, 'h', '2026-11-30', 't1', '2026-12-01T00:00:00Z', 'succeeded', 3)");
+        db.exec("INSERT INTO custclass_assignments (run_id, customer_id, classification, segment) VALUES "
+                "('r1', 'a', 'v', 'old'), ('r1', 'A', 'v', ''), ('r2', 'a', 'v', 'top'), "
+                "('r2', 'a', 'tags', 'big'), ('r2', 'a', 'tags', 'new'), ('r2', 'A', 'v', NULL), "
+                "('r2', 'b', 'v', 'top')");
+        const std::string count_all = "SELECT count(*) FROM custclass_assignments";
+        const std::string count_live = "SELECT count(*) FROM custclass_live_assignments";
+        ASSERT_EQ(db.scalar(count_all), "7");
+        ASSERT_EQ(db.scalar(count_live), "5");
+        store.migrate();
+        EXPECT_EQ(store.schema_version(), adapters::ResultStore::latest_schema_version());
+        EXPECT_EQ(db.scalar(count_all), "7");
+        EXPECT_EQ(db.scalar(count_live), "5");
+        EXPECT_EQ(db.scalar("SELECT count(*) FROM custclass_assignments WHERE run_id = 'r1' AND segment = ''"), "1");
+        EXPECT_EQ(db.scalar("SELECT count(*) FROM custclass_live_assignments WHERE segment IS NULL"), "1");
+        EXPECT_EQ(db.scalar("SELECT count(*) FROM custclass_run_members"), "5");
+        std::vector<std::string> history;
+        for (const auto& h : store.read_customer_history("A"))
+            history.push_back(h.run_id + ":" + h.classification + ":" + h.segment.value_or("-"));
+        EXPECT_EQ(history, (std::vector<std::string>{"r1:v:", "r2:v:-"}));
+        std::vector<std::string> r2;
+        store.read_assignments("r2", [&](std::string_view c, std::string_view k, std::optional<std::string_view> s) {
+            r2.push_back(std::string(c) + ":" + std::string(k) + ":" + std::string(s.value_or("-")));
+        });
+        std::sort(r2.begin(), r2.end());
+        EXPECT_EQ(r2, (std::vector<std::string>{"A:v:-", "a:tags:big", "a:tags:new", "a:v:top", "b:v:top"}));
+
+        const adapters::StoredRuleSet rules{"t", "1", "sha256:00", "name: t", "rules.yaml", ""};
+        adapters::RunRecord run;
+        run.run_id = "r3";
+        run.ruleset_hash = rules.hash;
+        run.as_of = "2026-12-01";
+        run.started_at = run.finished_at = "2026-12-02T00:00:00Z";
+        run.status = "succeeded";
+        store.publish(rules, run, [](const adapters::AssignmentSink& sink) { sink("b", "v", std::nullopt); },
+                      "test");
+        EXPECT_EQ(db.scalar("SELECT run_seq FROM custclass_runs WHERE run_id = 'r3'"), "3");
+        EXPECT_EQ(db.scalar(count_live), "1");
+        EXPECT_EQ(db.scalar(count_all), "8");
+    }
+}
+
 // The streamed read (adapters/row_stream.h) carries text that its transport could get wrong
 // exactly, across batches: on PostgreSQL, COPY's text format (tabs, newlines, backslashes, the
 // text `\N` beside NULL), on MariaDB the client library's rows, on SQLite the C API. On
