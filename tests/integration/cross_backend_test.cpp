@@ -24,6 +24,7 @@
 #include "integration_support.h"
 #include "read_ahead.h"
 #include "result_store.h"
+#include "../stored_runs.h"
 #include "row_stream.h"
 #include "soci_connection.h"
 #include "soci_source.h"
@@ -862,6 +863,9 @@ TEST(CrossBackend, OrdersNamedByCustomerKeyGiveWhatOrdersNamedByIdGive) {
     }
 }
 
+using custclass::test::succeeded_run;
+const adapters::StoredRuleSet& kStoreRules = custclass::test::kStoredRules;
+
 // The result store writes a run's assignments and rewards in bulk in each backend's own way
 // (adapters/bulk_insert.h: bound parameters on SQLite, COPY on PostgreSQL, multi-row INSERTs on
 // MariaDB). Values that SQL text or COPY's text format would get wrong come back exactly, across
@@ -889,16 +893,8 @@ TEST(CrossBackend, ResultStoreWritesAwkwardValuesExactlyAndAllOrNothing) {
         r.first_purchase = "2026-11-02";
         rewards.push_back(r);
     }
-    const adapters::StoredRuleSet rules{"t", "1", "sha256:00", "name: t", "rules.yaml", ""};
-    auto run = [&](const std::string& id, const std::string& finished_at) {
-        adapters::RunRecord r;
-        r.run_id = id;
-        r.ruleset_hash = rules.hash;
-        r.as_of = finished_at.substr(0, 10);
-        r.started_at = r.finished_at = finished_at;
-        r.status = "succeeded";
-        return r;
-    };
+    const adapters::StoredRuleSet& rules = kStoreRules;
+    const auto run = succeeded_run;
     auto writing = [](const std::vector<Assignment>& list) {
         return [&list](const adapters::AssignmentSink& sink) {
             for (const auto& [customer, classification, segment] : list)
@@ -976,20 +972,14 @@ TEST(CrossBackend, ResultStoreWritesAwkwardValuesExactlyAndAllOrNothing) {
 // MariaDB, whose text comparisons ignore case by default, ids that differ only in case are
 // still three customers: in the run's rows, the history, the hooks' overrides and an erasure.
 TEST(CrossBackend, ResultStoreTellsIdsThatDifferOnlyInCaseApart) {
-    const adapters::StoredRuleSet rules{"t", "1", "sha256:00", "name: t", "rules.yaml", ""};
-    adapters::RunRecord run;
-    run.run_id = "r1";
-    run.ruleset_hash = rules.hash;
-    run.as_of = "2026-11-30";
-    run.started_at = run.finished_at = "2026-11-30T01:00:00Z";
-    run.status = "succeeded";
+    adapters::RunRecord run = succeeded_run("r1", "2026-11-30T01:00:00Z");
     run.customers = 3;
     for (Backend b : kAllBackends) {
         SCOPED_TRACE(backend_name(b));
         ScratchDatabase db(b, "result_store_case");
         adapters::ResultStore store({db.connection(), ""});
         store.migrate();
-        store.publish(rules, run, [](const adapters::AssignmentSink& sink) {
+        store.publish(kStoreRules, run, [](const adapters::AssignmentSink& sink) {
             sink("AB", "v", std::string_view("upper"));
             sink("Ab", "v", std::string_view("mixed"));
             sink("Ab", "tags", std::nullopt);
@@ -1063,15 +1053,8 @@ TEST(CrossBackend, AnOlderStoresAssignmentsMoveIntoTheCompactStoreUnchanged) {
         std::sort(r2.begin(), r2.end());
         EXPECT_EQ(r2, (std::vector<std::string>{"A:v:-", "a:tags:big", "a:tags:new", "a:v:top", "b:v:top"}));
 
-        const adapters::StoredRuleSet rules{"t", "1", "sha256:00", "name: t", "rules.yaml", ""};
-        adapters::RunRecord run;
-        run.run_id = "r3";
-        run.ruleset_hash = rules.hash;
-        run.as_of = "2026-12-01";
-        run.started_at = run.finished_at = "2026-12-02T00:00:00Z";
-        run.status = "succeeded";
-        store.publish(rules, run, [](const adapters::AssignmentSink& sink) { sink("b", "v", std::nullopt); },
-                      "test");
+        store.publish(kStoreRules, succeeded_run("r3", "2026-12-02T00:00:00Z"),
+                      [](const adapters::AssignmentSink& sink) { sink("b", "v", std::nullopt); }, "test");
         EXPECT_EQ(db.scalar("SELECT run_seq FROM custclass_runs WHERE run_id = 'r3'"), "3");
         EXPECT_EQ(db.scalar(count_live), "1");
         EXPECT_EQ(db.scalar(count_all), "8");

@@ -18,6 +18,7 @@
 #include "result_store.h"
 #include "source.h"
 #include "test_database.h"
+#include "../stored_runs.h"
 
 using namespace custclass;
 using custclass::test::TestDatabase;
@@ -468,12 +469,8 @@ TEST(RunHistoryPurge, DeletesOldRunsAndTheirAssignmentsButKeepsTheLatestSucceede
     const adapters::StoredRuleSet rules{"t", "1", "sha256:00", "name: t", "rules.yaml", "customer_analytics"};
     auto run = [&](const std::string& id, const std::string& finished_at,
                    const std::string& status) {
-        adapters::RunRecord r;
-        r.run_id = id;
+        adapters::RunRecord r = custclass::test::succeeded_run(id, finished_at);
         r.ruleset_hash = rules.hash;
-        r.as_of = finished_at.substr(0, 10);
-        r.started_at = finished_at;
-        r.finished_at = finished_at;
         r.status = status;
         r.customers = 1;
         if (status != "succeeded") {

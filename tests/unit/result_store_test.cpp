@@ -13,6 +13,7 @@
 #include "engine.h"
 #include "errors.h"
 #include "test_database.h"
+#include "../stored_runs.h"
 
 using namespace custclass;
 using custclass::test::TestDatabase;
@@ -230,18 +231,8 @@ namespace {
 
 using Assignment = std::tuple<std::string, std::string, std::optional<std::string>>;
 
-const adapters::StoredRuleSet kStoredRules{"t", "1", "sha256:00", "name: t", "rules.yaml", ""};
-
-adapters::RunRecord succeeded_run(const std::string& id, const std::string& finished_at) {
-    adapters::RunRecord r;
-    r.run_id = id;
-    r.ruleset_hash = kStoredRules.hash;
-    r.as_of = finished_at.substr(0, 10);
-    r.started_at = finished_at;
-    r.finished_at = finished_at;
-    r.status = "succeeded";
-    return r;
-}
+using custclass::test::kStoredRules;
+using custclass::test::succeeded_run;
 
 void publish(adapters::ResultStore& store, const adapters::RunRecord& run,
              const std::vector<Assignment>& rows,
