@@ -81,7 +81,7 @@ private:
 // from SQLite.
 std::size_t sqlite_real_text(double v, char* buf, std::size_t size) {
     const double magnitude = v < 0 ? -v : v;
-    if (!(magnitude >= 1e-4 && magnitude < 1e15)) return 0;
+    if (!(magnitude >= 1e-4 && magnitude < 1e15) || size < 40) return 0;
     // The shortest decimal that reads back as v, as [-]d[.ddd]e±x: its digits and exponent.
     char sci[40];
     const auto written = std::to_chars(sci, sci + sizeof sci, v, std::chars_format::scientific);
@@ -97,8 +97,7 @@ std::size_t sqlite_real_text(double v, char* buf, std::size_t size) {
     int exponent = 0;
     if (p == written.ptr || std::from_chars(p + 1 + (p[1] == '+'), written.ptr, exponent).ec != std::errc())
         return 0;
-    // The same digits in positional notation (-4 <= exponent <= 14 here).
-    if (size < 40) return 0;
+    // The same digits in positional notation (-4 <= exponent <= 14 here: at most 33 characters).
     char* out = buf;
     if (v < 0) *out++ = '-';
     if (exponent < 0) {
