@@ -39,8 +39,13 @@ struct CustomerRow {
 };
 
 struct OrderRow {
+    static constexpr std::uint32_t kNoRow = UINT32_MAX;
+
     std::string order_id;
-    std::string customer_id;
+    std::string customer_id;  // empty when customer_row names the customer
+    // From Source::read_orders_of_customers_read only: the position of the order's customer
+    // among the rows of the read of the customers before (kNoRow: customer_id names it).
+    std::uint32_t customer_row = kNoRow;
     Timestamp ordered_at;
     std::int64_t amount = 0;  // in minor units of the currency; negative for returns
     std::optional<std::string> channel;

@@ -181,32 +181,36 @@ void read_sqlite(soci::session& sql, const std::string& query,
     int step;
     while ((step = sqlite_api::sqlite3_step(st)) == SQLITE_ROW) {
         for (std::size_t c = 0; c < columns; ++c) {
-            const int col = static_cast<int>(c);
-            const int type = sqlite_api::sqlite3_column_type(st, col);
+            // The value itself, then its type and contents: only sqlite3_column_value takes the
+            // connection's mutex (held here), the sqlite3_value_* calls do not. SQLite calls
+            // such a value unprotected, to be used only while the connection is not used by
+            // another thread: the hold above makes sure of that.
+            sqlite_api::sqlite3_value* value = sqlite_api::sqlite3_column_value(st, static_cast<int>(c));
+            const int type = sqlite_api::sqlite3_value_type(value);
             // An integer (ids, keys, counts) is written here, in decimal as SQLite writes it.
             if (type == SQLITE_INTEGER) {
                 const auto end = std::to_chars(digits, digits + sizeof digits,
-                                               sqlite_api::sqlite3_column_int64(st, col)).ptr;
+                                               sqlite_api::sqlite3_value_int64(value)).ptr;
                 out.set(c, digits, static_cast<std::size_t>(end - digits));
                 continue;
             }
             // So is a REAL that SQLite would write as its shortest decimal (amounts).
             if (type == SQLITE_FLOAT) {
                 if (const std::size_t n =
-                        sqlite_real_text(sqlite_api::sqlite3_column_double(st, col), digits, sizeof digits)) {
+                        sqlite_real_text(sqlite_api::sqlite3_value_double(value), digits, sizeof digits)) {
                     out.set(c, digits, n);
                     continue;
                 }
             }
-            // Otherwise the text, then its length (in this order, as SQLite documents). The text
-            // is NULL only for SQL NULL, a zero-length BLOB or a failed allocation.
-            const auto* text =
-                reinterpret_cast<const char*>(sqlite_api::sqlite3_column_text(st, col));
-            if (text) {
-                out.set(c, text,
-                        static_cast<std::size_t>(sqlite_api::sqlite3_column_bytes(st, col)));
-            } else if (sqlite_api::sqlite3_column_type(st, col) == SQLITE_NULL) {
+            if (type == SQLITE_NULL) {
                 out.set(c, nullptr, 0);
+                continue;
+            }
+            // Otherwise the text, then its length (in this order, as SQLite documents). The text
+            // is NULL only for a zero-length BLOB or a failed allocation.
+            const auto* text = reinterpret_cast<const char*>(sqlite_api::sqlite3_value_text(value));
+            if (text) {
+                out.set(c, text, static_cast<std::size_t>(sqlite_api::sqlite3_value_bytes(value)));
             } else {
                 if (sqlite_api::sqlite3_errcode(db) == SQLITE_NOMEM) throw fail();
                 out.set(c, "", 0);

@@ -10,6 +10,7 @@
 
 #include "canonical_row_parser.h"
 #include "customer_index.h"
+#include "customer_keys.h"
 #include "preset_sql.h"
 #include "read_ahead.h"
 #include "row_stream.h"
@@ -92,16 +93,18 @@ public:
                     if (!present[i].empty()) unread_.push_back(spec[i].name);
                 }
         }
+        std::uint32_t position = 0;  // of the customer in this read
         read_rows<CustomerRow>(sink, [&](Batcher<CustomerRow>& out) {
             scan(CanonicalTable::Customers, mapped(CanonicalTable::Customers), spec,
                  [&](RowView& row) {
                      CustomerRow c = parse_customer(row, spec, first_attribute, attributes_end);
-                     if (keys) keys->add(row, attributes_end, c.customer_id);
+                     if (keys) add_key(*keys, row, attributes_end, c.customer_id, position);
+                     ++position;
                      out.add(std::move(c));
                  }, 0, nullptr, &skip);
         });
         if (keys) {
-            keys->index_keys(mapped(CanonicalTable::Customers).origin);
+            keys->index(mapped(CanonicalTable::Customers).origin);
             keys_ = std::move(keys);
         }
     }
@@ -124,27 +127,44 @@ public:
     }
     std::vector<std::string> unread_customer_columns() const override { return unread_; }
 
-    void read_orders(const std::function<void(OrderBatch)>& sink) override {
+    void read_orders(const std::function<void(OrderBatch)>& sink) override { read_orders(sink, false); }
+    void read_orders_of_customers_read(const std::function<void(OrderBatch)>& sink) override {
+        read_orders(sink, true);
+    }
+
+    // `by_position`: an order whose customer's position in the last read of the customers is
+    // known names it by that (OrderRow::customer_row) instead of the id.
+    void read_orders(const std::function<void(OrderBatch)>& sink, bool by_position) {
         const bool keyed = orders_by_key();
         const std::unique_ptr<CustomerKeys> taken = keyed ? take_customer_keys() : nullptr;
         const CustomerKeys& keys = taken ? *taken : kNoKeys;
-        if (keyed && !scope_.empty() && keys.keys.empty()) return;  // none of the customers asked for
-        const auto to_ids = [&](std::vector<OrderRow>& rows) {
-            keys.to_ids(rows, counts_.orders_of_unknown_customer);
-        };
-        read_rows<OrderRow>(
-            sink,
-            [&](Batcher<OrderRow>& out) {
-                scan(CanonicalTable::Orders, mapped(CanonicalTable::Orders), order_columns(keyed),
-                     [&](RowView& row) {
-                         if (auto o = parse_order(row, config_.currency_decimals,
-                                                  keyed ? "customer_key" : "customer_id"))
-                             out.add(std::move(*o));
-                         else
-                             ++counts_.orders_without_customer;
-                     }, 1, keyed ? &keys.keys : nullptr);
-            },
-            keyed ? to_ids : std::function<void(std::vector<OrderRow>&)>());
+        if (keyed && !scope_.empty() && keys.empty()) return;  // none of the customers asked for
+        by_position = by_position && keyed && keys.positions_known();
+        read_rows<OrderRow>(sink, [&](Batcher<OrderRow>& out) {
+            scan(CanonicalTable::Orders, mapped(CanonicalTable::Orders), order_columns(keyed),
+                 [&](RowView& row) {
+                     auto o = parse_order(row, config_.currency_decimals, keyed ? "customer_key" : "customer_id");
+                     if (!o) {
+                         ++counts_.orders_without_customer;
+                         return;
+                     }
+                     // The key to the customer, on this (the parsing) thread.
+                     if (keyed) {
+                         const auto entry = keys.find(o->customer_id);
+                         if (!entry) {
+                             ++counts_.orders_of_unknown_customer;
+                             return;
+                         }
+                         if (by_position) {
+                             o->customer_row = keys.position(*entry);
+                             o->customer_id.clear();
+                         } else {
+                             o->customer_id = keys.id(*entry);
+                         }
+                     }
+                     out.add(std::move(*o));
+                 }, 1, keyed ? &keys.keys() : nullptr);
+        });
     }
 
     bool can_total_orders(const OrderTotalsRequest& request) override {
@@ -267,7 +287,7 @@ public:
         const bool keyed = orders_by_key();
         const std::unique_ptr<CustomerKeys> taken = keyed ? take_customer_keys() : nullptr;
         const CustomerKeys& keys = taken ? *taken : kNoKeys;
-        if (keyed && !scope_.empty() && keys.keys.empty()) return;
+        if (keyed && !scope_.empty() && keys.empty()) return;
         const auto line_cols = resolve(lines, columns_of(CanonicalTable::OrderLines));
         const auto order_cols = resolve(orders, order_columns(keyed));
         auto l = [&](std::size_t i) {
@@ -307,7 +327,7 @@ public:
                     line.category = row.text(4, "category");
                     line.amount = row.money(5, "amount", config_.currency_decimals);
                     out.add(std::move(line));
-                }, 0, keyed ? &keys.keys : nullptr);
+                }, 0, keyed ? &keys.keys() : nullptr);
             },
             keyed ? to_ids : std::function<void(std::vector<OrderLineRow>&)>());
     }
@@ -452,52 +472,14 @@ private:
         return spec;
     }
 
-    // The customers' keys and, at the same position, their ids. Not copied: the index points
-    // into `keys`.
-    struct CustomerKeys {
-        CustomerKeys() = default;
-        CustomerKeys(const CustomerKeys&) = delete;
-        CustomerKeys& operator=(const CustomerKeys&) = delete;
-        // The key in column `column` of a customers row, of the customer `id`; none (NULL or
-        // empty): no order can name this customer by it.
-        void add(RowView& row, std::size_t column, const std::string& id) {
-            const std::string* key = row.raw(column);
-            if (!key || key->empty()) return;
-            keys.push_back(row.id(column, "customer_key"));
-            ids.push_back(id);
-        }
-        // Indexes the keys added; a key of two customers is an error (`origin`: the customers
-        // query).
-        void index_keys(const std::string& origin) {
-            if (const auto repeated = index.build(keys))
-                throw DataError("table `customers`, column `customer_key`: the key `" + keys[*repeated] +
-                                "` belongs to more than one customer (query at " + origin +
-                                "); each customer's key must be unique");
-        }
-        const std::string* id_of(std::string_view key) const {
-            const auto i = index.find(key);
-            return i ? &ids[*i] : nullptr;
-        }
-        // Replaces each row's customer key by the customer's id; drops (and counts) the rows
-        // whose key no customer has.
-        template <typename Row>
-        void to_ids(std::vector<Row>& rows, std::uint64_t& unknown) const {
-            std::size_t kept = 0;
-            for (Row& row : rows) {
-                const std::string* id = id_of(row.customer_id);
-                if (!id) {
-                    ++unknown;
-                    continue;
-                }
-                row.customer_id = *id;
-                if (&rows[kept] != &row) rows[kept] = std::move(row);
-                ++kept;
-            }
-            rows.resize(kept);
-        }
-        std::vector<std::string> keys, ids;
-        CustomerIndex index;
-    };
+    // The key in column `column` of a customers row, of the customer `id` at `position` in
+    // its read; none (NULL or empty): no order can name this customer by it.
+    static void add_key(CustomerKeys& keys, RowView& row, std::size_t column, const std::string& id,
+                        std::uint32_t position = CustomerKeys::kNoPosition) {
+        const std::string* key = row.raw(column);
+        if (!key || key->empty()) return;
+        keys.add(row.id(column, "customer_key"), id, position);
+    }
     inline static const CustomerKeys kNoKeys{};
 
     // The customers' keys for a read of the orders or order lines: those the read of the
@@ -522,9 +504,9 @@ private:
         scan(CanonicalTable::Customers, customers, spec, [&](RowView& row) {
             const std::string id = row.id(0, "customer_id");
             row.key = id;
-            out.add(row, 1, id);
+            add_key(out, row, 1, id);
         }, 0);
-        out.index_keys(customers.origin);
+        out.index(customers.origin);
     }
 
     // The SQL giving an order's day (days since 1970-01-01) exactly as the engine computes it

@@ -33,6 +33,13 @@ public:
     virtual void read_customers(const std::vector<std::string>& attributes,
                                 const std::function<void(CustomerBatch)>& sink) = 0;
     virtual void read_orders(const std::function<void(OrderBatch)>& sink) = 0;
+    // The orders as read_orders gives them, except that an order may name its customer by
+    // OrderRow::customer_row (its customer's position among the rows the last read_customers
+    // delivered) with `customer_id` left empty, where the source knows that position without
+    // looking the id up. For the engine's run, which reads the customers, then their orders.
+    virtual void read_orders_of_customers_read(const std::function<void(OrderBatch)>& sink) {
+        read_orders(sink);
+    }
     // Pushdown aggregation: whether the database can total the orders per customer for this
     // request exactly as the engine would, and the totals (one row per customer id as the
     // database returns it; several may normalise to one id).

@@ -124,9 +124,15 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
             }
             if (options.progress) options.progress("total orders", orders_read);
         });
-    } else source.read_orders([&](adapters::OrderBatch batch) {
+    } else source.read_orders_of_customers_read([&](adapters::OrderBatch batch) {
         for (const OrderRow& o : batch) {
-            const auto i = index.find(o.customer_id);
+            std::optional<std::uint32_t> i;
+            if (o.customer_row == OrderRow::kNoRow)
+                i = index.find(o.customer_id);
+            else if (o.customer_row < customers.size())
+                i = o.customer_row;
+            else
+                throw std::logic_error("the source named an order's customer by a position past the customers read");
             if (!i) {
                 ++unknown_customer;
                 continue;
@@ -139,9 +145,8 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
             const bool in_window = day > window_start;
             agg[*i].add(day, o.amount, in_window);
             if (in_window && o.amount > 0 && !channels.empty() && o.channel) {
-                const std::string ch = config::ascii_lower(*o.channel);
                 for (std::size_t k = 0; k < channels.size(); ++k)
-                    if (channels[k] == ch) ++channel_counts[*i * channels.size() + k];
+                    if (config::equals_ascii_lower(*o.channel, channels[k])) ++channel_counts[*i * channels.size() + k];
             }
         }
         orders_read += batch.size();

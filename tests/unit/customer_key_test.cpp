@@ -92,6 +92,44 @@ TEST(CustomerKey, OrdersNamedByKeyGiveTheRunAndTheHooksOfOrdersNamedById) {
     }
 }
 
+// The keys a host may have, each giving the run and the hooks of orders named by id: integer
+// keys far apart (looked up in a table, not an array), negative ones, keys held as text with
+// an integer among text ones, keys with leading zeros (text that is not the number), and REAL
+// keys ("8993.0" is the key 8993).
+TEST(CustomerKey, EveryKindOfKeyGivesTheRunOfOrdersNamedById) {
+    const std::vector<std::pair<std::string, std::string>> kinds = {
+        {"sparse integers", "CAST(substr(id, 2) AS INTEGER) * 1000003 - 4611686018427387904"},
+        {"negative integers", "-7 * CAST(substr(id, 2) AS INTEGER) - 1"},
+        {"text", "CASE WHEN id = 'c4' THEN '44' ELSE 'K-' || substr(id, 2) END"},
+        {"leading zeros", "printf('%05d', CAST(substr(id, 2) AS INTEGER))"},
+        {"reals", "CAST(9000 - 7 * CAST(substr(id, 2) AS INTEGER) AS REAL)"},
+    };
+    for (const auto& [kind, key] : kinds) {
+        TestDatabase db;
+        fill(db);
+        // Columns without a declared type keep each value as written (no integer affinity).
+        execute_sql(db.db_path(), "ALTER TABLE customer ADD COLUMN tkey; ALTER TABLE sale ADD COLUMN tkey;"
+                                  "UPDATE customer SET tkey = " + key + " WHERE id <> 'c59';"
+                                  "UPDATE sale SET tkey = (SELECT tkey FROM customer WHERE customer.id = sale.customer);"
+                                  "UPDATE sale SET tkey = 12345 WHERE id = 'stray';");
+        auto with_tkey = [](std::string query) { return query.replace(query.find("ckey"), 4, "tkey"); };
+        const auto by_id = plugin::Engine::open_file(write_config(db, "by_id.yaml", kCustomersById, kOrdersById), "");
+        const auto by_key = plugin::Engine::open_file(
+            write_config(db, "by_key.yaml", with_tkey(kCustomersWithKey), with_tkey(kOrdersByKey)), "");
+        const auto a = by_id->run(custclass::test::run_request("2026-11-30", false));
+        const auto b = by_key->run(custclass::test::run_request("2026-11-30", false));
+        EXPECT_EQ(b["customers"], a["customers"]) << kind;
+        EXPECT_EQ(b["classifications"], a["classifications"]) << kind;
+        EXPECT_EQ(b["data_quality"], a["data_quality"]) << kind;
+        EXPECT_EQ(b["data_quality"]["orders_of_unknown_customer"], 1) << kind;
+        for (const char* id : {"c1", "c4", "c13"}) {
+            const auto x = by_id->classify(id, custclass::test::run_request("2026-11-30", false));
+            const auto y = by_key->classify(id, custclass::test::run_request("2026-11-30", false));
+            EXPECT_EQ(y.dump(), x.dump()) << kind << " " << id;
+        }
+    }
+}
+
 TEST(CustomerKey, AKeyTwoCustomersShareIsAnErrorNamingIt) {
     TestDatabase db;
     fill(db);

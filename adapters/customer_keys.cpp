@@ -1,0 +1,135 @@
+#include "customer_keys.h"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+#include <stdexcept>
+
+#include "source.h"
+
+namespace custclass::adapters {
+
+std::optional<std::int64_t> canonical_integer(std::string_view text) {
+    if (text.empty()) return std::nullopt;
+    const bool negative = text[0] == '-';
+    const std::string_view digits = text.substr(negative ? 1 : 0);
+    if (digits.empty() || (digits[0] == '0' && (digits.size() > 1 || negative))) return std::nullopt;
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+void CustomerKeys::add(std::string key, std::string id, std::uint32_t position) {
+    keys_.push_back(std::move(key));
+    ids_.push_back(std::move(id));
+    if (position != kNoPosition) positions_.push_back(position);
+}
+
+void CustomerKeys::index(const std::string& origin) {
+    if (!positions_.empty() && positions_.size() != ids_.size()) positions_.clear();
+    std::optional<std::size_t> repeated;
+    std::vector<std::int64_t> numbers;
+    numbers.reserve(keys_.size());
+    numeric_ = true;
+    for (const std::string& key : keys_) {
+        const auto n = canonical_integer(key);
+        if (!n) {
+            numeric_ = false;
+            break;
+        }
+        numbers.push_back(*n);
+    }
+    if (numeric_) {
+        repeated = numbers_.build(numbers);
+    } else {
+        numbers = {};
+        repeated = text_.build(keys_);
+    }
+    if (repeated)
+        throw DataError("table `customers`, column `customer_key`: the key `" + keys_[*repeated] +
+                        "` belongs to more than one customer (query at " + origin +
+                        "); each customer's key must be unique");
+}
+
+std::optional<std::uint32_t> CustomerKeys::find(std::string_view key) const {
+    if (!numeric_) return text_.find(key);
+    // A key that is not a whole number in canonical form has a text no numeric key has.
+    const auto n = canonical_integer(key);
+    return n ? numbers_.find(*n) : std::nullopt;
+}
+
+namespace {
+
+std::uint64_t mix(std::int64_t number) {  // splitmix64's finaliser
+    auto z = static_cast<std::uint64_t>(number) + 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+}  // namespace
+
+std::optional<std::size_t> CustomerKeys::Numbers::build(const std::vector<std::int64_t>& numbers) {
+    if (numbers.size() >= std::numeric_limits<std::uint32_t>::max())
+        throw std::length_error("more than 4 billion customers in one run");
+    dense_.clear();
+    slots_.clear();
+    if (numbers.empty()) return std::nullopt;
+    std::int64_t lo = numbers[0], hi = numbers[0];
+    for (const std::int64_t n : numbers) {
+        lo = std::min(lo, n);
+        hi = std::max(hi, n);
+    }
+    // Dense when an array over the range costs at most about what the table would
+    // (4 bytes a number against 16 bytes a slot at most half full).
+    const auto span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
+    std::optional<std::size_t> repeated;
+    if (span < 8 * static_cast<std::uint64_t>(numbers.size()) + 1024) {
+        min_ = lo;
+        dense_.assign(static_cast<std::size_t>(span) + 1, 0);
+        for (std::size_t i = 0; i < numbers.size(); ++i) {
+            std::uint32_t& slot = dense_[static_cast<std::size_t>(static_cast<std::uint64_t>(numbers[i]) -
+                                                                 static_cast<std::uint64_t>(lo))];
+            if (slot != 0) {
+                if (!repeated) repeated = i;
+                continue;
+            }
+            slot = static_cast<std::uint32_t>(i + 1);
+        }
+        return repeated;
+    }
+    std::size_t capacity = 16;
+    while (capacity < numbers.size() * 2) capacity *= 2;  // at most half full
+    slots_.assign(capacity, {0, 0});
+    mask_ = capacity - 1;
+    for (std::size_t i = 0; i < numbers.size(); ++i)
+        for (std::size_t at = mix(numbers[i]) & mask_;; at = (at + 1) & mask_) {
+            auto& slot = slots_[at];
+            if (slot.second == 0) {
+                slot = {numbers[i], static_cast<std::uint32_t>(i + 1)};
+                break;
+            }
+            if (slot.first == numbers[i]) {
+                if (!repeated) repeated = i;
+                break;
+            }
+        }
+    return repeated;
+}
+
+std::optional<std::uint32_t> CustomerKeys::Numbers::find(std::int64_t number) const {
+    if (!dense_.empty()) {
+        const std::uint64_t at = static_cast<std::uint64_t>(number) - static_cast<std::uint64_t>(min_);
+        if (at >= dense_.size() || dense_[static_cast<std::size_t>(at)] == 0) return std::nullopt;
+        return dense_[static_cast<std::size_t>(at)] - 1;
+    }
+    if (slots_.empty()) return std::nullopt;
+    for (std::size_t at = mix(number) & mask_;; at = (at + 1) & mask_) {
+        const auto& slot = slots_[at];
+        if (slot.second == 0) return std::nullopt;
+        if (slot.first == number) return slot.second - 1;
+    }
+}
+
+}  // namespace custclass::adapters
