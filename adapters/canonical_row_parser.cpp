@@ -32,7 +32,7 @@ std::optional<OrderRow> parse_order(RowView& row, int currency_decimals,
     OrderRow o;
     o.order_id = row.id(0, "order_id");
     row.key = o.order_id;
-    const std::string* customer = row.raw(1);
+    const auto& customer = row.raw(1);
     if (!customer || customer->empty()) return std::nullopt;
     o.customer_id = row.id(1, customer_column);
     const auto at = row.timestamp(2, "ordered_at");

@@ -53,10 +53,11 @@ public:
     // `origin` says where the rows come from ("query at custclass.yaml:12", "pushed by the host").
     RowView(std::string_view table, std::string origin) : table_(table), origin_(std::move(origin)) {}
 
-    std::vector<const std::string*> values;  // by the table's column spec order; null = NULL
+    std::vector<std::optional<std::string_view>> values;  // by the table's column spec order; nullopt = NULL
     std::string key;                          // the row's key, once known
+    std::size_t index = 0;                    // the row's position in its batch
 
-    const std::string* raw(std::size_t column) const { return values[column]; }
+    const std::optional<std::string_view>& raw(std::size_t column) const { return values[column]; }
 
     [[noreturn]] void fail(std::string_view column, const std::string& problem) const {
         throw DataError("table `" + std::string(table_) + "`" +
@@ -65,17 +66,17 @@ public:
     }
 
     std::optional<std::string> text(std::size_t column, std::string_view name) const {
-        const std::string* v = values[column];
+        const auto& v = values[column];
         if (!v) return std::nullopt;
         if (!valid_utf8(*v)) fail(name, "the value is not valid UTF-8");
-        return *v;
+        return std::string(*v);
     }
 
     std::optional<config::Timestamp> timestamp(std::size_t column, std::string_view name) const {
-        const std::string* v = values[column];
+        const auto& v = values[column];
         if (!v || v->empty()) return std::nullopt;
         const auto t = config::parse_timestamp(*v);
-        if (!t) fail(name, "`" + *v + "` is not a date or timestamp (expected YYYY-MM-DD[ HH:MM[:SS]])");
+        if (!t) fail(name, "`" + std::string(*v) + "` is not a date or timestamp (expected YYYY-MM-DD[ HH:MM[:SS]])");
         return t;
     }
 
@@ -89,25 +90,25 @@ public:
 
     // A required identifier, normalised.
     std::string id(std::size_t column, std::string_view name) const {
-        const std::string* v = values[column];
+        const auto& v = values[column];
         if (!v || v->empty()) fail(name, "the identifier is NULL or empty");
         if (!valid_utf8(*v)) fail(name, "the value is not valid UTF-8");
         return normalise_id(*v);
     }
 
     std::int64_t money(std::size_t column, std::string_view name, int decimals) const {
-        const std::string* v = values[column];
+        const auto& v = values[column];
         if (!v) fail(name, "the amount is NULL");
         const auto minor = parse_money(*v, decimals);
-        if (!minor) fail(name, "`" + *v + "` is not an amount");
+        if (!minor) fail(name, "`" + std::string(*v) + "` is not an amount");
         return *minor;
     }
 
     std::optional<bool> flag(std::size_t column, std::string_view name) const {
-        const std::string* v = values[column];
+        const auto& v = values[column];
         if (!v || v->empty()) return std::nullopt;
         const auto b = parse_flag(*v);
-        if (!b) fail(name, "`" + *v + "` is not a true/false value (expected 1/0, true/false)");
+        if (!b) fail(name, "`" + std::string(*v) + "` is not a true/false value (expected 1/0, true/false)");
         return b;
     }
 

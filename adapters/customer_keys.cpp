@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "source.h"
+#include "value_parsing.h"
 
 namespace custclass::adapters {
 
@@ -57,6 +58,13 @@ std::optional<std::uint32_t> CustomerKeys::find(std::string_view key) const {
     // A key that is not a whole number in canonical form has a text no numeric key has.
     const auto n = canonical_integer(key);
     return n ? numbers_.find(*n) : std::nullopt;
+}
+
+std::uint32_t CustomerKeys::find_raw(std::string_view key) const {
+    // A key in canonical decimal is its own normalised form.
+    if (numeric_)
+        if (const auto n = canonical_integer(key)) return numbers_.find(*n).value_or(kNone);
+    return find(normalise_id(key)).value_or(kNone);
 }
 
 namespace {

@@ -44,6 +44,10 @@ public:
         const auto entry = find(key);
         return entry ? &ids_[*entry] : nullptr;
     }
+    static constexpr std::uint32_t kNone = UINT32_MAX;
+    // The entry of a key as the database wrote it (find(normalise_id(key))); kNone when no
+    // customer has it.
+    std::uint32_t find_raw(std::string_view key) const;
     // Whether every entry knows its customer's position in the read of the customers.
     bool positions_known() const { return !ids_.empty() && positions_.size() == ids_.size(); }
     // The keys, normalised, as added (the values a read restricted to a few customers binds).

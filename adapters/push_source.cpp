@@ -15,11 +15,11 @@ struct PushedRow {
                             std::to_string(values.size()) + " values, at most " +
                             std::to_string(columns) + " are known");
         storage.resize(columns);
-        row.values.assign(columns, nullptr);
+        row.values.assign(columns, std::nullopt);
         for (std::size_t i = 0; i < values.size(); ++i)
             if (values[i]) {
                 storage[i] = *values[i];
-                row.values[i] = &storage[i];
+                row.values[i] = storage[i];
             }
     }
     std::vector<std::string> storage;

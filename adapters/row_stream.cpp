@@ -6,6 +6,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <charconv>
+#include <cmath>
 #include <memory>
 #include <string_view>
 #include <system_error>
@@ -21,9 +22,9 @@ std::string column_count_error(std::size_t returned, std::size_t expected) {
            std::to_string(expected);
 }
 
-// Rows collected into batches of at most `batch_rows` rows. The strings of the batch are kept
-// from one batch to the next and assigned to, so that once they have grown to the longest value
-// of their column, reading a value allocates nothing.
+// Rows collected into batches of at most `batch_rows` rows. The buffers of the batch are kept
+// from one batch to the next, so that once they have grown to a batch's values, reading a value
+// allocates nothing.
 class BatchWriter {
 public:
     BatchWriter(std::size_t columns, std::size_t batch_rows,
@@ -33,13 +34,17 @@ public:
     }
     // The value of column `c` in the row being written (nullptr: NULL).
     void set(std::size_t c, const char* data, std::size_t size) {
+        std::string& bytes = batch_.bytes[c];
+        if (data) bytes.append(data, size);
         batch_.null[c][n_] = data == nullptr;
-        if (data) batch_.values[c][n_].assign(data, size);
+        batch_.ends[c][n_] = bytes.size();
     }
-    // The string of column `c` in the row being written, for the caller to fill; not NULL.
-    std::string& text(std::size_t c) {
+    // The buffer of column `c` to append the value of the row being written to; end_value(c)
+    // when it is written. Not NULL.
+    std::string& append_to(std::size_t c) { return batch_.bytes[c]; }
+    void end_value(std::size_t c) {
         batch_.null[c][n_] = 0;
-        return batch_.values[c][n_];
+        batch_.ends[c][n_] = batch_.bytes[c].size();
     }
     void end_row() {
         if (++n_ == batch_rows_) flush();
@@ -54,13 +59,16 @@ public:
 
 private:
     // Gives the batch its columns and rows, unless it has them (a batch handed back by a reader
-    // ahead, whose strings are reused, or a new empty one).
+    // ahead, whose buffers are reused, or a new empty one), with no values.
     void shape() {
-        if (batch_.values.size() == columns_ && batch_.null.size() == columns_ &&
-            (columns_ == 0 || (batch_.values[0].size() == batch_rows_ && batch_.null[0].size() == batch_rows_)))
-            return;
-        batch_.values.assign(columns_, std::vector<std::string>(batch_rows_));
-        batch_.null.assign(columns_, std::vector<std::uint8_t>(batch_rows_));
+        if (batch_.bytes.size() != columns_ || batch_.ends.size() != columns_ || batch_.null.size() != columns_ ||
+            (columns_ > 0 && (batch_.ends[0].size() != batch_rows_ || batch_.null[0].size() != batch_rows_))) {
+            batch_.bytes.assign(columns_, std::string());
+            batch_.ends.assign(columns_, std::vector<std::size_t>(batch_rows_));
+            batch_.null.assign(columns_, std::vector<std::uint8_t>(batch_rows_));
+        }
+        for (std::string& b : batch_.bytes) b.clear();
+        batch_.rows = 0;
     }
 
     std::size_t columns_;
@@ -82,6 +90,39 @@ private:
 std::size_t sqlite_real_text(double v, char* buf, std::size_t size) {
     const double magnitude = v < 0 ? -v : v;
     if (!(magnitude >= 1e-4 && magnitude < 1e15) || size < 40) return 0;
+    // Most amounts first, without the general shortest-decimal search below: below a billion,
+    // with at most 4 decimals. Their shortest decimal has the fewest decimals d at which
+    // m = round(v × 10^d) gives back v as m / 10^d: m and 10^d are exact doubles and the division
+    // rounds correctly, so that decimal reads back as v, and no decimal with fewer decimals does.
+    // Below a billion, 10^-4 is more than v's spacing to the next double, so m is the only one.
+    if (magnitude < 1e9) {
+        constexpr double kPowers[] = {1, 10, 100, 1000, 10000};
+        for (int d = 0; d <= 4; ++d) {
+            const double m = std::nearbyint(v * kPowers[d]);
+            if (m / kPowers[d] != v) continue;
+            char digits[24];
+            const auto end = std::to_chars(digits, digits + sizeof digits,
+                                           static_cast<std::int64_t>(m < 0 ? -m : m)).ptr;
+            auto n = static_cast<std::size_t>(end - digits);
+            char* out = buf;
+            if (v < 0) *out++ = '-';
+            const auto decimals = static_cast<std::size_t>(d);
+            if (n <= decimals) {  // below 1: "0." and the leading zeros
+                *out++ = '0';
+                *out++ = '.';
+                for (std::size_t z = n; z < decimals; ++z) *out++ = '0';
+                for (std::size_t i = 0; i < n; ++i) *out++ = digits[i];
+            } else {
+                for (std::size_t i = 0; i < n - decimals; ++i) *out++ = digits[i];
+                *out++ = '.';
+                if (decimals == 0)
+                    *out++ = '0';
+                else
+                    for (std::size_t i = n - decimals; i < n; ++i) *out++ = digits[i];
+            }
+            return static_cast<std::size_t>(out - buf);
+        }
+    }
     // The shortest decimal that reads back as v, as [-]d[.ddd]e±x: its digits and exponent.
     char sci[40];
     const auto written = std::to_chars(sci, sci + sizeof sci, v, std::chars_format::scientific);
@@ -309,9 +350,8 @@ private:
 // A field of COPY's text format with its backslash escapes undone (PostgreSQL's documentation
 // of COPY, "Text Format"): \b \f \n \r \t \v; a backslash and one to three octal digits, or \x
 // and one or two hex digits, for a byte; a backslash before any other character for that
-// character (\\ for a backslash).
+// character (\\ for a backslash). Appended to `out`.
 void unescape_copy_field(std::string_view field, std::string& out) {
-    out.clear();
     auto octal = [](char c) { return c >= '0' && c <= '7'; };
     auto hex = [](char c) -> int {
         if (c >= '0' && c <= '9') return c - '0';
@@ -375,8 +415,10 @@ void decode_copy_row(std::string_view row, std::size_t columns, BatchWriter& out
             out.set(c, nullptr, 0);
         else if (field.find('\\') == std::string_view::npos)
             out.set(c, field.data(), field.size());
-        else
-            unescape_copy_field(field, out.text(c));
+        else {
+            unescape_copy_field(field, out.append_to(c));
+            out.end_value(c);
+        }
         at = end + 1;
     }
     // After the last field, `at` is one past the end of the row unless a tab followed it.

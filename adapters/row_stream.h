@@ -10,7 +10,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sql_dialect.h"
@@ -21,10 +23,26 @@ class session;
 
 namespace custclass::adapters {
 
+// The rows of a batch, column by column: a column's values back to back in one buffer, each
+// ending where `ends` says, so that writing a value is one copy into memory the batch already
+// has (no string object per value).
 struct TextBatch {
     std::size_t rows = 0;
-    std::vector<std::vector<std::string>> values;  // [column][row]
+    std::vector<std::string> bytes;                // [column]: the values back to back
+    std::vector<std::vector<std::size_t>> ends;    // [column][row]: where the value ends in bytes
     std::vector<std::vector<std::uint8_t>> null;   // [column][row]: 1 when SQL NULL
+
+    std::size_t columns() const { return bytes.size(); }
+    bool is_null(std::size_t column, std::size_t row) const { return null[column][row] != 0; }
+    // The value (empty for NULL).
+    std::string_view value(std::size_t column, std::size_t row) const {
+        const std::size_t begin = row == 0 ? 0 : ends[column][row - 1];
+        return std::string_view(bytes[column]).substr(begin, ends[column][row] - begin);
+    }
+    std::optional<std::string_view> get(std::size_t column, std::size_t row) const {
+        if (is_null(column, row)) return std::nullopt;
+        return value(column, row);
+    }
 };
 
 // Runs `query` (returning `columns` columns) and calls `fn` with consecutive batches of at most

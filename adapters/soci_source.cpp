@@ -140,6 +140,13 @@ public:
         const CustomerKeys& keys = taken ? *taken : kNoKeys;
         if (keyed && !scope_.empty() && keys.empty()) return;  // none of the customers asked for
         by_position = by_position && keyed && keys.positions_known();
+        // The keys of a batch looked up in one pass, before its rows are parsed.
+        std::vector<std::uint32_t> entries;
+        const ColumnPass lookups{1, [&](const std::vector<std::optional<std::string_view>>& values) {
+                                     entries.resize(values.size());
+                                     for (std::size_t r = 0; r < values.size(); ++r)
+                                         entries[r] = values[r] ? keys.find_raw(*values[r]) : CustomerKeys::kNone;
+                                 }};
         read_rows<OrderRow>(sink, [&](Batcher<OrderRow>& out) {
             scan(CanonicalTable::Orders, mapped(CanonicalTable::Orders), order_columns(keyed),
                  [&](RowView& row) {
@@ -150,20 +157,20 @@ public:
                      }
                      // The key to the customer, on this (the parsing) thread.
                      if (keyed) {
-                         const auto entry = keys.find(o->customer_id);
-                         if (!entry) {
+                         const std::uint32_t entry = entries[row.index];
+                         if (entry == CustomerKeys::kNone) {
                              ++counts_.orders_of_unknown_customer;
                              return;
                          }
                          if (by_position) {
-                             o->customer_row = keys.position(*entry);
+                             o->customer_row = keys.position(entry);
                              o->customer_id.clear();
                          } else {
-                             o->customer_id = keys.id(*entry);
+                             o->customer_id = keys.id(entry);
                          }
                      }
                      out.add(std::move(*o));
-                 }, 1, keyed ? &keys.keys() : nullptr);
+                 }, 1, keyed ? &keys.keys() : nullptr, nullptr, keyed ? &lookups : nullptr);
         });
     }
 
@@ -219,25 +226,25 @@ public:
         const std::size_t ncols = 15 + request.channels.size();
         std::vector<CustomerOrderTotals> batch;
         auto integer = [&](const TextBatch& b, std::size_t c, std::size_t r) -> std::int64_t {
-            if (b.null[c][r]) return 0;
-            const auto v = parse_money(b.values[c][r], 0);
-            if (!v) throw DataError("the database returned `" + b.values[c][r] + "` as a count or sum");
+            if (b.is_null(c, r)) return 0;
+            const auto v = parse_money(b.value(c, r), 0);
+            if (!v) throw DataError("the database returned `" + std::string(b.value(c, r)) + "` as a count or sum");
             return *v;
         };
         auto day = [&](const TextBatch& b, std::size_t c, std::size_t r) -> Day {
-            return b.null[c][r] ? INT32_MIN : static_cast<Day>(integer(b, c, r));
+            return b.is_null(c, r) ? INT32_MIN : static_cast<Day>(integer(b, c, r));
         };
         try {
             stream_query(session(), dialect_, select, ncols, kBatchRows, [&](const TextBatch& b) {
                 batch.clear();
                 for (std::size_t r = 0; r < b.rows; ++r) {
                     CustomerOrderTotals t;
-                    if (!b.null[0][r]) {
-                        if (!valid_utf8(b.values[0][r]))
+                    if (!b.is_null(0, r)) {
+                        if (!valid_utf8(b.value(0, r)))
                             throw DataError(std::string("table `orders`, column `") +
                                             (keyed ? "customer_key" : "customer_id") +
                                             "`: a value is not valid UTF-8 (query at " + orders.origin + ")");
-                        t.customer_id = normalise_id(b.values[0][r]);
+                        t.customer_id = normalise_id(b.value(0, r));
                         if (keyed && !t.customer_id.empty()) {
                             const std::string* id = keys.id_of(t.customer_id);
                             if (!id) {
@@ -314,7 +321,7 @@ public:
             sink,
             [&](Batcher<OrderLineRow>& out) {
                 scan(CanonicalTable::OrderLines, joined, spec, [&](RowView& row) {
-                    const std::string* customer = row.raw(0);
+                    const auto& customer = row.raw(0);
                     if (!customer || customer->empty()) return;  // a guest sale, counted with the orders
                     OrderLineRow line;
                     line.customer_id = row.id(0, keyed ? "customer_key" : "customer_id");
@@ -476,7 +483,7 @@ private:
     // its read; none (NULL or empty): no order can name this customer by it.
     static void add_key(CustomerKeys& keys, RowView& row, std::size_t column, const std::string& id,
                         std::uint32_t position = CustomerKeys::kNoPosition) {
-        const std::string* key = row.raw(column);
+        const auto& key = row.raw(column);
         if (!key || key->empty()) return;
         keys.add(row.id(column, "customer_key"), id, position);
     }
@@ -587,10 +594,19 @@ private:
     // a customer scope (the hooks), only the rows whose column spec[scope_column] is one of the
     // scope's customer ids (or of `scope_values`, the keys of those customers, when given), with
     // the values bound as parameters.
+    // Called with a batch's values of spec column `column` (nullptr: NULL) before row_fn gets
+    // its rows, RowView::index being a row's position in them: a column's lookups done in one
+    // pass, where the memory they read is fetched for many rows at once instead of one row's
+    // at a time (an order's customer key).
+    struct ColumnPass {
+        std::size_t column;
+        std::function<void(const std::vector<std::optional<std::string_view>>&)> pass;
+    };
+
     void scan(CanonicalTable, const Mapped& m, const std::vector<ColumnSpec>& spec,
               const std::function<void(RowView&)>& row_fn, int scope_column = -1,
               const std::vector<std::string>* scope_values = nullptr,
-              const std::vector<bool>* skip = nullptr) {
+              const std::vector<bool>* skip = nullptr, const ColumnPass* column_pass = nullptr) {
         auto names = resolve(m, spec);
         if (skip)
             for (std::size_t i = 0; i < names.size(); ++i)
@@ -607,14 +623,24 @@ private:
             source_column[i] = next++;
         }
         RowView row(m.table, "query at " + m.origin);
-        row.values.assign(spec.size(), nullptr);
+        row.values.assign(spec.size(), std::nullopt);
+        const int pass_column = column_pass ? source_column[column_pass->column] : -1;
+        std::vector<std::optional<std::string_view>> pass_values;
         auto deliver = [&](const TextBatch& batch) {
+            if (pass_column >= 0) {
+                const auto col = static_cast<std::size_t>(pass_column);
+                pass_values.resize(batch.rows);
+                for (std::size_t r = 0; r < batch.rows; ++r)
+                    pass_values[r] = batch.get(col, r);
+                column_pass->pass(pass_values);
+            }
             for (std::size_t r = 0; r < batch.rows; ++r) {
+                row.index = r;
                 row.key.clear();
                 for (std::size_t i = 0; i < spec.size(); ++i) {
                     const int c = source_column[i];
                     const auto col = static_cast<std::size_t>(c);
-                    row.values[i] = c < 0 || batch.null[col][r] ? nullptr : &batch.values[col][r];
+                    row.values[i] = c < 0 ? std::nullopt : batch.get(col, r);
                 }
                 row_fn(row);
             }

@@ -1100,8 +1100,8 @@ TEST(CrossBackend, StreamedReadsCarryAwkwardTextExactly) {
             EXPECT_LE(batch.rows, 1000u);
             for (std::size_t r = 0; r < batch.rows; ++r) {
                 std::vector<Value> row;
-                for (std::size_t c = 0; c < batch.values.size(); ++c)
-                    row.push_back(batch.null[c][r] ? std::nullopt : Value(batch.values[c][r]));
+                for (std::size_t c = 0; c < batch.columns(); ++c)
+                    row.push_back(batch.is_null(c, r) ? std::nullopt : Value(batch.value(c, r)));
                 out.push_back(std::move(row));
             }
         };

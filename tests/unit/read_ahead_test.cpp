@@ -33,8 +33,8 @@ std::function<void(TextBatch&)> collect_into(Read& out) {
         out.threads.push_back(std::this_thread::get_id());
         for (std::size_t r = 0; r < batch.rows; ++r) {
             std::vector<std::optional<std::string>> row;
-            for (std::size_t c = 0; c < batch.values.size(); ++c)
-                row.push_back(batch.null[c][r] ? std::nullopt : std::optional<std::string>(batch.values[c][r]));
+            for (std::size_t c = 0; c < batch.columns(); ++c)
+                row.push_back(batch.is_null(c, r) ? std::nullopt : std::optional<std::string>(batch.value(c, r)));
             out.rows.push_back(std::move(row));
         }
     };

@@ -28,9 +28,9 @@ std::function<void(TextBatch&)> collect_into(Read& out) {
         out.batch_sizes.push_back(batch.rows);
         for (std::size_t r = 0; r < batch.rows; ++r) {
             Row row;
-            for (std::size_t c = 0; c < batch.values.size(); ++c)
-                row.push_back(batch.null[c][r] ? std::nullopt
-                                               : std::optional<std::string>(batch.values[c][r]));
+            for (std::size_t c = 0; c < batch.columns(); ++c)
+                row.push_back(batch.is_null(c, r) ? std::nullopt
+                                                  : std::optional<std::string>(batch.value(c, r)));
             out.rows.push_back(std::move(row));
         }
     };
