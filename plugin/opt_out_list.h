@@ -6,14 +6,23 @@
 
 #include <optional>
 #include <string>
-#include <unordered_set>
+#include <string_view>
+#include <vector>
 
+#include "customer_index.h"
 #include "source.h"
 
 namespace custclass::plugin {
 
 class OptOutList {
 public:
+    OptOutList() = default;
+    // Moved, not copied: each index points into the values it indexes.
+    OptOutList(OptOutList&&) = default;
+    OptOutList& operator=(OptOutList&&) = default;
+    OptOutList(const OptOutList&) = delete;
+    OptOutList& operator=(const OptOutList&) = delete;
+
     // The opt-outs of the source's `opt_outs` table; an empty list when it maps none.
     static OptOutList read(adapters::Source& source);
 
@@ -22,8 +31,16 @@ public:
     std::optional<bool> opted_out(const adapters::CustomerRow& customer) const;
 
 private:
+    // The values listed, indexed: a lookup of a value not listed (nearly every customer's)
+    // touches one slot of the index and no string.
+    struct Listed {
+        std::vector<std::string> values;
+        adapters::CustomerIndex index;
+        bool contains(std::string_view value) const { return index.find(value).has_value(); }
+    };
+
     bool have_table_ = false;
-    std::unordered_set<std::string> ids_, emails_, phones_;
+    Listed ids_, emails_, phones_;
 };
 
 }  // namespace custclass::plugin
