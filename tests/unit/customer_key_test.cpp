@@ -4,8 +4,12 @@
 // query and which key.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "engine.h"
+#include "engine_config.h"
 #include "errors.h"
+#include "soci_source.h"
 #include "source.h"
 #include "test_database.h"
 
@@ -128,6 +132,63 @@ TEST(CustomerKey, EveryKindOfKeyGivesTheRunOfOrdersNamedById) {
             EXPECT_EQ(y.dump(), x.dump()) << kind << " " << id;
         }
     }
+}
+
+// The orders of a run name their customer by its position in the read of the customers just
+// before (Source::read_orders_of_customers_read); a new scope drops the keys that read kept,
+// so that the orders read under it are those of the scope's customers, named by id.
+TEST(CustomerKey, OrdersNameTheirCustomerByPositionInTheCustomersReadAndAScopeStartsAfresh) {
+    TestDatabase db;
+    fill(db);
+    const auto config = config::load_engine_config_file(
+        write_config(db, "k.yaml", kCustomersWithKey, kOrdersByKey), {});
+    const auto source = adapters::make_soci_source(config.source);
+    std::vector<std::string> ids;
+    source->read_customers({}, [&](adapters::CustomerBatch batch) {
+        for (const auto& c : batch) ids.push_back(c.customer_id);
+    });
+    std::map<std::string, std::size_t> by_position, by_id;
+    source->read_orders_of_customers_read([&](adapters::OrderBatch batch) {
+        for (const auto& o : batch) {
+            ASSERT_LT(o.customer_row, ids.size()) << o.order_id;
+            EXPECT_TRUE(o.customer_id.empty()) << o.order_id;
+            ++by_position[ids[o.customer_row]];
+        }
+    });
+    source->read_orders([&](adapters::OrderBatch batch) {
+        for (const auto& o : batch) {
+            EXPECT_EQ(o.customer_row, adapters::OrderRow::kNoRow) << o.order_id;
+            ++by_id[o.customer_id];
+        }
+    });
+    EXPECT_EQ(by_position, by_id);
+    EXPECT_GE(by_id.size(), 50u);  // the customers with orders
+
+    // Under a scope set after a full read of the customers, the keys that read kept are not
+    // used: the orders are the scope's.
+    source->read_customers({}, [](adapters::CustomerBatch) {});
+    source->restrict_to_customers({"c5"});
+    std::size_t orders = 0;
+    source->read_orders_of_customers_read([&](adapters::OrderBatch batch) {
+        for (const auto& o : batch) {
+            EXPECT_EQ(o.customer_row, adapters::OrderRow::kNoRow) << o.order_id;
+            EXPECT_EQ(o.customer_id, "c5") << o.order_id;
+            ++orders;
+        }
+    });
+    EXPECT_EQ(orders, by_id["c5"]);
+    // A read of the scope's customers, then its orders: named by their position in it.
+    std::size_t customers = 0;
+    source->read_customers({}, [&](adapters::CustomerBatch batch) { customers += batch.size(); });
+    ASSERT_EQ(customers, 1u);
+    orders = 0;
+    source->read_orders_of_customers_read([&](adapters::OrderBatch batch) {
+        for (const auto& o : batch) {
+            EXPECT_EQ(o.customer_row, 0u) << o.order_id;
+            ++orders;
+        }
+    });
+    EXPECT_EQ(orders, by_id["c5"]);
 }
 
 TEST(CustomerKey, AKeyTwoCustomersShareIsAnErrorNamingIt) {
