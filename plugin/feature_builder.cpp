@@ -125,13 +125,8 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
             if (options.progress) options.progress("total orders", orders_read);
         });
     } else source.read_orders_of_customers_read([&](adapters::OrderBatch batch) {
-        // The totals of the customer of an order some orders ahead into the cache (the
-        // customers' totals are far larger than the cache, and each order is one's).
-        constexpr std::size_t kAhead = 8;
-        for (std::size_t k = 0; k < batch.size(); ++k) {
-            if (k + kAhead < batch.size() && batch[k + kAhead].customer_row < agg.size())
-                __builtin_prefetch(&agg[batch[k + kAhead].customer_row]);
-            const OrderRow& o = batch[k];
+        for (const OrderRow& o : batch) {
+            // The customer by its position in the read of the customers above, or by its id.
             std::optional<std::uint32_t> i;
             if (o.customer_row == OrderRow::kNoRow)
                 i = index.find(o.customer_id);
