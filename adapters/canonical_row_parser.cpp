@@ -27,19 +27,31 @@ CustomerRow parse_customer(RowView& row, const std::vector<ColumnSpec>& spec,
     return c;
 }
 
-std::optional<OrderRow> parse_order(RowView& row, int currency_decimals,
-                                    std::string_view customer_column) {
-    OrderRow o;
-    o.order_id = row.id(0, "order_id");
+bool parse_order_into(RowView& row, int currency_decimals, std::string_view customer_column, OrderRow& o,
+                      bool customer_id) {
+    row.id_into(0, "order_id", o.order_id);
     row.key = o.order_id;
     const auto& customer = row.raw(1);
-    if (!customer || customer->empty()) return std::nullopt;
-    o.customer_id = row.id(1, customer_column);
+    if (!customer || customer->empty()) return false;
+    if (customer_id)
+        row.id_into(1, customer_column, o.customer_id);
+    else {
+        row.check_id(1, customer_column);
+        o.customer_id.clear();
+    }
+    o.customer_row = OrderRow::kNoRow;
     const auto at = row.timestamp(2, "ordered_at");
     if (!at) row.fail("ordered_at", "the order has no date");
     o.ordered_at = *at;
     o.amount = row.money(3, "amount", currency_decimals);
-    o.channel = row.text(4, "channel");
+    row.text_into(4, "channel", o.channel);
+    return true;
+}
+
+std::optional<OrderRow> parse_order(RowView& row, int currency_decimals,
+                                    std::string_view customer_column) {
+    OrderRow o;
+    if (!parse_order_into(row, currency_decimals, customer_column, o)) return std::nullopt;
     return o;
 }
 

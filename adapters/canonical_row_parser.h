@@ -90,10 +90,27 @@ public:
 
     // A required identifier, normalised.
     std::string id(std::size_t column, std::string_view name) const {
+        return std::string(checked_id(column, name));
+    }
+    // The same into `out` (its memory reused).
+    void id_into(std::size_t column, std::string_view name, std::string& out) const {
+        out.assign(checked_id(column, name));
+    }
+    // Checks what id() checks, keeping nothing.
+    void check_id(std::size_t column, std::string_view name) const { checked_id(column, name); }
+
+    // text() into `out` (its memory reused).
+    void text_into(std::size_t column, std::string_view name, std::optional<std::string>& out) const {
         const auto& v = values[column];
-        if (!v || v->empty()) fail(name, "the identifier is NULL or empty");
+        if (!v) {
+            out.reset();
+            return;
+        }
         if (!valid_utf8(*v)) fail(name, "the value is not valid UTF-8");
-        return normalise_id(*v);
+        if (out)
+            out->assign(*v);
+        else
+            out.emplace(*v);
     }
 
     std::int64_t money(std::size_t column, std::string_view name, int decimals) const {
@@ -113,6 +130,14 @@ public:
     }
 
 private:
+    // A required identifier, normalised: a part of the value.
+    std::string_view checked_id(std::size_t column, std::string_view name) const {
+        const auto& v = values[column];
+        if (!v || v->empty()) fail(name, "the identifier is NULL or empty");
+        if (!valid_utf8(*v)) fail(name, "the value is not valid UTF-8");
+        return normalised_id(*v);
+    }
+
     std::string table_;
     std::string origin_;
 };
@@ -126,5 +151,10 @@ CustomerRow parse_customer(RowView& row, const std::vector<ColumnSpec>& spec,
 // errors (a source reading the customers' keys puts `customer_key` there, ADAPTERS.md).
 std::optional<OrderRow> parse_order(RowView& row, int currency_decimals,
                                     std::string_view customer_column = "customer_id");
+// The same into `o`, every field written (a row of an earlier batch is reused); false for an
+// order without a customer. `customer_id` false: the customer column is checked but not kept
+// (o.customer_id left empty, for the caller to name the customer otherwise).
+bool parse_order_into(RowView& row, int currency_decimals, std::string_view customer_column, OrderRow& o,
+                      bool customer_id = true);
 
 }  // namespace custclass::adapters

@@ -42,7 +42,7 @@ void CustomerKeys::index(const std::string& origin) {
         numbers.push_back(*n);
     }
     if (numeric_) {
-        repeated = numbers_.build(numbers);
+        repeated = numbers_.build(numbers, positions_);
     } else {
         numbers = {};
         repeated = text_.build(keys_);
@@ -57,14 +57,19 @@ std::optional<std::uint32_t> CustomerKeys::find(std::string_view key) const {
     if (!numeric_) return text_.find(key);
     // A key that is not a whole number in canonical form has a text no numeric key has.
     const auto n = canonical_integer(key);
-    return n ? numbers_.find(*n) : std::nullopt;
+    if (!n) return std::nullopt;
+    const Match m = numbers_.find(*n);
+    if (m.entry == kNone) return std::nullopt;
+    return m.entry;
 }
 
-std::uint32_t CustomerKeys::find_raw(std::string_view key) const {
+CustomerKeys::Match CustomerKeys::match_raw(std::string_view key) const {
     // A key in canonical decimal is its own normalised form.
     if (numeric_)
-        if (const auto n = canonical_integer(key)) return numbers_.find(*n).value_or(kNone);
-    return find(normalise_id(key)).value_or(kNone);
+        if (const auto n = canonical_integer(key)) return numbers_.find(*n);
+    const auto entry = find(normalise_id(key));
+    if (!entry) return {};
+    return {*entry, position(*entry)};
 }
 
 namespace {
@@ -78,47 +83,51 @@ std::uint64_t mix(std::int64_t number) {  // splitmix64's finaliser
 
 }  // namespace
 
-std::optional<std::size_t> CustomerKeys::Numbers::build(const std::vector<std::int64_t>& numbers) {
+std::optional<std::size_t> CustomerKeys::Numbers::build(const std::vector<std::int64_t>& numbers,
+                                                        const std::vector<std::uint32_t>& positions) {
     if (numbers.size() >= std::numeric_limits<std::uint32_t>::max())
         throw std::length_error("more than 4 billion customers in one run");
     dense_.clear();
     slots_.clear();
     if (numbers.empty()) return std::nullopt;
+    auto match = [&](std::size_t i) {
+        return Match{static_cast<std::uint32_t>(i), positions.size() == numbers.size() ? positions[i] : kNoPosition};
+    };
     std::int64_t lo = numbers[0], hi = numbers[0];
     for (const std::int64_t n : numbers) {
         lo = std::min(lo, n);
         hi = std::max(hi, n);
     }
-    // Dense when an array over the range costs at most about what the table would
-    // (4 bytes a number against 16 bytes a slot at most half full).
+    // Dense when an array over the range costs at most about what the table would (8 bytes a
+    // number against 16 bytes a slot, at most half full).
     const auto span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
     std::optional<std::size_t> repeated;
-    if (span < 8 * static_cast<std::uint64_t>(numbers.size()) + 1024) {
+    if (span < 4 * static_cast<std::uint64_t>(numbers.size()) + 1024) {
         min_ = lo;
-        dense_.assign(static_cast<std::size_t>(span) + 1, 0);
+        dense_.assign(static_cast<std::size_t>(span) + 1, Match{});
         for (std::size_t i = 0; i < numbers.size(); ++i) {
-            std::uint32_t& slot = dense_[static_cast<std::size_t>(static_cast<std::uint64_t>(numbers[i]) -
-                                                                 static_cast<std::uint64_t>(lo))];
-            if (slot != 0) {
+            Match& slot = dense_[static_cast<std::size_t>(static_cast<std::uint64_t>(numbers[i]) -
+                                                        static_cast<std::uint64_t>(lo))];
+            if (slot.entry != kNone) {
                 if (!repeated) repeated = i;
                 continue;
             }
-            slot = static_cast<std::uint32_t>(i + 1);
+            slot = match(i);
         }
         return repeated;
     }
     std::size_t capacity = 16;
     while (capacity < numbers.size() * 2) capacity *= 2;  // at most half full
-    slots_.assign(capacity, {0, 0});
+    slots_.assign(capacity, Slot{});
     mask_ = capacity - 1;
     for (std::size_t i = 0; i < numbers.size(); ++i)
         for (std::size_t at = mix(numbers[i]) & mask_;; at = (at + 1) & mask_) {
-            auto& slot = slots_[at];
-            if (slot.second == 0) {
-                slot = {numbers[i], static_cast<std::uint32_t>(i + 1)};
+            Slot& slot = slots_[at];
+            if (slot.match.entry == kNone) {
+                slot = {numbers[i], match(i)};
                 break;
             }
-            if (slot.first == numbers[i]) {
+            if (slot.number == numbers[i]) {
                 if (!repeated) repeated = i;
                 break;
             }
@@ -126,17 +135,17 @@ std::optional<std::size_t> CustomerKeys::Numbers::build(const std::vector<std::i
     return repeated;
 }
 
-std::optional<std::uint32_t> CustomerKeys::Numbers::find(std::int64_t number) const {
+CustomerKeys::Match CustomerKeys::Numbers::find(std::int64_t number) const {
     if (!dense_.empty()) {
         const std::uint64_t at = static_cast<std::uint64_t>(number) - static_cast<std::uint64_t>(min_);
-        if (at >= dense_.size() || dense_[static_cast<std::size_t>(at)] == 0) return std::nullopt;
-        return dense_[static_cast<std::size_t>(at)] - 1;
+        if (at >= dense_.size()) return {};
+        return dense_[static_cast<std::size_t>(at)];
     }
-    if (slots_.empty()) return std::nullopt;
+    if (slots_.empty()) return {};
     for (std::size_t at = mix(number) & mask_;; at = (at + 1) & mask_) {
-        const auto& slot = slots_[at];
-        if (slot.second == 0) return std::nullopt;
-        if (slot.first == number) return slot.second - 1;
+        const Slot& slot = slots_[at];
+        if (slot.match.entry == kNone) return {};
+        if (slot.number == number) return slot.match;
     }
 }
 

@@ -21,6 +21,7 @@ namespace custclass::adapters {
 class CustomerKeys {
 public:
     static constexpr std::uint32_t kNoPosition = UINT32_MAX;
+    static constexpr std::uint32_t kNone = UINT32_MAX;  // no entry (Match)
 
     CustomerKeys() = default;
     CustomerKeys(const CustomerKeys&) = delete;
@@ -44,10 +45,15 @@ public:
         const auto entry = find(key);
         return entry ? &ids_[*entry] : nullptr;
     }
-    static constexpr std::uint32_t kNone = UINT32_MAX;
-    // The entry of a key as the database wrote it (find(normalise_id(key))); kNone when no
-    // customer has it.
-    std::uint32_t find_raw(std::string_view key) const;
+    // A key's entry and its customer's position (kNoPosition when not known); entry kNone when
+    // no customer has the key.
+    struct Match {
+        std::uint32_t entry = kNone;
+        std::uint32_t position = kNoPosition;
+    };
+    // The match of a key as the database wrote it (find(normalise_id(key))). Whole-number keys
+    // give their entry and position from one slot: the lookup of every order of a run.
+    Match match_raw(std::string_view key) const;
     // Whether every entry knows its customer's position in the read of the customers.
     bool positions_known() const { return !ids_.empty() && positions_.size() == ids_.size(); }
     // The keys, normalised, as added (the values a read restricted to a few customers binds).
@@ -73,19 +79,25 @@ public:
     }
 
 private:
-    // The keys as whole numbers, when every key is one.
+    // The keys as whole numbers, when every key is one, each with its entry and position.
     class Numbers {
     public:
-        // Indexes `numbers`; the position of the first repeat, or nullopt.
-        std::optional<std::size_t> build(const std::vector<std::int64_t>& numbers);
-        std::optional<std::uint32_t> find(std::int64_t number) const;
+        // Indexes `numbers` (and the positions of their entries, when given); the position of
+        // the first repeat, or nullopt.
+        std::optional<std::size_t> build(const std::vector<std::int64_t>& numbers,
+                                         const std::vector<std::uint32_t>& positions);
+        Match find(std::int64_t number) const;
 
     private:
-        // Dense keys: entry + 1 by number − min_ (0: none).
-        std::vector<std::uint32_t> dense_;
+        // Dense keys: the match by number − min_ (entry kNone: none).
+        std::vector<Match> dense_;
         std::int64_t min_ = 0;
-        // Otherwise: open addressing over (number, entry + 1) pairs.
-        std::vector<std::pair<std::int64_t, std::uint32_t>> slots_;
+        // Otherwise: open addressing.
+        struct Slot {
+            std::int64_t number = 0;
+            Match match;
+        };
+        std::vector<Slot> slots_;
         std::size_t mask_ = 0;
     };
 

@@ -5,8 +5,10 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <string_view>
 #include <system_error>
@@ -34,17 +36,17 @@ public:
     }
     // The value of column `c` in the row being written (nullptr: NULL).
     void set(std::size_t c, const char* data, std::size_t size) {
-        std::string& bytes = batch_.bytes[c];
-        if (data) bytes.append(data, size);
+        std::size_t& used = used_[c];
+        if (data && size > 0) {
+            // The buffer only grows (its size, not its used part, is what it holds), so that
+            // writing a value is one copy without the checks of an append.
+            std::string& bytes = batch_.bytes[c];
+            if (bytes.size() - used < size) bytes.resize(std::max(2 * bytes.size(), used + size));
+            std::memcpy(bytes.data() + used, data, size);
+            used += size;
+        }
         batch_.null[c][n_] = data == nullptr;
-        batch_.ends[c][n_] = bytes.size();
-    }
-    // The buffer of column `c` to append the value of the row being written to; end_value(c)
-    // when it is written. Not NULL.
-    std::string& append_to(std::size_t c) { return batch_.bytes[c]; }
-    void end_value(std::size_t c) {
-        batch_.null[c][n_] = 0;
-        batch_.ends[c][n_] = batch_.bytes[c].size();
+        batch_.ends[c][n_] = used;
     }
     void end_row() {
         if (++n_ == batch_rows_) flush();
@@ -67,7 +69,7 @@ private:
             batch_.ends.assign(columns_, std::vector<std::size_t>(batch_rows_));
             batch_.null.assign(columns_, std::vector<std::uint8_t>(batch_rows_));
         }
-        for (std::string& b : batch_.bytes) b.clear();
+        used_.assign(columns_, 0);
         batch_.rows = 0;
     }
 
@@ -75,6 +77,7 @@ private:
     std::size_t batch_rows_;
     const std::function<void(TextBatch&)>& fn_;
     TextBatch batch_;
+    std::vector<std::size_t> used_;  // [column]: the bytes of the batch's values so far
     std::size_t n_ = 0;
 };
 
@@ -350,8 +353,9 @@ private:
 // A field of COPY's text format with its backslash escapes undone (PostgreSQL's documentation
 // of COPY, "Text Format"): \b \f \n \r \t \v; a backslash and one to three octal digits, or \x
 // and one or two hex digits, for a byte; a backslash before any other character for that
-// character (\\ for a backslash). Appended to `out`.
+// character (\\ for a backslash).
 void unescape_copy_field(std::string_view field, std::string& out) {
+    out.clear();
     auto octal = [](char c) { return c >= '0' && c <= '7'; };
     auto hex = [](char c) -> int {
         if (c >= '0' && c <= '9') return c - '0';
@@ -402,7 +406,7 @@ void unescape_copy_field(std::string_view field, std::string& out) {
 
 // One row of COPY's text format into the batch: fields separated by tabs (a tab in a value is
 // written \t, so every tab separates), \N for NULL.
-void decode_copy_row(std::string_view row, std::size_t columns, BatchWriter& out) {
+void decode_copy_row(std::string_view row, std::size_t columns, BatchWriter& out, std::string& scratch) {
     std::size_t at = 0;
     for (std::size_t c = 0; c < columns; ++c) {
         std::size_t end = row.find('\t', at);
@@ -416,8 +420,8 @@ void decode_copy_row(std::string_view row, std::size_t columns, BatchWriter& out
         else if (field.find('\\') == std::string_view::npos)
             out.set(c, field.data(), field.size());
         else {
-            unescape_copy_field(field, out.append_to(c));
-            out.end_value(c);
+            unescape_copy_field(field, scratch);
+            out.set(c, scratch.data(), scratch.size());
         }
         at = end + 1;
     }
@@ -438,8 +442,9 @@ void stream_postgresql(soci::session& sql, const std::string& query, std::size_t
     if (copy.columns() != columns) throw DatabaseError(column_count_error(copy.columns(), columns));
     BatchWriter out(columns, batch_rows, fn);
     std::string_view row;
+    std::string scratch;  // a field with escapes, undone
     while (copy.next(row)) {
-        decode_copy_row(row, columns, out);
+        decode_copy_row(row, columns, out, scratch);
         out.end_row();
     }
     out.flush();

@@ -28,7 +28,7 @@ namespace custclass::adapters {
 // has (no string object per value).
 struct TextBatch {
     std::size_t rows = 0;
-    std::vector<std::string> bytes;                // [column]: the values back to back
+    std::vector<std::string> bytes;                // [column]: the values back to back, then unused bytes
     std::vector<std::vector<std::size_t>> ends;    // [column][row]: where the value ends in bytes
     std::vector<std::vector<std::uint8_t>> null;   // [column][row]: 1 when SQL NULL
 

@@ -42,20 +42,34 @@ public:
         rows_.reserve(expected_);
     }
     void add(Row row) {
-        rows_.push_back(std::move(row));
-        if (rows_.size() == kBatchRows) flush();
+        next() = std::move(row);
+        commit();
+    }
+    // The row to fill in place, one of an earlier batch's when there is one (its strings keep
+    // their memory): every field must be written. commit() keeps it in the batch; without
+    // commit() the next call returns it again.
+    Row& next() {
+        if (n_ == rows_.size()) {
+            if (rows_.capacity() == 0) rows_.reserve(expected_);
+            rows_.emplace_back();
+        }
+        return rows_[n_];
+    }
+    void commit() {
+        if (++n_ == kBatchRows) flush();
     }
     void flush() {
-        if (rows_.empty()) return;
-        emit_(rows_);
-        rows_.clear();
-        rows_.reserve(expected_);
+        if (n_ == 0) return;
+        rows_.resize(n_);
+        emit_(rows_);  // which may have swapped it for another batch's rows (read ahead)
+        n_ = 0;
     }
 
 private:
     const Emit& emit_;
     std::size_t expected_;
     std::vector<Row> rows_;
+    std::size_t n_ = 0;  // rows of the batch filled
 };
 
 class SociSource final : public Source {
@@ -141,35 +155,34 @@ public:
         if (keyed && !scope_.empty() && keys.empty()) return;  // none of the customers asked for
         by_position = by_position && keyed && keys.positions_known();
         // The keys of a batch looked up in one pass, before its rows are parsed.
-        std::vector<std::uint32_t> entries;
+        std::vector<CustomerKeys::Match> matches;
         const ColumnPass lookups{1, [&](const std::vector<std::optional<std::string_view>>& values) {
-                                     entries.resize(values.size());
+                                     matches.resize(values.size());
                                      for (std::size_t r = 0; r < values.size(); ++r)
-                                         entries[r] = values[r] ? keys.find_raw(*values[r]) : CustomerKeys::kNone;
+                                         matches[r] = values[r] ? keys.match_raw(*values[r]) : CustomerKeys::Match{};
                                  }};
         read_rows<OrderRow>(sink, [&](Batcher<OrderRow>& out) {
             scan(CanonicalTable::Orders, mapped(CanonicalTable::Orders), order_columns(keyed),
                  [&](RowView& row) {
-                     auto o = parse_order(row, config_.currency_decimals, keyed ? "customer_key" : "customer_id");
-                     if (!o) {
+                     OrderRow& o = out.next();
+                     if (!parse_order_into(row, config_.currency_decimals, keyed ? "customer_key" : "customer_id",
+                                           o, !by_position)) {
                          ++counts_.orders_without_customer;
                          return;
                      }
                      // The key to the customer, on this (the parsing) thread.
                      if (keyed) {
-                         const std::uint32_t entry = entries[row.index];
-                         if (entry == CustomerKeys::kNone) {
+                         const CustomerKeys::Match& match = matches[row.index];
+                         if (match.entry == CustomerKeys::kNone) {
                              ++counts_.orders_of_unknown_customer;
                              return;
                          }
-                         if (by_position) {
-                             o->customer_row = keys.position(entry);
-                             o->customer_id.clear();
-                         } else {
-                             o->customer_id = keys.id(entry);
-                         }
+                         if (by_position)
+                             o.customer_row = match.position;
+                         else
+                             o.customer_id = keys.id(match.entry);
                      }
-                     out.add(std::move(*o));
+                     out.commit();
                  }, 1, keyed ? &keys.keys() : nullptr, nullptr, keyed ? &lookups : nullptr);
         });
     }

@@ -97,7 +97,9 @@ std::optional<bool> parse_flag(std::string_view text) {
     return std::nullopt;
 }
 
-std::string normalise_id(std::string_view text) {
+std::string normalise_id(std::string_view text) { return std::string(normalised_id(text)); }
+
+std::string_view normalised_id(std::string_view text) {
     std::string_view s = trim(text);
     const std::size_t point = s.find('.');
     if (point != std::string_view::npos && point > 0) {
@@ -109,9 +111,9 @@ std::string normalise_id(std::string_view text) {
             !fraction.empty() && std::all_of(fraction.begin(), fraction.end(), [](char c) {
                 return c == '0';
             });
-        if (integral) return std::string(integer);
+        if (integral) return integer;
     }
-    return std::string(s);
+    return s;
 }
 
 std::optional<std::string> normalise_email(std::string_view text) {

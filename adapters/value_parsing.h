@@ -28,6 +28,8 @@ std::optional<bool> parse_flag(std::string_view text);
 // An identifier as text: trimmed, and a whole number written as a decimal ("17850.0", as
 // spreadsheets and some exports write integer keys) without its zero fraction.
 std::string normalise_id(std::string_view text);
+// The same as a part of `text` (no copy).
+std::string_view normalised_id(std::string_view text);
 
 // An e-mail address as opt-outs are matched: trimmed and lower-cased; nullopt when empty.
 std::optional<std::string> normalise_email(std::string_view text);

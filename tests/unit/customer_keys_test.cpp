@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "source.h"
@@ -41,6 +42,16 @@ void expect_every_key_found(const CustomerKeys& index, const std::vector<std::st
         ASSERT_TRUE(entry) << keys[i];
         EXPECT_EQ(index.id(*entry), "id" + std::to_string(i)) << keys[i];
         EXPECT_EQ(index.position(*entry), 3 * i) << keys[i];
+        // The key as a database may write it: the same customer.
+        std::vector<std::string> written_forms = {keys[i], " " + keys[i] + "\t"};
+        const std::string_view digits = std::string_view(keys[i]).substr(keys[i][0] == '-' ? 1 : 0);
+        if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos)
+            written_forms.push_back(keys[i] + ".0");  // a whole number written as a decimal
+        for (const std::string& written : written_forms) {
+            const CustomerKeys::Match m = index.match_raw(written);
+            EXPECT_EQ(m.entry, *entry) << written;
+            EXPECT_EQ(m.position, 3 * i) << written;
+        }
     }
 }
 
@@ -50,8 +61,12 @@ TEST(CustomerKeys, FindsDenseWholeNumbers) {
     CustomerKeys index;
     add_all(index, keys);
     expect_every_key_found(index, keys);
-    for (const char* absent : {"99999", "105000", "-100000", "0", "0100000", "100000.0", "1e5", ""})
-        EXPECT_FALSE(index.find(absent)) << absent;
+    for (const char* absent : {"99999", "105000", "-100000", "0", "0100000", "100000.0", "1e5", ""}) {
+        EXPECT_FALSE(index.find(absent)) << absent;  // find takes normalised keys
+        if (std::string_view(absent) != "100000.0") {
+            EXPECT_EQ(index.match_raw(absent).entry, CustomerKeys::kNone) << absent;
+        }
+    }
 }
 
 TEST(CustomerKeys, FindsSparseAndNegativeWholeNumbers) {
@@ -60,8 +75,10 @@ TEST(CustomerKeys, FindsSparseAndNegativeWholeNumbers) {
     CustomerKeys index;
     add_all(index, keys);
     expect_every_key_found(index, keys);
-    for (const char* absent : {"1", "-2", "9223372036854775806", "1000003", "-0", "00"})
+    for (const char* absent : {"1", "-2", "9223372036854775806", "1000003", "-0", "00"}) {
         EXPECT_FALSE(index.find(absent)) << absent;
+        EXPECT_EQ(index.match_raw(absent).entry, CustomerKeys::kNone) << absent;
+    }
 }
 
 TEST(CustomerKeys, FindsTextKeysAndNumbersAmongThem) {
@@ -70,7 +87,10 @@ TEST(CustomerKeys, FindsTextKeysAndNumbersAmongThem) {
     CustomerKeys index;
     add_all(index, keys);
     expect_every_key_found(index, keys);
-    for (const char* absent : {"0017", "k-17", "5", "17.50", "客戶"}) EXPECT_FALSE(index.find(absent)) << absent;
+    for (const char* absent : {"0017", "k-17", "5", "17.50", "客戶"}) {
+        EXPECT_FALSE(index.find(absent)) << absent;
+        EXPECT_EQ(index.match_raw(absent).entry, CustomerKeys::kNone) << absent;
+    }
 }
 
 TEST(CustomerKeys, NamesTheFirstKeyTwoCustomersShare) {
@@ -102,7 +122,10 @@ TEST(CustomerKeys, KeysReadAloneKnowNoPosition) {
     ASSERT_TRUE(entry);
     EXPECT_EQ(index.id(*entry), "id1");
     EXPECT_EQ(index.position(*entry), CustomerKeys::kNoPosition);
+    EXPECT_EQ(index.match_raw("6").entry, *entry);
+    EXPECT_EQ(index.match_raw("6").position, CustomerKeys::kNoPosition);
     EXPECT_FALSE(CustomerKeys().find("5"));
+    EXPECT_EQ(CustomerKeys().match_raw("5").entry, CustomerKeys::kNone);
 }
 
 }  // namespace
