@@ -1,10 +1,10 @@
 // Reads the result of a query as text values in batches, never holding the whole result in
 // memory, in the way each backend allows, on SOCI's connection but below SOCI (whose bulk fetch
-// copies every value twice): SQLite through its C API (sqlite3_step, sqlite3_column_text);
+// copies every value twice): SQLite through its C API (sqlite3_step, sqlite3_column_value);
 // PostgreSQL through libpq's COPY (query) TO STDOUT, decoded from COPY's text format (SOCI's
 // PostgreSQL backend would hold the whole result set, and its single-row mode is broken; COPY
 // streams without a cursor's round trip per batch); MySQL/MariaDB through the client library's
-// streaming mode (mysql_use_result). The strings of a batch are reused from batch to batch, so a
+// streaming mode (mysql_use_result). A batch's buffers are reused from batch to batch, so a
 // value costs one copy into memory that is already there.
 #pragma once
 
