@@ -66,10 +66,9 @@ public:
     }
 
     std::optional<std::string> text(std::size_t column, std::string_view name) const {
-        const auto& v = values[column];
-        if (!v) return std::nullopt;
-        if (!valid_utf8(*v)) fail(name, "the value is not valid UTF-8");
-        return std::string(*v);
+        std::optional<std::string> out;
+        text_into(column, name, out);
+        return out;
     }
 
     std::optional<config::Timestamp> timestamp(std::size_t column, std::string_view name) const {

@@ -269,6 +269,21 @@ const std::string kRichRules =
 
 }  // namespace
 
+// channel_share(ch) counts the purchases through `ch` in any letter case, over the purchases in
+// the window (a return is no purchase; another channel's name that only starts alike is not ch).
+TEST(Features, ChannelSharesMatchTheChannelInAnyCase) {
+    TestDatabase db;
+    db.add({{"c1", "2025-01-01"}},
+           {{"o1", "c1", "2026-11-20 10:00:00", "10", "ONLINE"},
+            {"o2", "c1", "2026-11-21 10:00:00", "10", "Online"},
+            {"o3", "c1", "2026-11-22 10:00:00", "10", "online"},
+            {"o4", "c1", "2026-11-23 10:00:00", "10", "online-store"},
+            {"o5", "c1", "2026-11-24 10:00:00", "-10", "online"}});
+    const Built b = build(db, "2026-11-30", {"channel_share:online", "channel_share:OnLine-Store"});
+    EXPECT_DOUBLE_EQ(number(b, "channel_share:online", "c1"), 3.0 / 4.0);
+    EXPECT_DOUBLE_EQ(number(b, "channel_share:OnLine-Store", "c1"), 1.0 / 4.0);
+}
+
 TEST(Features, CategorySharesAndTopCategoryOverPurchasesInTheWindow) {
     TestDatabase db;
     db.add({{"c1", "2026-01-01"}, {"c2", "2026-01-01"}},

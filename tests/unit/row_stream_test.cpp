@@ -98,7 +98,7 @@ TEST_F(RowStream, NullIsFlaggedAndEmptyTextIsAValue) {
 }
 
 TEST_F(RowStream, AValueShorterThanTheOneBeforeItInItsSlotReplacesItWhole) {
-    // Batches of one row reuse the same strings: a long value, then a short one, then NULL, then
+    // Batches of one row reuse the same buffers: a long value, then a short one, then NULL, then
     // an empty one.
     const Read read = stream(
         "SELECT v FROM (SELECT 1 AS k, 'a long value of forty characters or so..' AS v "
@@ -109,6 +109,24 @@ TEST_F(RowStream, AValueShorterThanTheOneBeforeItInItsSlotReplacesItWhole) {
     EXPECT_EQ(read.rows[1], (Row{"ab"}));
     EXPECT_EQ(read.rows[2], (Row{std::nullopt}));
     EXPECT_EQ(read.rows[3], (Row{""}));
+}
+
+// A column's values lie back to back in one buffer that grows while a batch is written: values
+// far longer than those before them, in the middle of a batch and in a later batch that reuses
+// the buffer, arrive byte for byte, and so do the values written before the buffer grew.
+TEST_F(RowStream, ValuesArriveWholeWhileTheBatchBufferGrows) {
+    exec("CREATE TABLE t(k INTEGER PRIMARY KEY, v TEXT, w TEXT)");
+    exec("INSERT INTO t(v, w) VALUES ('a', 'b'), (hex(randomblob(50000)), 'c'), ('dd', NULL),"
+         " (hex(randomblob(3)), hex(randomblob(300000))), ('', 'e'), ('f', hex(randomblob(20)))");
+    const Read expected = stream("SELECT v || '', w || '' FROM t ORDER BY k", 2, 1);
+    const Read read = stream("SELECT v, w FROM t ORDER BY k", 2, 4);
+    EXPECT_EQ(read.batch_sizes, (std::vector<std::size_t>{4, 2}));
+    ASSERT_EQ(read.rows.size(), 6u);
+    EXPECT_EQ(read.rows, expected.rows);
+    EXPECT_EQ(read.rows[1][0]->size(), 100000u);
+    EXPECT_EQ(read.rows[3][1]->size(), 600000u);
+    EXPECT_EQ(read.rows[2], (Row{"dd", std::nullopt}));
+    EXPECT_EQ(read.rows[4], (Row{"", "e"}));
 }
 
 // The source selects the mapped columns as they are: the values are SQLite's own text of what
