@@ -72,6 +72,13 @@ CustomerKeys::Match CustomerKeys::match_raw(std::string_view key) const {
     return {*entry, position(*entry)};
 }
 
+CustomerKeys::Match CustomerKeys::match_number(std::int64_t key) const {
+    if (numeric_) return numbers_.find(key);
+    char text[24];
+    const auto end = std::to_chars(text, text + sizeof text, key).ptr;
+    return match_raw(std::string_view(text, static_cast<std::size_t>(end - text)));
+}
+
 namespace {
 
 std::uint64_t mix(std::int64_t number) {  // splitmix64's finaliser
@@ -89,6 +96,7 @@ std::optional<std::size_t> CustomerKeys::Numbers::build(const std::vector<std::i
         throw std::length_error("more than 4 billion customers in one run");
     dense_.clear();
     slots_.clear();
+    consecutive_ = 0;
     if (numbers.empty()) return std::nullopt;
     auto match = [&](std::size_t i) {
         return Match{static_cast<std::uint32_t>(i), positions.size() == numbers.size() ? positions[i] : kNoPosition};
@@ -104,6 +112,17 @@ std::optional<std::size_t> CustomerKeys::Numbers::build(const std::vector<std::i
     std::optional<std::size_t> repeated;
     if (span < 4 * static_cast<std::uint64_t>(numbers.size()) + 1024) {
         min_ = lo;
+        bool consecutive = span + 1 == numbers.size();
+        for (std::size_t i = 0; consecutive && i < numbers.size(); ++i) {
+            const Match m = match(i);
+            consecutive = static_cast<std::uint64_t>(numbers[i]) - static_cast<std::uint64_t>(lo) == i &&
+                          (m.position == i || m.position == kNoPosition);
+        }
+        if (consecutive) {
+            consecutive_ = numbers.size();
+            positioned_ = positions.size() == numbers.size();
+            return std::nullopt;  // numbers[i] = lo + i: no repeats
+        }
         dense_.assign(static_cast<std::size_t>(span) + 1, Match{});
         for (std::size_t i = 0; i < numbers.size(); ++i) {
             Match& slot = dense_[static_cast<std::size_t>(static_cast<std::uint64_t>(numbers[i]) -
@@ -136,6 +155,12 @@ std::optional<std::size_t> CustomerKeys::Numbers::build(const std::vector<std::i
 }
 
 CustomerKeys::Match CustomerKeys::Numbers::find(std::int64_t number) const {
+    if (consecutive_ != 0) {
+        const std::uint64_t at = static_cast<std::uint64_t>(number) - static_cast<std::uint64_t>(min_);
+        if (at >= consecutive_) return {};
+        const auto entry = static_cast<std::uint32_t>(at);
+        return {entry, positioned_ ? entry : kNoPosition};
+    }
     if (!dense_.empty()) {
         const std::uint64_t at = static_cast<std::uint64_t>(number) - static_cast<std::uint64_t>(min_);
         if (at >= dense_.size()) return {};

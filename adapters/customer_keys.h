@@ -54,6 +54,8 @@ public:
     // The match of a key as the database wrote it (find(normalise_id(key))). Whole-number keys
     // give their entry and position from one slot: the lookup of every order of a run.
     Match match_raw(std::string_view key) const;
+    // The match of a key the database holds as a whole number (match_raw of its decimal).
+    Match match_number(std::int64_t key) const;
     // Whether every entry knows its customer's position in the read of the customers.
     bool positions_known() const { return !ids_.empty() && positions_.size() == ids_.size(); }
     // The keys, normalised, as added (the values a read restricted to a few customers binds).
@@ -92,6 +94,11 @@ private:
         // Dense keys: the match by number − min_ (entry kNone: none).
         std::vector<Match> dense_;
         std::int64_t min_ = 0;
+        // Keys min_, min_ + 1, … in the order they were added, each at its own entry's position
+        // (an integer primary key read in its order, the usual case): the match of number − min_
+        // is that number itself, found without reading memory (dense_ left empty).
+        std::size_t consecutive_ = 0;
+        bool positioned_ = false;  // consecutive_: each entry's position is its own index
         // Otherwise: open addressing.
         struct Slot {
             std::int64_t number = 0;

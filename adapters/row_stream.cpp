@@ -6,6 +6,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -29,9 +30,10 @@ std::string column_count_error(std::size_t returned, std::size_t expected) {
 // allocates nothing.
 class BatchWriter {
 public:
+    // `numbers`: set_number may be called (Cells::Numbers).
     BatchWriter(std::size_t columns, std::size_t batch_rows,
-                const std::function<void(TextBatch&)>& fn)
-        : columns_(columns), batch_rows_(batch_rows), fn_(fn) {
+                const std::function<void(TextBatch&)>& fn, bool numbers = false)
+        : columns_(columns), batch_rows_(batch_rows), numbers_(numbers), fn_(fn) {
         shape();
     }
     // The value of column `c` in the row being written (nullptr: NULL).
@@ -45,8 +47,16 @@ public:
             std::memcpy(bytes.data() + used, data, size);
             used += size;
         }
-        batch_.null[c][n_] = data == nullptr;
+        batch_.cells[c][n_] = data ? TextBatch::Cell::Text : TextBatch::Cell::Null;
         batch_.ends[c][n_] = used;
+    }
+    // A number as the value of column `c` (an Integer's value, a Real's bits), its text left to
+    // numbers_to_text.
+    void set_number(std::size_t c, TextBatch::Cell cell, std::int64_t value) {
+        batch_.numbers[c][n_] = value;
+        batch_.cells[c][n_] = cell;
+        batch_.ends[c][n_] = used_[c];
+        ++batch_.untexted[c];
     }
     void end_row() {
         if (++n_ == batch_rows_) flush();
@@ -63,18 +73,24 @@ private:
     // Gives the batch its columns and rows, unless it has them (a batch handed back by a reader
     // ahead, whose buffers are reused, or a new empty one), with no values.
     void shape() {
-        if (batch_.bytes.size() != columns_ || batch_.ends.size() != columns_ || batch_.null.size() != columns_ ||
-            (columns_ > 0 && (batch_.ends[0].size() != batch_rows_ || batch_.null[0].size() != batch_rows_))) {
+        auto shaped = [&](const auto& per_column, std::size_t rows) {
+            return per_column.size() == columns_ && (columns_ == 0 || per_column[0].size() == rows);
+        };
+        if (batch_.bytes.size() != columns_ || !shaped(batch_.ends, batch_rows_) ||
+            !shaped(batch_.cells, batch_rows_) || !shaped(batch_.numbers, numbers_ ? batch_rows_ : 0)) {
             batch_.bytes.assign(columns_, std::string());
             batch_.ends.assign(columns_, std::vector<std::size_t>(batch_rows_));
-            batch_.null.assign(columns_, std::vector<std::uint8_t>(batch_rows_));
+            batch_.cells.assign(columns_, std::vector<TextBatch::Cell>(batch_rows_));
+            batch_.numbers.assign(columns_, std::vector<std::int64_t>(numbers_ ? batch_rows_ : 0));
         }
+        batch_.untexted.assign(columns_, 0);
         used_.assign(columns_, 0);
         batch_.rows = 0;
     }
 
     std::size_t columns_;
     std::size_t batch_rows_;
+    bool numbers_;
     const std::function<void(TextBatch&)>& fn_;
     TextBatch batch_;
     std::vector<std::size_t> used_;  // [column]: the bytes of the batch's values so far
@@ -187,7 +203,8 @@ private:
 // other value as sqlite3_column_text gives it (the text a CAST(… AS TEXT) gives).
 void read_sqlite(soci::session& sql, const std::string& query,
                  const std::vector<std::string>& params, std::size_t columns,
-                 std::size_t batch_rows, const std::function<void(TextBatch&)>& fn) {
+                 std::size_t batch_rows, const std::function<void(TextBatch&)>& fn,
+                 Cells cells = Cells::Text) {
     sqlite_api::sqlite3* db = static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
     auto fail = [db]() { return DatabaseError(sqlite_api::sqlite3_errmsg(db)); };
     sqlite_api::sqlite3_stmt* prepared = nullptr;
@@ -217,7 +234,8 @@ void read_sqlite(soci::session& sql, const std::string& query,
     const auto returned = static_cast<std::size_t>(sqlite_api::sqlite3_column_count(st));
     if (returned != columns) throw DatabaseError(column_count_error(returned, columns));
 
-    BatchWriter out(columns, batch_rows, fn);
+    const bool numbers = cells == Cells::Numbers;
+    BatchWriter out(columns, batch_rows, fn, numbers);
     // Every call below takes the connection's (recursive) mutex: taken once here, each of them
     // only counts up and down instead of locking. Nothing else uses the connection meanwhile.
     const SqliteMutexHold hold(sqlite_api::sqlite3_db_mutex(db));
@@ -231,6 +249,16 @@ void read_sqlite(soci::session& sql, const std::string& query,
             // another thread: the hold above makes sure of that.
             sqlite_api::sqlite3_value* value = sqlite_api::sqlite3_column_value(st, static_cast<int>(c));
             const int type = sqlite_api::sqlite3_value_type(value);
+            // A number as it is, for numbers_to_text on the thread that takes the batch.
+            if (numbers && type == SQLITE_INTEGER) {
+                out.set_number(c, TextBatch::Cell::Integer, sqlite_api::sqlite3_value_int64(value));
+                continue;
+            }
+            if (numbers && type == SQLITE_FLOAT) {
+                out.set_number(c, TextBatch::Cell::Real,
+                               std::bit_cast<std::int64_t>(sqlite_api::sqlite3_value_double(value)));
+                continue;
+            }
             // An integer (ids, keys, counts) is written here, in decimal as SQLite writes it.
             if (type == SQLITE_INTEGER) {
                 const auto end = std::to_chars(digits, digits + sizeof digits,
@@ -590,11 +618,52 @@ void query_bound(soci::session& sql, const std::string& query,
     }
 }
 
+void numbers_to_text(TextBatch& batch) {
+    for (std::size_t c = 0; c < batch.columns(); ++c) {
+        if (batch.untexted[c] == 0) continue;
+        // The column again, into the spare buffer: each value's text where the value was, the
+        // numbers' written here (as read_sqlite writes them with Cells::Text).
+        const std::string& in = batch.bytes[c];
+        std::string& out = batch.spare;
+        std::vector<std::size_t>& ends = batch.ends[c];
+        const std::vector<TextBatch::Cell>& cells = batch.cells[c];
+        const std::vector<std::int64_t>& numbers = batch.numbers[c];
+        std::size_t used = 0, begin = 0;
+        char text[64];
+        for (std::size_t r = 0; r < batch.rows; ++r) {
+            const std::size_t end = ends[r];
+            const char* data = in.data() + begin;
+            std::size_t size = end - begin;
+            if (cells[r] == TextBatch::Cell::Integer) {
+                data = text;
+                size = static_cast<std::size_t>(std::to_chars(text, text + sizeof text, numbers[r]).ptr - text);
+            } else if (cells[r] == TextBatch::Cell::Real) {
+                const auto v = std::bit_cast<double>(numbers[r]);
+                data = text;
+                size = sqlite_real_text(v, text, sizeof text);
+                // Any other REAL through SQLite's own printf, with the format its text of a REAL
+                // uses (the test against CAST(… AS TEXT) holds both to it).
+                if (size == 0) {
+                    sqlite_api::sqlite3_snprintf(static_cast<int>(sizeof text), text, "%!.15g", v);
+                    size = std::strlen(text);
+                }
+            }
+            if (out.size() - used < size) out.resize(std::max(2 * out.size(), used + size + 64));
+            if (size > 0) std::memcpy(out.data() + used, data, size);
+            used += size;
+            begin = end;
+            ends[r] = used;
+        }
+        std::swap(batch.bytes[c], out);
+        batch.untexted[c] = 0;
+    }
+}
+
 void stream_query(soci::session& sql, Dialect dialect, const std::string& query,
                   std::size_t columns, std::size_t batch_rows,
-                  const std::function<void(TextBatch&)>& fn) {
+                  const std::function<void(TextBatch&)>& fn, Cells cells) {
     switch (dialect) {
-        case Dialect::SQLite: return read_sqlite(sql, query, {}, columns, batch_rows, fn);
+        case Dialect::SQLite: return read_sqlite(sql, query, {}, columns, batch_rows, fn, cells);
         case Dialect::PostgreSQL: return stream_postgresql(sql, query, columns, batch_rows, fn);
         case Dialect::MySQL: return stream_mysql(sql, query, columns, batch_rows, fn);
     }

@@ -156,10 +156,16 @@ public:
         by_position = by_position && keyed && keys.positions_known();
         // The keys of a batch looked up in one pass, before its rows are parsed.
         std::vector<CustomerKeys::Match> matches;
-        const ColumnPass lookups{1, [&](const std::vector<std::optional<std::string_view>>& values) {
-                                     matches.resize(values.size());
-                                     for (std::size_t r = 0; r < values.size(); ++r)
-                                         matches[r] = values[r] ? keys.match_raw(*values[r]) : CustomerKeys::Match{};
+        const ColumnPass lookups{1, [&](const TextBatch& batch, std::size_t column) {
+                                     matches.resize(batch.rows);
+                                     for (std::size_t r = 0; r < batch.rows; ++r) {
+                                         if (const auto number = batch.integer(column, r))
+                                             matches[r] = keys.match_number(*number);
+                                         else if (batch.is_null(column, r))
+                                             matches[r] = {};
+                                         else
+                                             matches[r] = keys.match_raw(batch.value(column, r));
+                                     }
                                  }};
         read_rows<OrderRow>(sink, [&](Batcher<OrderRow>& out) {
             scan(CanonicalTable::Orders, mapped(CanonicalTable::Orders), order_columns(keyed),
@@ -607,13 +613,14 @@ private:
     // a customer scope (the hooks), only the rows whose column spec[scope_column] is one of the
     // scope's customer ids (or of `scope_values`, the keys of those customers, when given), with
     // the values bound as parameters.
-    // Called with a batch's values of spec column `column` (nullptr: NULL) before row_fn gets
+    // Called with a batch and the batch's column of spec column `column` before row_fn gets
     // its rows, RowView::index being a row's position in them: a column's lookups done in one
     // pass, where the memory they read is fetched for many rows at once instead of one row's
-    // at a time (an order's customer key).
+    // at a time (an order's customer key). The batch's values are text then, and its whole
+    // numbers also numbers (TextBatch::integer).
     struct ColumnPass {
         std::size_t column;
-        std::function<void(const std::vector<std::optional<std::string_view>>&)> pass;
+        std::function<void(const TextBatch&, std::size_t)> pass;
     };
 
     void scan(CanonicalTable, const Mapped& m, const std::vector<ColumnSpec>& spec,
@@ -638,15 +645,9 @@ private:
         RowView row(m.table, "query at " + m.origin);
         row.values.assign(spec.size(), std::nullopt);
         const int pass_column = column_pass ? source_column[column_pass->column] : -1;
-        std::vector<std::optional<std::string_view>> pass_values;
-        auto deliver = [&](const TextBatch& batch) {
-            if (pass_column >= 0) {
-                const auto col = static_cast<std::size_t>(pass_column);
-                pass_values.resize(batch.rows);
-                for (std::size_t r = 0; r < batch.rows; ++r)
-                    pass_values[r] = batch.get(col, r);
-                column_pass->pass(pass_values);
-            }
+        auto deliver = [&](TextBatch& batch) {
+            numbers_to_text(batch);  // on this thread, not the reading one
+            if (pass_column >= 0) column_pass->pass(batch, static_cast<std::size_t>(pass_column));
             for (std::size_t r = 0; r < batch.rows; ++r) {
                 row.index = r;
                 row.key.clear();
@@ -686,12 +687,12 @@ private:
                 read_ahead<TextBatch>(
                     [&](const std::function<void(TextBatch&)>& emit) {
                         stream_query(session(), dialect_, query, static_cast<std::size_t>(next), kBatchRows,
-                                     emit);
+                                     emit, Cells::Numbers);
                     },
                     deliver);
             } else {
                 stream_query(session(), dialect_, query, static_cast<std::size_t>(next), kBatchRows,
-                             deliver);
+                             deliver, Cells::Numbers);
             }
         } catch (const DatabaseError& e) {
             throw DatabaseError("reading the `" + m.table + "` table (query at " + m.origin +

@@ -23,6 +23,31 @@ std::optional<std::int64_t> parse_money(std::string_view text, int decimals) {
         negative = s.front() == '-';
         s.remove_prefix(1);
     }
+    // Most amounts: digits, a point and at most `decimals` digits, 18 digits in all once
+    // scaled: the value in minor units without rounding, in one pass. Any other text (more
+    // decimals, an exponent, more digits, something else) takes the general way below.
+    if (decimals >= 0 && decimals <= 18 && !s.empty() && s.size() <= 20) {
+        std::int64_t value = 0;
+        int digit_count = 0, fraction_digits = 0;
+        bool seen_point = false, plain = true;
+        for (const char c : s) {
+            if (c >= '0' && c <= '9') {
+                value = value * 10 + (c - '0');
+                ++digit_count;
+                fraction_digits += seen_point;
+            } else if (c == '.' && !seen_point) {
+                seen_point = true;
+            } else {
+                plain = false;
+                break;
+            }
+        }
+        if (plain && digit_count > 0 && fraction_digits <= decimals &&
+            digit_count + (decimals - fraction_digits) <= 18) {
+            for (int k = fraction_digits; k < decimals; ++k) value *= 10;
+            return negative ? -value : value;
+        }
+    }
     std::string digits;  // all significant digits, integer part then fraction
     int fraction_digits = 0;
     bool seen_point = false, any_digit = false;
@@ -116,39 +141,48 @@ std::string_view normalised_id(std::string_view text) {
     return s;
 }
 
+bool normalise_email_into(std::string_view text, std::string& out) {
+    out.assign(trim(text));
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return !out.empty();
+}
+
 std::optional<std::string> normalise_email(std::string_view text) {
-    std::string s(trim(text));
-    if (s.empty()) return std::nullopt;
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string s;
+    if (!normalise_email_into(text, s)) return std::nullopt;
     return s;
 }
 
-std::optional<std::string> normalise_phone(std::string_view text, std::string_view default_country) {
+bool normalise_phone_into(std::string_view text, std::string& out, std::string_view default_country) {
     const std::string_view s = trim(text);
-    std::string digits;
+    // "+", the country code when none is written, then the digits: written after the code's
+    // place is known (a leading "00" or a "+" may come before any digit).
+    out.assign(1, '+');
     bool plus = false;
+    std::size_t digits = 0;
     for (std::size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
-        if (std::isdigit(static_cast<unsigned char>(c)))
-            digits += c;
-        else if (c == '+' && s.find_first_not_of('(') == i)
+        if (c >= '0' && c <= '9') {
+            out += c;
+            ++digits;
+        } else if (c == '+' && s.find_first_not_of('(') == i) {
             plus = true;  // leading, or after an opening bracket: "(+852) 9123-4567"
-        else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')')
-            return std::nullopt;
+        } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')') {
+            return false;
+        }
     }
-    if (digits.empty()) return std::nullopt;
-    if (!plus && digits.starts_with("00")) {
-        plus = true;
-        digits.erase(0, 2);
-    }
-    // Appended rather than `"+" + digits`: g++ 12 at -O3 reports a false -Wrestrict on the
-    // inlined basic_string::insert of that form (GCC bug 105329).
+    if (digits == 0) return false;
+    if (!plus && out.compare(1, 2, "00") == 0)
+        out.erase(1, 2);  // "00" for "+"
+    else if (!plus)
+        out.insert(1, default_country);
+    return true;
+}
+
+std::optional<std::string> normalise_phone(std::string_view text, std::string_view default_country) {
     std::string e164;
-    e164.reserve(1 + default_country.size() + digits.size());
-    e164 += '+';
-    if (!plus) e164 += default_country;
-    e164 += digits;
+    if (!normalise_phone_into(text, e164, default_country)) return std::nullopt;
     return e164;
 }
 

@@ -31,8 +31,11 @@ std::string normalise_id(std::string_view text);
 // The same as a part of `text` (no copy).
 std::string_view normalised_id(std::string_view text);
 
-// An e-mail address as opt-outs are matched: trimmed and lower-cased; nullopt when empty.
+// An e-mail address as opt-outs are matched: trimmed and its ASCII letters lower-cased (other
+// bytes as they are, whatever the process's locale); nullopt when empty.
 std::optional<std::string> normalise_email(std::string_view text);
+// The same into `out` (its memory reused); false when empty.
+bool normalise_email_into(std::string_view text, std::string& out);
 
 // A phone number in E.164 ("+85291234567"): separators dropped, "00" read as "+", and a number
 // without a country code given `default_country` (852, Hong Kong). nullopt when it holds no
@@ -40,6 +43,8 @@ std::optional<std::string> normalise_email(std::string_view text);
 // start or after opening brackets ("(+852) 9123-4567").
 std::optional<std::string> normalise_phone(std::string_view text,
                                            std::string_view default_country = "852");
+// The same into `out` (its memory reused); false for nullopt.
+bool normalise_phone_into(std::string_view text, std::string& out, std::string_view default_country = "852");
 
 // ASCII letters lower-cased (categories, channels and keywords are matched this way).
 std::string lower(std::string_view text);

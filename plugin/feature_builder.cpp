@@ -217,7 +217,10 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
     std::vector<std::string> ids;
     ids.reserve(rows.size());
     for (std::uint32_t i : rows) ids.push_back(customers.ids[i]);
-    FeatureTable table(std::move(ids));
+    // Every customer kept (the usual run): the rows are the customers, in their order, and the
+    // index over them is the one above.
+    FeatureTable table = rows.size() == customers.size() ? FeatureTable(std::move(ids), index)
+                                                         : FeatureTable(std::move(ids));
 
     // 4. The features, family by family.
     const FeatureInputs in{source, options, zone, as_of, window_start, customers, index, agg,

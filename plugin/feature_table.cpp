@@ -42,6 +42,9 @@ FeatureTable::FeatureTable(std::vector<std::string> customer_ids) : ids_(std::mo
     rows_.build(ids_);
 }
 
+FeatureTable::FeatureTable(std::vector<std::string> customer_ids, const adapters::CustomerIndex& index)
+    : ids_(std::move(customer_ids)), rows_(index.over_copy(ids_)) {}
+
 std::optional<std::size_t> FeatureTable::row_of(std::string_view customer_id) const {
     const auto row = rows_.find(customer_id);
     if (!row) return std::nullopt;

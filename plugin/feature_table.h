@@ -63,6 +63,8 @@ private:
 class FeatureTable {
 public:
     explicit FeatureTable(std::vector<std::string> customer_ids);
+    // The same, `index` being an index over ids equal to `customer_ids`, in their order.
+    FeatureTable(std::vector<std::string> customer_ids, const adapters::CustomerIndex& index);
 
     std::size_t rows() const { return ids_.size(); }
     const std::vector<std::string>& customer_ids() const { return ids_; }

@@ -3,6 +3,7 @@
 // all from the folded order totals.
 #include <algorithm>
 #include <iterator>
+#include <utility>
 
 #include "feature_family.h"
 #include "parallel_rows.h"
@@ -17,20 +18,23 @@ namespace {
 // cut points of the ranking go to `cuts`.
 void rank_scores(const std::vector<std::int64_t>& values, const std::vector<bool>& active,
                  bool better_is_larger, std::vector<double>& out, std::optional<ScoreCuts>& cuts) {
-    std::vector<std::int64_t> sorted;
+    // The active rows sorted by value: a run of equal values at positions [first, last) has
+    // `first` values strictly smaller and n − last strictly larger, so every row's count comes
+    // from one pass over the runs (not a binary search per row, a cache miss at each step).
+    std::vector<std::pair<std::int64_t, std::uint32_t>> order;  // (value, row)
     for (std::size_t i = 0; i < values.size(); ++i)
-        if (active[i]) sorted.push_back(values[i]);
-    std::sort(sorted.begin(), sorted.end());
+        if (active[i]) order.emplace_back(values[i], static_cast<std::uint32_t>(i));
+    std::sort(order.begin(), order.end());
+    std::vector<std::int64_t> sorted(order.size());
+    for (std::size_t k = 0; k < order.size(); ++k) sorted[k] = order[k].first;
     cuts = ScoreCuts::of(sorted, better_is_larger);  // sorts its copy again: sorted input is cheap
-    const auto n = static_cast<std::int64_t>(sorted.size());
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        if (!active[i]) continue;
-        std::int64_t worse = 0;
-        if (better_is_larger)  // worse = strictly smaller
-            worse = std::lower_bound(sorted.begin(), sorted.end(), values[i]) - sorted.begin();
-        else  // worse = strictly larger
-            worse = sorted.end() - std::upper_bound(sorted.begin(), sorted.end(), values[i]);
-        out[i] = static_cast<double>(1 + (5 * worse) / n);
+    const auto n = static_cast<std::int64_t>(order.size());
+    for (std::size_t first = 0, last = 0; first < order.size(); first = last) {
+        while (last < order.size() && order[last].first == order[first].first) ++last;
+        const std::int64_t worse = better_is_larger ? static_cast<std::int64_t>(first)  // strictly smaller
+                                                    : n - static_cast<std::int64_t>(last);  // strictly larger
+        const auto score = static_cast<double>(1 + (5 * worse) / n);
+        for (std::size_t k = first; k < last; ++k) out[order[k].second] = score;
     }
 }
 

@@ -48,5 +48,23 @@ TEST(CustomerIndex, KeepsIndexingPastARepeatAndFollowsAMovedVector) {
     EXPECT_FALSE(index.find("e"));
 }
 
+// An index over a copy of the ids finds them in the copy, with the original gone (the feature
+// table takes the run's index this way when it keeps every customer).
+TEST(CustomerIndex, OverACopyFindsTheCopysIds) {
+    std::vector<std::string> copy;
+    CustomerIndex over_copy;
+    {
+        std::vector<std::string> ids;
+        for (int i = 0; i < 5000; ++i) ids.push_back("customer-with-a-long-id-" + std::to_string(i));
+        CustomerIndex index;
+        ASSERT_FALSE(index.build(ids));
+        copy = ids;
+        over_copy = index.over_copy(copy);
+        for (std::string& id : ids) id.assign(id.size(), '#');  // the original's ids change, then go
+    }
+    for (std::size_t i = 0; i < copy.size(); ++i) ASSERT_EQ(over_copy.find(copy[i]), i) << copy[i];
+    EXPECT_FALSE(over_copy.find("customer-with-a-long-id-5000"));
+}
+
 }  // namespace
 }  // namespace custclass::adapters

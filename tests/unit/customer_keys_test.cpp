@@ -69,6 +69,46 @@ TEST(CustomerKeys, FindsDenseWholeNumbers) {
     }
 }
 
+// Keys lo, lo + 1, … each at `position(i)`: every key gives its own entry and position, and
+// the numbers next to the range give none.
+void expect_consecutive_keys(std::int64_t lo, std::size_t n, const std::vector<std::size_t>& order,
+                             std::uint32_t (*position)(std::size_t)) {
+    CustomerKeys index;
+    for (const std::size_t i : order)
+        index.add(std::to_string(lo + static_cast<std::int64_t>(i)), "id" + std::to_string(i), position(i));
+    index.index("customers.yaml:3");
+    ASSERT_TRUE(index.positions_known());
+    for (std::size_t added = 0; added < order.size(); ++added) {
+        const std::size_t i = order[added];
+        const std::string key = std::to_string(lo + static_cast<std::int64_t>(i));
+        const CustomerKeys::Match m = index.match_raw(key);
+        ASSERT_NE(m.entry, CustomerKeys::kNone) << key;
+        EXPECT_EQ(index.id(m.entry), "id" + std::to_string(i)) << key;
+        EXPECT_EQ(m.position, position(i)) << key;
+        EXPECT_EQ(index.match_raw(" " + key + ".0").entry, m.entry) << key;
+    }
+    for (const std::int64_t absent : {lo - 1, lo + static_cast<std::int64_t>(n), lo - 1000000, lo + 1000000})
+        EXPECT_EQ(index.match_raw(std::to_string(absent)).entry, CustomerKeys::kNone) << absent;
+}
+
+TEST(CustomerKeys, FindsConsecutiveKeysInTheOrderOfTheirRead) {
+    // An integer primary key read in its order: key lo + i at position i (no table needed), and
+    // the same keys when the order or the positions say otherwise (the array).
+    constexpr std::size_t n = 3000;
+    std::vector<std::size_t> in_order(n), shuffled(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        in_order[i] = i;
+        shuffled[i] = (i * 7919) % n;
+    }
+    for (const std::int64_t lo : {std::int64_t{1}, std::int64_t{0}, std::int64_t{-1500}, std::int64_t{1} << 40}) {
+        expect_consecutive_keys(lo, n, in_order, [](std::size_t i) { return static_cast<std::uint32_t>(i); });
+        expect_consecutive_keys(lo, n, in_order, [](std::size_t i) { return static_cast<std::uint32_t>(i + 1); });
+        expect_consecutive_keys(lo, n, in_order,
+                                [](std::size_t i) { return static_cast<std::uint32_t>(i == 7 ? 8 : i == 8 ? 7 : i); });
+        expect_consecutive_keys(lo, n, shuffled, [](std::size_t i) { return static_cast<std::uint32_t>(i); });
+    }
+}
+
 TEST(CustomerKeys, FindsSparseAndNegativeWholeNumbers) {
     std::vector<std::string> keys = {"9223372036854775807", "-9223372036854775808", "0", "-1"};
     for (int i = 0; i < 3000; ++i) keys.push_back(std::to_string(std::int64_t{i} * 1000003 - 1500000000));

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 
@@ -23,8 +24,10 @@ struct Read {
     std::vector<Row> rows;
 };
 
+// Collects the batches' values as text (a batch read with Cells::Numbers after numbers_to_text).
 std::function<void(TextBatch&)> collect_into(Read& out) {
-    return [&out](const TextBatch& batch) {
+    return [&out](TextBatch& batch) {
+        numbers_to_text(batch);
         out.batch_sizes.push_back(batch.rows);
         for (std::size_t r = 0; r < batch.rows; ++r) {
             Row row;
@@ -38,9 +41,10 @@ std::function<void(TextBatch&)> collect_into(Read& out) {
 
 class RowStream : public ::testing::Test {
 protected:
-    Read stream(const std::string& query, std::size_t columns, std::size_t batch_rows = 100) {
+    Read stream(const std::string& query, std::size_t columns, std::size_t batch_rows = 100,
+                Cells cells = Cells::Text) {
         Read out;
-        stream_query(*sql_, Dialect::SQLite, query, columns, batch_rows, collect_into(out));
+        stream_query(*sql_, Dialect::SQLite, query, columns, batch_rows, collect_into(out), cells);
         return out;
     }
     Read bound(const std::string& query, const std::vector<std::string>& params,
@@ -165,6 +169,46 @@ TEST_F(RowStream, ValuesArriveAsSqlitesTextOfThem) {
         {"-9223372036854775808", "1.0e+20", "0", "h"},
     };
     EXPECT_EQ(read.rows, expected);
+    // Read as numbers, their text written afterwards: the same text.
+    EXPECT_EQ(stream("SELECT i, r, n, s FROM t ORDER BY k", 4, 4, Cells::Numbers).rows, expected);
+}
+
+// Read with Cells::Numbers, a whole number arrives as its value, the other values as text once
+// numbers_to_text has run; a batch's text columns are left as they are.
+TEST_F(RowStream, NumbersArriveAsNumbersAndTheirTextAfterwards) {
+    exec("CREATE TABLE t(k INTEGER, i, s TEXT)");
+    exec("INSERT INTO t VALUES (1, 42, 'a'), (2, NULL, NULL), (3, -9223372036854775808, ''),"
+         " (4, 2.5, 'long text beyond sixteen bytes'), (5, '17', 'x'), (6, 0, 'y')");
+    std::vector<std::vector<std::optional<std::int64_t>>> integers;
+    std::vector<Row> rows;
+    stream_query(*sql_, Dialect::SQLite, "SELECT i, s, k FROM t ORDER BY k", 3, 4,
+                 [&](TextBatch& batch) {
+                     for (std::size_t r = 0; r < batch.rows; ++r)
+                         integers.push_back({batch.integer(0, r), batch.integer(1, r)});
+                     EXPECT_EQ(batch.untexted[1], 0u);  // text only: nothing to write
+                     numbers_to_text(batch);
+                     numbers_to_text(batch);  // once written, a second call changes nothing
+                     for (std::size_t r = 0; r < batch.rows; ++r) {
+                         EXPECT_EQ(batch.integer(2, r), static_cast<std::int64_t>(rows.size() + 1));
+                         Row row;
+                         for (std::size_t c = 0; c < 3; ++c)
+                             row.push_back(batch.is_null(c, r) ? std::nullopt
+                                                               : std::optional<std::string>(batch.value(c, r)));
+                         rows.push_back(std::move(row));
+                     }
+                 },
+                 Cells::Numbers);
+    const std::vector<std::vector<std::optional<std::int64_t>>> expected_integers = {
+        {42, std::nullopt}, {std::nullopt, std::nullopt}, {INT64_MIN, std::nullopt},
+        {std::nullopt, std::nullopt}, {std::nullopt, std::nullopt}, {0, std::nullopt}};
+    EXPECT_EQ(integers, expected_integers);
+    const std::vector<Row> expected = {{"42", "a", "1"},
+                                       {std::nullopt, std::nullopt, "2"},
+                                       {"-9223372036854775808", "", "3"},
+                                       {"2.5", "long text beyond sixteen bytes", "4"},
+                                       {"17", "x", "5"},
+                                       {"0", "y", "6"}};
+    EXPECT_EQ(rows, expected);
 }
 
 // The reader writes a REAL's text itself when SQLite would write its shortest decimal (amounts),
@@ -185,15 +229,19 @@ TEST_F(RowStream, RealsWrittenByTheReaderAreSqlitesTextOfThem) {
         "INSERT INTO t(r) VALUES (0.0001), (0.00009999999999999999), (-0.0001), (1e-4 * 3),"
         " (999999999999999.0), (1e15), (99999999999999.9), (100000000000000.0), (0.1), (0.3),"
         " (0.1 + 0.2), (2.675), (1.005), (-0.0), (0.0), (123456789012345.0), (1234567890123456.0)");
-    const Read read = stream("SELECT r FROM t ORDER BY k", 1);
     const Read cast = stream("SELECT CAST(r AS TEXT) FROM t ORDER BY k", 1);
-    ASSERT_EQ(read.rows.size(), 300017u);
-    std::size_t differing = 0;
-    for (std::size_t i = 0; i < read.rows.size(); ++i)
-        if (read.rows[i] != cast.rows[i] && differing++ < 10)
-            ADD_FAILURE() << "row " << i + 1 << ": " << read.rows[i][0].value_or("NULL") << " against SQLite's "
-                          << cast.rows[i][0].value_or("NULL");
-    EXPECT_EQ(differing, 0u);
+    // As the reader writes them, and as numbers_to_text writes them on the thread that takes the
+    // batch (Cells::Numbers).
+    for (const Cells cells : {Cells::Text, Cells::Numbers}) {
+        const Read read = stream("SELECT r FROM t ORDER BY k", 1, 100, cells);
+        ASSERT_EQ(read.rows.size(), 300017u);
+        std::size_t differing = 0;
+        for (std::size_t i = 0; i < read.rows.size(); ++i)
+            if (read.rows[i] != cast.rows[i] && differing++ < 10)
+                ADD_FAILURE() << "row " << i + 1 << ": " << read.rows[i][0].value_or("NULL")
+                              << " against SQLite's " << cast.rows[i][0].value_or("NULL");
+        EXPECT_EQ(differing, 0u) << (cells == Cells::Text ? "text" : "numbers");
+    }
 }
 
 TEST_F(RowStream, ExpressionsWithoutADeclaredTypeArriveAsSqlitesText) {

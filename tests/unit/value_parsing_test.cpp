@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <string>
+
 using namespace custclass::adapters;
 
 TEST(ParseMoney, IsExactInMinorUnits) {
@@ -21,6 +24,51 @@ TEST(ParseMoney, RoundsHalfAwayFromZeroBeyondTheMinorUnit) {
     EXPECT_EQ(parse_money("0.005", 2), 1);
     EXPECT_EQ(parse_money("0.0049", 2), 0);
     EXPECT_EQ(parse_money("1e-9", 2), 0);
+}
+
+// Plain decimals, the amounts nearly every database writes, over every length up to 18 digits,
+// with 0 to 6 decimals against 0, 2 and 4 minor digits: the exact value, rounded half away from
+// zero, whether the text takes the one-pass way (at most the minor digits) or the general one.
+TEST(ParseMoney, PlainDecimalsOfEveryLengthAreExact) {
+    std::uint64_t seed = 0x9e3779b97f4a7c15ULL;
+    auto next = [&] {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        return seed;
+    };
+    for (int i = 0; i < 200000; ++i) {
+        const int digits = 1 + static_cast<int>(next() % 18);
+        std::string text;
+        for (int d = 0; d < digits; ++d) text += static_cast<char>('0' + next() % 10);
+        const int fraction = static_cast<int>(next() % 7) % (digits + 1);
+        const bool negative = next() % 2;
+        std::string written = text;
+        if (fraction > 0) written.insert(written.size() - static_cast<std::size_t>(fraction), ".");
+        if (negative) written.insert(0, "-");
+        if (next() % 5 == 0) written = " " + written + "\t";
+        for (const int decimals : {0, 2, 4}) {
+            // The expected value: the digits × 10^(decimals − fraction), rounded half away from zero.
+            constexpr std::int64_t kLimit = 1000000000000000000LL;  // 18 digits
+            std::int64_t magnitude = 0;
+            for (const char c : text) magnitude = magnitude * 10 + (c - '0');
+            int shift = decimals - fraction;
+            int round_digit = 0;
+            bool beyond = false;
+            for (; shift > 0; --shift) {
+                beyond = beyond || magnitude >= kLimit / 10;
+                if (!beyond) magnitude *= 10;
+            }
+            for (; shift < 0; ++shift) {
+                round_digit = static_cast<int>(magnitude % 10);
+                magnitude /= 10;
+            }
+            if (round_digit >= 5) ++magnitude;
+            if (beyond || magnitude >= kLimit) continue;  // beyond 18 digits
+            const std::int64_t expected = negative ? -magnitude : magnitude;
+            ASSERT_EQ(parse_money(written, decimals), expected) << written << " with " << decimals << " decimals";
+        }
+    }
 }
 
 TEST(ParseMoney, RejectsWhatIsNotANumber) {
@@ -71,6 +119,26 @@ TEST(NormalisePhone, RejectsWhatIsNotAPhoneNumber) {
     for (const char* phone : {"", " ", "()", "9123+4567", "++852 9123 4567", "(1+852) 9123",
                               "+852 9123 4567 ext. 8", "tel:91234567"})
         EXPECT_FALSE(normalise_phone(phone)) << phone;
+}
+
+// E-mail addresses: trimmed, ASCII letters lower-cased, every other byte (UTF-8) as it is. The
+// `_into` forms give the same into a buffer that held a longer value before.
+TEST(NormaliseEmail, LowersAsciiLettersOnlyAndWritesIntoAReusedBuffer) {
+    EXPECT_EQ(normalise_email("  Chan.Tai-Man@Example.COM\t"), "chan.tai-man@example.com");
+    EXPECT_EQ(normalise_email("\xc3\x89LODIE@Caf\xc3\xa9.HK"), "\xc3\x89lodie@caf\xc3\xa9.hk");
+    EXPECT_FALSE(normalise_email(" \t "));
+    std::string out = "a previous value, longer than any below, in the buffer";
+    EXPECT_TRUE(normalise_email_into(" A@B.C ", out));
+    EXPECT_EQ(out, "a@b.c");
+    EXPECT_FALSE(normalise_email_into("", out));
+    out = "a previous value, longer than any below, in the buffer";
+    for (const char* phone : {"00852 9123 4567", "(+852) 9123-4567", "9123 4567"}) {
+        EXPECT_TRUE(normalise_phone_into(phone, out)) << phone;
+        EXPECT_EQ(out, "+85291234567") << phone;
+    }
+    EXPECT_TRUE(normalise_phone_into("2888 1234", out, "853"));
+    EXPECT_EQ(out, "+85328881234");
+    EXPECT_FALSE(normalise_phone_into("tel:91234567", out));
 }
 
 TEST(ValueParsing, NumbersOfHostColumns) {
