@@ -198,6 +198,46 @@ private:
     sqlite_api::sqlite3_mutex* mutex_;
 };
 
+struct CloseConnection {
+    void operator()(sqlite_api::sqlite3* db) const { sqlite_api::sqlite3_close_v2(db); }
+};
+using SqliteConnection = std::unique_ptr<sqlite_api::sqlite3, CloseConnection>;
+
+// The first column of the first row `sql` gives on `db` as an integer; nullopt when it fails or
+// gives no row.
+std::optional<std::int64_t> first_integer(sqlite_api::sqlite3* db, const char* sql) {
+    sqlite_api::sqlite3_stmt* prepared = nullptr;
+    if (sqlite_api::sqlite3_prepare_v2(db, sql, -1, &prepared, nullptr) != SQLITE_OK) {
+        sqlite_api::sqlite3_finalize(prepared);
+        return std::nullopt;
+    }
+    const SqliteStatement statement(prepared);
+    if (sqlite_api::sqlite3_step(prepared) != SQLITE_ROW) return std::nullopt;
+    return sqlite_api::sqlite3_column_int64(prepared, 0);
+}
+
+// A connection of the reading thread's own to the database file of `shared`, opened read-only
+// and without SQLite's per-connection mutex (SQLITE_OPEN_NOMUTEX), for a whole-table read: on
+// the shared connection, opened by SOCI in SQLite's serialized mode, every value fetched takes
+// and releases that mutex, 11% of the reading thread at 10 million orders (bench/RESULTS.md).
+// Such a read sees what the shared connection would (each read is a transaction of its own
+// either way). nullptr, to read on the shared connection, when the query could name something
+// only that connection has (an in-memory or temporary database, an attached one, a temporary
+// table or view) or the file cannot be opened so.
+SqliteConnection reading_connection(sqlite_api::sqlite3* shared) {
+    const char* file = sqlite_api::sqlite3_db_filename(shared, "main");
+    if (!file || !*file) return nullptr;
+    if (first_integer(shared, "SELECT count(*) FROM pragma_database_list WHERE name NOT IN ('main', 'temp')") != 0 ||
+        first_integer(shared, "SELECT count(*) FROM temp.sqlite_master") != 0)
+        return nullptr;
+    sqlite_api::sqlite3* opened = nullptr;
+    const int rc = sqlite_api::sqlite3_open_v2(file, &opened, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    SqliteConnection own(opened);
+    if (rc != SQLITE_OK) return nullptr;
+    sqlite_api::sqlite3_busy_timeout(own.get(), static_cast<int>(first_integer(shared, "PRAGMA busy_timeout").value_or(0)));
+    return own;
+}
+
 // Runs `query` with `params` bound as text to its placeholders :p0, :p1, … Every value is handed
 // as SQLite's own text of it, whatever the column's declared type: an integer in decimal, any
 // other value as sqlite3_column_text gives it (the text a CAST(… AS TEXT) gives).
@@ -205,12 +245,26 @@ void read_sqlite(soci::session& sql, const std::string& query,
                  const std::vector<std::string>& params, std::size_t columns,
                  std::size_t batch_rows, const std::function<void(TextBatch&)>& fn,
                  Cells cells = Cells::Text) {
-    sqlite_api::sqlite3* db = static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
-    auto fail = [db]() { return DatabaseError(sqlite_api::sqlite3_errmsg(db)); };
+    sqlite_api::sqlite3* const shared = static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
+    // A whole-table read on a connection of its own when it can (reading_connection), else on
+    // the shared one; a query that connection cannot prepare is prepared on the shared one, for
+    // its result or its error.
+    SqliteConnection own = cells == Cells::Numbers && params.empty() ? reading_connection(shared) : nullptr;
+    sqlite_api::sqlite3* db = own ? own.get() : shared;
+    auto fail = [&db]() { return DatabaseError(sqlite_api::sqlite3_errmsg(db)); };
     sqlite_api::sqlite3_stmt* prepared = nullptr;
     // A length counting the terminating NUL saves SQLite a copy of the text (its documentation).
-    const int rc = sqlite_api::sqlite3_prepare_v3(
-        db, query.c_str(), static_cast<int>(query.size() + 1), 0, &prepared, nullptr);
+    auto prepare = [&] {
+        return sqlite_api::sqlite3_prepare_v3(db, query.c_str(), static_cast<int>(query.size() + 1), 0, &prepared,
+                                              nullptr);
+    };
+    int rc = prepare();
+    if (rc != SQLITE_OK && own) {
+        sqlite_api::sqlite3_finalize(prepared);
+        prepared = nullptr;
+        db = shared;
+        rc = prepare();
+    }
     SqliteStatement statement(prepared);
     if (rc != SQLITE_OK) throw fail();
     if (!statement) throw DatabaseError("the query is empty");

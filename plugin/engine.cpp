@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <future>
 
 #include "content_hash.h"
 #include "errors.h"
@@ -131,15 +132,21 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
         report.excluded["no_consent"] = no_consent;
     }
 
-    nlohmann::ordered_json referral_counts;
-    std::vector<adapters::ReferralReward> granted;
-    if (rewards) granted = referral_rewards_due(source, table, as_of, referral_counts);
-
     auto state = std::make_shared<RunState>(RunState{as_of, random_uuid(), std::move(table),
                                                      std::move(results),
                                                      std::move(report.population),
                                                      std::move(report.retention_due),
-                                                     std::move(granted)});
+                                                     {}});
+    // The fairness check (PRIVACY.md check 14) on a thread of its own while this one reads the
+    // referrals and finds the rewards due: each reads the results only.
+    std::future<nlohmann::ordered_json> fairness;
+    if (summary && policy)
+        fairness = std::async(std::launch::async, [&] {
+            return fairness_check(rules, state->table, state->results, policy->fairness_max_disparity,
+                                  policy->small_cell_k);
+        });
+    nlohmann::ordered_json referral_counts;
+    if (rewards) state->rewards = referral_rewards_due(source, state->table, as_of, referral_counts);
     if (summary) {
         RunSummary s;
         s.run_id = state->run_id;
@@ -154,8 +161,7 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
                             .count();
         if (policy)
             s.privacy = {{"policy", {{"name", policy->name}, {"version", policy->version}}},
-                         {"fairness", fairness_check(rules, state->table, state->results,
-                                                     policy->fairness_max_disparity, policy->small_cell_k)},
+                         {"fairness", fairness.get()},
                          {"purpose", rules.purpose},
                          {"checks", findings_document(PrivacyGate(*policy, rules, config_.source)
                                                           .evaluate(!dry_run))},

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "soci_connection.h"
+#include "test_database.h"
 #include "source.h"
 #include "value_parsing.h"
 
@@ -280,6 +281,51 @@ TEST_F(RowStream, RealAmountsParseToTheStoredValue) {
         EXPECT_EQ(parse_money(text, 2), cents[i]) << text;
         EXPECT_EQ(parse_number(text), stored[i]) << text;
     }
+}
+
+// A whole-table read (Cells::Numbers) of a database file runs on a read-only connection of its
+// own, without the shared connection's mutex: it sees what is committed (not the shared
+// connection's open transaction). A query naming what only the shared connection has (a
+// temporary table, an attached database) is read there; errors are SQLite's either way.
+TEST(RowStreamOnAFile, AWholeTableReadHasAConnectionOfItsOwnWhereItCan) {
+    custclass::test::TestDatabase db;
+    const auto sql = connect({"sqlite3://db=" + db.db_path(), ""});
+    *sql << "CREATE TABLE t(k INTEGER, v REAL, s TEXT)";
+    *sql << "INSERT INTO t VALUES (1, 2.5, 'a'), (2, 0.1, NULL), (3, 1e20, 'c')";
+    auto read = [&](const std::string& query, Cells cells) {
+        Read out;
+        stream_query(*sql, Dialect::SQLite, query, 3, 2, collect_into(out), cells);
+        return out.rows;
+    };
+    const std::vector<Row> committed = {{"1", "2.5", "a"}, {"2", "0.1", std::nullopt}, {"3", "1.0e+20", "c"}};
+    EXPECT_EQ(read("SELECT k, v, s FROM t ORDER BY k", Cells::Numbers), committed);
+    sql->begin();
+    *sql << "INSERT INTO t VALUES (4, 4.0, 'd')";
+    EXPECT_EQ(read("SELECT k, v, s FROM t ORDER BY k", Cells::Numbers), committed);
+    EXPECT_EQ(read("SELECT k, v, s FROM t ORDER BY k", Cells::Text).size(), 4u);
+    sql->rollback();
+
+    *sql << "CREATE TEMP TABLE scratch(k INTEGER, v REAL, s TEXT)";
+    *sql << "INSERT INTO scratch VALUES (7, 7.5, 'temp')";
+    EXPECT_EQ(read("SELECT k, v, s FROM scratch", Cells::Numbers), (std::vector<Row>{{"7", "7.5", "temp"}}));
+    *sql << "DROP TABLE scratch";
+    // A temporary table of a main table's name hides it on the shared connection: read there.
+    *sql << "CREATE TEMP TABLE t(k INTEGER, v REAL, s TEXT)";
+    *sql << "INSERT INTO temp.t VALUES (9, 9.5, 'hiding')";
+    EXPECT_EQ(read("SELECT k, v, s FROM t ORDER BY k", Cells::Numbers), (std::vector<Row>{{"9", "9.5", "hiding"}}));
+    *sql << "DROP TABLE temp.t";
+    *sql << "ATTACH DATABASE ':memory:' AS other";
+    *sql << "CREATE TABLE other.o(k INTEGER, v REAL, s TEXT)";
+    *sql << "INSERT INTO other.o VALUES (8, 8.25, 'attached')";
+    EXPECT_EQ(read("SELECT k, v, s FROM o", Cells::Numbers), (std::vector<Row>{{"8", "8.25", "attached"}}));
+    *sql << "DETACH DATABASE other";
+    try {
+        read("SELECT k, v, s FROM missing_table", Cells::Numbers);
+        ADD_FAILURE() << "a query of a missing table read";
+    } catch (const DatabaseError& e) {
+        EXPECT_NE(std::string(e.what()).find("no such table: missing_table"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(read("SELECT k, v, s FROM t ORDER BY k", Cells::Numbers), committed);
 }
 
 TEST_F(RowStream, UnicodeTextArrivesByteForByte) {

@@ -105,6 +105,24 @@ TEST(ValidUtf8, AcceptsChineseAndRejectsBrokenSequences) {
     EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));     // surrogate
 }
 
+// The eight-bytes-at-a-time test of ASCII text: a byte that breaks UTF-8, or a character that
+// does not, anywhere in a text of any length (in a word of eight or in the bytes after).
+TEST(ValidUtf8, FindsABrokenByteAnywhereInAsciiText) {
+    for (std::size_t length = 0; length <= 25; ++length) {
+        const std::string ascii(length, 'a');
+        EXPECT_TRUE(valid_utf8(ascii)) << length;
+        for (std::size_t at = 0; at < length; ++at) {
+            std::string broken = ascii;
+            broken[at] = '\xff';
+            EXPECT_FALSE(valid_utf8(broken)) << length << " " << at;
+            std::string chinese = ascii;
+            chinese.replace(at, 1, "\xe7\x94\xb0");  // 田
+            EXPECT_TRUE(valid_utf8(chinese)) << length << " " << at;
+            EXPECT_FALSE(valid_utf8(chinese.substr(0, at + 2))) << length << " " << at;  // cut short
+        }
+    }
+}
+
 // Tryton stores a Hong Kong phone as typed ("9123 4567", "(+852) 9123-4567") without
 // python3-phonenumbers and in international format ("+852 9123 4567") with it: one number.
 TEST(NormalisePhone, ReadsEveryFormOfOneNumberAsTheSameE164) {
