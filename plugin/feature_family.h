@@ -72,8 +72,19 @@ struct FeatureInputs {
     void text(FeatureTable& table, const std::string& name, Fn&& fn) const {
         if (!wants(name)) return;
         Column& col = table.add(name, ValueType::Text);
+        // `fn` names a few texts (an age band's, say) a million times: the code of the text
+        // last named is kept by its address, so that each row does not look its text up again
+        // (the texts `fn` gives must stay as they are while the column is filled: literals).
+        const char* last = nullptr;
+        std::int32_t last_code = kNullCode;
         for (std::size_t r = 0; r < rows.size(); ++r)
-            if (const auto v = fn(rows[r])) col.codes[r] = col.intern(std::string_view(v));
+            if (const char* v = fn(rows[r])) {
+                if (v != last) {
+                    last = v;
+                    last_code = col.intern(std::string_view(v));
+                }
+                col.codes[r] = last_code;
+            }
     }
     template <class Fn>
     void flag(FeatureTable& table, const std::string& name, Fn&& fn) const {
