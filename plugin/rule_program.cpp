@@ -62,11 +62,20 @@ public:
 
 namespace {
 
+// The rows a node's buffers hold: a block, or the table's rows when it has fewer (a hook's one
+// customer: a compiled rule set's buffers of whole blocks were about a megabyte, allocated and
+// freed twice a hook). Set by compile() for the nodes it makes, on its thread.
+thread_local std::size_t t_buffer_rows = kBlock;
+
 // Scratch buffers for a node's operands.
-struct NumberBuf { std::array<double, kBlock> v; };
-struct BoolBuf { std::array<std::uint8_t, kBlock> v; };
-struct TextBuf { std::array<TextValue, kBlock> v; };
-struct DayBuf { std::array<std::int32_t, kBlock> v; };
+template <class T>
+struct Buf {
+    std::vector<T> v = std::vector<T>(t_buffer_rows);
+};
+using NumberBuf = Buf<double>;
+using BoolBuf = Buf<std::uint8_t>;
+using TextBuf = Buf<TextValue>;
+using DayBuf = Buf<std::int32_t>;
 
 // ------------------------------------------------------------------------------- literals --
 
@@ -408,7 +417,7 @@ public:
         }
     }
     TextBuf t;
-    std::array<ListValue, kBlock> l;
+    std::vector<ListValue> l = std::vector<ListValue>(t_buffer_rows);
 };
 
 class Between final : public VecNode {
@@ -485,7 +494,7 @@ public:
     NumberBuf n;
     DayBuf d;
     TextBuf t;
-    std::array<ListValue, kBlock> l;
+    std::vector<ListValue> l = std::vector<ListValue>(t_buffer_rows);
 };
 
 // ------------------------------------------------------------------------------ functions --
@@ -538,7 +547,7 @@ public:
     BoolBuf x;
     TextBuf t;
     DayBuf d;
-    std::array<ListValue, kBlock> l;
+    std::vector<ListValue> l = std::vector<ListValue>(t_buffer_rows);
 };
 
 // min(…) / max(…): nulls are ignored; null only when every argument is null.
@@ -599,7 +608,7 @@ public:
         }
     }
     TextBuf t;
-    std::array<std::string, kBlock> store;
+    std::vector<std::string> store = std::vector<std::string>(t_buffer_rows);
 };
 
 class Contains final : public VecNode {
@@ -740,7 +749,18 @@ RuleProgram::~RuleProgram() = default;
 std::unique_ptr<VecNode> RuleProgram::compile_condition(const config::Condition& c,
                                                         const FeatureTable& table) const {
     if (!c.expr) throw std::logic_error("rule program: a condition was not compiled");
-    return compile(*c.expr, table, as_of_);
+    // Buffers of the rows a block of this table can have (restored after: compile_condition
+    // may be called for another table meanwhile, on another thread it has its own value).
+    const std::size_t before = t_buffer_rows;
+    t_buffer_rows = std::max<std::size_t>(1, std::min(kBlock, table.rows()));
+    try {
+        auto node = compile(*c.expr, table, as_of_);
+        t_buffer_rows = before;
+        return node;
+    } catch (...) {
+        t_buffer_rows = before;
+        throw;
+    }
 }
 
 std::vector<std::uint8_t> RuleProgram::evaluate(const config::Condition& condition,
