@@ -674,7 +674,7 @@ void query_bound(soci::session& sql, const std::string& query,
 
 void numbers_to_text(TextBatch& batch) {
     for (std::size_t c = 0; c < batch.columns(); ++c) {
-        if (batch.untexted[c] == 0) continue;
+        if (c >= batch.untexted.size() || batch.untexted[c] == 0) continue;  // text only
         // The column again, into the spare buffer: each value's text where the value was, the
         // numbers' written here (as read_sqlite writes them with Cells::Text).
         const std::string& in = batch.bytes[c];
