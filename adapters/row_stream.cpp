@@ -13,6 +13,7 @@
 #include <memory>
 #include <string_view>
 #include <system_error>
+#include <unordered_map>
 
 #include "source.h"
 
@@ -238,13 +239,29 @@ SqliteConnection reading_connection(sqlite_api::sqlite3* shared) {
     return own;
 }
 
+}  // namespace
+
+struct PreparedReads::Impl {
+    // At most this many texts kept (a scope of another size is another text): beyond it, all
+    // are finalised and the keeping starts again.
+    static constexpr std::size_t kMost = 64;
+    sqlite_api::sqlite3* db = nullptr;  // the connection of the statements
+    std::unordered_map<std::string, SqliteStatement> statements;
+};
+
+PreparedReads::PreparedReads() : impl_(std::make_unique<Impl>()) {}
+PreparedReads::~PreparedReads() = default;
+std::size_t PreparedReads::size() const { return impl_->statements.size(); }
+
+namespace {
+
 // Runs `query` with `params` bound as text to its placeholders :p0, :p1, … Every value is handed
 // as SQLite's own text of it, whatever the column's declared type: an integer in decimal, any
 // other value as sqlite3_column_text gives it (the text a CAST(… AS TEXT) gives).
 void read_sqlite(soci::session& sql, const std::string& query,
                  const std::vector<std::string>& params, std::size_t columns,
                  std::size_t batch_rows, const std::function<void(TextBatch&)>& fn,
-                 Cells cells = Cells::Text) {
+                 Cells cells = Cells::Text, PreparedReads::Impl* keep = nullptr) {
     sqlite_api::sqlite3* const shared = static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
     // A whole-table read on a connection of its own when it can (reading_connection), else on
     // the shared one; a query that connection cannot prepare is prepared on the shared one, for
@@ -252,23 +269,45 @@ void read_sqlite(soci::session& sql, const std::string& query,
     SqliteConnection own = cells == Cells::Numbers && params.empty() ? reading_connection(shared) : nullptr;
     sqlite_api::sqlite3* db = own ? own.get() : shared;
     auto fail = [&db]() { return DatabaseError(sqlite_api::sqlite3_errmsg(db)); };
-    sqlite_api::sqlite3_stmt* prepared = nullptr;
+    // A statement kept from an earlier read of the same text on this connection.
+    if (keep && keep->db != db) {
+        keep->statements.clear();
+        keep->db = db;
+    }
+    const auto kept = keep && !own ? keep->statements.find(query) : decltype(keep->statements)::iterator();
+    const bool reuse = keep && !own && kept != keep->statements.end();
+    sqlite_api::sqlite3_stmt* prepared = reuse ? kept->second.get() : nullptr;
     // A length counting the terminating NUL saves SQLite a copy of the text (its documentation).
     auto prepare = [&] {
-        return sqlite_api::sqlite3_prepare_v3(db, query.c_str(), static_cast<int>(query.size() + 1), 0, &prepared,
-                                              nullptr);
+        return sqlite_api::sqlite3_prepare_v3(db, query.c_str(), static_cast<int>(query.size() + 1),
+                                              keep ? SQLITE_PREPARE_PERSISTENT : 0, &prepared, nullptr);
     };
-    int rc = prepare();
+    int rc = reuse ? SQLITE_OK : prepare();
     if (rc != SQLITE_OK && own) {
         sqlite_api::sqlite3_finalize(prepared);
         prepared = nullptr;
         db = shared;
         rc = prepare();
     }
-    SqliteStatement statement(prepared);
+    SqliteStatement statement(reuse ? nullptr : prepared);  // owned here unless kept
     if (rc != SQLITE_OK) throw fail();
-    if (!statement) throw DatabaseError("the query is empty");
-    sqlite_api::sqlite3_stmt* st = statement.get();
+    if (!prepared) throw DatabaseError("the query is empty");
+    sqlite_api::sqlite3_stmt* st = prepared;
+    if (keep && !own && !reuse) {
+        if (keep->statements.size() >= PreparedReads::Impl::kMost) keep->statements.clear();
+        keep->statements.emplace(query, std::move(statement));
+    }
+    // A kept statement is reset after the read, however it ends (its bindings cleared), so
+    // that it holds no read transaction open until it is used again.
+    struct Reset {
+        sqlite_api::sqlite3_stmt* st;
+        bool kept;
+        ~Reset() {
+            if (!kept) return;
+            sqlite_api::sqlite3_reset(st);
+            sqlite_api::sqlite3_clear_bindings(st);
+        }
+    } const reset{st, keep && !own};
 
     const int placeholders = sqlite_api::sqlite3_bind_parameter_count(st);
     if (static_cast<std::size_t>(placeholders) != params.size())
@@ -663,9 +702,12 @@ void bound_mysql(soci::session& sql, const std::string& query,
 
 void query_bound(soci::session& sql, const std::string& query,
                  const std::vector<std::string>& params, std::size_t columns,
-                 std::size_t batch_rows, const std::function<void(TextBatch&)>& fn) {
+                 std::size_t batch_rows, const std::function<void(TextBatch&)>& fn,
+                 PreparedReads* prepared) {
     switch (dialect_of_backend(sql.get_backend_name())) {
-        case Dialect::SQLite: return read_sqlite(sql, query, params, columns, batch_rows, fn);
+        case Dialect::SQLite:
+            return read_sqlite(sql, query, params, columns, batch_rows, fn, Cells::Text,
+                               prepared ? &prepared->impl() : nullptr);
         case Dialect::PostgreSQL:
             return bound_postgresql(sql, query, params, columns, batch_rows, fn);
         case Dialect::MySQL: return bound_mysql(sql, query, params, columns, batch_rows, fn);

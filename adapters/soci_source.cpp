@@ -677,7 +677,7 @@ private:
                 }
                 query += ")";
                 query_bound(session(), query, values, static_cast<std::size_t>(next), kScopedBatchRows,
-                            deliver);
+                            deliver, &prepared_reads_);
             } else if (threads_ >= 2) {
                 // The database's stepping (and its values' copy into the batch) on a thread of its
                 // own, one batch ahead of `row_fn` (the parsing, on the thread that called scan):
@@ -704,6 +704,8 @@ private:
     Dialect dialect_;
     unsigned threads_ = 1;  // set_threads: 2 or more reads one batch ahead
     std::unique_ptr<soci::session> session_;
+    // The scoped reads' statements kept prepared (SQLite): destroyed before the session.
+    PreparedReads prepared_reads_;
     std::string day_expression_cache_;
     // The columns each query returns, by its SQL: probed once per source.
     std::map<std::string, std::vector<std::string>> columns_cache_;

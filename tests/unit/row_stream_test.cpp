@@ -328,6 +328,44 @@ TEST(RowStreamOnAFile, AWholeTableReadHasAConnectionOfItsOwnWhereItCan) {
     EXPECT_EQ(read("SELECT k, v, s FROM t ORDER BY k", Cells::Numbers), committed);
 }
 
+// query_bound with statements kept: the same text prepared once and bound again with each
+// call's values; a kept statement holds no read open after its read, even one stopped by the
+// caller (another connection then writes at once); a failing text keeps nothing; at most 64.
+TEST(RowStreamOnAFile, KeptStatementsAreBoundAgainAndHoldNoReadOpen) {
+    custclass::test::TestDatabase db;
+    const auto sql = connect({"sqlite3://db=" + db.db_path(), ""});
+    *sql << "CREATE TABLE t(k INTEGER, s TEXT)";
+    *sql << "INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd')";
+    PreparedReads kept;
+    auto read = [&](const std::string& query, const std::vector<std::string>& params) {
+        Read out;
+        query_bound(*sql, query, params, 2, 2, collect_into(out), &kept);
+        return out.rows;
+    };
+    const std::string query = "SELECT k, s FROM t WHERE k IN (:p0, :p1) ORDER BY k";
+    EXPECT_EQ(read(query, {"1", "3"}), (std::vector<Row>{{"1", "a"}, {"3", "c"}}));
+    EXPECT_EQ(read(query, {"2", "4"}), (std::vector<Row>{{"2", "b"}, {"4", "d"}}));
+    EXPECT_EQ(read(query, {"4", "9"}), (std::vector<Row>{{"4", "d"}}));
+    EXPECT_EQ(kept.size(), 1u);
+
+    // A read stopped by the caller after its first batch: the statement is reset all the same.
+    EXPECT_THROW(query_bound(*sql, "SELECT k, s FROM t WHERE k > :p0 ORDER BY k", {"0"}, 2, 1,
+                             [](TextBatch&) { throw std::runtime_error("stop"); }, &kept),
+                 std::runtime_error);
+    EXPECT_EQ(kept.size(), 2u);
+    const auto writer = connect({"sqlite3://db=" + db.db_path(), ""});
+    *writer << "PRAGMA busy_timeout = 0";
+    EXPECT_NO_THROW(*writer << "INSERT INTO t VALUES (5, 'e')");
+    EXPECT_EQ(read(query, {"5", "1"}), (std::vector<Row>{{"1", "a"}, {"5", "e"}}));
+
+    EXPECT_THROW(read("SELECT k, s FROM missing_table WHERE k = :p0", {"1"}), DatabaseError);
+    EXPECT_EQ(kept.size(), 2u);
+    for (int i = 0; i < 70; ++i)
+        EXPECT_EQ(read("SELECT k, s FROM t WHERE k = :p0 AND " + std::to_string(i) + " = " + std::to_string(i), {"2"}),
+                  (std::vector<Row>{{"2", "b"}}));
+    EXPECT_LE(kept.size(), 64u);
+}
+
 TEST_F(RowStream, UnicodeTextArrivesByteForByte) {
     exec("CREATE TABLE t(k INTEGER, s TEXT)");
     const std::vector<std::string> texts = {"陳大文",      "Zoë Ångström", "😀 emoji", "tab\there",
