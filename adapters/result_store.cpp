@@ -740,20 +740,20 @@ public:
                       const std::vector<LiveAssignment>& rows) {
         guarded("updating the live assignments of a customer", [&] {
             WriteTransaction tx(sql(), dialect_);
-            std::string customer = customer_id;
-            sql() << "DELETE FROM custclass_live_overrides WHERE customer_id = :c", soci::use(customer);
-            const std::string now = utc_now();
+            if (!live_) live_ = std::make_unique<LiveStatements>(sql());
+            LiveStatements& st = *live_;
+            st.customer = customer_id;
+            st.remove.execute(true);
+            st.run = run_id;
+            st.at = utc_now();
             // No rows: one row without a classification, which hides the run's rows.
             const std::vector<LiveAssignment> gone(1);
             for (const LiveAssignment& row : rows.empty() ? gone : rows) {
-                std::string classification = row.classification, segment = row.segment.value_or("");
-                std::string run = run_id, at = now;
-                soci::indicator classification_ind = rows.empty() ? soci::i_null : soci::i_ok;
-                soci::indicator segment_ind = row.segment ? soci::i_ok : soci::i_null;
-                sql() << "INSERT INTO custclass_live_overrides (customer_id, classification, segment, run_id, updated_at) "
-                         "VALUES (:c, :k, :s, :r, :u)",
-                    soci::use(customer), soci::use(classification, classification_ind),
-                    soci::use(segment, segment_ind), soci::use(run), soci::use(at);
+                st.classification = row.classification;
+                st.segment = row.segment.value_or("");
+                st.classification_ind = rows.empty() ? soci::i_null : soci::i_ok;
+                st.segment_ind = row.segment ? soci::i_ok : soci::i_null;
+                st.insert.execute(true);
             }
             tx.commit();
             return 0;
@@ -982,9 +982,25 @@ public:
         });
     }
 
+    // The statements of a hook's live update, prepared once per connection (a hook runs them
+    // for each customer) and bound to the values here.
+    struct LiveStatements {
+        std::string customer, classification, segment, run, at;
+        soci::indicator classification_ind = soci::i_ok, segment_ind = soci::i_ok;
+        soci::statement remove, insert;
+        explicit LiveStatements(soci::session& sql)
+            : remove((sql.prepare << "DELETE FROM custclass_live_overrides WHERE customer_id = :c",
+                      soci::use(customer))),
+              insert((sql.prepare << "INSERT INTO custclass_live_overrides (customer_id, classification, "
+                                     "segment, run_id, updated_at) VALUES (:c, :k, :s, :r, :u)",
+                      soci::use(customer), soci::use(classification, classification_ind),
+                      soci::use(segment, segment_ind), soci::use(run), soci::use(at))) {}
+    };
+
     ConnectionSpec spec_;
     Dialect dialect_;
     std::unique_ptr<soci::session> session_;
+    std::unique_ptr<LiveStatements> live_;  // after session_: destroyed before it
     bool population_column_known_ = false;
     bool audit_seq_known_ = false;
     bool compact_known_ = false;
