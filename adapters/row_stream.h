@@ -1,6 +1,7 @@
 // Reads the result of a query as text values in batches, never holding the whole result in
 // memory, in the way each backend allows, on SOCI's connection but below SOCI (whose bulk fetch
-// copies every value twice): SQLite through its C API (sqlite3_step, sqlite3_column_value);
+// copies every value twice): SQLite through its C API (sqlite3_step, sqlite3_column_value; a
+// whole-table read of a database file on a read-only connection of its own, row_stream.cpp);
 // PostgreSQL through libpq's COPY (query) TO STDOUT, decoded from COPY's text format (SOCI's
 // PostgreSQL backend would hold the whole result set, and its single-row mode is broken; COPY
 // streams without a cursor's round trip per batch); MySQL/MariaDB through the client library's

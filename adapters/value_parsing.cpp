@@ -142,9 +142,7 @@ std::string_view normalised_id(std::string_view text) {
 }
 
 bool normalise_email_into(std::string_view text, std::string& out) {
-    out.assign(trim(text));
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    config::ascii_lower_into(trim(text), out);
     return !out.empty();
 }
 

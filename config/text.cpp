@@ -2,10 +2,15 @@
 
 namespace custclass::config {
 
-std::string ascii_lower(std::string_view text) {
-    std::string out(text);
+void ascii_lower_into(std::string_view text, std::string& out) {
+    out.assign(text);
     for (char& c : out)
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+}
+
+std::string ascii_lower(std::string_view text) {
+    std::string out;
+    ascii_lower_into(text, out);
     return out;
 }
 

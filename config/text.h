@@ -10,6 +10,8 @@ namespace custclass::config {
 
 // ASCII letters lower-cased; every other byte as it is.
 std::string ascii_lower(std::string_view text);
+// The same into `out` (its memory reused).
+void ascii_lower_into(std::string_view text, std::string& out);
 // Whether ascii_lower(text) == lower, without making the lower-cased copy.
 bool equals_ascii_lower(std::string_view text, std::string_view lower);
 // Without the leading and trailing ASCII white space (space, tab, CR, LF, VT, FF).
