@@ -1,8 +1,57 @@
 #include "canonical_row_parser.h"
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "row_stream.h"
 
 namespace custclass::adapters {
+
+void RowView::fail(std::string_view column, const std::string& problem) const {
+    std::string named = key;
+    if (named.empty() && key_column_ >= 0)
+        if (const auto v = value(static_cast<std::size_t>(key_column_)); v && valid_utf8(*v))
+            named = normalised_id(*v);
+    throw DataError("table `" + std::string(table_) + "`" +
+                    (named.empty() ? std::string() : ", key `" + named + "`") + ", column `" +
+                    std::string(column) + "`: " + problem + " (" + origin_ + ")");
+}
+
+std::string_view RowView::number_text(std::size_t column) const {
+    if (scratch_.size() < numbers_.size()) scratch_.resize(numbers_.size());
+    char text[kNumberText];
+    const Number& n = numbers_[column];
+    const std::size_t size =
+        adapters::number_text(n.kind == Kind::Real ? TextBatch::Cell::Real : TextBatch::Cell::Integer, n.bits, text);
+    return scratch_[column].assign(text, size);
+}
+
+std::optional<std::int64_t> RowView::number_money(std::size_t column, int decimals) const {
+    if (column >= numbers_.size() || decimals < 0 || decimals > 6) return std::nullopt;
+    constexpr std::int64_t kPowers[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+    const std::int64_t scale = kPowers[decimals];
+    const Number& n = numbers_[column];
+    if (n.kind == Kind::Integer) {
+        // Its text is its digits: parse_money's one pass scales them when, scaled, they are at
+        // most 18 digits.
+        const std::int64_t limit = 1000000000000000000 / scale;  // 10^(18 - decimals)
+        if (n.bits <= -limit || n.bits >= limit) return std::nullopt;
+        return n.bits * scale;
+    }
+    if (n.kind == Kind::Real && decimals <= 4) {
+        // v is the double nearest m / 10^decimals (m and 10^decimals are exact doubles and the
+        // division rounds correctly) with |m| < 10^15: then SQLite's text of v, its 15
+        // significant digits, is that decimal (v is within half a unit in the 53rd bit of it,
+        // far less than half a unit of its 15th digit), without an exponent (10^-4 <= |v| <
+        // 10^15, or 0), and parse_money reads it back as m.
+        const double v = std::bit_cast<double>(n.bits);
+        const double m = std::nearbyint(v * static_cast<double>(scale));
+        if (!(std::fabs(m) < 1e15) || m / static_cast<double>(scale) != v) return std::nullopt;
+        return static_cast<std::int64_t>(m);
+    }
+    return std::nullopt;
+}
 
 CustomerRow parse_customer(RowView& row, const std::vector<ColumnSpec>& spec,
                            std::size_t first_attribute, std::size_t attributes_end) {
@@ -28,10 +77,16 @@ CustomerRow parse_customer(RowView& row, const std::vector<ColumnSpec>& spec,
 }
 
 bool parse_order_into(RowView& row, int currency_decimals, std::string_view customer_column, OrderRow& o,
-                      bool customer_id) {
-    row.id_into(0, "order_id", o.order_id);
-    row.key = o.order_id;
-    const auto& customer = row.raw(1);
+                      bool customer_id, bool order_id) {
+    if (order_id) {
+        row.id_into(0, "order_id", o.order_id);
+        row.key = o.order_id;
+    } else {
+        row.check_id(0, "order_id");
+        row.key_from(0);
+        o.order_id.clear();
+    }
+    const auto customer = row.raw(1);
     if (!customer || customer->empty()) return false;
     if (customer_id)
         row.id_into(1, customer_column, o.customer_id);

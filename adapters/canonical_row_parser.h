@@ -4,6 +4,7 @@
 // an error naming the table, the key, the column and the value.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,7 +48,11 @@ inline std::vector<ColumnSpec> columns_of(config::CanonicalTable table) {
 }
 
 // One row of a mapped table while it is parsed: the values of the wanted columns (absent
-// columns and SQL NULLs alike are nullopt) and what to call it in an error.
+// columns and SQL NULLs alike are nullopt) and what to call it in an error. A value may come as
+// text (`values`) or, from a SQLite read (TextBatch, Cells::Numbers), as the whole number or
+// REAL the database holds (set_number): its text is then written only when something asks for
+// it (value()), and money(), flag() and the identifier checks use the number itself where that
+// gives exactly what its text would.
 class RowView {
 public:
     // `origin` says where the rows come from ("query at custclass.yaml:12", "pushed by the host").
@@ -57,13 +62,37 @@ public:
     std::string key;                          // the row's key, once known
     std::size_t index = 0;                    // the row's position in its batch
 
-    const std::optional<std::string_view>& raw(std::size_t column) const { return values[column]; }
-
-    [[noreturn]] void fail(std::string_view column, const std::string& problem) const {
-        throw DataError("table `" + std::string(table_) + "`" +
-                        (key.empty() ? std::string() : ", key `" + key + "`") + ", column `" +
-                        std::string(column) + "`: " + problem + " (" + origin_ + ")");
+    // Gives the row `columns` columns, all NULL, none a number.
+    void reset(std::size_t columns) {
+        values.assign(columns, std::nullopt);
+        numbers_.assign(columns, Number{});
+        timestamps_.assign(columns, config::TimestampParser{});
     }
+    // The column's value as text (nullopt: NULL), or as a number its text is not written for yet.
+    void set_text(std::size_t column, std::optional<std::string_view> v) {
+        values[column] = v;
+        numbers_[column].kind = Kind::Text;
+    }
+    void set_number(std::size_t column, bool real, std::int64_t bits) {
+        values[column] = std::string_view();
+        numbers_[column] = {real ? Kind::Real : Kind::Integer, bits};
+    }
+    // The row's key is the value of `column` (normalised, as an identifier), for the errors'
+    // "key `…`" without copying it for every row; `key`, when set, wins.
+    void key_from(std::size_t column) { key_column_ = static_cast<int>(column); }
+    void clear_key() {
+        key.clear();
+        key_column_ = -1;
+    }
+
+    // The value as text (nullopt: NULL).
+    std::optional<std::string_view> value(std::size_t column) const {
+        if (column >= numbers_.size() || numbers_[column].kind == Kind::Text) return values[column];
+        return number_text(column);
+    }
+    std::optional<std::string_view> raw(std::size_t column) const { return value(column); }
+
+    [[noreturn]] void fail(std::string_view column, const std::string& problem) const;
 
     std::optional<std::string> text(std::size_t column, std::string_view name) const {
         std::optional<std::string> out;
@@ -72,9 +101,9 @@ public:
     }
 
     std::optional<config::Timestamp> timestamp(std::size_t column, std::string_view name) const {
-        const auto& v = values[column];
+        const auto v = value(column);
         if (!v || v->empty()) return std::nullopt;
-        const auto t = config::parse_timestamp(*v);
+        const auto t = column < timestamps_.size() ? timestamps_[column](*v) : config::parse_timestamp(*v);
         if (!t) fail(name, "`" + std::string(*v) + "` is not a date or timestamp (expected YYYY-MM-DD[ HH:MM[:SS]])");
         return t;
     }
@@ -95,12 +124,15 @@ public:
     void id_into(std::size_t column, std::string_view name, std::string& out) const {
         out.assign(checked_id(column, name));
     }
-    // Checks what id() checks, keeping nothing.
-    void check_id(std::size_t column, std::string_view name) const { checked_id(column, name); }
+    // Checks what id() checks, keeping nothing (a whole number always passes).
+    void check_id(std::size_t column, std::string_view name) const {
+        if (is_integer(column)) return;
+        checked_id(column, name);
+    }
 
     // text() into `out` (its memory reused).
     void text_into(std::size_t column, std::string_view name, std::optional<std::string>& out) const {
-        const auto& v = values[column];
+        const auto v = value(column);
         if (!v) {
             out.reset();
             return;
@@ -113,7 +145,8 @@ public:
     }
 
     std::int64_t money(std::size_t column, std::string_view name, int decimals) const {
-        const auto& v = values[column];
+        if (const auto minor = number_money(column, decimals)) return *minor;
+        const auto v = value(column);
         if (!v) fail(name, "the amount is NULL");
         const auto minor = parse_money(*v, decimals);
         if (!minor) fail(name, "`" + std::string(*v) + "` is not an amount");
@@ -121,7 +154,9 @@ public:
     }
 
     std::optional<bool> flag(std::size_t column, std::string_view name) const {
-        const auto& v = values[column];
+        if (is_integer(column) && (numbers_[column].bits == 0 || numbers_[column].bits == 1))
+            return numbers_[column].bits == 1;
+        const auto v = value(column);
         if (!v || v->empty()) return std::nullopt;
         const auto b = parse_flag(*v);
         if (!b) fail(name, "`" + std::string(*v) + "` is not a true/false value (expected 1/0, true/false)");
@@ -129,9 +164,24 @@ public:
     }
 
 private:
+    enum class Kind : std::uint8_t { Text, Integer, Real };
+    struct Number {
+        Kind kind = Kind::Text;
+        std::int64_t bits = 0;  // an Integer's value, a Real's bits
+    };
+
+    bool is_integer(std::size_t column) const {
+        return column < numbers_.size() && numbers_[column].kind == Kind::Integer;
+    }
+    // A number's text, written into the column's scratch buffer.
+    std::string_view number_text(std::size_t column) const;
+    // A number's amount in minor units when it is exactly what parse_money gives for its text;
+    // nullopt otherwise (text, NULL, or a number whose text has to be parsed).
+    std::optional<std::int64_t> number_money(std::size_t column, int decimals) const;
+
     // A required identifier, normalised: a part of the value.
     std::string_view checked_id(std::size_t column, std::string_view name) const {
-        const auto& v = values[column];
+        const auto v = value(column);
         if (!v || v->empty()) fail(name, "the identifier is NULL or empty");
         if (!valid_utf8(*v)) fail(name, "the value is not valid UTF-8");
         return normalised_id(*v);
@@ -139,6 +189,10 @@ private:
 
     std::string table_;
     std::string origin_;
+    std::vector<Number> numbers_;  // [column]; empty: every value is text
+    int key_column_ = -1;
+    mutable std::vector<std::string> scratch_;  // [column]: a number's text, once asked for
+    mutable std::vector<config::TimestampParser> timestamps_;  // [column]: its last date kept
 };
 
 // A customer row from a RowView with the columns of columns_of(Customers) followed, from
@@ -152,8 +206,9 @@ std::optional<OrderRow> parse_order(RowView& row, int currency_decimals,
                                     std::string_view customer_column = "customer_id");
 // The same into `o`, every field written (a row of an earlier batch is reused); false for an
 // order without a customer. `customer_id` false: the customer column is checked but not kept
-// (o.customer_id left empty, for the caller to name the customer otherwise).
+// (o.customer_id left empty, for the caller to name the customer otherwise). `order_id` false:
+// the same for the order's id (o.order_id left empty; an error still names the order by it).
 bool parse_order_into(RowView& row, int currency_decimals, std::string_view customer_column, OrderRow& o,
-                      bool customer_id = true);
+                      bool customer_id = true, bool order_id = true);
 
 }  // namespace custclass::adapters

@@ -52,12 +52,11 @@ public:
         batch_.ends[c][n_] = used;
     }
     // A number as the value of column `c` (an Integer's value, a Real's bits), its text left to
-    // numbers_to_text.
+    // the thread that takes the batch.
     void set_number(std::size_t c, TextBatch::Cell cell, std::int64_t value) {
         batch_.numbers[c][n_] = value;
         batch_.cells[c][n_] = cell;
         batch_.ends[c][n_] = used_[c];
-        ++batch_.untexted[c];
     }
     void end_row() {
         if (++n_ == batch_rows_) flush();
@@ -84,7 +83,6 @@ private:
             batch_.cells.assign(columns_, std::vector<TextBatch::Cell>(batch_rows_));
             batch_.numbers.assign(columns_, std::vector<std::int64_t>(numbers_ ? batch_rows_ : 0));
         }
-        batch_.untexted.assign(columns_, 0);
         used_.assign(columns_, 0);
         batch_.rows = 0;
     }
@@ -342,7 +340,7 @@ void read_sqlite(soci::session& sql, const std::string& query,
             // another thread: the hold above makes sure of that.
             sqlite_api::sqlite3_value* value = sqlite_api::sqlite3_column_value(st, static_cast<int>(c));
             const int type = sqlite_api::sqlite3_value_type(value);
-            // A number as it is, for numbers_to_text on the thread that takes the batch.
+            // A number as it is, its text written by the thread that takes the batch.
             if (numbers && type == SQLITE_INTEGER) {
                 out.set_number(c, TextBatch::Cell::Integer, sqlite_api::sqlite3_value_int64(value));
                 continue;
@@ -714,45 +712,22 @@ void query_bound(soci::session& sql, const std::string& query,
     }
 }
 
-void numbers_to_text(TextBatch& batch) {
-    for (std::size_t c = 0; c < batch.columns(); ++c) {
-        if (c >= batch.untexted.size() || batch.untexted[c] == 0) continue;  // text only
-        // The column again, into the spare buffer: each value's text where the value was, the
-        // numbers' written here (as read_sqlite writes them with Cells::Text).
-        const std::string& in = batch.bytes[c];
-        std::string& out = batch.spare;
-        std::vector<std::size_t>& ends = batch.ends[c];
-        const std::vector<TextBatch::Cell>& cells = batch.cells[c];
-        const std::vector<std::int64_t>& numbers = batch.numbers[c];
-        std::size_t used = 0, begin = 0;
-        char text[64];
-        for (std::size_t r = 0; r < batch.rows; ++r) {
-            const std::size_t end = ends[r];
-            const char* data = in.data() + begin;
-            std::size_t size = end - begin;
-            if (cells[r] == TextBatch::Cell::Integer) {
-                data = text;
-                size = static_cast<std::size_t>(std::to_chars(text, text + sizeof text, numbers[r]).ptr - text);
-            } else if (cells[r] == TextBatch::Cell::Real) {
-                const auto v = std::bit_cast<double>(numbers[r]);
-                data = text;
-                size = sqlite_real_text(v, text, sizeof text);
-                // Any other REAL through SQLite's own printf, with the format its text of a REAL
-                // uses (the test against CAST(… AS TEXT) holds both to it).
-                if (size == 0) {
-                    sqlite_api::sqlite3_snprintf(static_cast<int>(sizeof text), text, "%!.15g", v);
-                    size = std::strlen(text);
-                }
-            }
-            if (out.size() - used < size) out.resize(std::max(2 * out.size(), used + size + 64));
-            if (size > 0) std::memcpy(out.data() + used, data, size);
-            used += size;
-            begin = end;
-            ends[r] = used;
-        }
-        std::swap(batch.bytes[c], out);
-        batch.untexted[c] = 0;
-    }
+std::size_t number_text(TextBatch::Cell cell, std::int64_t number, char (&out)[kNumberText]) {
+    if (cell == TextBatch::Cell::Integer)
+        return static_cast<std::size_t>(std::to_chars(out, out + kNumberText, number).ptr - out);
+    const auto v = std::bit_cast<double>(number);
+    if (const std::size_t size = sqlite_real_text(v, out, kNumberText)) return size;
+    // Any other REAL through SQLite's own printf, with the format its text of a REAL uses (the
+    // test against CAST(… AS TEXT) holds both ways to it).
+    sqlite_api::sqlite3_snprintf(static_cast<int>(kNumberText), out, "%!.15g", v);
+    return std::strlen(out);
+}
+
+std::optional<std::string_view> TextBatch::text(std::size_t column, std::size_t row,
+                                                char (&scratch)[kNumberText]) const {
+    if (is_null(column, row)) return std::nullopt;
+    if (!is_number(column, row)) return value(column, row);
+    return std::string_view(scratch, number_text(cells[column][row], numbers[column][row], scratch));
 }
 
 void stream_query(soci::session& sql, Dialect dialect, const std::string& query,

@@ -25,11 +25,16 @@ class session;
 
 namespace custclass::adapters {
 
+// The text of a number a batch holds as one (`cell` Integer or Real, `number` as
+// TextBatch::numbers holds it), the text Cells::Text would have read: a whole number in decimal,
+// a REAL as SQLite writes it ("%!.15g"). Into `out`; its length (at most kNumberText).
+inline constexpr std::size_t kNumberText = 40;
+
 // The rows of a batch, column by column: a column's values back to back in one buffer, each
 // ending where `ends` says, so that writing a value is one copy into memory the batch already
 // has (no string object per value). Read with Cells::Numbers, a whole number or a REAL arrives as
-// the number (`numbers`, no text yet): numbers_to_text writes their text, on the thread that
-// takes the batch, and integer() gives a whole number's value before and after.
+// the number (`numbers`, no text in `bytes`): its text is written only where it is needed
+// (text(), RowView::value), on the thread that takes the batch.
 struct TextBatch {
     enum class Cell : std::uint8_t { Text, Null, Integer, Real };
     std::size_t rows = 0;
@@ -37,35 +42,27 @@ struct TextBatch {
     std::vector<std::vector<std::size_t>> ends;      // [column][row]: where the value ends in bytes
     std::vector<std::vector<Cell>> cells;            // [column][row]: what the value is
     std::vector<std::vector<std::int64_t>> numbers;  // [column][row]: an Integer's value, a Real's bits
-    std::vector<std::size_t> untexted;               // [column]: Integers and Reals whose text is not in bytes
-    std::string spare;                               // numbers_to_text's buffer, kept for the next batch
 
     std::size_t columns() const { return bytes.size(); }
     bool is_null(std::size_t column, std::size_t row) const { return cells[column][row] == Cell::Null; }
-    // The value (empty for NULL). With Cells::Numbers, only after numbers_to_text.
+    bool is_number(std::size_t column, std::size_t row) const {
+        return cells[column][row] == Cell::Integer || cells[column][row] == Cell::Real;
+    }
+    // The value of a Text cell (empty for NULL; not for a number: text()).
     std::string_view value(std::size_t column, std::size_t row) const {
         const std::size_t begin = row == 0 ? 0 : ends[column][row - 1];
         return std::string_view(bytes[column]).substr(begin, ends[column][row] - begin);
     }
-    std::optional<std::string_view> get(std::size_t column, std::size_t row) const {
-        if (is_null(column, row)) return std::nullopt;
-        return value(column, row);
-    }
-    // The value of a whole number the database holds as one (read with Cells::Numbers).
-    std::optional<std::int64_t> integer(std::size_t column, std::size_t row) const {
-        if (cells[column][row] != Cell::Integer) return std::nullopt;
-        return numbers[column][row];
-    }
+    // Any cell's text (nullopt: NULL), a number's written into `scratch`.
+    std::optional<std::string_view> text(std::size_t column, std::size_t row, char (&scratch)[kNumberText]) const;
 };
 
+std::size_t number_text(TextBatch::Cell cell, std::int64_t number, char (&out)[kNumberText]);
+
 // How a reader hands a value: as the text the database writes for it (every reader), or, on
-// SQLite, a whole number or a REAL as the number, its text written later by numbers_to_text
+// SQLite, a whole number or a REAL as the number, its text written later where it is needed
 // (the reading thread, the busier one in a run, then only copies the number).
 enum class Cells { Text, Numbers };
-
-// Writes the text of the batch's numbers (Cells::Numbers), the text Cells::Text would have read:
-// a whole number in decimal, a REAL as SQLite writes it ("%!.15g").
-void numbers_to_text(TextBatch& batch);
 
 // Runs `query` (returning `columns` columns) and calls `fn` with consecutive batches of at most
 // `batch_rows` rows. Throws DatabaseError with the database's message on failure, and when the

@@ -146,25 +146,27 @@ public:
         read_orders(sink, true);
     }
 
-    // `by_position`: an order whose customer's position in the last read of the customers is
-    // known names it by that (OrderRow::customer_row) instead of the id.
-    void read_orders(const std::function<void(OrderBatch)>& sink, bool by_position) {
+    // `of_customers_read` (read_orders_of_customers_read): an order whose customer's position in
+    // the last read of the customers is known names it by that (OrderRow::customer_row) instead
+    // of the id, and the orders' ids are checked but not kept.
+    void read_orders(const std::function<void(OrderBatch)>& sink, bool of_customers_read) {
         const bool keyed = orders_by_key();
         const std::unique_ptr<CustomerKeys> taken = keyed ? take_customer_keys() : nullptr;
         const CustomerKeys& keys = taken ? *taken : kNoKeys;
         if (keyed && !scope_.empty() && keys.empty()) return;  // none of the customers asked for
-        by_position = by_position && keyed && keys.positions_known();
+        const bool by_position = of_customers_read && keyed && keys.positions_known();
         // The keys of a batch looked up in one pass, before its rows are parsed.
         std::vector<CustomerKeys::Match> matches;
         const ColumnPass lookups{1, [&](const TextBatch& batch, std::size_t column) {
                                      matches.resize(batch.rows);
                                      for (std::size_t r = 0; r < batch.rows; ++r) {
-                                         if (const auto number = batch.integer(column, r))
-                                             matches[r] = keys.match_number(*number);
-                                         else if (batch.is_null(column, r))
-                                             matches[r] = {};
+                                         char scratch[kNumberText];
+                                         if (batch.cells[column][r] == TextBatch::Cell::Integer)
+                                             matches[r] = keys.match_number(batch.numbers[column][r]);
+                                         else if (const auto text = batch.text(column, r, scratch))
+                                             matches[r] = keys.match_raw(*text);
                                          else
-                                             matches[r] = keys.match_raw(batch.value(column, r));
+                                             matches[r] = {};
                                      }
                                  }};
         read_rows<OrderRow>(sink, [&](Batcher<OrderRow>& out) {
@@ -172,7 +174,7 @@ public:
                  [&](RowView& row) {
                      OrderRow& o = out.next();
                      if (!parse_order_into(row, config_.currency_decimals, keyed ? "customer_key" : "customer_id",
-                                           o, !by_position)) {
+                                           o, !by_position, !of_customers_read)) {
                          ++counts_.orders_without_customer;
                          return;
                      }
@@ -616,8 +618,8 @@ private:
     // Called with a batch and the batch's column of spec column `column` before row_fn gets
     // its rows, RowView::index being a row's position in them: a column's lookups done in one
     // pass, where the memory they read is fetched for many rows at once instead of one row's
-    // at a time (an order's customer key). The batch's values are text then, and its whole
-    // numbers also numbers (TextBatch::integer).
+    // at a time (an order's customer key). A number in the batch is still the number
+    // (TextBatch::cells, numbers; TextBatch::text writes it).
     struct ColumnPass {
         std::size_t column;
         std::function<void(const TextBatch&, std::size_t)> pass;
@@ -643,18 +645,24 @@ private:
             source_column[i] = next++;
         }
         RowView row(m.table, "query at " + m.origin);
-        row.values.assign(spec.size(), std::nullopt);
+        row.reset(spec.size());
         const int pass_column = column_pass ? source_column[column_pass->column] : -1;
         auto deliver = [&](TextBatch& batch) {
-            numbers_to_text(batch);  // on this thread, not the reading one
             if (pass_column >= 0) column_pass->pass(batch, static_cast<std::size_t>(pass_column));
             for (std::size_t r = 0; r < batch.rows; ++r) {
                 row.index = r;
-                row.key.clear();
+                row.clear_key();
                 for (std::size_t i = 0; i < spec.size(); ++i) {
                     const int c = source_column[i];
+                    if (c < 0) continue;  // absent: NULL from reset()
                     const auto col = static_cast<std::size_t>(c);
-                    row.values[i] = c < 0 ? std::nullopt : batch.get(col, r);
+                    // A number's text only when the parsing asks for it (RowView::value).
+                    switch (batch.cells[col][r]) {
+                        case TextBatch::Cell::Integer: row.set_number(i, false, batch.numbers[col][r]); break;
+                        case TextBatch::Cell::Real: row.set_number(i, true, batch.numbers[col][r]); break;
+                        case TextBatch::Cell::Null: row.set_text(i, std::nullopt); break;
+                        case TextBatch::Cell::Text: row.set_text(i, batch.value(col, r)); break;
+                    }
                 }
                 row_fn(row);
             }

@@ -36,7 +36,8 @@ public:
     // The orders as read_orders gives them, except that an order may name its customer by
     // OrderRow::customer_row (its customer's position among the rows the last read_customers
     // delivered) with `customer_id` left empty, where the source knows that position without
-    // looking the id up. For the engine's run, which reads the customers, then their orders.
+    // looking the id up, and OrderRow::order_id may be left empty (the id is still checked,
+    // and named in errors). For the engine's run, which reads the customers, then their orders.
     virtual void read_orders_of_customers_read(const std::function<void(OrderBatch)>& sink) {
         read_orders(sink);
     }

@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstring>
 #include <stdexcept>
 
 namespace custclass::config {
@@ -39,10 +40,14 @@ std::string format_day(Day day) {
     return date::format("%F", date::sys_days{date::days{day}});
 }
 
-std::optional<Timestamp> parse_timestamp(std::string_view text) {
+namespace {
+
+// parse_timestamp, the date's day from `day_of` (given the first ten characters).
+template <typename DayOf>
+std::optional<Timestamp> parse_timestamp_with(std::string_view text, DayOf&& day_of) {
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
         text.remove_suffix(1);
-    const auto day = parse_day(text.substr(0, 10));
+    const std::optional<Day> day = day_of(text.substr(0, 10));
     if (!day) return std::nullopt;
     std::int64_t seconds = static_cast<std::int64_t>(*day) * 86400;
     std::size_t pos = 10;
@@ -83,6 +88,26 @@ std::optional<Timestamp> parse_timestamp(std::string_view text) {
     }
     if (oh > 18 || om > 59) return std::nullopt;
     return Timestamp{seconds - sign * (oh * 3600 + om * 60), true};
+}
+
+}  // namespace
+
+std::optional<Timestamp> parse_timestamp(std::string_view text) {
+    return parse_timestamp_with(text, [](std::string_view date) { return parse_day(date); });
+}
+
+std::optional<Timestamp> TimestampParser::operator()(std::string_view text) {
+    return parse_timestamp_with(text, [this](std::string_view date) -> std::optional<Day> {
+        if (known_ && date.size() == sizeof date_ && std::memcmp(date.data(), date_, sizeof date_) == 0)
+            return day_;
+        const auto day = parse_day(date);
+        if (day) {
+            std::memcpy(date_, date.data(), sizeof date_);
+            day_ = *day;
+            known_ = true;
+        }
+        return day;
+    });
 }
 
 TimeZone::TimeZone(const std::string& name) : name_(name) {

@@ -38,6 +38,18 @@ std::string utc_now();
 // nullopt when the text is none of these.
 std::optional<Timestamp> parse_timestamp(std::string_view text);
 
+// parse_timestamp for a column read row after row: the last date's day is kept, so that a run
+// of timestamps on the same date (orders in the order they were taken) reads that date once.
+class TimestampParser {
+public:
+    std::optional<Timestamp> operator()(std::string_view text);
+
+private:
+    char date_[10] = {};  // the last valid "YYYY-MM-DD" read
+    Day day_ = 0;         // its day
+    bool known_ = false;
+};
+
 // A time zone of the IANA database (the system's zoneinfo).
 class TimeZone {
 public:

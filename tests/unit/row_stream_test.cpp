@@ -4,8 +4,10 @@
 #include "row_stream.h"
 
 #include <gtest/gtest.h>
+
 #include <soci/soci.h>
 
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -25,16 +27,18 @@ struct Read {
     std::vector<Row> rows;
 };
 
-// Collects the batches' values as text (a batch read with Cells::Numbers after numbers_to_text).
+// Collects the batches' values as text (a number of a batch read with Cells::Numbers through
+// TextBatch::text).
 std::function<void(TextBatch&)> collect_into(Read& out) {
     return [&out](TextBatch& batch) {
-        numbers_to_text(batch);
         out.batch_sizes.push_back(batch.rows);
+        char scratch[kNumberText];
         for (std::size_t r = 0; r < batch.rows; ++r) {
             Row row;
-            for (std::size_t c = 0; c < batch.columns(); ++c)
-                row.push_back(batch.is_null(c, r) ? std::nullopt
-                                                  : std::optional<std::string>(batch.value(c, r)));
+            for (std::size_t c = 0; c < batch.columns(); ++c) {
+                const auto text = batch.text(c, r, scratch);
+                row.push_back(text ? std::optional<std::string>(*text) : std::nullopt);
+            }
             out.rows.push_back(std::move(row));
         }
     };
@@ -174,27 +178,34 @@ TEST_F(RowStream, ValuesArriveAsSqlitesTextOfThem) {
     EXPECT_EQ(stream("SELECT i, r, n, s FROM t ORDER BY k", 4, 4, Cells::Numbers).rows, expected);
 }
 
-// Read with Cells::Numbers, a whole number arrives as its value, the other values as text once
-// numbers_to_text has run; a batch's text columns are left as they are.
+// Read with Cells::Numbers, a whole number or a REAL arrives as its value, its text written by
+// TextBatch::text; text and NULLs arrive as they are.
 TEST_F(RowStream, NumbersArriveAsNumbersAndTheirTextAfterwards) {
     exec("CREATE TABLE t(k INTEGER, i, s TEXT)");
     exec("INSERT INTO t VALUES (1, 42, 'a'), (2, NULL, NULL), (3, -9223372036854775808, ''),"
          " (4, 2.5, 'long text beyond sixteen bytes'), (5, '17', 'x'), (6, 0, 'y')");
     std::vector<std::vector<std::optional<std::int64_t>>> integers;
     std::vector<Row> rows;
+    auto integer = [](const TextBatch& batch, std::size_t c, std::size_t r) -> std::optional<std::int64_t> {
+        if (batch.cells[c][r] != TextBatch::Cell::Integer) return std::nullopt;
+        return batch.numbers[c][r];
+    };
     stream_query(*sql_, Dialect::SQLite, "SELECT i, s, k FROM t ORDER BY k", 3, 4,
                  [&](TextBatch& batch) {
-                     for (std::size_t r = 0; r < batch.rows; ++r)
-                         integers.push_back({batch.integer(0, r), batch.integer(1, r)});
-                     EXPECT_EQ(batch.untexted[1], 0u);  // text only: nothing to write
-                     numbers_to_text(batch);
-                     numbers_to_text(batch);  // once written, a second call changes nothing
+                     char scratch[kNumberText];
                      for (std::size_t r = 0; r < batch.rows; ++r) {
-                         EXPECT_EQ(batch.integer(2, r), static_cast<std::int64_t>(rows.size() + 1));
+                         integers.push_back({integer(batch, 0, r), integer(batch, 1, r)});
+                         EXPECT_FALSE(batch.is_number(1, r));  // text only
+                         EXPECT_EQ(integer(batch, 2, r), static_cast<std::int64_t>(rows.size() + 1));
+                         if (rows.size() == 3) {
+                             EXPECT_EQ(batch.cells[0][r], TextBatch::Cell::Real);
+                             EXPECT_EQ(std::bit_cast<double>(batch.numbers[0][r]), 2.5);
+                         }
                          Row row;
-                         for (std::size_t c = 0; c < 3; ++c)
-                             row.push_back(batch.is_null(c, r) ? std::nullopt
-                                                               : std::optional<std::string>(batch.value(c, r)));
+                         for (std::size_t c = 0; c < 3; ++c) {
+                             const auto text = batch.text(c, r, scratch);
+                             row.push_back(text ? std::optional<std::string>(*text) : std::nullopt);
+                         }
                          rows.push_back(std::move(row));
                      }
                  },
@@ -231,7 +242,7 @@ TEST_F(RowStream, RealsWrittenByTheReaderAreSqlitesTextOfThem) {
         " (999999999999999.0), (1e15), (99999999999999.9), (100000000000000.0), (0.1), (0.3),"
         " (0.1 + 0.2), (2.675), (1.005), (-0.0), (0.0), (123456789012345.0), (1234567890123456.0)");
     const Read cast = stream("SELECT CAST(r AS TEXT) FROM t ORDER BY k", 1);
-    // As the reader writes them, and as numbers_to_text writes them on the thread that takes the
+    // As the reader writes them, and as TextBatch::text writes them on the thread that takes the
     // batch (Cells::Numbers).
     for (const Cells cells : {Cells::Text, Cells::Numbers}) {
         const Read read = stream("SELECT r FROM t ORDER BY k", 1, 100, cells);
