@@ -98,14 +98,17 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
     FeatureBuildReport report;
     source.set_threads(request.threads ? request.threads : available_threads());
     FeatureTable table = build_table(source, as_of, rules, extra, &request, &report);
+    // Mapped personal data that nothing read (check 2).
+    std::vector<std::string> unread = source.unread_customer_columns();
+    // The referrals, read on a thread of their own while the rules run: nothing else uses the
+    // source until they are taken (a failure is thrown there).
+    std::future<std::vector<Referral>> referrals;
+    if (rewards) referrals = std::async(std::launch::async, [&] { return referrals_until(source, as_of); });
 
     RuleProgram program(rules, as_of);
     auto results = program.run(table, false, request.threads ? request.threads : available_threads());
     if (request.progress && !request.progress("rules", table.rows(), table.rows()))
         throw Cancelled();
-
-    // Mapped personal data that nothing read (check 2).
-    std::vector<std::string> unread = source.unread_customer_columns();
 
     if (policy && direct_marketing) {
         const Column* consent = table.find("marketing_consent");
@@ -146,7 +149,7 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
                                   policy->small_cell_k);
         });
     nlohmann::ordered_json referral_counts;
-    if (rewards) state->rewards = referral_rewards_due(source, state->table, as_of, referral_counts);
+    if (rewards) state->rewards = referral_rewards_due(referrals.get(), state->table, as_of, referral_counts);
     if (summary) {
         RunSummary s;
         s.run_id = state->run_id;

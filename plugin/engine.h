@@ -22,6 +22,7 @@
 #include "feature_table.h"
 #include "population_cuts.h"
 #include "push_source.h"
+#include "referral_network.h"
 #include "result_store.h"
 #include "source.h"
 #include "rule_program.h"
@@ -201,10 +202,12 @@ private:
                              const std::vector<std::string>& extra, const RunRequest* request,
                              FeatureBuildReport* report,
                              const PopulationCuts* population = nullptr);
-    // The referral rewards a run over `table` grants: the successful referrals (read from the
-    // source) whose referee the store has not rewarded yet (potential_customers.cpp). The table
-    // holds tenure_days and monetary.
-    std::vector<adapters::ReferralReward> referral_rewards_due(adapters::Source& source,
+    // The referrals made on or before as_of (or on no known day), read from the source
+    // (potential_customers.cpp). A run reads them while its rules run.
+    std::vector<Referral> referrals_until(adapters::Source& source, Day as_of) const;
+    // The referral rewards a run over `table` grants: the successful `referrals` whose referee
+    // the store has not rewarded yet. The table holds tenure_days and monetary.
+    std::vector<adapters::ReferralReward> referral_rewards_due(const std::vector<Referral>& referrals,
                                                                const FeatureTable& table, Day as_of,
                                                                nlohmann::ordered_json& counts);
     // A succeeded run of the store (empty id: the latest); NotFound otherwise. Needs run_mutex_.

@@ -128,17 +128,23 @@ struct ReferralInputs {
     std::vector<Referral> referrals;
 };
 
-ReferralInputs read_referral_inputs(adapters::Source& source, const FeatureTable& table, Day as_of,
-                                    const config::TimeZone& zone, int decimals) {
-    ReferralInputs in;
+std::vector<Referral> read_referrals(adapters::Source& source, Day as_of, const config::TimeZone& zone) {
+    std::vector<Referral> referrals;
     source.read_referrals([&](adapters::ReferralBatch batch) {
         for (const adapters::ReferralRow& row : batch) {
             std::optional<Day> on;
             if (row.referred_at) on = zone.day_of(*row.referred_at);
             if (on && *on > as_of) continue;  // after the run's date: not there yet
-            in.referrals.push_back({row.referrer_id, row.referee_id, on});
+            referrals.push_back({row.referrer_id, row.referee_id, on});
         }
     });
+    return referrals;
+}
+
+ReferralInputs referral_inputs(std::vector<Referral> referrals, const FeatureTable& table, Day as_of,
+                               int decimals) {
+    ReferralInputs in;
+    in.referrals = std::move(referrals);
     auto add = [&](const std::string& id) {
         if (in.customers.count(id)) return;
         const auto r = table.row_of(id);
@@ -171,11 +177,14 @@ std::optional<PotentialList> potential_list(std::string_view name) {
     return static_cast<PotentialList>(it - names.begin());
 }
 
-std::vector<adapters::ReferralReward> Engine::referral_rewards_due(adapters::Source& source,
+std::vector<Referral> Engine::referrals_until(adapters::Source& source, Day as_of) const {
+    return read_referrals(source, as_of, config::TimeZone(config_.rules.time_zone));
+}
+
+std::vector<adapters::ReferralReward> Engine::referral_rewards_due(const std::vector<Referral>& referrals,
                                                                    const FeatureTable& table, Day as_of,
                                                                    nlohmann::ordered_json& counts) {
-    const ReferralInputs in = read_referral_inputs(source, table, as_of, config::TimeZone(config_.rules.time_zone),
-                                                   config_.source.currency_decimals);
+    const ReferralInputs in = referral_inputs(referrals, table, as_of, config_.source.currency_decimals);
     ReferralOptions options;
     options.decay = config_.rules.potential.referral_decay;
     options.depth = static_cast<int>(config_.rules.potential.referral_depth);
@@ -445,7 +454,7 @@ nlohmann::ordered_json Engine::potential(const PotentialRequest& request) {
         case PotentialList::KeyPersons: {
             if (!source->has_table(config::CanonicalTable::Referrals))
                 throw NotFound("the source maps no `referrals` table");
-            const ReferralInputs in = read_referral_inputs(*source, table, as_of, zone, decimals);
+            const ReferralInputs in = referral_inputs(read_referrals(*source, as_of, zone), table, as_of, decimals);
             ReferralOptions options{p.referral_decay, static_cast<int>(p.referral_depth)};
             const ReferralAnalysis analysis = analyse_referrals(in.referrals, in.customers, options);
             doc["decay"] = p.referral_decay;
