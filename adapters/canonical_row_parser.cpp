@@ -53,26 +53,33 @@ std::optional<std::int64_t> RowView::number_money(std::size_t column, int decima
     return std::nullopt;
 }
 
-CustomerRow parse_customer(RowView& row, const std::vector<ColumnSpec>& spec,
-                           std::size_t first_attribute, std::size_t attributes_end) {
-    CustomerRow c;
-    c.customer_id = row.id(0, "customer_id");
+void parse_customer_into(RowView& row, const std::vector<ColumnSpec>& spec, std::size_t first_attribute,
+                         std::size_t attributes_end, CustomerRow& c) {
+    row.id_into(0, "customer_id", c.customer_id);
     row.key = c.customer_id;
     c.created_at = row.timestamp(1, "created_at");
     c.birth_date = row.day(2, "birth_date");
-    c.gender = row.text(3, "gender");
-    c.district = row.text(4, "district");
-    c.income_band = row.text(5, "income_band");
-    c.email = row.text(6, "email");
-    c.phone = row.text(7, "phone");
-    c.lead_source = row.text(8, "lead_source");
+    row.text_into(3, "gender", c.gender);
+    row.text_into(4, "district", c.district);
+    row.text_into(5, "income_band", c.income_band);
+    row.text_into(6, "email", c.email);
+    row.text_into(7, "phone", c.phone);
+    row.text_into(8, "lead_source", c.lead_source);
     c.is_prospect = row.flag(9, "is_prospect");
-    c.interests = row.text(10, "interests");
+    row.text_into(10, "interests", c.interests);
     c.marketing_consent = row.flag(11, "marketing_consent");
     c.opted_out = row.flag(12, "opted_out");
-    c.transfer_consent = row.text(13, "transfer_consent");
-    for (std::size_t i = first_attribute; i < std::min(attributes_end, spec.size()); ++i)
-        c.attributes.push_back(row.text(i, spec[i].name));
+    row.text_into(13, "transfer_consent", c.transfer_consent);
+    const std::size_t end = std::min(attributes_end, spec.size());
+    c.attributes.resize(end > first_attribute ? end - first_attribute : 0);
+    for (std::size_t i = first_attribute; i < end; ++i)
+        row.text_into(i, spec[i].name, c.attributes[i - first_attribute]);
+}
+
+CustomerRow parse_customer(RowView& row, const std::vector<ColumnSpec>& spec,
+                           std::size_t first_attribute, std::size_t attributes_end) {
+    CustomerRow c;
+    parse_customer_into(row, spec, first_attribute, attributes_end, c);
     return c;
 }
 

@@ -199,6 +199,10 @@ private:
 // `first_attribute` up to `attributes_end` (default: the last column), by `attr_<name>` columns.
 CustomerRow parse_customer(RowView& row, const std::vector<ColumnSpec>& spec,
                            std::size_t first_attribute, std::size_t attributes_end = SIZE_MAX);
+// The same into `c`, every field written (a row of an earlier batch is reused, its strings
+// keeping their memory).
+void parse_customer_into(RowView& row, const std::vector<ColumnSpec>& spec, std::size_t first_attribute,
+                         std::size_t attributes_end, CustomerRow& c);
 // An order row from the columns of columns_of(Orders); nullopt for an order without a customer
 // (a guest sale), which the caller counts. `customer_column`: what the second column is called in
 // errors (a source reading the customers' keys puts `customer_key` there, ADAPTERS.md).

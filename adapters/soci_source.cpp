@@ -111,10 +111,11 @@ public:
         read_rows<CustomerRow>(sink, [&](Batcher<CustomerRow>& out) {
             scan(CanonicalTable::Customers, mapped(CanonicalTable::Customers), spec,
                  [&](RowView& row) {
-                     CustomerRow c = parse_customer(row, spec, first_attribute, attributes_end);
+                     CustomerRow& c = out.next();
+                     parse_customer_into(row, spec, first_attribute, attributes_end, c);
                      if (keys) add_key(*keys, row, attributes_end, c.customer_id, position);
                      ++position;
-                     out.add(std::move(c));
+                     out.commit();
                  }, 0, nullptr, &skip);
         });
         if (keys) {

@@ -163,3 +163,47 @@ TEST(RowView, AnErrorNamesTheKeyColumn) {
     row.set_text(0, "\xff");
     EXPECT_THROW(parse_order_into(row, 2, "customer_key", o, false, false), DataError);
 }
+
+namespace {
+
+// A customer row as text, every field (timestamps by their seconds), for comparing two rows.
+std::string described(const CustomerRow& c) {
+    auto text = [](const std::optional<std::string>& v) { return v ? "'" + *v + "'" : std::string("NULL"); };
+    auto flag = [](const std::optional<bool>& v) { return v ? (*v ? "1" : "0") : "NULL"; };
+    std::string out = c.customer_id + "|" + (c.created_at ? std::to_string(c.created_at->seconds) : "NULL") + "|" +
+                      (c.birth_date ? std::to_string(*c.birth_date) : "NULL") + "|" + text(c.gender) + "|" +
+                      text(c.district) + "|" + text(c.income_band) + "|" + text(c.email) + "|" + text(c.phone) +
+                      "|" + text(c.lead_source) + "|" + flag(c.is_prospect) + "|" + text(c.interests) + "|" +
+                      flag(c.marketing_consent) + "|" + flag(c.opted_out) + "|" + text(c.transfer_consent);
+    for (const auto& a : c.attributes) out += "|" + text(a);
+    return out;
+}
+
+}  // namespace
+
+// A customer parsed into a row that held another customer (the reader reuses the rows of an
+// earlier batch) is the customer parsed afresh: every field is written, NULLs and attributes too.
+TEST(RowView, ACustomerParsedIntoAReusedRowKeepsNothingOfTheRowBefore) {
+    std::vector<ColumnSpec> spec = columns_of(custclass::config::CanonicalTable::Customers);
+    const std::size_t first_attribute = spec.size();
+    spec.push_back({"attr_tier", true});
+    spec.push_back({"attr_club", true});
+    RowView full("customers", "test"), empty("customers", "test");
+    full.reset(spec.size());
+    const std::vector<std::string> values = {
+        "c1", "2026-01-02 03:04:05", "1990-05-06", "F", "Central", "high", "a.long.address@example.com",
+        "+852 9123 4567", "referral", "1", "skincare,toys", "true", "0", "partners", "gold", "yes"};
+    for (std::size_t i = 0; i < values.size(); ++i) full.set_text(i, values[i]);
+    empty.reset(spec.size());
+    empty.set_text(0, "c2");
+    CustomerRow reused;
+    parse_customer_into(full, spec, first_attribute, spec.size(), reused);
+    EXPECT_EQ(described(reused), described(parse_customer(full, spec, first_attribute)));
+    parse_customer_into(empty, spec, first_attribute, spec.size(), reused);
+    EXPECT_EQ(described(reused), described(parse_customer(empty, spec, first_attribute)));
+    EXPECT_EQ(described(reused), "c2|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL");
+    // Fewer attributes than the row held.
+    parse_customer_into(full, spec, first_attribute, spec.size(), reused);
+    parse_customer_into(full, spec, first_attribute, first_attribute + 1, reused);
+    EXPECT_EQ(reused.attributes.size(), 1u);
+}
