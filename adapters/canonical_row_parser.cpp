@@ -93,8 +93,7 @@ bool parse_order_into(RowView& row, int currency_decimals, std::string_view cust
         row.key_from(0);
         o.order_id.clear();
     }
-    const auto customer = row.raw(1);
-    if (!customer || customer->empty()) return false;
+    if (!row.has_value(1)) return false;
     if (customer_id)
         row.id_into(1, customer_column, o.customer_id);
     else {

@@ -90,7 +90,11 @@ public:
         if (column >= numbers_.size() || numbers_[column].kind == Kind::Text) return values[column];
         return number_text(column);
     }
-    std::optional<std::string_view> raw(std::size_t column) const { return value(column); }
+    // Whether the column holds something: not NULL, not empty text (a number always does).
+    bool has_value(std::size_t column) const {
+        if (column < numbers_.size() && numbers_[column].kind != Kind::Text) return true;
+        return values[column] && !values[column]->empty();
+    }
 
     [[noreturn]] void fail(std::string_view column, const std::string& problem) const;
 

@@ -343,8 +343,7 @@ public:
             sink,
             [&](Batcher<OrderLineRow>& out) {
                 scan(CanonicalTable::OrderLines, joined, spec, [&](RowView& row) {
-                    const auto& customer = row.raw(0);
-                    if (!customer || customer->empty()) return;  // a guest sale, counted with the orders
+                    if (!row.has_value(0)) return;  // a guest sale, counted with the orders
                     OrderLineRow line;
                     line.customer_id = row.id(0, keyed ? "customer_key" : "customer_id");
                     line.product_id = row.id(3, "product_id");
@@ -403,7 +402,7 @@ public:
         read_rows<OptOutRow>(sink, [&](Batcher<OptOutRow>& out) {
             scan(CanonicalTable::OptOuts, m, columns_of(CanonicalTable::OptOuts), [&](RowView& row) {
                 OptOutRow o;
-                if (row.raw(0) && !row.raw(0)->empty()) o.customer_id = row.id(0, "customer_id");
+                if (row.has_value(0)) o.customer_id = row.id(0, "customer_id");
                 o.email = row.text(1, "email");
                 o.phone = row.text(2, "phone");
                 out.add(std::move(o));
@@ -505,8 +504,7 @@ private:
     // its read; none (NULL or empty): no order can name this customer by it.
     static void add_key(CustomerKeys& keys, RowView& row, std::size_t column, const std::string& id,
                         std::uint32_t position = CustomerKeys::kNoPosition) {
-        const auto& key = row.raw(column);
-        if (!key || key->empty()) return;
+        if (!row.has_value(column)) return;
         keys.add(row.id(column, "customer_key"), id, position);
     }
     inline static const CustomerKeys kNoKeys{};
