@@ -25,9 +25,7 @@ class session;
 
 namespace custclass::adapters {
 
-// The text of a number a batch holds as one (`cell` Integer or Real, `number` as
-// TextBatch::numbers holds it), the text Cells::Text would have read: a whole number in decimal,
-// a REAL as SQLite writes it ("%!.15g"). Into `out`; its length (at most kNumberText).
+// The longest text number_text writes.
 inline constexpr std::size_t kNumberText = 40;
 
 // The rows of a batch, column by column: a column's values back to back in one buffer, each
@@ -57,6 +55,9 @@ struct TextBatch {
     std::optional<std::string_view> text(std::size_t column, std::size_t row, char (&scratch)[kNumberText]) const;
 };
 
+// The text of a number a batch holds as one (`cell` Integer or Real, `number` as
+// TextBatch::numbers holds it), the text Cells::Text would have read: a whole number in decimal,
+// a REAL as SQLite writes it ("%!.15g"). Into `out`; its length.
 std::size_t number_text(TextBatch::Cell cell, std::int64_t number, char (&out)[kNumberText]);
 
 // How a reader hands a value: as the text the database writes for it (every reader), or, on

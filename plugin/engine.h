@@ -207,7 +207,7 @@ private:
     std::vector<Referral> referrals_until(adapters::Source& source, Day as_of) const;
     // The referral rewards a run over `table` grants: the successful `referrals` whose referee
     // the store has not rewarded yet. The table holds tenure_days and monetary.
-    std::vector<adapters::ReferralReward> referral_rewards_due(const std::vector<Referral>& referrals,
+    std::vector<adapters::ReferralReward> referral_rewards_due(std::vector<Referral> referrals,
                                                                const FeatureTable& table, Day as_of,
                                                                nlohmann::ordered_json& counts);
     // A succeeded run of the store (empty id: the latest); NotFound otherwise. Needs run_mutex_.

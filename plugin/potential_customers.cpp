@@ -181,10 +181,10 @@ std::vector<Referral> Engine::referrals_until(adapters::Source& source, Day as_o
     return read_referrals(source, as_of, config::TimeZone(config_.rules.time_zone));
 }
 
-std::vector<adapters::ReferralReward> Engine::referral_rewards_due(const std::vector<Referral>& referrals,
+std::vector<adapters::ReferralReward> Engine::referral_rewards_due(std::vector<Referral> referrals,
                                                                    const FeatureTable& table, Day as_of,
                                                                    nlohmann::ordered_json& counts) {
-    const ReferralInputs in = referral_inputs(referrals, table, as_of, config_.source.currency_decimals);
+    const ReferralInputs in = referral_inputs(std::move(referrals), table, as_of, config_.source.currency_decimals);
     ReferralOptions options;
     options.decay = config_.rules.potential.referral_decay;
     options.depth = static_cast<int>(config_.rules.potential.referral_depth);
