@@ -86,6 +86,9 @@ struct OptOutRow {
 // The order totals of one customer as the database sums them (pushdown aggregation).
 struct CustomerOrderTotals {
     std::string customer_id;                // normalised; empty for orders without a customer
+    // From Source::total_orders_ahead only: the customer's position among the rows of the read
+    // of the customers (kNoRow: customer_id names it).
+    std::uint32_t customer_row = OrderRow::kNoRow;
     std::uint64_t orders_all = 0;           // every order row, after as_of included
     std::uint64_t orders_after_as_of = 0;
     OrderTotals totals;                     // the orders on or before as_of

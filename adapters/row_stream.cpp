@@ -730,6 +730,11 @@ std::optional<std::string_view> TextBatch::text(std::size_t column, std::size_t 
     return std::string_view(scratch, number_text(cells[column][row], numbers[column][row], scratch));
 }
 
+bool reads_on_own_connection(soci::session& sql, Dialect dialect) {
+    if (dialect != Dialect::SQLite) return false;
+    return reading_connection(static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_) != nullptr;
+}
+
 void stream_query(soci::session& sql, Dialect dialect, const std::string& query,
                   std::size_t columns, std::size_t batch_rows,
                   const std::function<void(TextBatch&)>& fn, Cells cells) {

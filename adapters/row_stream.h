@@ -77,6 +77,12 @@ void stream_query(soci::session& sql, Dialect dialect, const std::string& query,
                   std::size_t columns, std::size_t batch_rows,
                   const std::function<void(TextBatch&)>& fn, Cells cells = Cells::Text);
 
+// Whether stream_query reads with Cells::Numbers on a connection of their own, opened for the
+// read, rather than on the session's: on SQLite, when the database is a file and nothing the
+// session holds (a temporary table, an attached database) could be named by the query. Two
+// such reads can run at once on two threads, each its own connection.
+bool reads_on_own_connection(soci::session& sql, Dialect dialect);
+
 // Runs `query` with `params` bound as text to its placeholders, written in the database's own
 // syntax (:p0, :p1, … on SQLite; $1, $2, … on PostgreSQL; ? on MySQL), and calls `fn` with
 // consecutive batches. For the small, parameterised reads of the hooks; throws DatabaseError on

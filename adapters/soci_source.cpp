@@ -3,14 +3,18 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <exception>
 #include <map>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "canonical_row_parser.h"
 #include "customer_index.h"
 #include "customer_keys.h"
+#include "keyed_order_totals.h"
 #include "preset_sql.h"
 #include "read_ahead.h"
 #include "row_stream.h"
@@ -194,6 +198,23 @@ public:
                      out.commit();
                  }, 1, keyed ? &keys.keys() : nullptr, nullptr, keyed ? &lookups : nullptr);
         });
+    }
+
+    // SQLite, whose whole-table reads each run on a connection of their own: the orders are read
+    // and folded by key (KeyedOrderTotals) while the customers are read, when the orders name
+    // their customers by key and the customers query returns it (the keys then come with the
+    // customers, ADAPTERS.md). Anything else, or anything that fails here, reads the orders after
+    // the customers, where its errors come in their order.
+    std::unique_ptr<OrderTotalsAhead> total_orders_ahead(const OrderTotalsRequest& request) override {
+        if (threads_ < 2 || dialect_ != Dialect::SQLite || !scope_.empty() || !has_table(CanonicalTable::Orders))
+            return nullptr;
+        try {
+            if (!keys_in_customers() || !reads_on_own_connection(session(), dialect_)) return nullptr;
+            return std::make_unique<TotalsAhead>(*this, plan_scan(mapped(CanonicalTable::Orders), order_columns(true)),
+                                                 request);
+        } catch (const std::exception&) {
+            return nullptr;
+        }
     }
 
     bool can_total_orders(const OrderTotalsRequest& request) override {
@@ -624,68 +645,108 @@ private:
         std::function<void(const TextBatch&, std::size_t)> pass;
     };
 
+    // A query ready to run: the mapped query with the columns found (resolve), and where each
+    // column of the spec is in its result (-1: absent, read as NULL).
+    struct ScanPlan {
+        Mapped mapped;
+        std::vector<std::string> names;  // by spec column; "" when absent or skipped
+        std::vector<int> source_column;  // by spec column
+        std::size_t columns = 0;         // the query's result columns
+        std::string query;               // the whole table's
+    };
+
+    ScanPlan plan_scan(const Mapped& m, const std::vector<ColumnSpec>& spec, const std::vector<bool>* skip = nullptr) {
+        ScanPlan plan{m, resolve(m, spec), std::vector<int>(spec.size(), -1), 0, {}};
+        if (skip)
+            for (std::size_t i = 0; i < plan.names.size(); ++i)
+                if ((*skip)[i]) plan.names[i].clear();
+        std::string projection;
+        for (std::size_t i = 0; i < spec.size(); ++i) {
+            if (plan.names[i].empty()) continue;
+            if (!projection.empty()) projection += ", ";
+            // As they are: every reader hands a value over as the database's own text of it
+            // (row_stream.h), never converted by the column's declared type.
+            projection += quote_identifier(dialect_, plan.names[i]);
+            plan.source_column[i] = static_cast<int>(plan.columns++);
+        }
+        plan.query = wrap_query(dialect_, m.sql, projection);
+        return plan;
+    }
+
     void scan(CanonicalTable, const Mapped& m, const std::vector<ColumnSpec>& spec,
               const std::function<void(RowView&)>& row_fn, int scope_column = -1,
               const std::vector<std::string>* scope_values = nullptr,
               const std::vector<bool>* skip = nullptr, const ColumnPass* column_pass = nullptr) {
-        auto names = resolve(m, spec);
-        if (skip)
-            for (std::size_t i = 0; i < names.size(); ++i)
-                if ((*skip)[i]) names[i].clear();
-        std::vector<int> source_column(spec.size(), -1);
-        std::string projection;
-        int next = 0;
-        for (std::size_t i = 0; i < spec.size(); ++i) {
-            if (names[i].empty()) continue;
-            if (!projection.empty()) projection += ", ";
-            // As they are: every reader hands a value over as the database's own text of it
-            // (row_stream.h), never converted by the column's declared type.
-            projection += quote_identifier(dialect_, names[i]);
-            source_column[i] = next++;
+        const ScanPlan plan = plan_scan(m, spec, skip);
+        if (scope_column < 0 || scope_.empty()) {
+            run_scan(session(), plan, row_fn, column_pass);
+            return;
         }
-        RowView row(m.table, "query at " + m.origin);
-        row.reset(spec.size());
-        const int pass_column = column_pass ? source_column[column_pass->column] : -1;
-        auto deliver = [&](TextBatch& batch) {
-            if (pass_column >= 0) column_pass->pass(batch, static_cast<std::size_t>(pass_column));
-            for (std::size_t r = 0; r < batch.rows; ++r) {
-                row.index = r;
-                row.clear_key();
-                for (std::size_t i = 0; i < spec.size(); ++i) {
-                    const int c = source_column[i];
-                    if (c < 0) continue;  // absent: NULL from reset()
-                    const auto col = static_cast<std::size_t>(c);
-                    // A number's text only when the parsing asks for it (RowView::value).
-                    switch (batch.cells[col][r]) {
-                        case TextBatch::Cell::Integer: row.set_number(i, false, batch.numbers[col][r]); break;
-                        case TextBatch::Cell::Real: row.set_number(i, true, batch.numbers[col][r]); break;
-                        case TextBatch::Cell::Null: row.set_text(i, std::nullopt); break;
-                        case TextBatch::Cell::Text: row.set_text(i, batch.value(col, r)); break;
-                    }
-                }
-                row_fn(row);
+        const std::vector<std::string>& values = scope_values ? *scope_values : scope_;
+        std::string query = plan.query + " WHERE " + quote_identifier(dialect_, "custclass_q") + "." +
+                            quote_identifier(dialect_, plan.names[static_cast<std::size_t>(scope_column)]) + " IN (";
+        // Each database's own placeholders (row_stream.h, query_bound).
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (i) query += ", ";
+            switch (dialect_) {
+                case Dialect::SQLite: query += ":p" + std::to_string(i); break;
+                case Dialect::PostgreSQL: query += "$" + std::to_string(i + 1); break;
+                case Dialect::MySQL: query += "?"; break;
             }
-        };
+        }
+        query += ")";
+        RowDelivery delivery(plan, row_fn, column_pass);
         try {
-            std::string query = wrap_query(dialect_, m.sql, projection);
-            if (scope_column >= 0 && !scope_.empty()) {
-                const std::vector<std::string>& values = scope_values ? *scope_values : scope_;
-                query += " WHERE " + quote_identifier(dialect_, "custclass_q") + "." +
-                         quote_identifier(dialect_, names[static_cast<std::size_t>(scope_column)]) +
-                         " IN (";
-                // Each database's own placeholders (row_stream.h, query_bound).
-                for (std::size_t i = 0; i < values.size(); ++i) {
-                    if (i) query += ", ";
-                    switch (dialect_) {
-                        case Dialect::SQLite: query += ":p" + std::to_string(i); break;
-                        case Dialect::PostgreSQL: query += "$" + std::to_string(i + 1); break;
-                        case Dialect::MySQL: query += "?"; break;
+            query_bound(session(), query, values, plan.columns, kScopedBatchRows, delivery.fn, &prepared_reads_);
+        } catch (const DatabaseError& e) {
+            throw read_failed(plan, e);
+        }
+    }
+
+    // Hands each row of a batch of a plan's query to `row_fn` as a RowView.
+    struct RowDelivery {
+        RowView row;
+        std::function<void(TextBatch&)> fn;
+        RowDelivery(const ScanPlan& plan, const std::function<void(RowView&)>& row_fn, const ColumnPass* column_pass)
+            : row(plan.mapped.table, "query at " + plan.mapped.origin) {
+            row.reset(plan.source_column.size());
+            const int pass_column = column_pass ? plan.source_column[column_pass->column] : -1;
+            fn = [this, &plan, &row_fn, column_pass, pass_column](TextBatch& batch) {
+                if (pass_column >= 0) column_pass->pass(batch, static_cast<std::size_t>(pass_column));
+                for (std::size_t r = 0; r < batch.rows; ++r) {
+                    row.index = r;
+                    row.clear_key();
+                    for (std::size_t i = 0; i < plan.source_column.size(); ++i) {
+                        const int c = plan.source_column[i];
+                        if (c < 0) continue;  // absent: NULL from reset()
+                        const auto col = static_cast<std::size_t>(c);
+                        // A number's text only when the parsing asks for it (RowView::value).
+                        switch (batch.cells[col][r]) {
+                            case TextBatch::Cell::Integer: row.set_number(i, false, batch.numbers[col][r]); break;
+                            case TextBatch::Cell::Real: row.set_number(i, true, batch.numbers[col][r]); break;
+                            case TextBatch::Cell::Null: row.set_text(i, std::nullopt); break;
+                            case TextBatch::Cell::Text: row.set_text(i, batch.value(col, r)); break;
+                        }
                     }
+                    row_fn(row);
                 }
-                query += ")";
-                query_bound(session(), query, values, static_cast<std::size_t>(next), kScopedBatchRows,
-                            deliver, &prepared_reads_);
-            } else if (threads_ >= 2) {
+            };
+        }
+    };
+
+    static DatabaseError read_failed(const ScanPlan& plan, const DatabaseError& e) {
+        return DatabaseError("reading the `" + plan.mapped.table + "` table (query at " + plan.mapped.origin +
+                             ") failed: " + e.what());
+    }
+
+    // Runs a plan's whole-table query on `sql` and calls `row_fn` for each row. Touches nothing
+    // of the source but its settings (the read of the orders beside the customers runs it on a
+    // thread of its own).
+    void run_scan(soci::session& sql, const ScanPlan& plan, const std::function<void(RowView&)>& row_fn,
+                  const ColumnPass* column_pass) const {
+        RowDelivery delivery(plan, row_fn, column_pass);
+        try {
+            if (threads_ >= 2) {
                 // The database's stepping (and its values' copy into the batch) on a thread of its
                 // own, one batch ahead of `row_fn` (the parsing, on the thread that called scan):
                 // under read_rows that is itself a thread ahead of the folding, so a whole read
@@ -693,19 +754,90 @@ private:
                 // thread alone was the slower of two).
                 read_ahead<TextBatch>(
                     [&](const std::function<void(TextBatch&)>& emit) {
-                        stream_query(session(), dialect_, query, static_cast<std::size_t>(next), kBatchRows,
-                                     emit, Cells::Numbers);
+                        stream_query(sql, dialect_, plan.query, plan.columns, kBatchRows, emit, Cells::Numbers);
                     },
-                    deliver);
+                    delivery.fn);
             } else {
-                stream_query(session(), dialect_, query, static_cast<std::size_t>(next), kBatchRows,
-                             deliver, Cells::Numbers);
+                stream_query(sql, dialect_, plan.query, plan.columns, kBatchRows, delivery.fn, Cells::Numbers);
             }
         } catch (const DatabaseError& e) {
-            throw DatabaseError("reading the `" + m.table + "` table (query at " + m.origin +
-                                ") failed: " + e.what());
+            throw read_failed(plan, e);
         }
     }
+
+    // The orders read on a thread of its own (total_orders_ahead), which runs a plan made
+    // before it starts and touches nothing else of the source until finish() has joined it.
+    class TotalsAhead final : public OrderTotalsAhead {
+    public:
+        TotalsAhead(SociSource& source, ScanPlan plan, const OrderTotalsRequest& request)
+            : source_(source), sql_(source.session()), plan_(std::move(plan)), totals_(request),
+              thread_([this] { read(); }) {}
+        ~TotalsAhead() override {
+            stop_ = true;
+            if (thread_.joinable()) thread_.join();
+        }
+
+        void finish(const std::function<void(OrderTotalsBatch)>& sink) override {
+            if (!thread_.joinable()) throw std::logic_error("the orders' totals were taken already");
+            thread_.join();
+            if (failure_) std::rethrow_exception(failure_);
+            const std::unique_ptr<CustomerKeys> keys = source_.take_customer_keys();
+            std::uint64_t unknown = 0;
+            totals_.deliver(*keys, sink, unknown);
+            source_.counts_.orders_without_customer += without_customer_;
+            source_.counts_.orders_of_unknown_customer += unknown;
+        }
+
+    private:
+        struct Stopped {};
+
+        void read() {
+            try {
+                // Each row's accumulator, found for a batch in one pass before its rows are parsed.
+                std::vector<std::uint32_t> slots;
+                const ColumnPass accumulators{1, [&](const TextBatch& batch, std::size_t column) {
+                    if (stop_) throw Stopped{};
+                    slots.resize(batch.rows);
+                    for (std::size_t r = 0; r < batch.rows; ++r) {
+                        char scratch[kNumberText];
+                        if (batch.cells[column][r] == TextBatch::Cell::Integer)
+                            slots[r] = totals_.of_number(batch.numbers[column][r]);
+                        else if (const auto text = batch.text(column, r, scratch); text && !text->empty())
+                            slots[r] = totals_.of_text(*text);
+                        // else no customer: parse_order_into says so
+                    }
+                }};
+                // Parsed on the thread that found the accumulators, folded on this one.
+                const std::function<void(OrderBatch)> fold = [&](OrderBatch batch) {
+                    if (stop_) throw Stopped{};
+                    for (const OrderRow& o : batch) totals_.add(o.customer_row, o.ordered_at, o.amount, o.channel);
+                };
+                source_.read_rows<OrderRow>(fold, [&](Batcher<OrderRow>& out) {
+                    source_.run_scan(sql_, plan_, [&](RowView& row) {
+                        OrderRow& o = out.next();
+                        if (!parse_order_into(row, source_.config_.currency_decimals, "customer_key", o, false, false)) {
+                            ++without_customer_;
+                            return;
+                        }
+                        o.customer_row = slots[row.index];  // the accumulator, here
+                        out.commit();
+                    }, &accumulators);
+                });
+            } catch (const Stopped&) {
+            } catch (...) {
+                failure_ = std::current_exception();
+            }
+        }
+
+        SociSource& source_;
+        soci::session& sql_;
+        const ScanPlan plan_;
+        KeyedOrderTotals totals_;
+        std::uint64_t without_customer_ = 0;
+        std::exception_ptr failure_;
+        std::atomic<bool> stop_{false};
+        std::thread thread_;  // last: started once everything above is there
+    };
 
     config::SourceConfig config_;
     Dialect dialect_;

@@ -24,6 +24,20 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The orders of a run read and totalled per customer on a thread of the source's own while the
+// caller reads the customers (Source::total_orders_ahead).
+class OrderTotalsAhead {
+public:
+    // Stops the read when it is still going, and waits for it.
+    virtual ~OrderTotalsAhead() = default;
+    // After read_customers: waits for the read, rethrows its error, and calls `sink` with the
+    // totals of each customer of that read that has orders, as read_order_totals would (named by
+    // CustomerOrderTotals::customer_row where the source knows the customer's position in that
+    // read, else by its id). The orders of no customer are counted in the source's counts()
+    // (orders_without_customer, orders_of_unknown_customer). At most once.
+    virtual void finish(const std::function<void(OrderTotalsBatch)>& sink) = 0;
+};
+
 class Source {
 public:
     virtual ~Source() = default;
@@ -49,6 +63,12 @@ public:
                                    const std::function<void(OrderTotalsBatch)>&) {
         throw DataError("this source cannot total orders in the database");
     }
+    // Starts reading the orders and totalling them per customer as `request` asks, on threads of
+    // the source's own, for the caller to read the customers meanwhile (read_customers, once)
+    // and then take the totals (OrderTotalsAhead::finish); nullptr when the source cannot read
+    // both at once (then the caller reads the orders after the customers). The totals are
+    // exactly those the engine folds from read_orders_of_customers_read.
+    virtual std::unique_ptr<OrderTotalsAhead> total_orders_ahead(const OrderTotalsRequest&) { return nullptr; }
     // Optional tables: call only when has_table says the source provides them.
     virtual bool has_table(config::CanonicalTable table) const = 0;
     virtual void read_order_lines(const std::function<void(OrderLineBatch)>& sink) = 0;

@@ -8,6 +8,7 @@
 #include "errors.h"
 #include "feature_family.h"
 #include "opt_out_list.h"
+#include "order_folding.h"
 #include "personal_identifiers.h"
 #include "text.h"
 #include "value_parsing.h"
@@ -50,6 +51,14 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
     // read first when the rules ask for `opted_out`, so that each customer is matched against it
     // as it is read and no e-mail address or phone number is kept.
     const std::vector<std::string> attributes = attribute_names(options);
+    // channel_share(ch) features wanted: per customer, purchases in the window per channel.
+    std::vector<std::string> channels;
+    for (const auto& f : options.features)
+        if (const auto call = config::FeatureCall::of(f); call && call->function == "channel_share")
+            channels.push_back(config::ascii_lower(call->argument));
+    const adapters::OrderTotalsRequest totals{as_of, window_start, options.time_zone, channels};
+    // A source that can read the orders while the customers are read starts on them now.
+    std::unique_ptr<adapters::OrderTotalsAhead> ahead = source.total_orders_ahead(totals);
     std::optional<OptOutList> opt_outs;
     if (wants(options, "opted_out")) opt_outs = OptOutList::read(source);
     const CustomerColumns::Keep keep{wants(options, "interests"), opt_outs ? &*opt_outs : nullptr};
@@ -92,39 +101,45 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
             }
     }
 
-    // 2. Orders, folded per customer as they stream in, or totalled by the database.
+    // 2. Orders: totalled while the customers were read, totalled by the database, or folded
+    // per customer as they stream in.
     std::vector<OrderTotals> agg(customers.size());
-    // channel_share(ch) features wanted: per customer, purchases in the window per channel.
-    std::vector<std::string> channels;
-    for (const auto& f : options.features)
-        if (const auto call = config::FeatureCall::of(f); call && call->function == "channel_share")
-            channels.push_back(config::ascii_lower(call->argument));
     std::vector<std::uint32_t> channel_counts(customers.size() * channels.size(), 0);
     std::uint64_t orders_read = 0, unknown_customer = 0, after_as_of = 0;
-    adapters::OrderTotalsRequest totals{as_of, window_start, options.time_zone, channels};
     std::uint64_t guest_orders = 0;
-    if (source.can_total_orders(totals)) {
-        // The database totals the orders per customer; merge its rows by normalised id.
-        source.read_order_totals(totals, [&](adapters::OrderTotalsBatch batch) {
-            for (const adapters::CustomerOrderTotals& t : batch) {
-                orders_read += t.orders_all;
-                if (t.customer_id.empty()) {
-                    guest_orders += t.orders_all;
-                    continue;
-                }
-                const auto i = index.find(t.customer_id);
-                if (!i) {
-                    unknown_customer += t.orders_all;
-                    continue;
-                }
-                after_as_of += t.orders_after_as_of;
-                agg[*i].merge(t.totals);
-                for (std::size_t k = 0; k < channels.size(); ++k)
-                    channel_counts[*i * channels.size() + k] += t.channel_purchases[k];
+    // Totals per customer: merged by the customer's position in the read above, or its id.
+    const auto merge_totals = [&](adapters::OrderTotalsBatch batch) {
+        for (const adapters::CustomerOrderTotals& t : batch) {
+            orders_read += t.orders_all;
+            std::optional<std::uint32_t> i;
+            if (t.customer_row != OrderRow::kNoRow) {
+                if (t.customer_row >= customers.size())
+                    throw std::logic_error("the source named a customer by a position past the customers read");
+                i = t.customer_row;
+            } else if (t.customer_id.empty()) {
+                guest_orders += t.orders_all;
+                continue;
+            } else {
+                i = index.find(t.customer_id);
             }
-            if (options.progress) options.progress("total orders", orders_read);
-        });
-    } else source.read_orders_of_customers_read([&](adapters::OrderBatch batch) {
+            if (!i) {
+                unknown_customer += t.orders_all;
+                continue;
+            }
+            after_as_of += t.orders_after_as_of;
+            agg[*i].merge(t.totals);
+            for (std::size_t k = 0; k < channels.size(); ++k)
+                channel_counts[*i * channels.size() + k] += t.channel_purchases[k];
+        }
+        if (options.progress) options.progress("total orders", orders_read);
+    };
+    const adapters::OrderFolding folding(totals);
+    if (ahead) {
+        ahead->finish(merge_totals);
+        ahead.reset();  // its memory, before the features'
+    } else if (source.can_total_orders(totals))
+        source.read_order_totals(totals, merge_totals);
+    else source.read_orders_of_customers_read([&](adapters::OrderBatch batch) {
         for (const OrderRow& o : batch) {
             // The customer by its position in the read of the customers above, or by its id.
             std::optional<std::uint32_t> i;
@@ -138,17 +153,9 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
                 ++unknown_customer;
                 continue;
             }
-            const Day day = zone.day_of(o.ordered_at);
-            if (day > as_of) {
+            if (!folding.add(agg[*i], channel_counts.data() + std::size_t{*i} * channels.size(), o.ordered_at,
+                             o.amount, o.channel))
                 ++after_as_of;
-                continue;
-            }
-            const bool in_window = day > window_start;
-            agg[*i].add(day, o.amount, in_window);
-            if (in_window && o.amount > 0 && !channels.empty() && o.channel) {
-                for (std::size_t k = 0; k < channels.size(); ++k)
-                    if (config::equals_ascii_lower(*o.channel, channels[k])) ++channel_counts[*i * channels.size() + k];
-            }
         }
         orders_read += batch.size();
         if (options.progress) options.progress("read orders", orders_read);

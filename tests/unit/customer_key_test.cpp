@@ -71,6 +71,18 @@ std::string error_of(const std::string& config) {
     return "no error";
 }
 
+// The keys of every kind below: `key`, an SQL expression of the customer's id, in a column
+// `tkey` of both tables, without a declared type (so that each value stays as written, no integer
+// affinity); c59 without a key, the stray order with a key nobody has.
+void add_tkey(const TestDatabase& db, const std::string& key) {
+    execute_sql(db.db_path(), "ALTER TABLE customer ADD COLUMN tkey; ALTER TABLE sale ADD COLUMN tkey;"
+                              "UPDATE customer SET tkey = " + key + " WHERE id <> 'c59';"
+                              "UPDATE sale SET tkey = (SELECT tkey FROM customer WHERE customer.id = sale.customer);"
+                              "UPDATE sale SET tkey = 12345 WHERE id = 'stray';");
+}
+
+std::string with_tkey(std::string query) { return query.replace(query.find("ckey"), 4, "tkey"); }
+
 }  // namespace
 
 TEST(CustomerKey, OrdersNamedByKeyGiveTheRunAndTheHooksOfOrdersNamedById) {
@@ -111,12 +123,7 @@ TEST(CustomerKey, EveryKindOfKeyGivesTheRunOfOrdersNamedById) {
     for (const auto& [kind, key] : kinds) {
         TestDatabase db;
         fill(db);
-        // Columns without a declared type keep each value as written (no integer affinity).
-        execute_sql(db.db_path(), "ALTER TABLE customer ADD COLUMN tkey; ALTER TABLE sale ADD COLUMN tkey;"
-                                  "UPDATE customer SET tkey = " + key + " WHERE id <> 'c59';"
-                                  "UPDATE sale SET tkey = (SELECT tkey FROM customer WHERE customer.id = sale.customer);"
-                                  "UPDATE sale SET tkey = 12345 WHERE id = 'stray';");
-        auto with_tkey = [](std::string query) { return query.replace(query.find("ckey"), 4, "tkey"); };
+        add_tkey(db, key);
         const auto by_id = plugin::Engine::open_file(write_config(db, "by_id.yaml", kCustomersById, kOrdersById), "");
         const auto by_key = plugin::Engine::open_file(
             write_config(db, "by_key.yaml", with_tkey(kCustomersWithKey), with_tkey(kOrdersByKey)), "");
@@ -221,4 +228,144 @@ TEST(CustomerKey, OrdersWithNeitherIdNorKeyAreAnError) {
         "      SELECT id AS order_id, at AS ordered_at, total AS amount FROM sale\n"));
     EXPECT_NE(message.find("has no column `customer_id` (nor `customer_key`)"), std::string::npos)
         << message;
+}
+
+namespace {
+
+// A run's summary without what differs from run to run.
+nlohmann::ordered_json summary_of(const std::string& config, unsigned threads) {
+    auto request = custclass::test::run_request("2026-11-30", true);
+    request.threads = threads;
+    auto summary = plugin::Engine::open_file(config, "")->run(request);
+    summary.erase("run_id");
+    summary.erase("duration_ms");
+    return summary;
+}
+
+std::string error_with_threads(const std::string& config, unsigned threads) {
+    auto request = custclass::test::run_request("2026-11-30", true);
+    request.threads = threads;
+    try {
+        plugin::Engine::open_file(config, "")->run(request);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+}  // namespace
+
+// With two threads or more, the orders named by key are read and totalled by key while the
+// customers are read (Source::total_orders_ahead): every kind of key, an order after as_of,
+// guest sales (a NULL key, an empty one) and an order of no customer's key give the run of one
+// thread, which reads the orders after the customers and matches each to its customer first.
+TEST(CustomerKey, TheOrdersReadBesideTheCustomersGiveTheRunOfOneThread) {
+    const std::vector<std::pair<std::string, std::string>> kinds = {
+        {"integers", "9000 - 7 * CAST(substr(id, 2) AS INTEGER)"},
+        {"sparse integers", "CAST(substr(id, 2) AS INTEGER) * 1000003 - 4611686018427387904"},
+        {"text", "CASE WHEN id = 'c4' THEN '44' ELSE 'K-' || substr(id, 2) END"},
+        {"reals", "CAST(9000 - 7 * CAST(substr(id, 2) AS INTEGER) AS REAL)"},
+    };
+    for (const auto& [kind, key] : kinds) {
+        TestDatabase db;
+        fill(db);
+        add_tkey(db, key);
+        execute_sql(db.db_path(), "INSERT INTO sale (id, customer, at, total, channel, tkey) "
+                                  "SELECT 'late', id, '2026-12-03', 40, 'online', tkey FROM customer WHERE id = 'c2';"
+                                  "INSERT INTO sale (id, customer, at, total, channel, tkey) "
+                                  "VALUES ('empty-key', NULL, '2026-11-02', 12, 'online', '');");
+        const std::string config = write_config(db, "k.yaml", with_tkey(kCustomersWithKey), with_tkey(kOrdersByKey));
+        const auto one = summary_of(config, 1);
+        const auto two = summary_of(config, 2);
+        EXPECT_EQ(two.dump(), one.dump()) << kind;
+        EXPECT_EQ(two["data_quality"]["orders_after_as_of"], 1) << kind;
+        EXPECT_EQ(two["data_quality"]["orders_without_customer"], 2) << kind;
+        EXPECT_EQ(two["data_quality"]["orders_of_unknown_customer"], 1) << kind;
+        EXPECT_EQ(summary_of(config, 4).dump(), one.dump()) << kind;
+    }
+}
+
+// Read beside the customers, an order the engine cannot use stops the run with the error one
+// thread gives; a problem with the customers, read first there, is still the one reported.
+TEST(CustomerKey, TheOrdersReadBesideTheCustomersFailAsOneThreadDoes) {
+    TestDatabase db;
+    fill(db);
+    execute_sql(db.db_path(), "UPDATE sale SET total = 'lots' WHERE id = 'c6-3';");
+    const std::string config = write_config(db, "k.yaml", kCustomersWithKey, kOrdersByKey);
+    const std::string one = error_with_threads(config, 1);
+    EXPECT_NE(one.find("`lots` is not an amount"), std::string::npos) << one;
+    EXPECT_EQ(error_with_threads(config, 2), one);
+    // Two customers with one key as well: that error, before any order's.
+    execute_sql(db.db_path(), "UPDATE customer SET ckey = 8993 WHERE id = 'c3';");  // c1's key
+    const std::string customers_first = error_with_threads(config, 1);
+    EXPECT_NE(customers_first.find("the key `8993` belongs to more than one customer"), std::string::npos)
+        << customers_first;
+    EXPECT_EQ(error_with_threads(config, 2), customers_first);
+}
+
+// A run cancelled while the customers are read stops the read of the orders beside them too.
+TEST(CustomerKey, ARunCancelledWhileTheOrdersAreReadBesideTheCustomersStops) {
+    TestDatabase db;
+    fill(db);
+    const std::string config = write_config(db, "k.yaml", kCustomersWithKey, kOrdersByKey);
+    auto request = custclass::test::run_request("2026-11-30", true);
+    request.threads = 2;
+    request.progress = [](const char* phase, std::uint64_t, std::uint64_t) {
+        return std::string(phase) != "read customers";
+    };
+    const auto engine = plugin::Engine::open_file(config, "");
+    EXPECT_THROW(engine->run(request), plugin::Cancelled);
+    // The engine runs again afterwards.
+    request.progress = nullptr;
+    EXPECT_GT(engine->run(request)["customers"].get<int>(), 50);
+}
+
+// The source reads the orders beside the customers only where it can (SQLite, two threads or
+// more, orders named by a key the customers query returns, no scope), and hands the totals over
+// once.
+TEST(CustomerKey, TheSourceReadsTheOrdersBesideTheCustomersOnlyWhereItCan) {
+    TestDatabase db;
+    fill(db);
+    const adapters::OrderTotalsRequest request{config::parse_day("2026-11-30").value(),
+                                               config::parse_day("2026-11-30").value() - 365, "Asia/Hong_Kong", {}};
+    auto source_of = [&](const std::string& name, const std::string& customers, const std::string& orders,
+                         unsigned threads) {
+        const auto config = config::load_engine_config_file(write_config(db, name, customers, orders), {});
+        auto source = adapters::make_soci_source(config.source);
+        source->set_threads(threads);
+        return source;
+    };
+    EXPECT_EQ(source_of("a.yaml", kCustomersWithKey, kOrdersByKey, 1)->total_orders_ahead(request), nullptr);
+    EXPECT_EQ(source_of("b.yaml", kCustomersById, kOrdersById, 2)->total_orders_ahead(request), nullptr);
+    EXPECT_EQ(source_of("c.yaml", kCustomersById, kOrdersByKey, 2)->total_orders_ahead(request), nullptr);
+    auto scoped = source_of("d.yaml", kCustomersWithKey, kOrdersByKey, 2);
+    scoped->restrict_to_customers({"c5"});
+    EXPECT_EQ(scoped->total_orders_ahead(request), nullptr);
+
+    auto source = source_of("e.yaml", kCustomersWithKey, kOrdersByKey, 2);
+    auto ahead = source->total_orders_ahead(request);
+    ASSERT_NE(ahead, nullptr);
+    std::vector<std::string> ids;
+    source->read_customers({}, [&](adapters::CustomerBatch batch) {
+        for (const auto& c : batch) ids.push_back(c.customer_id);
+    });
+    std::map<std::string, std::uint64_t> orders;
+    ahead->finish([&](adapters::OrderTotalsBatch batch) {
+        for (const auto& t : batch) {
+            ASSERT_LT(t.customer_row, ids.size());
+            orders[ids[t.customer_row]] += t.orders_all;
+        }
+    });
+    EXPECT_THROW(ahead->finish([](adapters::OrderTotalsBatch) {}), std::logic_error);
+    EXPECT_EQ(source->counts().orders_without_customer, 1u);
+    EXPECT_EQ(source->counts().orders_of_unknown_customer, 1u);
+    // The orders of each customer, as a read of the orders by id counts them.
+    std::map<std::string, std::uint64_t> by_id;
+    source_of("f.yaml", kCustomersById, kOrdersById, 1)->read_orders([&](adapters::OrderBatch batch) {
+        for (const auto& o : batch)
+            if (o.customer_id != "nobody") ++by_id[o.customer_id];
+    });
+    EXPECT_EQ(orders, by_id);
+    // Abandoned before the customers are read: the read stops.
+    EXPECT_NE(source_of("g.yaml", kCustomersWithKey, kOrdersByKey, 2)->total_orders_ahead(request), nullptr);
 }

@@ -1,0 +1,83 @@
+// The orders' totals by the customer key each order names (ADAPTERS.md `customer_key`), folded
+// while the customers are still being read, before any order can be matched to a customer, and
+// matched to them once they are (CustomerKeys). A key is taken in the form CustomerKeys matches
+// it in: a whole number when the database holds one or its text is one in canonical decimal,
+// raw or normalised (normalise_id); its normalised text otherwise. So each customer's orders
+// fold into one accumulator, and an accumulator matches exactly the customer the orders' read
+// after the customers would have matched each of its orders to.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "canonical_rows.h"
+#include "customer_keys.h"
+#include "order_folding.h"
+
+namespace custclass::adapters {
+
+// The keys' part (of_number, of_text) and the totals' part (add) touch memory of their own, so
+// that a read can find the accumulators of a batch's orders on one thread while it folds the
+// batch before into them on another; deliver() reads both, once both threads are done.
+class KeyedOrderTotals {
+public:
+    explicit KeyedOrderTotals(const OrderTotalsRequest& request) : folding_(request) {}
+
+    // The keys: the accumulator of a key the database holds as a whole number; of one as it
+    // wrote it. A key not seen before opens the next accumulator.
+    std::uint32_t of_number(std::int64_t key);
+    std::uint32_t of_text(std::string_view raw);
+
+    // The totals: one order of the key of accumulator `slot` (one of_number or of_text gave).
+    void add(std::uint32_t slot, const Timestamp& at, std::int64_t amount, const std::optional<std::string>& channel) {
+        if (slot >= totals_.size()) grow(slot);
+        Totals& t = totals_[slot];
+        ++t.orders;
+        if (!folding_.add(t.totals, channel_counts_.data() + std::size_t{slot} * folding_.channels().size(), at,
+                          amount, channel))
+            ++t.after_as_of;
+    }
+
+    // The totals of each key a customer has, named by the customer's position in the read of
+    // the customers when `keys` knows it, else by its id, in batches to `sink`; the orders of a
+    // key no customer has are counted in `unknown`.
+    void deliver(const CustomerKeys& keys, const std::function<void(OrderTotalsBatch)>& sink,
+                 std::uint64_t& unknown) const;
+
+private:
+    static constexpr std::uint32_t kNoText = UINT32_MAX;
+    static constexpr std::uint32_t kNone = UINT32_MAX;
+    struct Key {
+        std::int64_t number = 0;       // the key, when a number
+        std::uint32_t text = kNoText;  // else its text: texts_[text]
+    };
+    // A cache line each: an order's fold touches one.
+    struct alignas(64) Totals {
+        OrderTotals totals;
+        std::uint32_t orders = 0;       // every order of the key
+        std::uint32_t after_as_of = 0;  // of which after as_of
+    };
+
+    std::uint32_t open(Key key);
+    void grow(std::uint32_t slot);
+
+    const OrderFolding folding_;
+    // The keys' part.
+    std::vector<Key> keys_;  // by accumulator
+    // Numbers from 0 up to a bound that grows with the keys seen (at most 16 slots a key plus
+    // 64 Ki: a host's integer primary key, the usual case): the accumulator by number (kNone:
+    // none). Other numbers, and a number first seen before the array reached it: `sparse_`.
+    std::vector<std::uint32_t> dense_;
+    std::unordered_map<std::int64_t, std::uint32_t> sparse_;
+    std::unordered_map<std::string, std::uint32_t> by_text_;
+    std::vector<std::string> texts_;
+    // The totals' part.
+    std::vector<Totals> totals_;                 // by accumulator
+    std::vector<std::uint32_t> channel_counts_;  // [accumulator × channels + k]
+};
+
+}  // namespace custclass::adapters
