@@ -49,12 +49,7 @@ public:
                  std::uint64_t& unknown) const;
 
 private:
-    static constexpr std::uint32_t kNoText = UINT32_MAX;
     static constexpr std::uint32_t kNone = UINT32_MAX;
-    struct Key {
-        std::int64_t number = 0;       // the key, when a number
-        std::uint32_t text = kNoText;  // else its text: texts_[text]
-    };
     // A cache line each: an order's fold touches one.
     struct alignas(64) Totals {
         OrderTotals totals;
@@ -62,19 +57,18 @@ private:
         std::uint32_t after_as_of = 0;  // of which after as_of
     };
 
-    std::uint32_t open(Key key);
+    std::uint32_t open();
     void grow(std::uint32_t slot);
 
     const OrderFolding folding_;
-    // The keys' part.
-    std::vector<Key> keys_;  // by accumulator
-    // Numbers from 0 up to a bound that grows with the keys seen (at most 16 slots a key plus
-    // 64 Ki: a host's integer primary key, the usual case): the accumulator by number (kNone:
-    // none). Other numbers, and a number first seen before the array reached it: `sparse_`.
+    // The keys' part: the accumulator of each key. Numbers from 0 up to a bound that grows with
+    // the keys seen (at most 16 slots a key plus 64 Ki: a host's integer primary key, the usual
+    // case) by number, in an array (kNone: none); other numbers, and a number first seen before
+    // the array reached it, in `sparse_`; text in `by_text_`.
+    std::uint32_t opened_ = 0;
     std::vector<std::uint32_t> dense_;
     std::unordered_map<std::int64_t, std::uint32_t> sparse_;
     std::unordered_map<std::string, std::uint32_t> by_text_;
-    std::vector<std::string> texts_;
     // The totals' part.
     std::vector<Totals> totals_;                 // by accumulator
     std::vector<std::uint32_t> channel_counts_;  // [accumulator × channels + k]
