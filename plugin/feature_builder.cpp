@@ -75,7 +75,8 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
     report.customers_read = customers.size();
 
     // PRIVACY.md check 3 at run time: an attribute a rule reads whose values are government
-    // identifiers refuses the run, before its orders are read. Only under a privacy policy
+    // identifiers refuses the run before its orders are used (a read of them beside the customers
+    // is stopped, its totals dropped). Only under a privacy policy
     // (mask_identifiers is set exactly when one applies): without one the builder keeps the
     // values as mapped. Every customer read is looked at, not only those the run keeps
     // (existence, retention): whether a column holds HKID numbers is a property of the column,
