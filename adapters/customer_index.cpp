@@ -41,7 +41,35 @@ std::optional<std::size_t> CustomerIndex::build(const std::vector<std::string>& 
             }
         }
     }
+    distinct_ = !repeated;
     return repeated;
+}
+
+CustomerIndex CustomerIndex::over_subset(const std::vector<std::string>& ids, const std::vector<std::uint32_t>& kept,
+                                         std::size_t indexed) const {
+    if (!distinct_ && !slots_.empty()) throw std::logic_error("an index over repeated ids cannot be narrowed");
+    if (ids.size() != kept.size()) throw std::logic_error("an index narrowed to ids not one per position kept");
+    // The new position of each indexed id (UINT32_MAX: left out).
+    std::vector<std::uint32_t> position(indexed, UINT32_MAX);
+    for (std::size_t r = 0; r < kept.size(); ++r) {
+        if (kept[r] >= indexed) throw std::logic_error("an index narrowed to a position it does not have");
+        position[kept[r]] = static_cast<std::uint32_t>(r);
+    }
+    CustomerIndex out;
+    out.ids_ = ids.data();
+    out.mask_ = mask_;
+    out.distinct_ = true;
+    out.slots_.resize(slots_.size());
+    for (std::size_t at = 0; at < slots_.size(); ++at) {
+        const std::uint64_t slot = slots_[at];
+        if (slot == 0 || slot == kLeftOut) {
+            out.slots_[at] = slot;
+            continue;
+        }
+        const std::uint32_t r = position[static_cast<std::uint32_t>(slot) - 1];
+        out.slots_[at] = r == UINT32_MAX ? kLeftOut : (slot & 0xFFFFFFFF00000000ULL) | (std::uint64_t{r} + 1);
+    }
+    return out;
 }
 
 }  // namespace custclass::adapters

@@ -29,6 +29,13 @@ public:
         return copy;
     }
 
+    // The same index over `ids`, copies of the indexed ids at the positions `kept` (increasing):
+    // ids[r] equal to the indexed id at kept[r]. The others are left out (their slots marked, so
+    // that every id kept is found where it was), and no id is hashed again. The index must have
+    // been built over distinct ids.
+    CustomerIndex over_subset(const std::vector<std::string>& ids, const std::vector<std::uint32_t>& kept,
+                              std::size_t indexed) const;
+
     std::optional<std::uint32_t> find(std::string_view id) const {
         if (slots_.empty()) return std::nullopt;
         const std::uint64_t h = hash(id);
@@ -36,16 +43,21 @@ public:
         for (std::size_t at = h & mask_;; at = (at + 1) & mask_) {
             const std::uint64_t slot = slots_[at];
             if (slot == 0) return std::nullopt;
+            if (slot == kLeftOut) continue;
             const auto index = static_cast<std::uint32_t>(slot) - 1;
             if (static_cast<std::uint32_t>(slot >> 32) == print && ids_[index] == id) return index;
         }
     }
 
 private:
+    // The slot of an id an index over a subset left out: not empty, so that a search goes on
+    // past it, and no index (an id's slot holds its index + 1, never 0, below).
+    static constexpr std::uint64_t kLeftOut = std::uint64_t{1} << 32;
     static std::uint64_t hash(std::string_view id);
     const std::string* ids_ = nullptr;  // the first of the indexed ids
-    std::vector<std::uint64_t> slots_;  // 0: empty; else fingerprint << 32 | (index + 1)
+    std::vector<std::uint64_t> slots_;  // 0: empty; kLeftOut; else fingerprint << 32 | (index + 1)
     std::size_t mask_ = 0;
+    bool distinct_ = false;  // the ids built over were distinct
 };
 
 }  // namespace custclass::adapters

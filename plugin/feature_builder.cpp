@@ -225,10 +225,11 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
     std::vector<std::string> ids;
     ids.reserve(rows.size());
     for (std::uint32_t i : rows) ids.push_back(customers.ids[i]);
-    // Every customer kept (the usual run): the rows are the customers, in their order, and the
-    // index over them is the one above.
-    FeatureTable table = rows.size() == customers.size() ? FeatureTable(std::move(ids), index)
-                                                         : FeatureTable(std::move(ids));
+    // The index over the rows is the one above: as it is when every customer is kept, else
+    // narrowed to those kept (no id hashed again).
+    FeatureTable table = rows.size() == customers.size()
+                             ? FeatureTable(std::move(ids), index)
+                             : FeatureTable(std::move(ids), index, rows, customers.size());
 
     // 4. The features, family by family.
     const FeatureInputs in{source, options, zone, as_of, window_start, customers, index, agg,

@@ -45,6 +45,10 @@ FeatureTable::FeatureTable(std::vector<std::string> customer_ids) : ids_(std::mo
 FeatureTable::FeatureTable(std::vector<std::string> customer_ids, const adapters::CustomerIndex& index)
     : ids_(std::move(customer_ids)), rows_(index.over_copy(ids_)) {}
 
+FeatureTable::FeatureTable(std::vector<std::string> customer_ids, const adapters::CustomerIndex& index,
+                           const std::vector<std::uint32_t>& kept, std::size_t indexed)
+    : ids_(std::move(customer_ids)), rows_(index.over_subset(ids_, kept, indexed)) {}
+
 std::optional<std::size_t> FeatureTable::row_of(std::string_view customer_id) const {
     const auto row = rows_.find(customer_id);
     if (!row) return std::nullopt;

@@ -66,5 +66,39 @@ TEST(CustomerIndex, OverACopyFindsTheCopysIds) {
     EXPECT_FALSE(over_copy.find("customer-with-a-long-id-5000"));
 }
 
+// An index narrowed to the customers a run keeps finds each kept id at its new position, past
+// the slots of those left out (ids after them in a probe run stay found), and no id left out;
+// narrowing an index over repeated ids is refused.
+TEST(CustomerIndex, OverASubsetFindsTheKeptIdsAndNoneLeftOut) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < 100000; ++i) ids.push_back("C" + std::to_string(i * 7919 % 1000003));
+    CustomerIndex index;
+    ASSERT_FALSE(index.build(ids));
+    for (const int every : {1, 2, 3, 1000}) {
+        std::vector<std::uint32_t> kept;
+        std::vector<std::string> subset;
+        for (std::uint32_t i = 0; i < ids.size(); ++i)
+            if (i % static_cast<std::uint32_t>(every) == 0 || i % 7 == 3) {
+                kept.push_back(i);
+                subset.push_back(ids[i]);
+            }
+        const CustomerIndex narrowed = index.over_subset(subset, kept, ids.size());
+        for (std::size_t r = 0; r < subset.size(); ++r) ASSERT_EQ(narrowed.find(subset[r]), r) << subset[r];
+        std::size_t left_out = 0;
+        for (std::uint32_t i = 0; i < ids.size(); ++i)
+            if (!(i % static_cast<std::uint32_t>(every) == 0 || i % 7 == 3)) {
+                ASSERT_FALSE(narrowed.find(ids[i])) << ids[i];
+                ++left_out;
+            }
+        EXPECT_EQ(left_out + subset.size(), ids.size());
+        EXPECT_FALSE(narrowed.find("C1000003"));
+    }
+    CustomerIndex repeated;
+    const std::vector<std::string> with_repeat = {"a", "b", "a"};
+    EXPECT_EQ(repeated.build(with_repeat), 2u);
+    EXPECT_THROW(repeated.over_subset({"a"}, {0}, 3), std::logic_error);
+    EXPECT_THROW(index.over_subset({"x"}, {100000}, ids.size()), std::logic_error);
+}
+
 }  // namespace
 }  // namespace custclass::adapters
