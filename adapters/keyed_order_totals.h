@@ -50,12 +50,13 @@ public:
 
 private:
     static constexpr std::uint32_t kNone = UINT32_MAX;
-    // A cache line each: an order's fold touches one.
+    // A cache line each (64 bytes): an order's fold touches one.
     struct alignas(64) Totals {
         OrderTotals totals;
-        std::uint32_t orders = 0;       // every order of the key
-        std::uint32_t after_as_of = 0;  // of which after as_of
+        std::uint64_t orders = 0;       // every order of the key
+        std::uint64_t after_as_of = 0;  // of which after as_of
     };
+    static_assert(sizeof(Totals) == 64);
 
     std::uint32_t open();
     void grow(std::uint32_t slot);

@@ -706,7 +706,9 @@ private:
     // Hands each row of a batch of a plan's query to `row_fn` as a RowView.
     struct RowDelivery {
         RowView row;
-        std::function<void(TextBatch&)> fn;
+        std::function<void(TextBatch&)> fn;  // refers to `row`: neither copied nor moved
+        RowDelivery(const RowDelivery&) = delete;
+        RowDelivery& operator=(const RowDelivery&) = delete;
         RowDelivery(const ScanPlan& plan, const std::function<void(RowView&)>& row_fn, const ColumnPass* column_pass)
             : row(plan.mapped.table, "query at " + plan.mapped.origin) {
             row.reset(plan.source_column.size());
