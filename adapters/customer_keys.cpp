@@ -63,11 +63,16 @@ std::optional<std::uint32_t> CustomerKeys::find(std::string_view key) const {
     return m.entry;
 }
 
+KeyForm key_form(std::string_view raw) {
+    const std::string_view text = normalised_id(raw);
+    return {text, canonical_integer(text)};
+}
+
 CustomerKeys::Match CustomerKeys::match_raw(std::string_view key) const {
-    // A key in canonical decimal is its own normalised form.
-    if (numeric_)
-        if (const auto n = canonical_integer(key)) return numbers_.find(*n);
-    const auto entry = find(normalise_id(key));
+    const KeyForm form = key_form(key);
+    // Numeric keys: a key that writes no whole number is no customer's.
+    if (numeric_) return form.number ? numbers_.find(*form.number) : Match{};
+    const auto entry = text_.find(form.text);
     if (!entry) return {};
     return {*entry, position(*entry)};
 }

@@ -119,4 +119,14 @@ private:
 // "-3": no sign but a leading minus, no leading zeros), or nullopt.
 std::optional<std::int64_t> canonical_integer(std::string_view text);
 
+// A key as the database wrote it, in the form keys are matched in: its normalised text
+// (normalised_id: trimmed, "17850.0" as "17850"; a part of `raw`), and the whole number that
+// text writes in canonical decimal, when it writes one. CustomerKeys::match_raw and the orders'
+// totals by key (keyed_order_totals.h) both take a key this way.
+struct KeyForm {
+    std::string_view text;
+    std::optional<std::int64_t> number;
+};
+KeyForm key_form(std::string_view raw);
+
 }  // namespace custclass::adapters

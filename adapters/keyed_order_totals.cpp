@@ -46,12 +46,11 @@ std::uint32_t KeyedOrderTotals::of_number(std::int64_t key) {
 }
 
 std::uint32_t KeyedOrderTotals::of_text(std::string_view raw) {
-    // As CustomerKeys::match_raw takes a key: canonical decimal is a number as it is; otherwise
-    // the normalised text, which may be one ("17850.0", " 42 ").
-    if (const auto n = canonical_integer(raw)) return of_number(*n);
-    const std::string_view normalised = normalised_id(raw);
-    if (const auto n = canonical_integer(normalised)) return of_number(*n);
-    const auto [it, added] = by_text_.try_emplace(std::string(normalised), kNone);
+    // As CustomerKeys::match_raw takes a key: a number when its normalised text writes one
+    // ("17850.0", " 42 "), else that text.
+    const KeyForm form = key_form(raw);
+    if (form.number) return of_number(*form.number);
+    const auto [it, added] = by_text_.try_emplace(std::string(form.text), kNone);
     if (added) it->second = open();
     return it->second;
 }
