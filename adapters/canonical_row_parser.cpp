@@ -28,24 +28,28 @@ std::string_view RowView::number_text(std::size_t column) const {
 }
 
 std::optional<std::int64_t> RowView::number_money(std::size_t column, int decimals) const {
-    if (column >= numbers_.size() || decimals < 0 || decimals > 6) return std::nullopt;
+    if (column >= numbers_.size() || numbers_[column].kind == Kind::Text) return std::nullopt;
+    return money_of_number(numbers_[column].kind == Kind::Real, numbers_[column].bits, decimals);
+}
+
+std::optional<std::int64_t> money_of_number(bool real, std::int64_t bits, int decimals) {
+    if (decimals < 0 || decimals > 6) return std::nullopt;
     constexpr std::int64_t kPowers[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
     const std::int64_t scale = kPowers[decimals];
-    const Number& n = numbers_[column];
-    if (n.kind == Kind::Integer) {
+    if (!real) {
         // Its text is its digits: parse_money's one pass scales them when, scaled, they are at
         // most 18 digits.
         const std::int64_t limit = 1000000000000000000 / scale;  // 10^(18 - decimals)
-        if (n.bits <= -limit || n.bits >= limit) return std::nullopt;
-        return n.bits * scale;
+        if (bits <= -limit || bits >= limit) return std::nullopt;
+        return bits * scale;
     }
-    if (n.kind == Kind::Real && decimals <= 4) {
+    if (decimals <= 4) {
         // v is the double nearest m / 10^decimals (m and 10^decimals are exact doubles and the
         // division rounds correctly) with |m| < 10^15: then SQLite's text of v, its 15
         // significant digits, is that decimal (v is within half a unit in the 53rd bit of it,
         // far less than half a unit of its 15th digit), without an exponent (10^-4 <= |v| <
         // 10^15, or 0), and parse_money reads it back as m.
-        const double v = std::bit_cast<double>(n.bits);
+        const double v = std::bit_cast<double>(bits);
         const double m = std::nearbyint(v * static_cast<double>(scale));
         if (!(std::fabs(m) < 1e15) || m / static_cast<double>(scale) != v) return std::nullopt;
         return static_cast<std::int64_t>(m);

@@ -47,6 +47,11 @@ inline std::vector<ColumnSpec> columns_of(config::CanonicalTable table) {
     return {};
 }
 
+// The amount in minor units of a number a SQLite read hands as one (a whole number, or a REAL's
+// bits), when it is exactly what parse_money gives for the number's text; nullopt otherwise
+// (its text has to be parsed).
+std::optional<std::int64_t> money_of_number(bool real, std::int64_t bits, int decimals);
+
 // One row of a mapped table while it is parsed: the values of the wanted columns (absent
 // columns and SQL NULLs alike are nullopt) and what to call it in an error. A value may come as
 // text (`values`) or, from a SQLite read (TextBatch, Cells::Numbers), as the whole number or

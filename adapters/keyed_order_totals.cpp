@@ -21,6 +21,12 @@ void KeyedOrderTotals::grow(std::uint32_t slot) {
     channel_counts_.resize((std::size_t{slot} + 1) * folding_.channels().size(), 0);
 }
 
+KeyedOrderTotals::KeyedOrderTotals(const OrderTotalsRequest& request) : folding_(request) {
+    if (request.channels.size() > OrderFolding::kMaskChannels)
+        throw std::invalid_argument("the orders' totals by key count at most " +
+                                    std::to_string(OrderFolding::kMaskChannels) + " channels");
+}
+
 std::uint32_t KeyedOrderTotals::of_number(std::int64_t key) {
     if (key >= 0 && static_cast<std::uint64_t>(key) < dense_.size()) {
         std::uint32_t& slot = dense_[static_cast<std::size_t>(key)];

@@ -25,20 +25,25 @@ namespace custclass::adapters {
 // batch before into them on another; deliver() reads both, once both threads are done.
 class KeyedOrderTotals {
 public:
-    explicit KeyedOrderTotals(const OrderTotalsRequest& request) : folding_(request) {}
+    // At most OrderFolding::kMaskChannels channels (std::invalid_argument otherwise).
+    explicit KeyedOrderTotals(const OrderTotalsRequest& request);
+
+    // The rule each order is folded by: its day and channel mask are found with it.
+    const OrderFolding& folding() const { return folding_; }
 
     // The keys: the accumulator of a key the database holds as a whole number; of one as it
     // wrote it. A key not seen before opens the next accumulator.
     std::uint32_t of_number(std::int64_t key);
     std::uint32_t of_text(std::string_view raw);
 
-    // The totals: one order of the key of accumulator `slot` (one of_number or of_text gave).
-    void add(std::uint32_t slot, const Timestamp& at, std::int64_t amount, const std::optional<std::string>& channel) {
+    // The totals: one order of the key of accumulator `slot` (one of_number or of_text gave),
+    // on `day` (folding().day_of), of channels `channel_mask` (folding().channel_mask).
+    void add(std::uint32_t slot, Day day, std::int64_t amount, std::uint64_t channel_mask) {
         if (slot >= totals_.size()) grow(slot);
         Totals& t = totals_[slot];
         ++t.orders;
-        if (!folding_.add(t.totals, channel_counts_.data() + std::size_t{slot} * folding_.channels().size(), at,
-                          amount, channel))
+        if (!folding_.add_day(t.totals, channel_counts_.data() + std::size_t{slot} * folding_.channels().size(),
+                              day, amount, channel_mask))
             ++t.after_as_of;
     }
 

@@ -39,24 +39,24 @@ public:
     }
     // The value of column `c` in the row being written (nullptr: NULL).
     void set(std::size_t c, const char* data, std::size_t size) {
-        std::size_t& used = used_[c];
+        Column& k = columns_at_[c];
         if (data && size > 0) {
             // The buffer only grows (its size, not its used part, is what it holds), so that
             // writing a value is one copy without the checks of an append.
-            std::string& bytes = batch_.bytes[c];
-            if (bytes.size() - used < size) bytes.resize(std::max(2 * bytes.size(), used + size));
-            std::memcpy(bytes.data() + used, data, size);
-            used += size;
+            if (k.capacity - k.used < size) grow(c, size);
+            copy_value(k.bytes + k.used, data, size);
+            k.used += size;
         }
-        batch_.cells[c][n_] = data ? TextBatch::Cell::Text : TextBatch::Cell::Null;
-        batch_.ends[c][n_] = used;
+        k.cells[n_] = data ? TextBatch::Cell::Text : TextBatch::Cell::Null;
+        k.ends[n_] = k.used;
     }
     // A number as the value of column `c` (an Integer's value, a Real's bits), its text left to
     // the thread that takes the batch.
     void set_number(std::size_t c, TextBatch::Cell cell, std::int64_t value) {
-        batch_.numbers[c][n_] = value;
-        batch_.cells[c][n_] = cell;
-        batch_.ends[c][n_] = used_[c];
+        Column& k = columns_at_[c];
+        k.numbers[n_] = value;
+        k.cells[n_] = cell;
+        k.ends[n_] = k.used;
     }
     void end_row() {
         if (++n_ == batch_rows_) flush();
@@ -83,8 +83,38 @@ private:
             batch_.cells.assign(columns_, std::vector<TextBatch::Cell>(batch_rows_));
             batch_.numbers.assign(columns_, std::vector<std::int64_t>(numbers_ ? batch_rows_ : 0));
         }
-        used_.assign(columns_, 0);
         batch_.rows = 0;
+        columns_at_.resize(columns_);
+        for (std::size_t c = 0; c < columns_; ++c)
+            columns_at_[c] = {batch_.bytes[c].data(), batch_.bytes[c].size(), 0, batch_.ends[c].data(),
+                              batch_.cells[c].data(), numbers_ ? batch_.numbers[c].data() : nullptr};
+    }
+
+    void grow(std::size_t c, std::size_t size) {
+        Column& k = columns_at_[c];
+        std::string& bytes = batch_.bytes[c];
+        bytes.resize(std::max(2 * bytes.size(), k.used + size));
+        k.bytes = bytes.data();
+        k.capacity = bytes.size();
+    }
+
+    // A value's bytes, copied inline: most are a few bytes to a few dozen (a date, a code, a
+    // name), where the copy itself is cheaper than a call to memcpy. Writes only [to, to + n).
+    static void copy_value(char* to, const char* from, std::size_t n) {
+        if (n > 32) {
+            std::memcpy(to, from, n);
+        } else if (n >= 16) {  // two copies of 16 that overlap, as needed
+            std::memcpy(to, from, 16);
+            std::memcpy(to + n - 16, from + n - 16, 16);
+        } else if (n >= 8) {
+            std::memcpy(to, from, 8);
+            std::memcpy(to + n - 8, from + n - 8, 8);
+        } else if (n >= 4) {
+            std::memcpy(to, from, 4);
+            std::memcpy(to + n - 4, from + n - 4, 4);
+        } else {
+            for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
+        }
     }
 
     std::size_t columns_;
@@ -92,7 +122,17 @@ private:
     bool numbers_;
     const std::function<void(TextBatch&)>& fn_;
     TextBatch batch_;
-    std::vector<std::size_t> used_;  // [column]: the bytes of the batch's values so far
+    // Each column's buffers in batch_, as pointers (set by shape() and grow()), and the bytes of
+    // the batch's values so far.
+    struct Column {
+        char* bytes;
+        std::size_t capacity;
+        std::size_t used;
+        std::size_t* ends;
+        TextBatch::Cell* cells;
+        std::int64_t* numbers;
+    };
+    std::vector<Column> columns_at_;
     std::size_t n_ = 0;
 };
 

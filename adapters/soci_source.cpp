@@ -206,7 +206,8 @@ public:
     // customers, ADAPTERS.md). Anything else, or anything that fails here, reads the orders after
     // the customers, where its errors come in their order.
     std::unique_ptr<OrderTotalsAhead> total_orders_ahead(const OrderTotalsRequest& request) override {
-        if (threads_ < 2 || dialect_ != Dialect::SQLite || !scope_.empty() || !has_table(CanonicalTable::Orders))
+        if (threads_ < 2 || dialect_ != Dialect::SQLite || !scope_.empty() || !has_table(CanonicalTable::Orders) ||
+            request.channels.size() > OrderFolding::kMaskChannels)
             return nullptr;
         try {
             if (!keys_in_customers() || !reads_on_own_connection(session(), dialect_)) return nullptr;
@@ -704,35 +705,43 @@ private:
     }
 
     // Hands each row of a batch of a plan's query to `row_fn` as a RowView.
-    struct RowDelivery {
+    class RowDelivery {
+        const ScanPlan& plan_;
+
+    public:
         RowView row;
         std::function<void(TextBatch&)> fn;  // refers to `row`: neither copied nor moved
         RowDelivery(const RowDelivery&) = delete;
         RowDelivery& operator=(const RowDelivery&) = delete;
-        RowDelivery(const ScanPlan& plan, const std::function<void(RowView&)>& row_fn, const ColumnPass* column_pass)
-            : row(plan.mapped.table, "query at " + plan.mapped.origin) {
+        // Only the rows asked for (row_of), no `fn`.
+        explicit RowDelivery(const ScanPlan& plan) : plan_(plan), row(plan.mapped.table, "query at " + plan.mapped.origin) {
             row.reset(plan.source_column.size());
+        }
+        RowDelivery(const ScanPlan& plan, const std::function<void(RowView&)>& row_fn, const ColumnPass* column_pass)
+            : RowDelivery(plan) {
             const int pass_column = column_pass ? plan.source_column[column_pass->column] : -1;
-            fn = [this, &plan, &row_fn, column_pass, pass_column](TextBatch& batch) {
+            fn = [this, &row_fn, column_pass, pass_column](TextBatch& batch) {
                 if (pass_column >= 0) column_pass->pass(batch, static_cast<std::size_t>(pass_column));
-                for (std::size_t r = 0; r < batch.rows; ++r) {
-                    row.index = r;
-                    row.clear_key();
-                    for (std::size_t i = 0; i < plan.source_column.size(); ++i) {
-                        const int c = plan.source_column[i];
-                        if (c < 0) continue;  // absent: NULL from reset()
-                        const auto col = static_cast<std::size_t>(c);
-                        // A number's text only when the parsing asks for it (RowView::value).
-                        switch (batch.cells[col][r]) {
-                            case TextBatch::Cell::Integer: row.set_number(i, false, batch.numbers[col][r]); break;
-                            case TextBatch::Cell::Real: row.set_number(i, true, batch.numbers[col][r]); break;
-                            case TextBatch::Cell::Null: row.set_text(i, std::nullopt); break;
-                            case TextBatch::Cell::Text: row.set_text(i, batch.value(col, r)); break;
-                        }
-                    }
-                    row_fn(row);
-                }
+                for (std::size_t r = 0; r < batch.rows; ++r) row_fn(row_of(batch, r));
             };
+        }
+        // `row` as row `r` of `batch`.
+        RowView& row_of(const TextBatch& batch, std::size_t r) {
+            row.index = r;
+            row.clear_key();
+            for (std::size_t i = 0; i < plan_.source_column.size(); ++i) {
+                const int c = plan_.source_column[i];
+                if (c < 0) continue;  // absent: NULL from reset()
+                const auto col = static_cast<std::size_t>(c);
+                // A number's text only when the parsing asks for it (RowView::value).
+                switch (batch.cells[col][r]) {
+                    case TextBatch::Cell::Integer: row.set_number(i, false, batch.numbers[col][r]); break;
+                    case TextBatch::Cell::Real: row.set_number(i, true, batch.numbers[col][r]); break;
+                    case TextBatch::Cell::Null: row.set_text(i, std::nullopt); break;
+                    case TextBatch::Cell::Text: row.set_text(i, batch.value(col, r)); break;
+                }
+            }
+            return row;
         }
     };
 
@@ -747,10 +756,15 @@ private:
     void run_scan(soci::session& sql, const ScanPlan& plan, const std::function<void(RowView&)>& row_fn,
                   const ColumnPass* column_pass) const {
         RowDelivery delivery(plan, row_fn, column_pass);
+        scan_batches(sql, plan, delivery.fn);
+    }
+
+    // The same, each batch of the query's values (TextBatch, Cells::Numbers) to `batch_fn`.
+    void scan_batches(soci::session& sql, const ScanPlan& plan, const std::function<void(TextBatch&)>& batch_fn) const {
         try {
             if (threads_ >= 2) {
                 // The database's stepping (and its values' copy into the batch) on a thread of its
-                // own, one batch ahead of `row_fn` (the parsing, on the thread that called scan):
+                // own, one batch ahead of `batch_fn` (the parsing, on the thread that called scan):
                 // under read_rows that is itself a thread ahead of the folding, so a whole read
                 // runs on three threads, which the two cores share by load (on SQLite the stepping
                 // thread alone was the slower of two).
@@ -758,9 +772,9 @@ private:
                     [&](const std::function<void(TextBatch&)>& emit) {
                         stream_query(sql, dialect_, plan.query, plan.columns, kBatchRows, emit, Cells::Numbers);
                     },
-                    delivery.fn);
+                    batch_fn);
             } else {
-                stream_query(sql, dialect_, plan.query, plan.columns, kBatchRows, delivery.fn, Cells::Numbers);
+                stream_query(sql, dialect_, plan.query, plan.columns, kBatchRows, batch_fn, Cells::Numbers);
             }
         } catch (const DatabaseError& e) {
             throw read_failed(plan, e);
@@ -793,42 +807,93 @@ private:
     private:
         struct Stopped {};
 
+        // An order as the folding thread takes it: its accumulator, its day in the run's zone,
+        // its amount and the channels it counts in (OrderFolding::channel_mask).
+        struct KeyedOrder {
+            std::int64_t amount;
+            std::uint32_t slot;
+            Day day;
+            std::uint64_t channels;
+        };
+        using KeyedOrders = std::vector<KeyedOrder>;
+
+        // Stepped, parsed and folded on three threads: the database's stepping one batch ahead
+        // of the parsing (scan_batches), the parsing one batch ahead of the folding (this one).
         void read() {
             try {
-                // Each row's accumulator, found for a batch in one pass before its rows are parsed.
-                std::vector<std::uint32_t> slots;
-                const ColumnPass accumulators{1, [&](const TextBatch& batch, std::size_t column) {
-                    if (stop_) throw Stopped{};
-                    slots.resize(batch.rows);
-                    for (std::size_t r = 0; r < batch.rows; ++r) {
-                        char scratch[kNumberText];
-                        if (batch.cells[column][r] == TextBatch::Cell::Integer)
-                            slots[r] = totals_.of_number(batch.numbers[column][r]);
-                        else if (const auto text = batch.text(column, r, scratch); text && !text->empty())
-                            slots[r] = totals_.of_text(*text);
-                        // else no customer: parse_order_into says so
-                    }
-                }};
-                // Parsed on the thread that found the accumulators, folded on this one.
-                const std::function<void(OrderBatch)> fold = [&](OrderBatch batch) {
-                    if (stop_) throw Stopped{};
-                    for (const OrderRow& o : batch) totals_.add(o.customer_row, o.ordered_at, o.amount, o.channel);
-                };
-                source_.read_rows<OrderRow>(fold, [&](Batcher<OrderRow>& out) {
-                    source_.run_scan(sql_, plan_, [&](RowView& row) {
-                        OrderRow& o = out.next();
-                        if (!parse_order_into(row, source_.config_.currency_decimals, "customer_key", o, false, false)) {
-                            ++without_customer_;
-                            return;
-                        }
-                        o.customer_row = slots[row.index];  // the accumulator, here
-                        out.commit();
-                    }, &accumulators);
-                });
+                read_ahead<KeyedOrders>([&](const std::function<void(KeyedOrders&)>& emit) { parse(emit); },
+                                        [&](KeyedOrders& batch) {
+                                            if (stop_) throw Stopped{};
+                                            for (const KeyedOrder& o : batch)
+                                                totals_.add(o.slot, o.day, o.amount, o.channels);
+                                        });
             } catch (const Stopped&) {
             } catch (...) {
                 failure_ = std::current_exception();
             }
+        }
+
+        // Parses each batch of the orders' values into KeyedOrders. First each row's accumulator,
+        // found for the whole batch in one pass (the memory it reads fetched for many rows at
+        // once). Then a row of the usual values (a whole-number order id, a whole-number key or
+        // one as valid UTF-8 text, its timestamp as text that parses, an amount the database
+        // holds as a number that money_of_number takes, a channel as valid UTF-8 text or none)
+        // is taken from the batch's columns as they are: exactly what parse_order_into makes of
+        // it, without the row's copy. Any other row goes through parse_order_into itself, with
+        // its errors, as the read of the orders after the customers parses it.
+        void parse(const std::function<void(KeyedOrders&)>& emit) {
+            const OrderFolding& folding = totals_.folding();
+            const int decimals = source_.config_.currency_decimals;
+            const std::vector<int>& at_column = plan_.source_column;  // by order_columns(true)
+            const auto id = static_cast<std::size_t>(at_column[0]), key = static_cast<std::size_t>(at_column[1]),
+                       at = static_cast<std::size_t>(at_column[2]), amount = static_cast<std::size_t>(at_column[3]);
+            const int channel = at_column[4];  // -1: not mapped
+            RowDelivery rows(plan_);
+            config::TimestampParser timestamps;
+            OrderRow parsed;
+            std::vector<std::uint32_t> slots;
+            KeyedOrders out;
+            using Cell = TextBatch::Cell;
+            source_.scan_batches(sql_, plan_, [&](TextBatch& batch) {
+                if (stop_) throw Stopped{};
+                slots.resize(batch.rows);
+                for (std::size_t r = 0; r < batch.rows; ++r) {
+                    char scratch[kNumberText];
+                    if (batch.cells[key][r] == Cell::Integer)
+                        slots[r] = totals_.of_number(batch.numbers[key][r]);
+                    else if (const auto text = batch.text(key, r, scratch); text && !text->empty())
+                        slots[r] = totals_.of_text(*text);
+                    // else no customer: parse_order_into says so
+                }
+                out.clear();
+                for (std::size_t r = 0; r < batch.rows; ++r) {
+                    const Cell key_cell = batch.cells[key][r], amount_cell = batch.cells[amount][r];
+                    const Cell channel_cell = channel < 0 ? Cell::Null : batch.cells[static_cast<std::size_t>(channel)][r];
+                    std::optional<std::int64_t> minor;
+                    std::optional<Timestamp> t;
+                    if (batch.cells[id][r] == Cell::Integer &&
+                        (key_cell == Cell::Integer ||
+                         (key_cell == Cell::Text && !batch.value(key, r).empty() && valid_utf8(batch.value(key, r)))) &&
+                        (amount_cell == Cell::Integer || amount_cell == Cell::Real) &&
+                        (minor = money_of_number(amount_cell == Cell::Real, batch.numbers[amount][r], decimals)) &&
+                        (channel_cell == Cell::Null ||
+                         (channel_cell == Cell::Text && valid_utf8(batch.value(static_cast<std::size_t>(channel), r)))) &&
+                        batch.cells[at][r] == Cell::Text && (t = timestamps(batch.value(at, r)))) {
+                        out.push_back({*minor, slots[r], folding.day_of(*t),
+                                       channel_cell == Cell::Text
+                                           ? folding.channel_mask(batch.value(static_cast<std::size_t>(channel), r))
+                                           : 0});
+                        continue;
+                    }
+                    if (!parse_order_into(rows.row_of(batch, r), decimals, "customer_key", parsed, false, false)) {
+                        ++without_customer_;
+                        continue;
+                    }
+                    out.push_back({parsed.amount, slots[r], folding.day_of(parsed.ordered_at),
+                                   parsed.channel ? folding.channel_mask(*parsed.channel) : 0});
+                }
+                emit(out);
+            });
         }
 
         SociSource& source_;
