@@ -4,10 +4,12 @@
 // query and which key.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <map>
 
 #include "engine.h"
 #include "engine_config.h"
+#include "order_folding.h"
 #include "errors.h"
 #include "soci_source.h"
 #include "source.h"
@@ -368,4 +370,151 @@ TEST(CustomerKey, TheSourceReadsTheOrdersBesideTheCustomersOnlyWhereItCan) {
     EXPECT_EQ(orders, by_id);
     // Abandoned before the customers are read: the read stops.
     EXPECT_NE(source_of("g.yaml", kCustomersWithKey, kOrdersByKey, 2)->total_orders_ahead(request), nullptr);
+}
+
+namespace {
+
+// A customer's totals as a comparable value.
+struct Totalled {
+    std::uint64_t orders = 0, after_as_of = 0;
+    std::vector<std::int64_t> totals;
+    std::vector<std::uint32_t> channels;
+    bool operator==(const Totalled&) const = default;
+};
+
+std::vector<std::int64_t> fields(const adapters::OrderTotals& t) {
+    return {t.first_order,      t.last_order,     t.first_purchase,    t.last_purchase,
+            t.purchases_total,  t.purchases_window, t.orders_window,  t.returns_window,
+            t.purchase_amount_window, t.net_amount_window};
+}
+
+}  // namespace
+
+// Read beside the customers, the orders are taken from the batch's columns where their values
+// are the usual ones (a whole-number order id and key, a timestamp as text, an amount held as a
+// number) and parsed row by row otherwise: every form of each value (text order ids, text and
+// REAL and whole amounts, dates, zoned timestamps, channels in any case, NULL, empty or a number,
+// keys as text, a duplicated channel) gives, customer by customer, the totals of the read after
+// the customers, which matches each order to its customer first.
+TEST(CustomerKey, TheOrdersReadBesideTheCustomersTakeEveryFormOfValueAsTheReadAfterThemDoes) {
+    TestDatabase db;
+    fill(db);
+    // No declared types: each value stays as written (integer, REAL or text).
+    std::string sql = "CREATE TABLE sale2 (id, ckey, at, total, channel);";
+    const std::vector<std::string> ats = {"'2026-11-%02d 10:00:00'", "'2026-11-%02d'", "'2026-11-%02dT23:30:00Z'",
+                                          "'2026-11-%02dT01:00:00+08:00'", "'2025-06-%02d 09:00'",
+                                          "'2026-12-%02d 10:00:00'", "'2026-10-%02dT10:00'"};
+    const std::vector<std::string> totals = {"40", "12.5", "'15.50'", "0.1", "-3", "0", "'7'", "19.99", "1e3"};
+    const std::vector<std::string> channels = {"'online'", "'Online'", "'APP'", "'store'", "NULL", "''", "7", "'app'"};
+    int n = 0;
+    for (int c = 0; c < 59; ++c)
+        for (int k = 0; k < 1 + c % 5; ++k, ++n) {
+            char at[64];
+            std::snprintf(at, sizeof at, ats[n % ats.size()].c_str(), 1 + (c + k) % 9);
+            // Integer ids but for every eleventh order; the key as text for every seventh.
+            const std::string id = n % 11 == 10 ? "'o-" + std::to_string(n) + "'" : std::to_string(1000 + n);
+            const std::string key = "(SELECT " + std::string(n % 7 == 6 ? "CAST(ckey AS TEXT)" : "ckey") +
+                                    " FROM customer WHERE id = 'c" + std::to_string(c) + "')";
+            sql += "INSERT INTO sale2 VALUES (" + id + ", " + key + ", " + at + ", " + totals[n % totals.size()] +
+                   ", " + channels[n % channels.size()] + ");";
+        }
+    sql += "INSERT INTO sale2 VALUES (5000, NULL, '2026-11-02', 12, 'online');"   // a guest sale
+           "INSERT INTO sale2 VALUES (5001, '', '2026-11-02', 12, 'online');"     // another
+           "INSERT INTO sale2 VALUES (5002, 12345, '2026-11-02', 12, 'online');"  // nobody's key
+           "INSERT INTO sale2 VALUES (5003, '12345', '2026-11-02', 12, 'app');";
+    execute_sql(db.db_path(), sql);
+    const std::string orders =
+        "      SELECT id AS order_id, ckey AS customer_key, at AS ordered_at,\n"
+        "      total AS amount, channel FROM sale2\n";
+    const adapters::OrderTotalsRequest request{config::parse_day("2026-11-30").value(),
+                                               config::parse_day("2026-11-30").value() - 60, "Asia/Hong_Kong",
+                                               {"online", "app", "online", "7", ""}};
+    const auto config = config::load_engine_config_file(write_config(db, "v.yaml", kCustomersWithKey, orders), {});
+
+    // Beside the customers.
+    auto beside = adapters::make_soci_source(config.source);
+    beside->set_threads(2);
+    auto ahead = beside->total_orders_ahead(request);
+    ASSERT_NE(ahead, nullptr);
+    std::vector<std::string> ids;
+    beside->read_customers({}, [&](adapters::CustomerBatch batch) {
+        for (const auto& c : batch) ids.push_back(c.customer_id);
+    });
+    std::map<std::string, Totalled> got;
+    ahead->finish([&](adapters::OrderTotalsBatch batch) {
+        for (const auto& t : batch) {
+            ASSERT_LT(t.customer_row, ids.size());
+            ASSERT_FALSE(got.count(ids[t.customer_row]));
+            got[ids[t.customer_row]] = {t.orders_all, t.orders_after_as_of, fields(t.totals), t.channel_purchases};
+        }
+    });
+
+    // After them, each order folded into its customer's totals.
+    auto after = adapters::make_soci_source(config.source);
+    after->set_threads(1);
+    std::vector<std::string> read;
+    after->read_customers({}, [&](adapters::CustomerBatch batch) {
+        for (const auto& c : batch) read.push_back(c.customer_id);
+    });
+    ASSERT_EQ(read, ids);
+    const adapters::OrderFolding folding(request);
+    std::map<std::string, adapters::OrderTotals> sums;
+    std::map<std::string, Totalled> expected;
+    after->read_orders_of_customers_read([&](adapters::OrderBatch batch) {
+        for (const auto& o : batch) {
+            const std::string id = o.customer_row != adapters::OrderRow::kNoRow ? read.at(o.customer_row) : o.customer_id;
+            Totalled& e = expected[id];
+            e.channels.resize(request.channels.size());
+            ++e.orders;
+            if (!folding.add(sums[id], e.channels.data(), o.ordered_at, o.amount, o.channel)) ++e.after_as_of;
+        }
+    });
+    for (auto& [id, e] : expected) e.totals = fields(sums[id]);
+    EXPECT_EQ(got.size(), 59u);
+    EXPECT_EQ(got, expected);
+    EXPECT_EQ(beside->counts().orders_without_customer, after->counts().orders_without_customer);
+    EXPECT_EQ(beside->counts().orders_without_customer, 2u);
+    EXPECT_EQ(beside->counts().orders_of_unknown_customer, after->counts().orders_of_unknown_customer);
+    EXPECT_EQ(beside->counts().orders_of_unknown_customer, 2u);
+    // Something of each kind was counted.
+    std::uint64_t after_as_of = 0, online = 0, app = 0, seven = 0, empty = 0, returns = 0;
+    for (const auto& [id, t] : got) {
+        after_as_of += t.after_as_of;
+        online += t.channels[0];
+        app += t.channels[1];
+        EXPECT_EQ(t.channels[2], t.channels[0]);
+        seven += t.channels[3];
+        empty += t.channels[4];
+        returns += static_cast<std::uint64_t>(t.totals[7]);
+    }
+    EXPECT_GT(after_as_of, 0u);
+    EXPECT_GT(online, 0u);
+    EXPECT_GT(app, 0u);
+    EXPECT_GT(seven, 0u);
+    EXPECT_GT(empty, 0u);
+    EXPECT_GT(returns, 0u);
+}
+
+// An order the batch's columns do not give (a timestamp that does not parse, an amount that is
+// NULL, a channel that is not UTF-8), among orders that they do, stops the run with the error
+// the read after the customers gives.
+TEST(CustomerKey, AnOrderTheColumnsDoNotGiveFailsBesideTheCustomersAsAfterThem) {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"at = 'soon'", "`soon` is not a date or timestamp"},
+        {"total = NULL", "the amount is NULL"},
+        {"channel = CAST(X'C328' AS TEXT)", "not valid UTF-8"},
+    };
+    for (const auto& [change, message] : cases) {
+        TestDatabase db;
+        fill(db);
+        execute_sql(db.db_path(), "CREATE TABLE sale2 AS SELECT rowid AS id, ckey, at, total, channel FROM sale;"
+                                  "UPDATE sale2 SET " + change + " WHERE id = 7;");
+        const std::string config = write_config(db, "k.yaml", kCustomersWithKey,
+                                                "      SELECT id AS order_id, ckey AS customer_key, at AS ordered_at,\n"
+                                                "      total AS amount, channel FROM sale2\n");
+        const std::string one = error_with_threads(config, 1);
+        EXPECT_NE(one.find(message), std::string::npos) << one;
+        EXPECT_NE(one.find("key `7`"), std::string::npos) << one;
+        EXPECT_EQ(error_with_threads(config, 2), one) << change;
+    }
 }

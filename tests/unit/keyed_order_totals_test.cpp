@@ -33,6 +33,13 @@ std::uint32_t slot_of(KeyedOrderTotals& totals, const RawKey& key) {
     return key.is_number ? totals.of_number(key.number) : totals.of_text(key.text);
 }
 
+// One order into the totals by key, its day and channels found by the totals' own rule.
+void fold(KeyedOrderTotals& totals, std::uint32_t slot, const Timestamp& at, std::int64_t amount,
+          const std::optional<std::string>& channel) {
+    const OrderFolding& folding = totals.folding();
+    totals.add(slot, folding.day_of(at), amount, channel ? folding.channel_mask(*channel) : 0);
+}
+
 struct TestOrder {
     RawKey key;
     Timestamp at;
@@ -86,7 +93,7 @@ void expect_same_totals(const std::vector<std::string>& keys, const std::vector<
     // Folded by key, then matched.
     KeyedOrderTotals by_key(kRequest);
     for (const TestOrder& o : orders) {
-        by_key.add(slot_of(by_key, o.key), o.at, o.amount, o.channel);
+        fold(by_key, slot_of(by_key, o.key), o.at, o.amount, o.channel);
     }
     std::map<std::uint32_t, Folded> got;
     std::uint64_t unknown = 0;
@@ -169,7 +176,7 @@ TEST(KeyedOrderTotals, AKeySeenBeforeTheArrayReachedItStaysOneKey) {
     const auto known = customer_keys(customers);
     KeyedOrderTotals by_key(kRequest);
     for (const TestOrder& o : orders)
-        by_key.add(slot_of(by_key, o.key), o.at, o.amount, o.channel);
+        fold(by_key, slot_of(by_key, o.key), o.at, o.amount, o.channel);
     std::uint64_t unknown = 0;
     std::size_t delivered = 0;
     by_key.deliver(*known, [&](OrderTotalsBatch batch) {
@@ -194,8 +201,8 @@ TEST(KeyedOrderTotals, NamesTheCustomerByIdWhenThePositionIsNotKnown) {
     keys.add("20", "bob");
     keys.index("test");
     KeyedOrderTotals by_key(kRequest);
-    by_key.add(by_key.of_number(20), {20390LL * 86400, false}, 100, std::nullopt);
-    by_key.add(by_key.of_text("30"), {20390LL * 86400, false}, 100, std::nullopt);
+    fold(by_key, by_key.of_number(20), {20390LL * 86400, false}, 100, std::nullopt);
+    fold(by_key, by_key.of_text("30"), {20390LL * 86400, false}, 100, std::nullopt);
     std::vector<std::string> ids;
     std::uint64_t unknown = 0;
     by_key.deliver(keys, [&](OrderTotalsBatch batch) {
@@ -209,4 +216,45 @@ TEST(KeyedOrderTotals, NamesTheCustomerByIdWhenThePositionIsNotKnown) {
 }
 
 }  // namespace
+
+// Folded by its day and channel mask, an order counts as OrderFolding::add counts it: in each
+// channel it is (case aside, a channel asked for twice counted twice), only as a purchase in
+// the window. With more channels asked for than a mask holds, add counts them one by one, and
+// the totals by key refuse them (the read beside the customers is then not used).
+TEST(OrderFolding, TheDayAndChannelMaskFoldAnOrderAsItsTimestampAndChannelDo) {
+    const OrderTotalsRequest request{20400, 20400 - 90, "Asia/Hong_Kong", {"online", "app", "online", ""}};
+    const OrderFolding folding(request);
+    EXPECT_EQ(folding.channel_mask("ONLINE"), 0b0101u);
+    EXPECT_EQ(folding.channel_mask("App"), 0b0010u);
+    EXPECT_EQ(folding.channel_mask(""), 0b1000u);
+    EXPECT_EQ(folding.channel_mask("store"), 0u);
+    const std::vector<Timestamp> ats = {{20399LL * 86400 + 3600, false}, {20399LL * 86400 + 20 * 3600, true},
+                                        {20401LL * 86400, false}, {20300LL * 86400, false}};
+    const std::vector<std::optional<std::string>> channels = {"Online", "app", "", std::nullopt, "store"};
+    for (const auto& at : ats)
+        for (const std::int64_t amount : {250, 0, -40})
+            for (const auto& channel : channels) {
+                OrderTotals a, b;
+                std::vector<std::uint32_t> ca(4), cb(4);
+                const bool added = folding.add(a, ca.data(), at, amount, channel);
+                EXPECT_EQ(folding.add_day(b, cb.data(), folding.day_of(at), amount,
+                                          channel ? folding.channel_mask(*channel) : 0),
+                          added);
+                EXPECT_EQ(ca, cb);
+                EXPECT_EQ(fields({a, 0, 0, {}}), fields({b, 0, 0, {}}));
+            }
+    // 20:00 UTC is the next day in Hong Kong.
+    EXPECT_EQ(folding.day_of(ats[1]), 20400);
+
+    OrderTotalsRequest many = request;
+    many.channels.clear();
+    for (int k = 0; k < 70; ++k) many.channels.push_back("c" + std::to_string(k % 66));
+    const OrderFolding wide(many);
+    OrderTotals t;
+    std::vector<std::uint32_t> counts(70);
+    ASSERT_TRUE(wide.add(t, counts.data(), ats[0], 100, std::string("C65")));
+    for (int k = 0; k < 70; ++k) EXPECT_EQ(counts[k], k % 66 == 65 ? 1u : 0u) << k;
+    EXPECT_THROW(KeyedOrderTotals{many}, std::invalid_argument);
+}
+
 }  // namespace custclass::adapters
