@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "sql_dialect.h"
+#include "sqlite_mutex_hold.h"
 
 namespace custclass::adapters {
 
@@ -108,6 +109,8 @@ private:
 
     // Binds the rows held to `statement` (which has as many) and runs it.
     void run(sqlite_api::sqlite3_stmt* statement) {
+        // Three million binds for a run's million rows: the connection's mutex taken once.
+        const SqliteMutexHold hold(sqlite_api::sqlite3_db_mutex(db_));
         int parameter = 1;
         for (const auto& [at, size] : values_) {
             const int rc = at == kNull ? sqlite_api::sqlite3_bind_null(statement, parameter)

@@ -566,9 +566,8 @@ public:
         }
     }
 
-    void publish(const StoredRuleSet& rules, const RunRecord& run,
-                 const std::function<void(const AssignmentSink&)>& assignments,
-                 const std::string& actor, const std::vector<ReferralReward>& rewards) {
+    void publish(const StoredRuleSet& rules, const std::function<void(const AssignmentSink&)>& assignments,
+                 const std::function<Publication()>& finish, const std::string& actor) {
         guarded("publishing the run", [&] {
             WriteTransaction tx(sql(), dialect_);
             std::string stored;
@@ -585,6 +584,9 @@ public:
             }
             const long long seq = next_run_seq();
             write_members(seq, assignments);
+            const Publication finished = finish();
+            const RunRecord& run = finished.run;
+            const std::vector<ReferralReward>& rewards = finished.rewards;
             // The run's assignments are live (the view custclass_live_assignments) once the
             // run is recorded below; the hooks' overrides of the previous run go.
             sql() << "DELETE FROM custclass_live_overrides";
@@ -1018,7 +1020,11 @@ void ResultStore::check_ruleset(const StoredRuleSet& rules) { impl_->check_rules
 void ResultStore::publish(const StoredRuleSet& rules, const RunRecord& run,
                           const std::function<void(const AssignmentSink&)>& assignments,
                           const std::string& actor, const std::vector<ReferralReward>& rewards) {
-    impl_->publish(rules, run, assignments, actor, rewards);
+    impl_->publish(rules, assignments, [&] { return Publication{run, rewards}; }, actor);
+}
+void ResultStore::publish(const StoredRuleSet& rules, const std::function<void(const AssignmentSink&)>& assignments,
+                          const std::function<Publication()>& finish, const std::string& actor) {
+    impl_->publish(rules, assignments, finish, actor);
 }
 std::set<std::string> ResultStore::rewarded_referees() {
     return impl_->guarded("reading the referral rewards", [&] {

@@ -148,6 +148,16 @@ public:
     void publish(const StoredRuleSet& rules, const RunRecord& run,
                  const std::function<void(const AssignmentSink&)>& assignments,
                  const std::string& actor, const std::vector<ReferralReward>& rewards = {});
+    // The same with the run's record and rewards asked for (`finish`) once its assignments are
+    // written, inside the transaction: the caller may complete them meanwhile, on another
+    // thread (the store's connection is this call's until it returns). An exception from
+    // `finish` rolls everything back and propagates as it is.
+    struct Publication {
+        RunRecord run;
+        std::vector<ReferralReward> rewards;
+    };
+    void publish(const StoredRuleSet& rules, const std::function<void(const AssignmentSink&)>& assignments,
+                 const std::function<Publication()>& finish, const std::string& actor);
     // The referees ever rewarded (empty before the first run that granted any).
     std::set<std::string> rewarded_referees();
     // The rewards granted by one run (nullopt: every run), or naming one customer as either

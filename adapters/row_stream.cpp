@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "source.h"
+#include "sqlite_mutex_hold.h"
 
 namespace custclass::adapters {
 
@@ -222,20 +223,6 @@ struct FinalizeStatement {
     }
 };
 using SqliteStatement = std::unique_ptr<sqlite_api::sqlite3_stmt, FinalizeStatement>;
-
-// Holds a connection's mutex for a scope.
-class SqliteMutexHold {
-public:
-    explicit SqliteMutexHold(sqlite_api::sqlite3_mutex* mutex) : mutex_(mutex) {
-        sqlite_api::sqlite3_mutex_enter(mutex_);  // a no-op on a null mutex (no threading)
-    }
-    ~SqliteMutexHold() { sqlite_api::sqlite3_mutex_leave(mutex_); }
-    SqliteMutexHold(const SqliteMutexHold&) = delete;
-    SqliteMutexHold& operator=(const SqliteMutexHold&) = delete;
-
-private:
-    sqlite_api::sqlite3_mutex* mutex_;
-};
 
 struct CloseConnection {
     void operator()(sqlite_api::sqlite3* db) const { sqlite_api::sqlite3_close_v2(db); }

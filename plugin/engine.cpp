@@ -1,9 +1,11 @@
 #include "engine.h"
 
+#include <set>
 #include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <future>
+#include <set>
 
 #include "content_hash.h"
 #include "errors.h"
@@ -70,7 +72,8 @@ std::unique_ptr<adapters::Source> Engine::database_source() const {
 
 std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequest& request,
                                                         nlohmann::ordered_json* summary, bool dry_run,
-                                                        adapters::Source& source) {
+                                                        adapters::Source& source,
+                                                        const std::function<void(std::shared_ptr<const RunState>)>& results_ready) {
     const auto started = std::chrono::steady_clock::now();
     const config::RuleSet& rules = config_.rules;
 
@@ -140,6 +143,10 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
                                                      std::move(report.population),
                                                      std::move(report.retention_due),
                                                      {}});
+    // The referees rewarded before, read before `results_ready` may hand the store to another
+    // thread.
+    const std::set<std::string> rewarded = rewards ? migrated_store().rewarded_referees() : std::set<std::string>();
+    if (results_ready) results_ready(state);
     // The fairness check (PRIVACY.md check 14) on a thread of its own while this one reads the
     // referrals and finds the rewards due: each reads the results only.
     std::future<nlohmann::ordered_json> fairness;
@@ -149,7 +156,7 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
                                   policy->small_cell_k);
         });
     nlohmann::ordered_json referral_counts;
-    if (rewards) state->rewards = referral_rewards_due(referrals.get(), state->table, as_of, referral_counts);
+    if (rewards) state->rewards = referral_rewards_due(referrals.get(), state->table, as_of, rewarded, referral_counts);
     if (summary) {
         RunSummary s;
         s.run_id = state->run_id;
@@ -247,8 +254,8 @@ adapters::StoredRuleSet Engine::stored_rules() const {
     return {r.name, r.version, ruleset_hash_, r.text, config_.rules_path, r.purpose};
 }
 
-void Engine::publish(const RunState& state, const nlohmann::ordered_json& summary,
-                     const std::string& started_at, const std::string& actor) {
+adapters::RunRecord Engine::run_record(const RunState& state, const nlohmann::ordered_json& summary,
+                                       const std::string& started_at) const {
     adapters::RunRecord record;
     record.run_id = state.run_id;
     record.ruleset_hash = ruleset_hash_;
@@ -259,15 +266,16 @@ void Engine::publish(const RunState& state, const nlohmann::ordered_json& summar
     record.customers = state.table.rows();
     record.summary_json = summary.dump();
     record.population_json = state.population.to_json().dump();
-    store().publish(stored_rules(), record, [&](const adapters::AssignmentSink& sink) {
-        const auto& ids = state.table.customer_ids();
-        for (std::size_t r = 0; r < ids.size(); ++r)
-            for_each_assignment(config_.rules, state.results, r,
-                                [&](const std::string& classification,
-                                    std::optional<std::string_view> segment) {
-                                    sink(ids[r], classification, segment);
-                                });
-    }, actor, state.rewards);
+    return record;
+}
+
+void Engine::write_assignments(const RunState& state, const adapters::AssignmentSink& sink) const {
+    const auto& ids = state.table.customer_ids();
+    for (std::size_t r = 0; r < ids.size(); ++r)
+        for_each_assignment(config_.rules, state.results, r,
+                            [&](const std::string& classification, std::optional<std::string_view> segment) {
+                                sink(ids[r], classification, segment);
+                            });
 }
 
 nlohmann::ordered_json Engine::run(const RunRequest& request) {
@@ -356,8 +364,41 @@ nlohmann::ordered_json Engine::run_with(const RunRequest& request, adapters::Sou
     std::optional<HookUpdates> hook_updates;
     if (!request.dry_run) hook_updates.emplace(*this);
     try {
-        state = compute(as_of, request, &summary, request.dry_run, source);
-        if (!request.dry_run) publish(*state, summary, started_at, request.actor);
+        if (request.dry_run) {
+            state = compute(as_of, request, &summary, true, source);
+        } else {
+            // The assignments are written into the store on a thread of their own once the
+            // rules have run, while this one makes the summary; the run's record then completes
+            // the store's transaction (ResultStore::publish with `finish`). A failure on
+            // either side rolls it back.
+            std::promise<adapters::ResultStore::Publication> finished;
+            std::future<adapters::ResultStore::Publication> record = finished.get_future();
+            std::future<void> publishing;
+            struct Abandon {  // this thread failed: the store's thread stops, and is waited for
+                std::promise<adapters::ResultStore::Publication>& finished;
+                std::future<void>& publishing;
+                bool done = false;
+                ~Abandon() {
+                    if (done || !publishing.valid()) return;
+                    finished.set_exception(std::make_exception_ptr(Cancelled()));
+                    try {
+                        publishing.get();
+                    } catch (...) {
+                    }
+                }
+            } abandon{finished, publishing};
+            state = compute(as_of, request, &summary, false, source, [&](std::shared_ptr<const RunState> s) {
+                // `s` kept alive by the thread: compute may fail and drop its own.
+                publishing = std::async(std::launch::async, [this, s, &record, actor = request.actor] {
+                    store().publish(stored_rules(),
+                                    [&](const adapters::AssignmentSink& sink) { write_assignments(*s, sink); },
+                                    [&] { return record.get(); }, actor);
+                });
+            });
+            finished.set_value({run_record(*state, summary, started_at), state->rewards});
+            abandon.done = true;
+            publishing.get();
+        }
     } catch (const std::exception& e) {
         if (!request.dry_run) {
             adapters::RunRecord record;

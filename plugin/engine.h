@@ -10,6 +10,7 @@
 #include <shared_mutex>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -192,9 +193,12 @@ private:
     void update_live(adapters::ResultStore& store, const std::string& customer_id,
                      const std::string& run_id, std::vector<adapters::LiveAssignment> rows);
     std::shared_ptr<const HookBaseline> hook_baseline(adapters::ResultStore& store);
+    // `results_ready`, when given, is called with the run's state once its rules have run (its
+    // table and results final; what follows only adds the rewards), before the summary is made.
     std::shared_ptr<const RunState> compute(Day as_of, const RunRequest& request,
                                             nlohmann::ordered_json* summary, bool dry_run,
-                                            adapters::Source& source);
+                                            adapters::Source& source,
+                                            const std::function<void(std::shared_ptr<const RunState>)>& results_ready = nullptr);
     nlohmann::ordered_json run_with(const RunRequest& request, adapters::Source& source);
     // The feature table of `rules` as of a day, with `extra` features besides those the rules
     // read, and the scores computed into it.
@@ -207,8 +211,10 @@ private:
     std::vector<Referral> referrals_until(adapters::Source& source, Day as_of) const;
     // The referral rewards a run over `table` grants: the successful `referrals` whose referee
     // the store has not rewarded yet. The table holds tenure_days and monetary.
+    // `rewarded`: the referees the store has rewarded (ResultStore::rewarded_referees).
     std::vector<adapters::ReferralReward> referral_rewards_due(std::vector<Referral> referrals,
                                                                const FeatureTable& table, Day as_of,
+                                                               const std::set<std::string>& rewarded,
                                                                nlohmann::ordered_json& counts);
     // A succeeded run of the store (empty id: the latest); NotFound otherwise. Needs run_mutex_.
     adapters::RunRecord succeeded_run(const std::string& run_id);
@@ -228,8 +234,11 @@ private:
     // a run is published; needs run_mutex_ (customer_data_requests.cpp).
     void purge_run_history(const RunRequest& request);
     adapters::StoredRuleSet stored_rules() const;
-    void publish(const RunState& state, const nlohmann::ordered_json& summary,
-                 const std::string& started_at, const std::string& actor);
+    // The run's record as the store keeps it, finished now.
+    adapters::RunRecord run_record(const RunState& state, const nlohmann::ordered_json& summary,
+                                   const std::string& started_at) const;
+    // The run's assignments, written through the store's sink.
+    void write_assignments(const RunState& state, const adapters::AssignmentSink& sink) const;
 
     config::EngineConfig config_;
     std::string ruleset_hash_;

@@ -183,13 +183,14 @@ std::vector<Referral> Engine::referrals_until(adapters::Source& source, Day as_o
 
 std::vector<adapters::ReferralReward> Engine::referral_rewards_due(std::vector<Referral> referrals,
                                                                    const FeatureTable& table, Day as_of,
+                                                                   const std::set<std::string>& rewarded,
                                                                    nlohmann::ordered_json& counts) {
     const ReferralInputs in = referral_inputs(std::move(referrals), table, as_of, config_.source.currency_decimals);
     ReferralOptions options;
     options.decay = config_.rules.potential.referral_decay;
     options.depth = static_cast<int>(config_.rules.potential.referral_depth);
     const ReferralAnalysis analysis = analyse_referrals(in.referrals, in.customers, options);
-    const std::vector<SuccessfulReferral> due = rewards_due(analysis, migrated_store().rewarded_referees());
+    const std::vector<SuccessfulReferral> due = rewards_due(analysis, rewarded);
     counts = {{"successful", analysis.successful.size()}, {"pending", analysis.pending}};
     for (const auto& [reason, n] : analysis.ignored) counts["ignored"][reason] = n;
     std::vector<adapters::ReferralReward> out;

@@ -402,6 +402,32 @@ TEST_F(PotentialReferrals, ListsForAnalyticsCarryPseudonymsAndMarketingListsLeav
     EXPECT_EQ(referees, (std::vector<std::string>{"B", "C", "D"}));
 }
 
+// The referrals are taken after the rules, while the run's assignments are already being
+// written into the store on a thread of their own: a referral that cannot be read fails the run
+// there, and nothing of it is published (no run, no assignment, no reward); the store's thread
+// is stopped and the next run publishes.
+TEST_F(PotentialReferrals, AFailureAfterTheRulesPublishesNothing) {
+    Shop s(referral_rules(), 1);
+    fill(s);
+    s.sql("UPDATE referral SET at = 'soon' WHERE referee = 'E';");
+    try {
+        s.run("2026-11-30");
+        ADD_FAILURE() << "the run succeeded";
+    } catch (const std::exception& e) {
+        EXPECT_NE(std::string(e.what()).find("`soon` is not a date"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(s.store().latest_succeeded_run());
+    EXPECT_TRUE(s.store().read_referral_rewards(std::nullopt).empty());
+    std::size_t assignments = 0;
+    s.store().read_live_members("v", "all", [&](std::string_view) { ++assignments; });
+    EXPECT_EQ(assignments, 0u);
+    s.sql("UPDATE referral SET at = '2026-06-10' WHERE referee = 'E';");
+    EXPECT_EQ(s.run("2026-11-30")["referrals"]["rewards_granted"], 4);
+    EXPECT_TRUE(s.store().latest_succeeded_run());
+    s.store().read_live_members("v", "all", [&](std::string_view) { ++assignments; });
+    EXPECT_EQ(assignments, 8u);
+}
+
 TEST_F(PotentialReferrals, ADryRunGrantsNothing) {
     Shop s(referral_rules(), 1);
     fill(s);

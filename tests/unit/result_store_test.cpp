@@ -234,17 +234,18 @@ using Assignment = std::tuple<std::string, std::string, std::optional<std::strin
 using custclass::test::kStoredRules;
 using custclass::test::succeeded_run;
 
+// Writes `rows` through the store's sink.
+std::function<void(const adapters::AssignmentSink&)> writing(const std::vector<Assignment>& rows) {
+    return [&rows](const adapters::AssignmentSink& sink) {
+        for (const auto& [customer, classification, segment] : rows)
+            sink(customer, classification, segment ? std::optional<std::string_view>(*segment) : std::nullopt);
+    };
+}
+
 void publish(adapters::ResultStore& store, const adapters::RunRecord& run,
              const std::vector<Assignment>& rows,
              const std::vector<adapters::ReferralReward>& rewards = {}) {
-    store.publish(
-        kStoredRules, run,
-        [&](const adapters::AssignmentSink& sink) {
-            for (const auto& [customer, classification, segment] : rows)
-                sink(customer, classification,
-                     segment ? std::optional<std::string_view>(*segment) : std::nullopt);
-        },
-        "test", rewards);
+    store.publish(kStoredRules, run, writing(rows), "test", rewards);
 }
 
 std::vector<Assignment> read_back(adapters::ResultStore& store, const std::string& run_id) {
@@ -390,8 +391,34 @@ TEST(ResultStore, AFailureMidWriteLeavesTheStoreWithoutTheRun) {
     EXPECT_FALSE(store.find_run("r3"));
     EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_assignments"), "1");
 
-    // The same store publishes the next run.
-    publish(store, succeeded_run("r4", "2026-12-03T01:00:00Z"), rows, {reward("c1", "c2", std::nullopt)});
+    // The record asked for once the assignments are written (the engine makes it meanwhile):
+    // an exception from there, after 3000 rows, leaves nothing either, and comes out as it is.
+    bool written = false, asked = false;
+    EXPECT_THROW(store.publish(
+                     kStoredRules,
+                     [&](const adapters::AssignmentSink& sink) {
+                         for (int i = 0; i < 3000; ++i) sink("c" + std::to_string(i), "v", "z");
+                         written = true;
+                     },
+                     [&]() -> adapters::ResultStore::Publication {
+                         EXPECT_TRUE(written);
+                         asked = true;
+                         throw std::range_error("the summary failed");
+                     },
+                     "test"),
+                 std::range_error);
+    EXPECT_TRUE(asked);
+    EXPECT_FALSE(store.find_run("r3"));
+    EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_assignments"), "1");
+    EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_run_members"), "1");
+
+    // The same store publishes the next run, its record and rewards given once its rows are.
+    store.publish(kStoredRules, writing(rows),
+                  [&] {
+                      return adapters::ResultStore::Publication{succeeded_run("r4", "2026-12-03T01:00:00Z"),
+                                                                {reward("c1", "c2", std::nullopt)}};
+                  },
+                  "test");
     EXPECT_EQ(store.latest_succeeded_run()->run_id, "r4");
     EXPECT_EQ(read_back(store, "r4").size(), 5000u);
     EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_live_assignments WHERE run_id = 'r4'"), "5000");
