@@ -1,6 +1,5 @@
 #include "engine.h"
 
-#include <set>
 #include <algorithm>
 #include <chrono>
 #include <ctime>
