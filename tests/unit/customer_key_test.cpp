@@ -343,6 +343,12 @@ TEST(CustomerKey, TheSourceReadsTheOrdersBesideTheCustomersOnlyWhereItCan) {
     auto scoped = source_of("d.yaml", kCustomersWithKey, kOrdersByKey, 2);
     scoped->restrict_to_customers({"c5"});
     EXPECT_EQ(scoped->total_orders_ahead(request), nullptr);
+    // More channels than an order's channel mask holds: read after the customers.
+    adapters::OrderTotalsRequest many = request;
+    for (std::size_t k = 0; k <= adapters::OrderFolding::kMaskChannels; ++k) many.channels.push_back("c" + std::to_string(k));
+    EXPECT_EQ(source_of("h.yaml", kCustomersWithKey, kOrdersByKey, 2)->total_orders_ahead(many), nullptr);
+    many.channels.pop_back();
+    EXPECT_NE(source_of("i.yaml", kCustomersWithKey, kOrdersByKey, 2)->total_orders_ahead(many), nullptr);
 
     auto source = source_of("e.yaml", kCustomersWithKey, kOrdersByKey, 2);
     auto ahead = source->total_orders_ahead(request);
