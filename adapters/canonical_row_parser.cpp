@@ -27,11 +27,11 @@ std::string_view RowView::number_text(std::size_t column) const {
     return scratch_[column].assign(text, size);
 }
 
-std::optional<std::int64_t> RowView::number_money(std::size_t column, int decimals) const {
-    if (column >= numbers_.size() || numbers_[column].kind == Kind::Text) return std::nullopt;
-    return money_of_number(numbers_[column].kind == Kind::Real, numbers_[column].bits, decimals);
-}
+namespace {
 
+// The amount in minor units of a number a SQLite read hands as one (a whole number, or a REAL's
+// bits), when it is exactly what parse_money gives for the number's text; nullopt otherwise
+// (its text has to be parsed).
 std::optional<std::int64_t> money_of_number(bool real, std::int64_t bits, int decimals) {
     if (decimals < 0 || decimals > 6) return std::nullopt;
     constexpr std::int64_t kPowers[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
@@ -55,6 +55,13 @@ std::optional<std::int64_t> money_of_number(bool real, std::int64_t bits, int de
         return static_cast<std::int64_t>(m);
     }
     return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> RowView::number_money(std::size_t column, int decimals) const {
+    if (column >= numbers_.size() || numbers_[column].kind == Kind::Text) return std::nullopt;
+    return money_of_number(numbers_[column].kind == Kind::Real, numbers_[column].bits, decimals);
 }
 
 void parse_customer_into(RowView& row, const std::vector<ColumnSpec>& spec, std::size_t first_attribute,
@@ -117,6 +124,40 @@ std::optional<OrderRow> parse_order(RowView& row, int currency_decimals,
                                     std::string_view customer_column) {
     OrderRow o;
     if (!parse_order_into(row, currency_decimals, customer_column, o)) return std::nullopt;
+    return o;
+}
+
+std::optional<UsualOrder> usual_order(const TextBatch& batch, std::size_t row, const OrderColumns& columns,
+                                      int currency_decimals, config::TimestampParser& timestamps) {
+    using Cell = TextBatch::Cell;
+    const auto cell = [&](std::size_t column) { return batch.cells[column][row]; };
+    // The checks of parse_order_into, as it makes them of such cells.
+    if (cell(columns.order_id) != Cell::Integer) return std::nullopt;
+    const Cell customer = cell(columns.customer);
+    if (customer != Cell::Integer &&
+        !(customer == Cell::Text && !batch.value(columns.customer, row).empty() &&
+          valid_utf8(batch.value(columns.customer, row))))
+        return std::nullopt;
+    UsualOrder o;
+    std::optional<std::string_view> channel;
+    if (columns.channel >= 0) {
+        const auto c = static_cast<std::size_t>(columns.channel);
+        if (cell(c) == Cell::Text) {
+            if (!valid_utf8(batch.value(c, row))) return std::nullopt;
+            o.channel = batch.value(c, row);
+        } else if (cell(c) != Cell::Null) {
+            return std::nullopt;
+        }
+    }
+    const Cell amount = cell(columns.amount);
+    if (amount != Cell::Integer && amount != Cell::Real) return std::nullopt;
+    const auto minor = money_of_number(amount == Cell::Real, batch.numbers[columns.amount][row], currency_decimals);
+    if (!minor) return std::nullopt;
+    o.amount = *minor;
+    if (cell(columns.ordered_at) != Cell::Text) return std::nullopt;
+    const auto at = timestamps(batch.value(columns.ordered_at, row));
+    if (!at) return std::nullopt;
+    o.ordered_at = *at;
     return o;
 }
 

@@ -17,6 +17,8 @@
 
 namespace custclass::adapters {
 
+struct TextBatch;  // row_stream.h
+
 struct ColumnSpec {
     std::string name;
     bool required;
@@ -46,11 +48,6 @@ inline std::vector<ColumnSpec> columns_of(config::CanonicalTable table) {
     }
     return {};
 }
-
-// The amount in minor units of a number a SQLite read hands as one (a whole number, or a REAL's
-// bits), when it is exactly what parse_money gives for the number's text; nullopt otherwise
-// (its text has to be parsed).
-std::optional<std::int64_t> money_of_number(bool real, std::int64_t bits, int decimals);
 
 // One row of a mapped table while it is parsed: the values of the wanted columns (absent
 // columns and SQL NULLs alike are nullopt) and what to call it in an error. A value may come as
@@ -223,5 +220,25 @@ std::optional<OrderRow> parse_order(RowView& row, int currency_decimals,
 // the same for the order's id (o.order_id left empty; an error still names the order by it).
 bool parse_order_into(RowView& row, int currency_decimals, std::string_view customer_column, OrderRow& o,
                       bool customer_id = true, bool order_id = true);
+
+// The batch columns of an order's values (columns_of(Orders)'s order; channel -1: not mapped).
+struct OrderColumns {
+    std::size_t order_id, customer, ordered_at, amount;
+    int channel;
+};
+// An order's values as parse_order_into makes them, for a row of the usual values only.
+struct UsualOrder {
+    Timestamp ordered_at;
+    std::int64_t amount = 0;
+    std::optional<std::string_view> channel;  // a part of the batch
+};
+// Row `row` of a batch (TextBatch, Cells::Numbers) read straight from its cells, without a
+// RowView, when its values are the usual ones: a whole-number order id; a customer that is a
+// whole number or non-empty valid UTF-8 text; a timestamp as text that `timestamps` parses; an
+// amount the database holds as a number whose text parse_money would read exactly; a channel
+// as valid UTF-8 text, or none. Then exactly what parse_order_into(…, false, false) makes of the
+// row. nullopt for any other row: parse_order_into parses it, with its errors.
+std::optional<UsualOrder> usual_order(const TextBatch& batch, std::size_t row, const OrderColumns& columns,
+                                      int currency_decimals, config::TimestampParser& timestamps);
 
 }  // namespace custclass::adapters

@@ -44,9 +44,7 @@ struct OrderRow {
     std::string order_id;
     std::string customer_id;  // empty when customer_row names the customer
     // From Source::read_orders_of_customers_read only: the position of the order's customer
-    // among the rows of the read of the customers before (kNoRow: customer_id names it). (Inside
-    // the SOCI source, the read of the orders beside the customers carries each order's
-    // accumulator here, from its parsing thread to its folding one.)
+    // among the rows of the read of the customers before (kNoRow: customer_id names it).
     std::uint32_t customer_row = kNoRow;
     Timestamp ordered_at;
     std::int64_t amount = 0;  // in minor units of the currency; negative for returns

@@ -835,54 +835,37 @@ private:
 
         // Parses each batch of the orders' values into KeyedOrders. First each row's accumulator,
         // found for the whole batch in one pass (the memory it reads fetched for many rows at
-        // once). Then a row of the usual values (a whole-number order id, a whole-number key or
-        // one as valid UTF-8 text, its timestamp as text that parses, an amount the database
-        // holds as a number that money_of_number takes, a channel as valid UTF-8 text or none)
-        // is taken from the batch's columns as they are: exactly what parse_order_into makes of
-        // it, without the row's copy. Any other row goes through parse_order_into itself, with
-        // its errors, as the read of the orders after the customers parses it.
+        // once). Then a row of the usual values straight from the batch's cells (usual_order);
+        // any other goes through parse_order_into, with its errors, as the read of the orders
+        // after the customers parses it.
         void parse(const std::function<void(KeyedOrders&)>& emit) {
             const OrderFolding& folding = totals_.folding();
             const int decimals = source_.config_.currency_decimals;
             const std::vector<int>& at_column = plan_.source_column;  // by order_columns(true)
-            const auto id = static_cast<std::size_t>(at_column[0]), key = static_cast<std::size_t>(at_column[1]),
-                       at = static_cast<std::size_t>(at_column[2]), amount = static_cast<std::size_t>(at_column[3]);
-            const int channel = at_column[4];  // -1: not mapped
+            const OrderColumns columns{static_cast<std::size_t>(at_column[0]), static_cast<std::size_t>(at_column[1]),
+                                       static_cast<std::size_t>(at_column[2]), static_cast<std::size_t>(at_column[3]),
+                                       at_column[4]};
             RowDelivery rows(plan_);
             config::TimestampParser timestamps;
             OrderRow parsed;
             std::vector<std::uint32_t> slots;
             KeyedOrders out;
-            using Cell = TextBatch::Cell;
             source_.scan_batches(sql_, plan_, [&](TextBatch& batch) {
                 if (stop_) throw Stopped{};
                 slots.resize(batch.rows);
                 for (std::size_t r = 0; r < batch.rows; ++r) {
                     char scratch[kNumberText];
-                    if (batch.cells[key][r] == Cell::Integer)
-                        slots[r] = totals_.of_number(batch.numbers[key][r]);
-                    else if (const auto text = batch.text(key, r, scratch); text && !text->empty())
+                    if (batch.cells[columns.customer][r] == TextBatch::Cell::Integer)
+                        slots[r] = totals_.of_number(batch.numbers[columns.customer][r]);
+                    else if (const auto text = batch.text(columns.customer, r, scratch); text && !text->empty())
                         slots[r] = totals_.of_text(*text);
                     // else no customer: parse_order_into says so
                 }
                 out.clear();
                 for (std::size_t r = 0; r < batch.rows; ++r) {
-                    const Cell key_cell = batch.cells[key][r], amount_cell = batch.cells[amount][r];
-                    const Cell channel_cell = channel < 0 ? Cell::Null : batch.cells[static_cast<std::size_t>(channel)][r];
-                    std::optional<std::int64_t> minor;
-                    std::optional<Timestamp> t;
-                    if (batch.cells[id][r] == Cell::Integer &&
-                        (key_cell == Cell::Integer ||
-                         (key_cell == Cell::Text && !batch.value(key, r).empty() && valid_utf8(batch.value(key, r)))) &&
-                        (amount_cell == Cell::Integer || amount_cell == Cell::Real) &&
-                        (minor = money_of_number(amount_cell == Cell::Real, batch.numbers[amount][r], decimals)) &&
-                        (channel_cell == Cell::Null ||
-                         (channel_cell == Cell::Text && valid_utf8(batch.value(static_cast<std::size_t>(channel), r)))) &&
-                        batch.cells[at][r] == Cell::Text && (t = timestamps(batch.value(at, r)))) {
-                        out.push_back({*minor, slots[r], folding.day_of(*t),
-                                       channel_cell == Cell::Text
-                                           ? folding.channel_mask(batch.value(static_cast<std::size_t>(channel), r))
-                                           : 0});
+                    if (const auto o = usual_order(batch, r, columns, decimals, timestamps)) {
+                        out.push_back({o->amount, slots[r], folding.day_of(o->ordered_at),
+                                       o->channel ? folding.channel_mask(*o->channel) : 0});
                         continue;
                     }
                     if (!parse_order_into(rows.row_of(batch, r), decimals, "customer_key", parsed, false, false)) {
