@@ -51,6 +51,11 @@ std::optional<YamlDocument> YamlDocument::parse(std::string text, std::string fi
             const std::size_t first = line.find_first_not_of(" \t\r\n");
             if (!marker && first != std::string_view::npos && line[first] != '#') content = true;
         }
+        if (const auto problem = doc.alias_problem()) {
+            diagnostics.error(doc.file_, problem->at.line, problem->at.column,
+                              "invalid YAML: " + problem->message, problem->hint);
+            return std::nullopt;
+        }
         if (const auto open = doc.unterminated_quote(doc.root_)) {
             diagnostics.error(doc.file_, open->line, open->column, "invalid YAML: unterminated string",
                               std::string("close it with ") +
@@ -97,6 +102,66 @@ std::optional<YamlDocument> YamlDocument::load(const std::string& path, Diagnost
     text << in.rdbuf();
     if (in.bad()) throw FileError("cannot read `" + path + "`: read error");
     return parse(text.str(), path, diagnostics);
+}
+
+namespace {
+
+// yaml-cpp gives an alias the very node its anchor names, so `a: &x [*x]` is a node inside
+// itself and a few nested aliases stand for millions of values. Nothing that reads the tree
+// could finish either, so it is bounded here, before anything walks it: a tree counted as
+// written out, aliases expanded, is at most kMaxExpandedNodes values and kMaxExpandedDepth deep
+// (yaml-cpp's parser stops nesting written out well before that depth).
+constexpr std::size_t kMaxExpandedNodes = 100000;
+constexpr std::size_t kMaxExpandedDepth = 2500;
+
+struct ExpansionWalk {
+    std::vector<YAML::Node> path;  // the nodes from the root to the one being walked
+    std::size_t nodes = 0;
+    bool too_deep = false;
+    bool too_many = false;
+
+    // False once a bound is passed; `path` then ends at the node that passed it.
+    bool walk(const YAML::Node& node) {
+        if (++nodes > kMaxExpandedNodes) return !(too_many = true);
+        path.push_back(node);
+        if (path.size() > kMaxExpandedDepth) return !(too_deep = true);
+        if (node.IsMap()) {
+            for (auto it = node.begin(); it != node.end(); ++it)
+                if (!walk(it->first) || !walk(it->second)) return false;
+        } else if (node.IsSequence()) {
+            for (const auto& item : node)
+                if (!walk(item)) return false;
+        }
+        path.pop_back();
+        return true;
+    }
+};
+
+}  // namespace
+
+std::optional<YamlDocument::AliasProblem> YamlDocument::alias_problem() const {
+    ExpansionWalk w;
+    if (w.walk(root_)) return std::nullopt;
+    const std::string hint = "write the repeated parts out, or nest fewer aliases";
+    // An endless tree repeats a node on its path, whichever bound it passed first (a wide one
+    // passes the count): the node whose alias sits inside it.
+    for (std::size_t i = 0; i < w.path.size(); ++i)
+        for (std::size_t j = i + 1; j < w.path.size(); ++j)
+            if (w.path[i].is(w.path[j]))
+                return AliasProblem{position(w.path[i]),
+                                    "an alias refers to the node that holds it, which never ends",
+                                    "an alias (`*name`) may only name a node that ends before it"};
+    // Otherwise, where the root's entry that grew too deep or too big starts.
+    const Position entry = position(w.path.size() > 1 ? w.path[1] : root_);
+    if (w.too_deep)
+        return AliasProblem{entry,
+                            "the aliases nest the document more than " +
+                                std::to_string(kMaxExpandedDepth) + " levels deep",
+                            hint};
+    return AliasProblem{entry,
+                        "the aliases expand the document to more than " +
+                            std::to_string(kMaxExpandedNodes) + " values",
+                        hint};
 }
 
 // yaml-cpp accepts a quoted scalar left open to the end of the file, which then swallows the

@@ -43,6 +43,13 @@ public:
                  std::string hint = {}) const;
 
 private:
+    // A tree the aliases make endless (an alias inside the node it names) or too big to walk.
+    struct AliasProblem {
+        Position at;
+        std::string message;
+        std::string hint;
+    };
+    std::optional<AliasProblem> alias_problem() const;
     std::optional<Position> unterminated_quote(const YAML::Node& node) const;
 
     std::string file_;

@@ -247,6 +247,42 @@ std::vector<Case> cases() {
         {"Yaml_DeepNestingSaysSo", Kind::RuleSet,
          kHead + "classifications: " + repeat("[", 1000) + repeat("]", 1000) + "\n",
          {E(4, 2018, "invalid YAML: the document is nested too deeply")}},
+        // yaml-cpp gives an alias the node its anchor names: one inside that node never ends.
+        {"Yaml_AliasInsideTheNodeItNamesSaysSo", Kind::RuleSet,
+         kHead + "classifications: &c [*c]\n",
+         {E(4, 18, "invalid YAML: an alias refers to the node that holds it, which never ends",
+            "an alias (`*name`) may only name a node that ends before it")}},
+        {"Yaml_AliasInsideANestedNodeItNamesSaysSo", Kind::Detect,
+         "custclass: 1\nname: t\nx: [1, &inner {k: [*inner]}]\n",
+         {E(3, 8, "invalid YAML: an alias refers to the node that holds it, which never ends",
+            "an alias (`*name`) may only name a node that ends before it")}},
+        // A wide one passes the count of values before the depth: still the alias inside.
+        {"Yaml_AliasInsideAWideNodeItNamesSaysSo", Kind::Detect,
+         "custclass: 1\nname: t\nx: &wide [" + repeat("v, ", 200) + "*wide]\n",
+         {E(3, 4, "invalid YAML: an alias refers to the node that holds it, which never ends",
+            "an alias (`*name`) may only name a node that ends before it")}},
+        // Ten aliases of ten aliases, five times over, stand for ten million values.
+        {"Yaml_AliasesThatExpandTooFarSaySo", Kind::RuleSet,
+         kHead + "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n" +
+             "l1: &l1 [*l0, *l0, *l0, *l0, *l0, *l0, *l0, *l0, *l0, *l0]\n" +
+             "l2: &l2 [*l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1]\n" +
+             "l3: &l3 [*l2, *l2, *l2, *l2, *l2, *l2, *l2, *l2, *l2, *l2]\n" +
+             "l4: &l4 [*l3, *l3, *l3, *l3, *l3, *l3, *l3, *l3, *l3, *l3]\n" +
+             "l5: &l5 [*l4, *l4, *l4, *l4, *l4, *l4, *l4, *l4, *l4, *l4]\n" +
+             "l6: &l6 [*l5, *l5, *l5, *l5, *l5, *l5, *l5, *l5, *l5, *l5]\n",
+         {E(8, 5, "invalid YAML: the aliases expand the document to more than 100000 values",
+            "write the repeated parts out, or nest fewer aliases")}},
+        // Each alias nests the one before 400 levels deeper: deeper than the parser lets a file.
+        {"Yaml_AliasesThatNestTooDeeplySaySo", Kind::RuleSet,
+         [] {
+             std::string text = kHead + "d0: &d0 " + repeat("[", 400) + repeat("]", 400) + "\n";
+             for (int i = 1; i <= 7; ++i)
+                 text += "d" + std::to_string(i) + ": &d" + std::to_string(i) + " " + repeat("[", 400) +
+                         "*d" + std::to_string(i - 1) + repeat("]", 400) + "\n";
+             return text;
+         }(),
+         {E(10, 5, "invalid YAML: the aliases nest the document more than 2500 levels deep",
+            "write the repeated parts out, or nest fewer aliases")}},
         // An expression that starts with a quote ends, for YAML, at the closing quote.
         {"Yaml_ExpressionStartingWithAQuoteSaysToQuoteIt", Kind::RuleSet,
          when_("'skincare' in interests"),
