@@ -112,19 +112,30 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
     if (request.progress && !request.progress("rules", table.rows(), table.rows()))
         throw Cancelled();
 
+    auto state = std::make_shared<RunState>(RunState{as_of, random_uuid(), std::move(table),
+                                                     std::move(results),
+                                                     std::move(report.population),
+                                                     std::move(report.retention_due),
+                                                     {}});
+    // The referees rewarded before, read before `results_ready` may hand the store to another
+    // thread.
+    const std::set<std::string> rewarded = rewards ? migrated_store().rewarded_referees() : std::set<std::string>();
+    if (results_ready) results_ready(state);
+    // The consent and opt-outs of the direct-marketing segments' members (checks 5, 6): read
+    // from the results while the store writes them.
     if (policy && direct_marketing) {
-        const Column* consent = table.find("marketing_consent");
-        const Column* opted_out = table.find("opted_out");
+        const Column* consent = state->table.find("marketing_consent");
+        const Column* opted_out = state->table.find("opted_out");
         std::uint64_t no_consent = 0, opted = 0;
-        for (std::size_t r = 0; r < table.rows(); ++r) {
+        for (std::size_t r = 0; r < state->table.rows(); ++r) {
             bool member = false;
             for (std::size_t c = 0; c < rules.classifications.size(); ++c) {
                 const auto& cls = rules.classifications[c];
                 for (std::size_t s = 0; s < cls.segments.size(); ++s)
                     if (cls.segments[s].direct_marketing &&
                         (cls.mode == config::ClassificationMode::FirstMatch
-                             ? results[c].segment[r] == static_cast<std::int32_t>(s)
-                             : results[c].matches[s][r] != 0))
+                             ? state->results[c].segment[r] == static_cast<std::int32_t>(s)
+                             : state->results[c].matches[s][r] != 0))
                         member = true;
             }
             if (!member) continue;
@@ -137,15 +148,6 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
         report.excluded["no_consent"] = no_consent;
     }
 
-    auto state = std::make_shared<RunState>(RunState{as_of, random_uuid(), std::move(table),
-                                                     std::move(results),
-                                                     std::move(report.population),
-                                                     std::move(report.retention_due),
-                                                     {}});
-    // The referees rewarded before, read before `results_ready` may hand the store to another
-    // thread.
-    const std::set<std::string> rewarded = rewards ? migrated_store().rewarded_referees() : std::set<std::string>();
-    if (results_ready) results_ready(state);
     // The fairness check (PRIVACY.md check 14) on a thread of its own while this one reads the
     // referrals and finds the rewards due: each reads the results only.
     std::future<nlohmann::ordered_json> fairness;

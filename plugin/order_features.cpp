@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "feature_family.h"
+#include "radix_sort.h"
 #include "parallel_rows.h"
 #include "text.h"
 
@@ -21,13 +22,16 @@ void rank_scores(const std::vector<std::int64_t>& values, const std::vector<bool
     // The active rows sorted by value: a run of equal values at positions [first, last) has
     // `first` values strictly smaller and n − last strictly larger, so every row's count comes
     // from one pass over the runs (not a binary search per row, a cache miss at each step).
-    std::vector<std::pair<std::int64_t, std::uint32_t>> order;  // (value, row)
+    std::vector<ValueRow> order;  // (value, row), rows in increasing order
     for (std::size_t i = 0; i < values.size(); ++i)
         if (active[i]) order.emplace_back(values[i], static_cast<std::uint32_t>(i));
-    std::sort(order.begin(), order.end());
+    {
+        std::vector<ValueRow> scratch;
+        radix_sort_by_value(order, scratch);  // as std::sort of the pairs
+    }
     std::vector<std::int64_t> sorted(order.size());
     for (std::size_t k = 0; k < order.size(); ++k) sorted[k] = order[k].first;
-    cuts = ScoreCuts::of(sorted, better_is_larger);  // sorts its copy again: sorted input is cheap
+    cuts = ScoreCuts::of_ascending(sorted, better_is_larger);
     const auto n = static_cast<std::int64_t>(order.size());
     for (std::size_t first = 0, last = 0; first < order.size(); first = last) {
         while (last < order.size() && order[last].first == order[first].first) ++last;

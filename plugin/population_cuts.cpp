@@ -6,19 +6,22 @@
 namespace custclass::plugin {
 
 ScoreCuts ScoreCuts::of(std::vector<std::int64_t> values, bool better_is_larger) {
+    std::sort(values.begin(), values.end());
+    return of_ascending(values, better_is_larger);
+}
+
+ScoreCuts ScoreCuts::of_ascending(const std::vector<std::int64_t>& ascending, bool better_is_larger) {
     ScoreCuts cuts;
     cuts.better_is_larger = better_is_larger;
-    cuts.active = values.size();
-    if (values.empty()) return cuts;
-    // Worst first.
-    if (better_is_larger)
-        std::sort(values.begin(), values.end());
-    else
-        std::sort(values.begin(), values.end(), std::greater<>());
-    const auto n = static_cast<std::uint64_t>(values.size());
+    cuts.active = ascending.size();
+    if (ascending.empty()) return cuts;
+    // The k-th value, worst first (k from 1): the k-th smallest when larger is better, else the
+    // k-th largest.
+    const auto n = static_cast<std::uint64_t>(ascending.size());
+    const auto worst_first = [&](std::uint64_t k) { return better_is_larger ? ascending[k - 1] : ascending[n - k]; };
     for (std::uint64_t s = 2; s <= 5; ++s) {
         const std::uint64_t k = ((s - 1) * n + 4) / 5;  // ceil((s − 1) n / 5) ≥ 1 for n ≥ 1
-        cuts.bounds[s - 2] = values[k - 1];
+        cuts.bounds[s - 2] = worst_first(k);
     }
     return cuts;
 }

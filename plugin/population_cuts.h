@@ -28,6 +28,8 @@ struct ScoreCuts {
 
     // From the values of the active customers (any order).
     static ScoreCuts of(std::vector<std::int64_t> values, bool better_is_larger);
+    // The same from the values already in ascending order.
+    static ScoreCuts of_ascending(const std::vector<std::int64_t>& ascending, bool better_is_larger);
     // The score of a value among the customers the cuts were taken from: 1 to 5. With no active
     // customer at all, 1 (a population of one has nobody worse).
     int score(std::int64_t value) const;
