@@ -4,26 +4,12 @@
 // policy (PRIVACY.md check 9) before it enters a column.
 #include <algorithm>
 
-#include <date/date.h>
-
+#include "customer_background.h"
 #include "feature_family.h"
-#include "text.h"
 
 namespace custclass::plugin {
 
 namespace {
-
-// Full years from `birth` to `on`.
-std::optional<int> full_years(Day birth, Day on) {
-    if (birth > on) return std::nullopt;
-    const date::year_month_day b{date::sys_days{date::days{birth}}};
-    const date::year_month_day o{date::sys_days{date::days{on}}};
-    int years = static_cast<int>(o.year()) - static_cast<int>(b.year());
-    if (std::pair(static_cast<unsigned>(o.month()), static_cast<unsigned>(o.day())) <
-        std::pair(static_cast<unsigned>(b.month()), static_cast<unsigned>(b.day())))
-        --years;
-    return years;
-}
 
 const char* age_band(int age) {
     if (age < 25) return "<25";
@@ -44,8 +30,10 @@ public:
 
     void build(const FeatureInputs& in, FeatureTable& table, FeatureBuildReport&) const override {
         const CustomerColumns& c = in.customers;
+        const CustomerBackground& background = in.background;
         auto age = [&](std::uint32_t i) -> std::optional<int> {
-            return c.birth[i] == kNullDay ? std::nullopt : full_years(c.birth[i], in.as_of);
+            const std::int32_t years = background.age[i];
+            return years == CustomerBackground::kNoAge ? std::nullopt : std::optional<int>(years);
         };
         in.number(table, "age", [&](std::uint32_t i) {
             const auto years = age(i);
@@ -69,35 +57,27 @@ public:
     }
 
 private:
+    // The interests worked out per customer read (customer_background), as the table's rows:
+    // the column itself when every customer read is a row, else the kept customers' lists with
+    // the words coded again in the order the rows first meet them (the codes one pass over the
+    // rows would give).
     static void interests(const FeatureInputs& in, FeatureTable& table) {
+        Column& all = in.background.interests;
         Column& col = table.add("interests", ValueType::TextList);
+        if (in.rows.size() == in.customers.size()) {
+            col = std::move(all);
+            return;
+        }
+        constexpr std::int32_t unset = kNullCode - 1;
+        std::vector<std::int32_t> code_of(all.dictionary.size(), unset);
         for (std::size_t r = 0; r < in.rows.size(); ++r) {
-            col.offsets[r + 1] = col.offsets[r];
-            const auto& raw = in.customers.interests[in.rows[r]];
-            if (!raw) continue;
-            col.list_null[r] = 0;
-            // Lower-cased, then masked as a whole (check 9), then split: an identifier is found
-            // in its context (what precedes and follows it) as the host wrote it, whatever the
-            // commas around it; lower-casing first changes nothing the scanner finds (it matches
-            // letters in any case, and lower-casing only touches ASCII letters) and leaves the
-            // mask tokens ("[PHONE]") as they are written everywhere else.
-            const std::string lowered = config::ascii_lower(*raw);
-            const std::optional<std::string> v = in.free_text(&lowered);
-            std::vector<std::int32_t> seen;
-            std::size_t start = 0;
-            while (start <= v->size()) {
-                std::size_t end = v->find(',', start);
-                if (end == std::string::npos) end = v->size();
-                const std::string_view word = config::trim(std::string_view(*v).substr(start, end - start));
-                if (!word.empty()) {
-                    const std::int32_t code = col.intern(word);
-                    if (std::find(seen.begin(), seen.end(), code) == seen.end()) {
-                        seen.push_back(code);
-                        col.codes.push_back(code);
-                        ++col.offsets[r + 1];
-                    }
-                }
-                start = end + 1;
+            const std::uint32_t i = in.rows[r];
+            col.list_null[r] = all.list_null[i];
+            col.offsets[r + 1] = col.offsets[r] + (all.offsets[i + 1] - all.offsets[i]);
+            for (std::uint32_t k = all.offsets[i]; k < all.offsets[i + 1]; ++k) {
+                std::int32_t& code = code_of[static_cast<std::size_t>(all.codes[k])];
+                if (code == unset) code = col.intern(all.dictionary[static_cast<std::size_t>(all.codes[k])]);
+                col.codes.push_back(code);
             }
         }
     }

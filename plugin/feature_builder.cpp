@@ -102,6 +102,12 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
             }
     }
 
+    // The customers' background (ages, interests), worked out now: on a source reading the
+    // orders beside the customers, while they are still being read.
+    CustomerBackground background =
+        customer_background(customers, as_of, wants(options, "age") || wants(options, "age_band"),
+                            wants(options, "interests"), options.mask_identifiers);
+
     // 2. Orders: totalled while the customers were read, totalled by the database, or folded
     // per customer as they stream in.
     std::vector<OrderTotals> agg(customers.size());
@@ -233,7 +239,7 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
 
     // 4. The features, family by family.
     const FeatureInputs in{source, options, zone, as_of, window_start, customers, index, agg,
-                           channels, channel_counts, rows, retired};
+                           channels, channel_counts, rows, retired, background};
     for (const auto& family : feature_families())
         if (family->wanted(in)) family->build(in, table, report);
 

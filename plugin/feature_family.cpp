@@ -22,26 +22,9 @@ double FeatureInputs::money(std::int64_t minor) const {
     return static_cast<double>(minor) / std::pow(10.0, options.currency_decimals);
 }
 
-namespace {
-
-// PRIVACY.md check 9: `text` with the personal identifiers in it masked. The scanner only runs
-// when the text holds an ASCII digit or an "@": every identifier it reports contains one (an
-// HKID has six digits, a phone number eight, an e-mail address its "@"; the scanner matches
-// ASCII characters only, so a full-width digit or at sign is never part of a match), so a text
-// without either is returned unchanged exactly as the scanner would return it, and the common
-// case (a district, a gender, a keyword) costs one pass over its bytes.
-std::string mask_free_text(std::string_view text) {
-    const bool may_hold_identifier = std::any_of(text.begin(), text.end(), [](char c) {
-        return (c >= '0' && c <= '9') || c == '@';
-    });
-    return may_hold_identifier ? mask_personal_identifiers(text) : std::string(text);
-}
-
-}  // namespace
-
 std::optional<std::string> FeatureInputs::free_text(const std::string* value) const {
     if (!value) return std::nullopt;
-    return options.mask_identifiers ? mask_free_text(*value) : *value;
+    return options.mask_identifiers ? mask_personal_identifiers(*value) : *value;
 }
 
 void FeatureInputs::dictionary_text(FeatureTable& table, const std::string& name, const TextCodes& field) const {

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "customer_background.h"
 #include "customer_columns.h"
 #include "customer_index.h"
 #include "feature_builder.h"
@@ -40,6 +41,9 @@ struct FeatureInputs {
     const std::vector<std::uint32_t>& channel_purchases;
     const std::vector<std::uint32_t>& rows;    // the customers kept, in table order
     const std::vector<std::uint8_t>& retired;  // per customer: left out by retention
+    // Age and interests per customer read, worked out while the orders were read; the
+    // demographic family may take its columns.
+    CustomerBackground& background;
 
     bool wants(std::string_view feature) const;
     // The calls of a parametrised function the rules make (`share` → share('A'), share('B')).

@@ -3,15 +3,16 @@
 namespace custclass::plugin {
 
 std::int32_t Column::code_of(std::string_view value) const {
-    const auto it = index_.find(std::string(value));
+    const auto it = index_.find(value);
     return it == index_.end() ? kNullCode : it->second;
 }
 
 std::int32_t Column::intern(std::string_view value) {
-    const auto [it, inserted] =
-        index_.try_emplace(std::string(value), static_cast<std::int32_t>(dictionary.size()));
-    if (inserted) dictionary.emplace_back(value);
-    return it->second;
+    if (const auto it = index_.find(value); it != index_.end()) return it->second;
+    const auto code = static_cast<std::int32_t>(dictionary.size());
+    index_.emplace(std::string(value), code);
+    dictionary.emplace_back(value);
+    return code;
 }
 
 nlohmann::ordered_json Column::json_value(std::size_t row) const {

@@ -20,6 +20,7 @@
 #include "civil_time.h"
 #include "customer_index.h"
 #include "feature_catalog.h"
+#include "text.h"
 
 namespace custclass::plugin {
 
@@ -57,7 +58,7 @@ struct Column {
     nlohmann::ordered_json json_value(std::size_t row) const;
 
 private:
-    std::unordered_map<std::string, std::int32_t> index_;
+    config::StringMap<std::int32_t> index_;
 };
 
 class FeatureTable {

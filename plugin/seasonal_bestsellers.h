@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "civil_time.h"
+#include "text.h"
 
 namespace custclass::plugin {
 
@@ -194,20 +195,13 @@ private:
         std::uint32_t last_customer = 0;  // the customer of the cell's last line (lines > 0)
     };
 
-    struct StringHash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const noexcept {
-            return std::hash<std::string_view>{}(s);
-        }
-    };
-
     std::uint32_t intern(std::string_view id);
     std::uint32_t cell_index(std::uint32_t slot, std::uint32_t item);
 
     std::size_t groups_ = 0;
     std::vector<Season> seasons_;
     std::vector<int> season_by_ordinal_;  // 366 days of a leap year -> season index or -1
-    std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> ids_;
+    config::StringMap<std::uint32_t> ids_;
     std::vector<const std::string*> names_;  // the keys of ids_, by code
     std::deque<Cell> cells_;                 // a deque: growing it copies nothing
     KeyTable cell_keys_;                     // (slot, item) -> index in cells_

@@ -214,6 +214,30 @@ TEST(Features, BackgroundTextsOnFourThreadsAreThoseOfOne) {
     }
 }
 
+// The background is worked out for every customer read, before the run knows whom it keeps:
+// the kept customers' columns hold their own values only, and the interests' dictionary only the
+// words of kept customers, coded in the order the kept rows first meet them.
+TEST(Features, BackgroundOfTheKeptCustomersOnly) {
+    TestDatabase db;
+    db.add({{"c1", "2026-12-05", "1990-01-01", "F", "Sha Tin", "Zebra, Apple"},  // not yet a customer
+            {"c2", "2026-01-01", "1980-06-15", "M", "Sha Tin", "Apple, Toys, apple"},
+            {"c3", "2026-12-10", "1970-01-01", "F", "Sha Tin", "Hidden"},  // not yet a customer
+            {"c4", "2026-01-01", "", "F", "Sha Tin", "Zebra ,toys"}},
+           {});
+    const Built b = build(db, "2026-11-30", {"age", "age_band", "interests"});
+    ASSERT_EQ(b.table.rows(), 2u);
+    EXPECT_EQ(b.report.excluded.at("not_yet_customer"), 2u);
+    const plugin::Column& interests = *b.table.find("interests");
+    EXPECT_EQ(interests.dictionary, (std::vector<std::string>{"apple", "toys", "zebra"}));
+    EXPECT_EQ(interests.codes, (std::vector<std::int32_t>{0, 1, 2, 1}));
+    EXPECT_EQ(interests.json_value(*b.table.row_of("c2")), nlohmann::ordered_json({"apple", "toys"}));
+    EXPECT_EQ(interests.json_value(*b.table.row_of("c4")), nlohmann::ordered_json({"zebra", "toys"}));
+    EXPECT_EQ(number(b, "age", "c2"), 46);
+    EXPECT_TRUE(plugin::is_null(number(b, "age", "c4")));
+    EXPECT_EQ(b.table.find("age_band")->json_value(*b.table.row_of("c2")), "45-54");
+    EXPECT_TRUE(b.table.find("age_band")->json_value(*b.table.row_of("c4")).is_null());
+}
+
 TEST(Features, BadDataIsAnErrorNamingTableKeyAndValue) {
     TestDatabase db;
     db.add({{"c1", "2026-01-01"}}, {{"o1", "c1", "2026-11-01", "'12,50'"}});
