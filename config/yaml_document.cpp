@@ -108,11 +108,12 @@ namespace {
 
 // yaml-cpp gives an alias the very node its anchor names, so `a: &x [*x]` is a node inside
 // itself and a few nested aliases stand for millions of values. Nothing that reads the tree
-// could finish either, so it is bounded here, before anything walks it: a tree counted as
-// written out, aliases expanded, is at most kMaxExpandedNodes values and kMaxExpandedDepth deep
-// (yaml-cpp's parser stops nesting written out well before that depth).
+// could finish either, so it is bounded here, before anything walks it: a tree counted with its
+// aliases written out is at most kMaxExpandedNodes values and kMaxExpandedDepth deep (yaml-cpp's
+// parser stops nesting written out at about 500 levels; a shipped rule set holds a few hundred
+// values).
 constexpr std::size_t kMaxExpandedNodes = 100000;
-constexpr std::size_t kMaxExpandedDepth = 2500;
+constexpr std::size_t kMaxExpandedDepth = 1000;
 
 struct ExpansionWalk {
     std::vector<YAML::Node> path;  // the nodes from the root to the one being walked
@@ -142,7 +143,7 @@ struct ExpansionWalk {
 std::optional<YamlDocument::AliasProblem> YamlDocument::alias_problem() const {
     ExpansionWalk w;
     if (w.walk(root_)) return std::nullopt;
-    const std::string hint = "write the repeated parts out, or nest fewer aliases";
+    const std::string hint = "use fewer aliases of aliases, or split the file";
     // An endless tree repeats a node on its path, whichever bound it passed first (a wide one
     // passes the count): the node whose alias sits inside it.
     for (std::size_t i = 0; i < w.path.size(); ++i)
@@ -159,7 +160,7 @@ std::optional<YamlDocument::AliasProblem> YamlDocument::alias_problem() const {
                                 std::to_string(kMaxExpandedDepth) + " levels deep",
                             hint};
     return AliasProblem{entry,
-                        "the aliases expand the document to more than " +
+                        "the document, with its aliases written out, holds more than " +
                             std::to_string(kMaxExpandedNodes) + " values",
                         hint};
 }

@@ -6,8 +6,8 @@
 #include <utility>
 
 #include "feature_family.h"
-#include "radix_sort.h"
 #include "parallel_rows.h"
+#include "radix_sort.h"
 #include "text.h"
 
 namespace custclass::plugin {
