@@ -9,6 +9,9 @@
 
 namespace custclass::plugin {
 
+namespace {
+
+// Full years from `birth` to `on`; none when `birth` is after `on`.
 std::optional<int> full_years(Day birth, Day on) {
     if (birth > on) return std::nullopt;
     const date::year_month_day b{date::sys_days{date::days{birth}}};
@@ -19,6 +22,8 @@ std::optional<int> full_years(Day birth, Day on) {
         --years;
     return years;
 }
+
+}  // namespace
 
 CustomerBackground customer_background(CustomerColumns& customers, Day as_of, bool ages, bool interests,
                                        bool mask_identifiers) {

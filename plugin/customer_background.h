@@ -28,7 +28,4 @@ struct CustomerBackground {
 CustomerBackground customer_background(CustomerColumns& customers, Day as_of, bool ages, bool interests,
                                        bool mask_identifiers);
 
-// Full years from `birth` to `on`; none when `birth` is after `on`.
-std::optional<int> full_years(Day birth, Day on);
-
 }  // namespace custclass::plugin

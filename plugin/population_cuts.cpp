@@ -5,11 +5,6 @@
 
 namespace custclass::plugin {
 
-ScoreCuts ScoreCuts::of(std::vector<std::int64_t> values, bool better_is_larger) {
-    std::sort(values.begin(), values.end());
-    return of_ascending(values, better_is_larger);
-}
-
 ScoreCuts ScoreCuts::of_ascending(const std::vector<std::int64_t>& ascending, bool better_is_larger) {
     ScoreCuts cuts;
     cuts.better_is_larger = better_is_larger;

@@ -26,9 +26,7 @@ struct ScoreCuts {
     std::uint64_t active = 0;      // n, the customers ranked
     std::array<std::int64_t, 4> bounds{};  // u_(k_s − 1) for s = 2, 3, 4, 5
 
-    // From the values of the active customers (any order).
-    static ScoreCuts of(std::vector<std::int64_t> values, bool better_is_larger);
-    // The same from the values already in ascending order.
+    // From the values of the active customers, in ascending order.
     static ScoreCuts of_ascending(const std::vector<std::int64_t>& ascending, bool better_is_larger);
     // The score of a value among the customers the cuts were taken from: 1 to 5. With no active
     // customer at all, 1 (a population of one has nobody worse).

@@ -17,6 +17,12 @@ using custclass::plugin::GammaGammaParameters;
 
 namespace {
 
+// The cut points of `values` in any order.
+ScoreCuts cuts_of(std::vector<std::int64_t> values, bool better_is_larger) {
+    std::sort(values.begin(), values.end());
+    return ScoreCuts::of_ascending(values, better_is_larger);
+}
+
 // RULES.md: 1 + floor(5 × w / n), w = values strictly worse.
 int ranked_score(const std::vector<std::int64_t>& all, std::int64_t v, bool better_is_larger) {
     std::int64_t worse = 0;
@@ -36,7 +42,7 @@ TEST(ScoreCuts, GiveEveryRankedValueItsRankScore) {
         for (auto& v : values)
             v = static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(spread));
         for (const bool larger : {true, false}) {
-            const ScoreCuts cuts = ScoreCuts::of(values, larger);
+            const ScoreCuts cuts = cuts_of(values, larger);
             for (const auto v : values)
                 ASSERT_EQ(cuts.score(v), ranked_score(values, v, larger))
                     << "n=" << n << " value=" << v << " larger=" << larger;
@@ -48,17 +54,17 @@ TEST(ScoreCuts, PlaceANewValueAmongTheRankedOnes) {
     // Frequencies 1..10: a newcomer with 10 has 9 worse of 10 → 1 + floor(45/10) = 5; with 0,
     // nobody worse → 1; with 5, 4 worse → 1 + 2 = 3.
     std::vector<std::int64_t> f{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
-    const ScoreCuts cuts = ScoreCuts::of(f, true);
+    const ScoreCuts cuts = cuts_of(f, true);
     EXPECT_EQ(cuts.score(10), 5);
     EXPECT_EQ(cuts.score(11), 5);
     EXPECT_EQ(cuts.score(0), 1);
     EXPECT_EQ(cuts.score(5), 3);
     // Recency (smaller is better): 0 days beats every one of 1..10.
-    const ScoreCuts r = ScoreCuts::of(f, false);
+    const ScoreCuts r = cuts_of(f, false);
     EXPECT_EQ(r.score(0), 5);
     EXPECT_EQ(r.score(100), 1);
     // Nobody ranked in the run: a population of one.
-    EXPECT_EQ(ScoreCuts::of({}, true).score(42), 1);
+    EXPECT_EQ(cuts_of({}, true).score(42), 1);
 }
 
 TEST(ParetoCuts, GiveEveryCustomerOfTheRunItsClass) {
@@ -109,8 +115,8 @@ TEST(ParetoCuts, LeaveCustomersWithoutPositiveMonetaryUnclassed) {
 
 TEST(PopulationCuts, RoundTripThroughJsonAndRejectOtherDocuments) {
     PopulationCuts cuts;
-    cuts.recency = ScoreCuts::of({3, 9, 27}, false);
-    cuts.monetary = ScoreCuts::of({100, 200}, true);
+    cuts.recency = cuts_of({3, 9, 27}, false);
+    cuts.monetary = cuts_of({100, 200}, true);
     const PopulationCuts back = PopulationCuts::from_json(cuts.to_json());
     ASSERT_TRUE(back.recency && back.monetary);
     EXPECT_FALSE(back.frequency.has_value());
