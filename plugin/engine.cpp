@@ -9,6 +9,7 @@
 #include "content_hash.h"
 #include "errors.h"
 #include "fairness_check.h"
+#include "id_order.h"
 #include "parallel_rows.h"
 #include "privacy_gate.h"
 #include "run_summary.h"
@@ -272,11 +273,42 @@ adapters::RunRecord Engine::run_record(const RunState& state, const nlohmann::or
 
 void Engine::write_assignments(const RunState& state, const adapters::AssignmentSink& sink) const {
     const auto& ids = state.table.customer_ids();
-    for (std::size_t r = 0; r < ids.size(); ++r)
-        for_each_assignment(config_.rules, state.results, r,
+    auto emit = [&](const std::vector<ClassificationResult>& results, std::size_t r, std::string_view id) {
+        for_each_assignment(config_.rules, results, r,
                             [&](const std::string& classification, std::optional<std::string_view> segment) {
-                                sink(ids[r], classification, segment);
+                                sink(id, classification, segment);
                             });
+    };
+    // In the order of the store's key (id_order.h), the rows' own when they have it.
+    const std::vector<std::uint32_t> order = rows_in_id_order(ids);
+    if (order.empty()) {
+        for (std::size_t r = 0; r < ids.size(); ++r) emit(state.results, r, ids[r]);
+        return;
+    }
+    // Otherwise the rows are taken at random places in memory: their ids and results are
+    // gathered a block at a time, in loops whose loads do not wait on one another (a row's own
+    // handling is too long for the processor to reach the next row's loads meanwhile), then
+    // handed on from the block.
+    constexpr std::size_t kBlock = 1024;
+    std::vector<ClassificationResult> block(state.results.size());
+    for (std::size_t c = 0; c < block.size(); ++c) {
+        block[c].segment.resize(state.results[c].segment.empty() ? 0 : kBlock);
+        block[c].matches.assign(state.results[c].matches.size(), std::vector<std::uint8_t>(kBlock));
+    }
+    std::vector<std::string_view> block_ids(kBlock);
+    for (std::size_t begin = 0; begin < order.size(); begin += kBlock) {
+        const std::size_t n = std::min(kBlock, order.size() - begin);
+        const std::uint32_t* rows = order.data() + begin;
+        for (std::size_t k = 0; k < n; ++k) block_ids[k] = ids[rows[k]];
+        for (std::size_t c = 0; c < block.size(); ++c) {
+            const ClassificationResult& from = state.results[c];
+            if (!from.segment.empty())
+                for (std::size_t k = 0; k < n; ++k) block[c].segment[k] = from.segment[rows[k]];
+            for (std::size_t s = 0; s < from.matches.size(); ++s)
+                for (std::size_t k = 0; k < n; ++k) block[c].matches[s][k] = from.matches[s][rows[k]];
+        }
+        for (std::size_t k = 0; k < n; ++k) emit(block, k, block_ids[k]);
+    }
 }
 
 nlohmann::ordered_json Engine::run(const RunRequest& request) {

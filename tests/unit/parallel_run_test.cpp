@@ -2,12 +2,10 @@
 // as a run on 1 thread does, on the demo shop's data with the shipped rule set. The data is
 // large enough for both the feature columns and the rule blocks to be split 3 and 4 ways.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "demo_data.h"
@@ -19,27 +17,6 @@ using namespace custclass;
 using Json = nlohmann::ordered_json;
 
 namespace {
-
-using Assignment = std::tuple<std::string, std::string, std::string>;  // customer, classification, segment
-
-std::vector<Assignment> assignments(const std::string& store) {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open(store.c_str(), &db), SQLITE_OK);
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db,
-                                 "SELECT customer_id, classification, COALESCE(segment, '(none)') "
-                                 "FROM custclass_assignments ORDER BY 1, 2, 3",
-                                 -1, &st, nullptr),
-              SQLITE_OK);
-    std::vector<Assignment> out;
-    while (sqlite3_step(st) == SQLITE_ROW)
-        out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)),
-                         reinterpret_cast<const char*>(sqlite3_column_text(st, 1)),
-                         reinterpret_cast<const char*>(sqlite3_column_text(st, 2)));
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return out;
-}
 
 TEST(ParallelRows, SplitsIntoAlignedRangesCoveringEveryRowOnce) {
     for (const std::size_t rows : {0u, 1u, 1023u, 1024u, 1025u, 5000u, 70000u}) {
@@ -96,8 +73,8 @@ TEST(ParallelRun, FourThreadsAssignEveryCustomerAsOneThreadDoes) {
         ASSERT_GT(summary["customers"].get<int>(), 30000);
     }
     EXPECT_EQ(counts[0], counts[1]);
-    const auto one = assignments((dir / "threads1.sqlite").string());
-    const auto four = assignments((dir / "threads4.sqlite").string());
+    const auto one = test::stored_assignments((dir / "threads1.sqlite").string());
+    const auto four = test::stored_assignments((dir / "threads4.sqlite").string());
     ASSERT_GT(one.size(), 60000u);
     ASSERT_EQ(one.size(), four.size());
     for (std::size_t i = 0; i < one.size(); ++i) ASSERT_EQ(one[i], four[i]) << "assignment " << i;

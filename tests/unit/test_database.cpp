@@ -46,6 +46,38 @@ void execute_sql(const std::string& db_path, const std::string& sql) {
     sqlite3_close(db);
 }
 
+std::vector<std::vector<std::string>> query_rows(const std::string& db_path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_stmt* st = nullptr;
+    auto fail = [&](const std::string& what) {
+        const std::string message = what + ": " + (db ? sqlite3_errmsg(db) : "?") + " in: " + sql;
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        return std::runtime_error("sqlite: " + message);
+    };
+    if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) throw fail("cannot open " + db_path);
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) throw fail("cannot prepare");
+    std::vector<std::vector<std::string>> rows;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        auto& row = rows.emplace_back();
+        for (int c = 0; c < sqlite3_column_count(st); ++c) {
+            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
+            row.emplace_back(text ? text : "(null)");
+        }
+    }
+    if (rc != SQLITE_DONE) throw fail("cannot read");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return rows;
+}
+
+std::vector<std::vector<std::string>> stored_assignments(const std::string& store_path) {
+    return query_rows(store_path,
+                      "SELECT customer_id, classification, COALESCE(segment, '(none)') "
+                      "FROM custclass_assignments ORDER BY 1, 2, 3");
+}
+
 const std::string kShopRules =
     "custclass: 1\nname: t\nversion: \"1\"\nwindow_days: 60\nclassifications:\n"
     "  - id: value\n    segments:\n"

@@ -47,6 +47,14 @@ private:
 // std::runtime_error with SQLite's message when it fails.
 void execute_sql(const std::string& db_path, const std::string& sql);
 
+// The rows `sql` gives on the SQLite database at `db_path`, each value as text ("(null)" for
+// NULL); throws std::runtime_error with SQLite's message when it fails.
+std::vector<std::vector<std::string>> query_rows(const std::string& db_path, const std::string& sql);
+
+// Every assignment a result store holds (custclass_assignments) as (customer, classification,
+// segment or "(none)"), ordered by the three.
+std::vector<std::vector<std::string>> stored_assignments(const std::string& store_path);
+
 // Writes `text` to `path`.
 void write_file(const std::filesystem::path& path, const std::string& text);
 
