@@ -29,7 +29,7 @@ public:
                     if (!v || v->empty()) continue;
                     const auto x = adapters::parse_number(*v);
                     if (!x)
-                        throw adapters::DataError("table `customers`, key `" + in.customers.ids[in.rows[r]] +
+                        throw adapters::DataError("table `customers`, key `" + table.customer_ids()[r] +
                                                   "`, column `attr_" + names[k] + "`: `" + *v +
                                                   "` is not a number (the rule set declares it a number)");
                     col.numbers[r] = *x;

@@ -54,7 +54,8 @@ struct CustomerColumns {
     std::vector<std::optional<std::string>> interests;  // only with Keep::interests
     std::vector<std::vector<std::optional<std::string>>> attributes;  // [attribute][customer]
 
-    std::size_t size() const { return ids.size(); }
+    // The customers appended (`ids` may have been moved on to the feature table since).
+    std::size_t size() const { return created.size(); }
     void append(const adapters::CustomerRow& row, const config::TimeZone& zone, const Keep& keep);
 };
 

@@ -228,14 +228,18 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
         report.excluded["retention"] = report.retention_due.size();
     }
 
-    std::vector<std::string> ids;
-    ids.reserve(rows.size());
-    for (std::uint32_t i : rows) ids.push_back(customers.ids[i]);
     // The index over the rows is the one above: as it is when every customer is kept, else
-    // narrowed to those kept (no id hashed again).
-    FeatureTable table = rows.size() == customers.size()
-                             ? FeatureTable(std::move(ids), index)
-                             : FeatureTable(std::move(ids), index, rows, customers.size());
+    // narrowed to those kept (no id hashed again). When every customer is kept, the table takes
+    // the ids read themselves, not copies: a vector moved keeps its elements where they are, so
+    // the index above (the families' `customer`) still finds them; `customers.ids` is empty from
+    // here on (the table's ids are the kept customers' in row order).
+    FeatureTable table = [&] {
+        if (rows.size() == customers.size()) return FeatureTable(std::move(customers.ids), index);
+        std::vector<std::string> ids;
+        ids.reserve(rows.size());
+        for (std::uint32_t i : rows) ids.push_back(customers.ids[i]);
+        return FeatureTable(std::move(ids), index, rows, customers.size());
+    }();
 
     // 4. The features, family by family.
     const FeatureInputs in{source, options, zone, as_of, window_start, customers, index, agg,
