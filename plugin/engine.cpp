@@ -100,7 +100,7 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
 
     FeatureBuildReport report;
     source.set_threads(request.threads ? request.threads : available_threads());
-    FeatureTable table = build_table(source, as_of, rules, extra, &request, &report);
+    FeatureTable table = build_table(source, as_of, rules, extra, &request, &report, nullptr, !dry_run);
     // Mapped personal data that nothing read (check 2).
     std::vector<std::string> unread = source.unread_customer_columns();
     // The referrals, read on a thread of their own while the rules run: nothing else uses the
@@ -117,6 +117,7 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
                                                      std::move(results),
                                                      std::move(report.population),
                                                      std::move(report.retention_due),
+                                                     std::move(report.id_order),
                                                      {}});
     // The referees rewarded before, read before `results_ready` may hand the store to another
     // thread.
@@ -202,10 +203,11 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
 
 FeatureTable Engine::build_table(adapters::Source& source, Day as_of, const config::RuleSet& rules,
                                  const std::vector<std::string>& extra, const RunRequest* request,
-                                 FeatureBuildReport* report, const PopulationCuts* population) {
+                                 FeatureBuildReport* report, const PopulationCuts* population, bool id_order) {
     FeatureBuildOptions options;
     options.as_of = as_of;
     options.population = population;
+    options.id_order = id_order;
     if (config_.privacy) {
         options.retention_days = config_.privacy->retention_days;  // check 8
         options.mask_identifiers = true;                           // check 9
@@ -280,7 +282,8 @@ void Engine::write_assignments(const RunState& state, const adapters::Assignment
                             });
     };
     // In the order of the store's key (id_order.h), the rows' own when they have it.
-    const std::vector<std::uint32_t> order = rows_in_id_order(ids);
+    std::vector<std::uint32_t> worked_out;
+    const std::vector<std::uint32_t>& order = state.id_order ? *state.id_order : (worked_out = rows_in_id_order(ids));
     if (order.empty()) {
         for (std::size_t r = 0; r < ids.size(); ++r) emit(state.results, r, ids[r]);
         return;

@@ -150,6 +150,9 @@ private:
         std::vector<ClassificationResult> results;
         PopulationCuts population;
         std::vector<std::string> retention_due;  // left out by retention, for the host to erase
+        // The table's rows in the order of the store's key (id_order.h), when worked out while
+        // the features were; else write_assignments works it out.
+        std::optional<std::vector<std::uint32_t>> id_order;
         // Referral rewards the run grants (POTENTIAL.md item 4): successful referrals whose
         // referee no earlier run rewarded.
         std::vector<adapters::ReferralReward> rewards;
@@ -205,7 +208,7 @@ private:
     FeatureTable build_table(adapters::Source& source, Day as_of, const config::RuleSet& rules,
                              const std::vector<std::string>& extra, const RunRequest* request,
                              FeatureBuildReport* report,
-                             const PopulationCuts* population = nullptr);
+                             const PopulationCuts* population = nullptr, bool id_order = false);
     // The referrals made on or before as_of (or on no known day), read from the source
     // (potential_customers.cpp). A run reads them while its rules run.
     std::vector<Referral> referrals_until(adapters::Source& source, Day as_of) const;

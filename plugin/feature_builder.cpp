@@ -1,12 +1,14 @@
 #include "feature_builder.h"
 
 #include <algorithm>
+#include <future>
 #include <optional>
 #include <unordered_map>
 
 #include "customer_index.h"
 #include "errors.h"
 #include "feature_family.h"
+#include "id_order.h"
 #include "opt_out_list.h"
 #include "order_folding.h"
 #include "personal_identifiers.h"
@@ -241,11 +243,21 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
         return FeatureTable(std::move(ids), index, rows, customers.size());
     }();
 
+    // The rows in the order of the store's key, beside the features (which add columns to the
+    // table and never change its ids): on the core the families leave idle most of the time.
+    std::future<std::vector<std::uint32_t>> id_order;
+    if (options.id_order && options.threads >= 2)
+        id_order = std::async(std::launch::async, [&ids = table.customer_ids()] { return rows_in_id_order(ids); });
+
     // 4. The features, family by family.
     const FeatureInputs in{source, options, zone, as_of, window_start, customers, index, agg,
                            channels, channel_counts, rows, retired, background};
     for (const auto& family : feature_families())
         if (family->wanted(in)) family->build(in, table, report);
+    if (id_order.valid())
+        report.id_order = id_order.get();
+    else if (options.id_order)
+        report.id_order = rows_in_id_order(table.customer_ids());
 
     if (options.progress) options.progress("features", rows.size());
     return table;

@@ -4,8 +4,10 @@
 // exactly as RULES.md section 4 defines it.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,10 @@ struct FeatureBuildOptions {
     // Threads computing the number and flag columns (parallel_rows.h); the same values on any
     // number.
     unsigned threads = 1;
+    // Work out the table's rows in the order of the result store's key (id_order.h) into
+    // FeatureBuildReport::id_order, for a run that writes its results: with 2 threads or more on
+    // a thread of its own while the features are computed.
+    bool id_order = false;
     // Called between batches; may throw to cancel.
     std::function<void(const char* phase, std::uint64_t done)> progress;
 };
@@ -57,6 +63,8 @@ struct FeatureBuildReport {
     // The fits of the predicted-value models (POTENTIAL.md item 11) when a full run computed
     // p_alive, expected_purchases_90d or clv_90d: parameters and diagnostics, for the run summary.
     nlohmann::ordered_json lifetime_value = nlohmann::ordered_json::object();
+    // With FeatureBuildOptions::id_order: rows_in_id_order of the table's ids.
+    std::optional<std::vector<std::uint32_t>> id_order;
 };
 
 FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions& options,
