@@ -70,6 +70,36 @@ TEST(IdOrder, NumbersWrittenAsTextComeInByteOrder) {
     expect_in_id_order(ids);
 }
 
+// Ids in a few ascending runs (ids added to a table in order, then some more; numbers as text)
+// are merged run by run, more runs are sorted by radix: the same order either way.
+TEST(IdOrder, IdsInAscendingRunsComeInByteOrder) {
+    std::mt19937_64 random(20261208);
+    for (const std::size_t runs : {2u, 3u, 7u, 63u, 64u, 65u, 200u}) {
+        std::vector<std::string> ids;
+        for (std::size_t k = 0; k < runs; ++k) {
+            std::vector<std::string> run;
+            const std::size_t n = 1 + random() % 300;
+            for (std::size_t i = 0; i < n; ++i) run.push_back("C" + std::to_string(random() % 100000) + "-" + std::to_string(k));
+            std::sort(run.begin(), run.end());
+            run.erase(std::unique(run.begin(), run.end()), run.end());  // ids are distinct
+            ids.insert(ids.end(), run.begin(), run.end());
+        }
+        expect_in_id_order(ids);
+    }
+    // One id out of place at the end, as the benchmark's C1000000 after C999999.
+    std::vector<std::string> ids;
+    for (int i = 1; i <= 100000; ++i) {
+        std::string n = std::to_string(i);
+        ids.push_back("C" + std::string(n.size() < 5 ? 5 - n.size() : 0, '0') + n);
+    }
+    const std::vector<std::uint32_t> rows = rows_in_id_order(ids);
+    ASSERT_EQ(rows.size(), ids.size());
+    EXPECT_EQ(ids[rows[9999]], "C10000");
+    EXPECT_EQ(ids[rows[10000]], "C100000");
+    EXPECT_EQ(ids[rows[10001]], "C10001");
+    expect_in_id_order(ids);
+}
+
 TEST(IdOrder, OrdersAsStdSortOfTheIds) {
     std::mt19937_64 random(20261207);
     const std::string hex = "0123456789abcdef";
