@@ -17,6 +17,8 @@ public:
     std::string_view name() const override { return "consent"; }
     std::vector<std::string_view> features() const override { return {"marketing_consent", "opted_out"}; }
     std::vector<config::CanonicalTable> tables() const override { return {config::CanonicalTable::OptOuts}; }
+    // The opt-outs were read by the builder, before the customers.
+    bool reads_source(const FeatureInputs&) const override { return false; }
 
     void build(const FeatureInputs& in, FeatureTable& table, FeatureBuildReport&) const override {
         in.flag(table, "marketing_consent", [&](std::uint32_t i) { return flag_of(in.customers.marketing_consent[i]); });

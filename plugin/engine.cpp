@@ -100,13 +100,17 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
 
     FeatureBuildReport report;
     source.set_threads(request.threads ? request.threads : available_threads());
-    FeatureTable table = build_table(source, as_of, rules, extra, &request, &report, nullptr, !dry_run);
-    // Mapped personal data that nothing read (check 2).
-    std::vector<std::string> unread = source.unread_customer_columns();
-    // The referrals, read on a thread of their own while the rules run: nothing else uses the
-    // source until they are taken (a failure is thrown there).
+    // Once the features read the source no more: the mapped personal data that nothing read
+    // (check 2), then the referrals, read on a thread of their own beside the features that do
+    // not read the source and the rules. Nothing else uses the source until they are taken (a
+    // failure is thrown there).
+    std::vector<std::string> unread;
     std::future<std::vector<Referral>> referrals;
-    if (rewards) referrals = std::async(std::launch::async, [&] { return referrals_until(source, as_of); });
+    const auto source_free = [&] {
+        unread = source.unread_customer_columns();
+        if (rewards) referrals = std::async(std::launch::async, [&] { return referrals_until(source, as_of); });
+    };
+    FeatureTable table = build_table(source, as_of, rules, extra, &request, &report, nullptr, !dry_run, source_free);
 
     RuleProgram program(rules, as_of);
     auto results = program.run(table, false, request.threads ? request.threads : available_threads());
@@ -203,11 +207,13 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
 
 FeatureTable Engine::build_table(adapters::Source& source, Day as_of, const config::RuleSet& rules,
                                  const std::vector<std::string>& extra, const RunRequest* request,
-                                 FeatureBuildReport* report, const PopulationCuts* population, bool id_order) {
+                                 FeatureBuildReport* report, const PopulationCuts* population, bool id_order,
+                                 std::function<void()> source_free) {
     FeatureBuildOptions options;
     options.as_of = as_of;
     options.population = population;
     options.id_order = id_order;
+    options.source_free = std::move(source_free);
     if (config_.privacy) {
         options.retention_days = config_.privacy->retention_days;  // check 8
         options.mask_identifiers = true;                           // check 9

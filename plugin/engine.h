@@ -208,7 +208,8 @@ private:
     FeatureTable build_table(adapters::Source& source, Day as_of, const config::RuleSet& rules,
                              const std::vector<std::string>& extra, const RunRequest* request,
                              FeatureBuildReport* report,
-                             const PopulationCuts* population = nullptr, bool id_order = false);
+                             const PopulationCuts* population = nullptr, bool id_order = false,
+                             std::function<void()> source_free = nullptr);
     // The referrals made on or before as_of (or on no known day), read from the source
     // (potential_customers.cpp). A run reads them while its rules run.
     std::vector<Referral> referrals_until(adapters::Source& source, Day as_of) const;

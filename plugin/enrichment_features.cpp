@@ -21,6 +21,7 @@ public:
             if (f.starts_with("enrich.")) return true;
         return false;
     }
+    bool reads_source(const FeatureInputs&) const override { return true; }  // its tables' queries
 
     void build(const FeatureInputs& in, FeatureTable& table, FeatureBuildReport&) const override {
         for (const auto& e : in.options.enrichments) {

@@ -252,8 +252,16 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
     // 4. The features, family by family.
     const FeatureInputs in{source, options, zone, as_of, window_start, customers, index, agg,
                            channels, channel_counts, rows, retired, background};
+    std::vector<const FeatureFamily*> wanted;
     for (const auto& family : feature_families())
-        if (family->wanted(in)) family->build(in, table, report);
+        if (family->wanted(in)) wanted.push_back(family.get());
+    std::size_t reading = 0;  // the families up to the last that reads the source
+    for (std::size_t k = 0; k < wanted.size(); ++k)
+        if (wanted[k]->reads_source(in)) reading = k + 1;
+    for (std::size_t k = 0; k <= wanted.size(); ++k) {
+        if (k == reading && options.source_free) options.source_free();
+        if (k < wanted.size()) wanted[k]->build(in, table, report);
+    }
     if (id_order.valid())
         report.id_order = id_order.get();
     else if (options.id_order)

@@ -48,6 +48,9 @@ struct FeatureBuildOptions {
     // FeatureBuildReport::id_order, for a run that writes its results: with 2 threads or more on
     // a thread of its own while the features are computed.
     bool id_order = false;
+    // Called once when the builder reads the source no more (before the families that do not
+    // read it), so that the caller may read another table meanwhile, on a thread of its own.
+    std::function<void()> source_free;
     // Called between batches; may throw to cancel.
     std::function<void(const char* phase, std::uint64_t done)> progress;
 };

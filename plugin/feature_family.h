@@ -116,6 +116,11 @@ public:
     virtual std::vector<std::string_view> functions() const { return {}; }
     // The canonical tables it reads, beyond the customers and orders every run reads.
     virtual std::vector<config::CanonicalTable> tables() const { return {}; }
+    // Whether its build() reads in.source (default: when it reads a table of its own).
+    virtual bool reads_source(const FeatureInputs& in) const {
+        (void)in;
+        return !tables().empty();
+    }
     // Whether the rules ask for any of its features (default: a name of features(), or a call
     // of one of functions()).
     virtual bool wanted(const FeatureInputs& in) const;

@@ -436,3 +436,89 @@ TEST(Features, ARuleReadingAnUnmappedTableIsAValidationError) {
         EXPECT_NE(items[1].message.find("`referrals` table"), std::string::npos);
     }
 }
+
+namespace {
+
+// A source that forwards to another and counts the calls made after the builder said it was
+// done with it (FeatureBuildOptions::source_free).
+class WatchedSource final : public adapters::Source {
+public:
+    explicit WatchedSource(adapters::Source& inner) : inner_(inner) {}
+    int freed = 0;             // source_free calls
+    int used_after_free = 0;   // calls on the source after the first
+    void free() { ++freed; }
+
+    void read_customers(const std::vector<std::string>& a, const std::function<void(adapters::CustomerBatch)>& s) override {
+        use();
+        inner_.read_customers(a, s);
+    }
+    void read_orders(const std::function<void(adapters::OrderBatch)>& s) override { use(); inner_.read_orders(s); }
+    void read_orders_of_customers_read(const std::function<void(adapters::OrderBatch)>& s) override {
+        use();
+        inner_.read_orders_of_customers_read(s);
+    }
+    bool can_total_orders(const adapters::OrderTotalsRequest& r) override { use(); return inner_.can_total_orders(r); }
+    void read_order_totals(const adapters::OrderTotalsRequest& r,
+                           const std::function<void(adapters::OrderTotalsBatch)>& s) override {
+        use();
+        inner_.read_order_totals(r, s);
+    }
+    std::unique_ptr<adapters::OrderTotalsAhead> total_orders_ahead(const adapters::OrderTotalsRequest& r) override {
+        use();
+        return inner_.total_orders_ahead(r);
+    }
+    bool has_table(config::CanonicalTable t) const override { return inner_.has_table(t); }
+    void read_order_lines(const std::function<void(adapters::OrderLineBatch)>& s) override { use(); inner_.read_order_lines(s); }
+    void read_referrals(const std::function<void(adapters::ReferralBatch)>& s) override { use(); inner_.read_referrals(s); }
+    void read_opt_outs(const std::function<void(adapters::OptOutBatch)>& s) override { use(); inner_.read_opt_outs(s); }
+    void read_interactions(const std::function<void(adapters::InteractionBatch)>& s) override { use(); inner_.read_interactions(s); }
+    void read_enrichment(const std::string& table, const std::string& query, const std::vector<std::string>& columns,
+                         const std::function<void(const std::vector<std::optional<std::string>>&)>& s) override {
+        use();
+        inner_.read_enrichment(table, query, columns, s);
+    }
+    adapters::ReadCounts counts() const override { return inner_.counts(); }
+    void restrict_customer_columns(std::vector<std::string> c) override { inner_.restrict_customer_columns(std::move(c)); }
+    std::vector<std::string> unread_customer_columns() const override { return inner_.unread_customer_columns(); }
+    void set_threads(unsigned t) override { inner_.set_threads(t); }
+
+private:
+    void use() { used_after_free += freed > 0; }
+    adapters::Source& inner_;
+};
+
+}  // namespace
+
+// The builder says once that it is done with the source (the engine then reads the referrals
+// for the rewards on a thread of its own), and reads nothing from it after: whether the last
+// family that reads the source is the category family, the referral family, the enrichment
+// family (the last of all), or none.
+TEST(Features, TheSourceIsFreedOnceAndNotReadAfter) {
+    TestDatabase db;
+    db.add({{"a", "2025-01-01", "", "", "Sha Tin"}, {"b", "2025-01-01", "", "", "Islands"}},
+           {{"o1", "a", "2026-11-10", "100"}});
+    const auto config_path = rich_config(db, kRichRules);
+    exec(db, "INSERT INTO line VALUES ('o1','p1','Skincare',100);"
+             "INSERT INTO referral VALUES ('a','b','2025-06-01');");
+    custclass::test::write_file(db.dir() / "income.csv", "district,median,label\n\"Sha Tin\",31000,x\n");
+    const auto cfg = config::load_engine_config_file(config_path, {});
+    for (const std::vector<std::string>& features :
+         {std::vector<std::string>{"share:skincare", "recency_days", "age"},
+          std::vector<std::string>{"referrals", "share:skincare", "opted_out", "gender"},
+          std::vector<std::string>{"enrich.income.median", "referrals", "recency_days"},
+          std::vector<std::string>{"recency_days", "age", "opted_out"}}) {
+        auto inner = adapters::make_soci_source(cfg.source);
+        WatchedSource source(*inner);
+        plugin::FeatureBuildOptions options;
+        options.as_of = *config::parse_day("2026-11-30");
+        options.window_days = cfg.rules.window_days;
+        options.features = features;
+        options.enrichments = cfg.rules.enrichments;
+        options.source_free = [&] { source.free(); };
+        plugin::FeatureBuildReport report;
+        const auto table = plugin::build_features(source, options, report);
+        EXPECT_EQ(source.freed, 1) << features[0];
+        EXPECT_EQ(source.used_after_free, 0) << features[0];
+        for (const auto& f : features) EXPECT_NE(table.find(f), nullptr) << f;
+    }
+}
