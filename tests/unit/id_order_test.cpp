@@ -4,7 +4,6 @@
 // nothing to reorder when the ids are in that order already. And a run stores every
 // customer's assignments whatever order its ids come in.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -146,9 +145,7 @@ std::map<std::string, std::vector<std::string>> stored(const std::string& path) 
 // customer, over several blocks of rows, gets the same assignments under either name, in the
 // first-match and the all-matches classifications alike.
 TEST(IdOrder, ARunStoresTheSameAssignmentsWhateverOrderItsIdsComeIn) {
-    const auto dir = std::filesystem::temp_directory_path() / ("custclass-id-order-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
+    const auto dir = test::fresh_directory("custclass-id-order");
     datagen::DemoOptions demo;
     demo.customers = 5000;
     datagen::write_sqlite_demo((dir / "ordered.sqlite").string(), demo);
@@ -156,11 +153,7 @@ TEST(IdOrder, ARunStoresTheSameAssignmentsWhateverOrderItsIdsComeIn) {
     test::execute_sql((dir / "scrambled.sqlite").string(),
                       "UPDATE customer SET code = printf('%08x', (id * 2654435761) % 4294967296) || '-' || code");
     for (const std::string name : {"ordered", "scrambled"}) {
-        test::write_file(dir / (name + ".yaml"),
-                         "custclass: 1\nsource:\n  preset: generic\n  connection: \"sqlite3://db=" + name +
-                             ".sqlite\"\n" + datagen::demo_generic_queries_yaml() +
-                             "store:\n  connection: \"sqlite3://db=" + name + "-store.sqlite\"\nrules: " +
-                             CUSTCLASS_SOURCE_DIR + "/config/rulesets/hk-retail.yaml\n");
+        test::write_file(dir / (name + ".yaml"), test::demo_engine_config(name + ".sqlite", name + "-store.sqlite"));
         auto engine = plugin::Engine::open_file((dir / (name + ".yaml")).string(), "");
         plugin::RunRequest request;
         request.as_of = config::parse_day("2026-11-30");

@@ -2,7 +2,6 @@
 // as a run on 1 thread does, on the demo shop's data with the shipped rule set. The data is
 // large enough for both the feature columns and the rule blocks to be split 3 and 4 ways.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
@@ -51,19 +50,14 @@ TEST(ParallelRows, RethrowsTheFirstFailureAfterEveryPartEnded) {
 }
 
 TEST(ParallelRun, FourThreadsAssignEveryCustomerAsOneThreadDoes) {
-    const auto dir = std::filesystem::temp_directory_path() / ("custclass-threads-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
+    const auto dir = test::fresh_directory("custclass-threads");
     datagen::DemoOptions demo;
     demo.customers = 40000;
     datagen::write_sqlite_demo((dir / "demo.sqlite").string(), demo);
     Json counts[2];
     for (const unsigned threads : {1u, 4u}) {
         const std::string name = "threads" + std::to_string(threads);
-        test::write_file(dir / (name + ".yaml"),
-                         "custclass: 1\nsource:\n  preset: generic\n  connection: \"sqlite3://db=demo.sqlite\"\n" +
-                             datagen::demo_generic_queries_yaml() + "store:\n  connection: \"sqlite3://db=" + name +
-                             ".sqlite\"\nrules: " + CUSTCLASS_SOURCE_DIR + "/config/rulesets/hk-retail.yaml\n");
+        test::write_file(dir / (name + ".yaml"), test::demo_engine_config("demo.sqlite", name + ".sqlite"));
         auto engine = plugin::Engine::open_file((dir / (name + ".yaml")).string(), "");
         plugin::RunRequest request;
         request.as_of = config::parse_day("2026-11-30");

@@ -1,10 +1,13 @@
 #include "test_database.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <random>
 #include <stdexcept>
+
+#include "demo_data.h"
 
 namespace custclass::test {
 
@@ -70,6 +73,19 @@ std::vector<std::vector<std::string>> query_rows(const std::string& db_path, con
     sqlite3_finalize(st);
     sqlite3_close(db);
     return rows;
+}
+
+std::filesystem::path fresh_directory(const std::string& name) {
+    const auto dir = std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+std::string demo_engine_config(const std::string& db_file, const std::string& store_file) {
+    return "custclass: 1\nsource:\n  preset: generic\n  connection: \"sqlite3://db=" + db_file + "\"\n" +
+           datagen::demo_generic_queries_yaml() + "store:\n  connection: \"sqlite3://db=" + store_file +
+           "\"\nrules: " + CUSTCLASS_SOURCE_DIR + "/config/rulesets/hk-retail.yaml\n";
 }
 
 std::vector<std::vector<std::string>> stored_assignments(const std::string& store_path) {

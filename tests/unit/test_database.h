@@ -55,6 +55,14 @@ std::vector<std::vector<std::string>> query_rows(const std::string& db_path, con
 // segment or "(none)"), ordered by the three.
 std::vector<std::vector<std::string>> stored_assignments(const std::string& store_path);
 
+// A new empty directory `name` (with the process id) under the system's temporary directory.
+std::filesystem::path fresh_directory(const std::string& name);
+
+// An engine config over the demo shop's SQLite file `db_file` (the generator's generic
+// mapping) with its results in the SQLite file `store_file` and the shipped hk-retail rule set;
+// relative paths are the config file's directory's.
+std::string demo_engine_config(const std::string& db_file, const std::string& store_file);
+
 // Writes `text` to `path`.
 void write_file(const std::filesystem::path& path, const std::string& text);
 
