@@ -9,7 +9,6 @@
 #include "content_hash.h"
 #include "errors.h"
 #include "fairness_check.h"
-#include "id_order.h"
 #include "parallel_rows.h"
 #include "privacy_gate.h"
 #include "run_summary.h"
@@ -121,7 +120,7 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
                                                      std::move(results),
                                                      std::move(report.population),
                                                      std::move(report.retention_due),
-                                                     std::move(report.id_order),
+                                                     std::move(report.id_order).value_or(std::vector<std::uint32_t>()),
                                                      {}});
     // The referees rewarded before, read before `results_ready` may hand the store to another
     // thread.
@@ -288,8 +287,7 @@ void Engine::write_assignments(const RunState& state, const adapters::Assignment
                             });
     };
     // In the order of the store's key (id_order.h), the rows' own when they have it.
-    std::vector<std::uint32_t> worked_out;
-    const std::vector<std::uint32_t>& order = state.id_order ? *state.id_order : (worked_out = rows_in_id_order(ids));
+    const std::vector<std::uint32_t>& order = state.id_order;
     if (order.empty()) {
         for (std::size_t r = 0; r < ids.size(); ++r) emit(state.results, r, ids[r]);
         return;

@@ -150,9 +150,9 @@ private:
         std::vector<ClassificationResult> results;
         PopulationCuts population;
         std::vector<std::string> retention_due;  // left out by retention, for the host to erase
-        // The table's rows in the order of the store's key (id_order.h), when worked out while
-        // the features were; else write_assignments works it out.
-        std::optional<std::vector<std::uint32_t>> id_order;
+        // A run that writes its results: the table's rows in the order of the store's key
+        // (rows_in_id_order, worked out while the features were; empty: the rows' own order).
+        std::vector<std::uint32_t> id_order;
         // Referral rewards the run grants (POTENTIAL.md item 4): successful referrals whose
         // referee no earlier run rewarded.
         std::vector<adapters::ReferralReward> rewards;
