@@ -34,6 +34,11 @@ public:
     // The keys: the accumulator of a key the database holds as a whole number; of one as it
     // wrote it. A key not seen before opens the next accumulator.
     std::uint32_t of_number(std::int64_t key);
+    // Asks for the memory of_number(key) reads first, ahead of the call (as prefetch below).
+    [[gnu::always_inline]] void prefetch_key(std::int64_t key) const {
+        if (key >= 0 && static_cast<std::uint64_t>(key) < dense_.size())
+            __builtin_prefetch(dense_.data() + static_cast<std::size_t>(key));
+    }
     std::uint32_t of_text(std::string_view raw);
 
     // The totals: one order of the key of accumulator `slot` (one of_number or of_text gave),
@@ -45,6 +50,18 @@ public:
         if (!folding_.add_day(t.totals, channel_counts_.data() + std::size_t{slot} * folding_.channels().size(),
                               day, amount, channel_mask))
             ++t.after_as_of;
+    }
+
+    // Asks for the memory add(slot, …) touches ahead of the call: a fold of orders in no order of
+    // their customers misses the cache at every order, and a loop that asks a few orders ahead
+    // waits for those misses together instead of one after another.
+    // Inlined always: GCC 12 finds a function that only prefetches free of side effects and
+    // drops the calls to it before it would inline them.
+    [[gnu::always_inline]] void prefetch(std::uint32_t slot) const {
+        if (slot < totals_.size()) {
+            __builtin_prefetch(&totals_[slot], 1);
+            __builtin_prefetch(channel_counts_.data() + std::size_t{slot} * folding_.channels().size(), 1);
+        }
     }
 
     // The totals of each key a customer has, named by the customer's position in the read of
