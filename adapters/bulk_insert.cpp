@@ -40,6 +40,21 @@ std::string joined(const std::vector<std::string>& names) {
     return out;
 }
 
+using Fixed = std::optional<BulkInsert::FixedInteger>;
+
+// The statement's column list: the fixed column first.
+std::string column_list(const std::vector<std::string>& columns, const Fixed& fixed) {
+    if (!fixed) return joined(columns);
+    return columns.empty() ? fixed->column : fixed->column + ", " + joined(columns);
+}
+
+// What a row's text starts with for the fixed column ("" without one), `separator` after it
+// when other columns follow.
+std::string fixed_prefix(const Fixed& fixed, std::size_t columns, char separator) {
+    if (!fixed) return "";
+    return std::to_string(fixed->value) + (columns > 0 ? std::string(1, separator) : std::string());
+}
+
 // SQLite: one INSERT of a batch of rows (a few hundred) prepared once and run for each batch,
 // its parameters bound to the batch's values; the rows left at the end go in one statement of
 // their own. Running a one-row INSERT per row costs SQLite more than the parsing it saves: it
@@ -51,15 +66,16 @@ class SqliteWriter final : public BulkInsert::Writer {
 public:
     static constexpr std::size_t kRowsPerBatch = 256;
 
-    SqliteWriter(soci::session& sql, std::string table, const std::vector<std::string>& columns)
+    SqliteWriter(soci::session& sql, std::string table, const std::vector<std::string>& columns, const Fixed& fixed)
         : db_(static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_),
           table_(std::move(table)),
-          head_("INSERT INTO " + table_ + " (" + joined(columns) + ") VALUES "),
+          head_("INSERT INTO " + table_ + " (" + column_list(columns, fixed) + ") VALUES "),
+          fixed_(fixed_prefix(fixed, columns.size(), ',')),
           columns_(columns.size()) {
         // Within the number of parameters SQLite allows (999 in builds older than 3.32).
         const auto parameters = static_cast<std::size_t>(
             sqlite_api::sqlite3_limit(db_, SQLITE_LIMIT_VARIABLE_NUMBER, -1));
-        rows_per_batch_ = std::max<std::size_t>(1, std::min(kRowsPerBatch, parameters / columns_));
+        rows_per_batch_ = std::max<std::size_t>(1, std::min(kRowsPerBatch, parameters / std::max<std::size_t>(columns_, 1)));
         batch_ = prepare(rows_per_batch_);
     }
     SqliteWriter(const SqliteWriter&) = delete;
@@ -92,7 +108,7 @@ private:
 
     // An INSERT of `rows` rows.
     Statement prepare(std::size_t rows) const {
-        std::string row = "(";
+        std::string row = "(" + fixed_;
         for (std::size_t c = 0; c < columns_; ++c) row += c == 0 ? "?" : ",?";
         row += ")";
         std::string insert = head_;
@@ -136,7 +152,8 @@ private:
     sqlite_api::sqlite3* db_;
     std::string table_;
     std::string head_;
-    std::size_t columns_;
+    std::string fixed_;  // the fixed column's literal and a comma, at the start of each row
+    std::size_t columns_;  // bound per row
     std::size_t rows_per_batch_ = 1;
     Statement batch_{nullptr, &sqlite_api::sqlite3_finalize};
     // The rows of the batch being filled: each value as (offset, size) in text_, or kNull.
@@ -153,11 +170,11 @@ public:
     static constexpr std::size_t kChunkBytes = 1 << 20;
 
     PostgresqlCopyWriter(soci::session& sql, std::string table,
-                         const std::vector<std::string>& columns)
+                         const std::vector<std::string>& columns, const Fixed& fixed)
         : conn_(static_cast<soci::postgresql_session_backend*>(sql.get_backend())->conn_),
-          table_(std::move(table)) {
+          table_(std::move(table)), fixed_(fixed_prefix(fixed, columns.size(), '\t')) {
         const std::string copy =
-            "COPY " + table_ + " (" + joined(columns) + ") FROM STDIN (FORMAT text)";
+            "COPY " + table_ + " (" + column_list(columns, fixed) + ") FROM STDIN (FORMAT text)";
         const Result result(PQexec(conn_, copy.c_str()), &PQclear);
         if (!result) throw error(table_, PQerrorMessage(conn_));
         if (PQresultStatus(result.get()) != PGRES_COPY_IN)
@@ -174,6 +191,7 @@ public:
     PostgresqlCopyWriter& operator=(const PostgresqlCopyWriter&) = delete;
 
     void add_row(Values values) override {
+        buffer_ += fixed_;
         bool first = true;
         for (const std::optional<std::string_view>& value : values) {
             if (!first) buffer_ += '\t';
@@ -251,6 +269,7 @@ private:
 
     PGconn* conn_;
     std::string table_;
+    std::string fixed_;  // the fixed column's text and a tab, at the start of each row
     std::string buffer_;
     bool copying_ = false;
 };
@@ -263,16 +282,18 @@ public:
     static constexpr std::size_t kRowsPerStatement = 2000;
     static constexpr std::size_t kStatementBytes = 1 << 20;
 
-    MysqlWriter(soci::session& sql, std::string table, const std::vector<std::string>& columns)
+    MysqlWriter(soci::session& sql, std::string table, const std::vector<std::string>& columns, const Fixed& fixed)
         : conn_(static_cast<soci::mysql_session_backend*>(sql.get_backend())->conn_),
           table_(std::move(table)),
-          head_("INSERT INTO " + table_ + " (" + joined(columns) + ") VALUES ") {
+          head_("INSERT INTO " + table_ + " (" + column_list(columns, fixed) + ") VALUES "),
+          fixed_(fixed_prefix(fixed, columns.size(), ',')) {
         statement_ = head_;
     }
 
     void add_row(Values values) override {
         if (rows_ > 0) statement_ += ',';
         statement_ += '(';
+        statement_ += fixed_;
         bool first = true;
         for (const std::optional<std::string_view>& value : values) {
             if (!first) statement_ += ',';
@@ -297,23 +318,25 @@ private:
     MYSQL* conn_;
     std::string table_;
     std::string head_;
+    std::string fixed_;  // the fixed column's literal and a comma, at the start of each row
     std::string statement_;
     std::size_t rows_ = 0;
 };
 
 }  // namespace
 
-BulkInsert::BulkInsert(soci::session& sql, std::string table, std::vector<std::string> columns)
+BulkInsert::BulkInsert(soci::session& sql, std::string table, std::vector<std::string> columns,
+                       std::optional<FixedInteger> fixed)
     : table_(std::move(table)), columns_(columns.size()) {
     switch (dialect_of_backend(sql.get_backend_name())) {
         case Dialect::SQLite:
-            writer_ = std::make_unique<SqliteWriter>(sql, table_, columns);
+            writer_ = std::make_unique<SqliteWriter>(sql, table_, columns, fixed);
             break;
         case Dialect::PostgreSQL:
-            writer_ = std::make_unique<PostgresqlCopyWriter>(sql, table_, columns);
+            writer_ = std::make_unique<PostgresqlCopyWriter>(sql, table_, columns, fixed);
             break;
         case Dialect::MySQL:
-            writer_ = std::make_unique<MysqlWriter>(sql, table_, columns);
+            writer_ = std::make_unique<MysqlWriter>(sql, table_, columns, fixed);
             break;
     }
 }

@@ -471,7 +471,8 @@ public:
         const std::string number = std::to_string(seq);
         SegmentCodes codes;
         {
-            BulkInsert members(sql(), "custclass_run_members", {"run_seq", "customer_id", "segment_flags"});
+            BulkInsert members(sql(), "custclass_run_members", {"customer_id", "segment_flags"},
+                               BulkInsert::FixedInteger{"run_seq", seq});
             // The caller's assignments turned into rows on a thread of their own, while this one
             // hands the rows before to the database (a run's million rows: the database's work
             // and the rows' making each took about half of writing them). `assignments` only
@@ -506,7 +507,7 @@ public:
                 },
                 [&](MemberRows& batch) {
                     for (std::size_t r = 0; r < batch.rows; ++r)
-                        members.add_row({number, batch.customers[r], batch.flags[r]});
+                        members.add_row({batch.customers[r], batch.flags[r]});
                 });
             members.finish();
         }
