@@ -211,8 +211,10 @@ public:
             return nullptr;
         try {
             if (!keys_in_customers() || !reads_on_own_connection(session(), dialect_)) return nullptr;
-            return std::make_unique<TotalsAhead>(*this, plan_scan(mapped(CanonicalTable::Orders), order_columns(true)),
-                                                 request);
+            auto ahead = std::make_unique<TotalsAhead>(*this, plan_scan(mapped(CanonicalTable::Orders), order_columns(true)),
+                                                       request);
+            beside_orders_ = true;
+            return ahead;
         } catch (const std::exception&) {
             return nullptr;
         }
@@ -485,7 +487,7 @@ private:
             if (prepare) prepare(rows);
             sink(rows);
         };
-        if (threads_ < 2) {
+        if (!reads_ahead()) {
             Batcher<Row> out(deliver, expected_rows());
             produce(out);
             out.flush();
@@ -680,7 +682,7 @@ private:
               const std::vector<bool>* skip = nullptr, const ColumnPass* column_pass = nullptr) {
         const ScanPlan plan = plan_scan(m, spec, skip);
         if (scope_column < 0 || scope_.empty()) {
-            run_scan(session(), plan, row_fn, column_pass);
+            run_scan(session(), plan, row_fn, column_pass, reads_ahead());
             return;
         }
         const std::vector<std::string>& values = scope_values ? *scope_values : scope_;
@@ -754,15 +756,17 @@ private:
     // of the source but its settings (the read of the orders beside the customers runs it on a
     // thread of its own).
     void run_scan(soci::session& sql, const ScanPlan& plan, const std::function<void(RowView&)>& row_fn,
-                  const ColumnPass* column_pass) const {
+                  const ColumnPass* column_pass, bool ahead) const {
         RowDelivery delivery(plan, row_fn, column_pass);
-        scan_batches(sql, plan, delivery.fn);
+        scan_batches(sql, plan, delivery.fn, ahead);
     }
 
-    // The same, each batch of the query's values (TextBatch, Cells::Numbers) to `batch_fn`.
-    void scan_batches(soci::session& sql, const ScanPlan& plan, const std::function<void(TextBatch&)>& batch_fn) const {
+    // The same, each batch of the query's values (TextBatch, Cells::Numbers) to `batch_fn`;
+    // `ahead`: the stepping on a thread of its own.
+    void scan_batches(soci::session& sql, const ScanPlan& plan, const std::function<void(TextBatch&)>& batch_fn,
+                      bool ahead) const {
         try {
-            if (threads_ >= 2) {
+            if (ahead) {
                 // The database's stepping (and its values' copy into the batch) on a thread of its
                 // own, one batch ahead of `batch_fn` (the parsing, on the thread that called scan):
                 // under read_rows that is itself a thread ahead of the folding, so a whole read
@@ -791,11 +795,13 @@ private:
         ~TotalsAhead() override {
             stop_ = true;
             if (thread_.joinable()) thread_.join();
+            source_.beside_orders_ = false;
         }
 
         void finish(const std::function<void(OrderTotalsBatch)>& sink) override {
             if (!thread_.joinable()) throw std::logic_error("the orders' totals were taken already");
             thread_.join();
+            source_.beside_orders_ = false;
             if (failure_) std::rethrow_exception(failure_);
             const std::unique_ptr<CustomerKeys> keys = source_.take_customer_keys();
             std::uint64_t unknown = 0;
@@ -889,7 +895,7 @@ private:
                                    parsed.channel ? folding.channel_mask(*parsed.channel) : 0});
                 }
                 emit(out);
-            });
+            }, true);
         }
 
         SociSource& source_;
@@ -902,9 +908,19 @@ private:
         std::thread thread_;  // last: started once everything above is there
     };
 
+    // Whether a read on the calling thread runs ahead on threads of its own: with set_threads(2)
+    // or more, except beside the orders' read ahead (total_orders_ahead, until its finish()).
+    // There the customers' read (and the opt-outs') runs on the calling thread alone: on two
+    // cores its three threads and the orders' three shared them by turns, and the orders'
+    // stepping thread, whose end ends the reads, had ~55% of a core while the customers were
+    // read. Alone on the calling thread the customers' read ends as soon, and the orders'
+    // stepping has ~70% (bench/RESULTS.md, the eleventh pass).
+    bool reads_ahead() const { return threads_ >= 2 && !beside_orders_; }
+
     config::SourceConfig config_;
     Dialect dialect_;
     unsigned threads_ = 1;  // set_threads: 2 or more reads one batch ahead
+    bool beside_orders_ = false;  // a TotalsAhead is reading (set and cleared on the calling thread)
     std::unique_ptr<soci::session> session_;
     // The scoped reads' statements kept prepared (SQLite): destroyed before the session.
     PreparedReads prepared_reads_;
