@@ -58,11 +58,11 @@ public:
     BulkInsert& operator=(const BulkInsert&) = delete;
 
     // One row: a value per column, in the order of the columns (the fixed one not among them);
-    // nullopt is SQL NULL. The values
-    // are copied before it returns. Rows are sent in batches, so a row the database refuses (a
-    // broken constraint, say) makes the add_row() that sends its batch, or finish(), throw
-    // BulkInsertError; the insert is then of no further use, and the caller rolls its transaction
-    // back. Throws std::invalid_argument when the number of values is not the number of columns.
+    // nullopt is SQL NULL. The values are copied before it returns. Rows are sent in batches, so
+    // a row the database refuses (a broken constraint, say) makes the add_row() that sends its
+    // batch, or finish(), throw BulkInsertError; the insert is then of no further use, and the
+    // caller rolls its transaction back. Throws std::invalid_argument when the number of values
+    // is not the number of columns.
     void add_row(std::initializer_list<std::optional<std::string_view>> values);
 
     // Sends what is left and checks that the database took every row; throws BulkInsertError
