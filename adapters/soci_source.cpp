@@ -752,9 +752,9 @@ private:
                              ") failed: " + e.what());
     }
 
-    // Runs a plan's whole-table query on `sql` and calls `row_fn` for each row. Touches nothing
-    // of the source but its settings (the read of the orders beside the customers runs it on a
-    // thread of its own).
+    // Runs a plan's whole-table query on `sql` and calls `row_fn` for each row. It and
+    // scan_batches touch nothing of the source but its settings (the read of the orders beside
+    // the customers runs scan_batches on a thread of its own, told to read ahead).
     void run_scan(soci::session& sql, const ScanPlan& plan, const std::function<void(RowView&)>& row_fn,
                   const ColumnPass* column_pass, bool ahead) const {
         RowDelivery delivery(plan, row_fn, column_pass);
