@@ -468,11 +468,10 @@ public:
     // write transaction: a row per customer (a customer's assignments come one after another)
     // and, once all are seen, the run's codes.
     void write_members(long long seq, const std::function<void(const AssignmentSink&)>& assignments) {
-        const std::string number = std::to_string(seq);
+        const BulkInsert::FixedInteger run_seq{"run_seq", seq};
         SegmentCodes codes;
         {
-            BulkInsert members(sql(), "custclass_run_members", {"customer_id", "segment_flags"},
-                               BulkInsert::FixedInteger{"run_seq", seq});
+            BulkInsert members(sql(), "custclass_run_members", {"customer_id", "segment_flags"}, run_seq);
             // The caller's assignments turned into rows on a thread of their own, while this one
             // hands the rows before to the database (a run's million rows: the database's work
             // and the rows' making each took about half of writing them). `assignments` only
@@ -511,10 +510,10 @@ public:
                 });
             members.finish();
         }
-        BulkInsert segments(sql(), "custclass_run_segments", {"run_seq", "code", "classification", "segment"});
+        BulkInsert segments(sql(), "custclass_run_segments", {"code", "classification", "segment"}, run_seq);
         for (std::size_t i = 0; i < codes.pairs().size(); ++i) {
             const SegmentCode& pair = codes.pairs()[i];
-            segments.add_row({number, std::to_string(i + 1), pair.classification,
+            segments.add_row({std::to_string(i + 1), pair.classification,
                               pair.segment ? std::optional<std::string_view>(*pair.segment) : std::nullopt});
         }
         segments.finish();

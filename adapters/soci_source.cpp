@@ -874,8 +874,8 @@ private:
                     if (r + kAhead < batch.rows && key_cells[r + kAhead] == TextBatch::Cell::Integer)
                         totals_.prefetch_key(keys[r + kAhead]);
                     char scratch[kNumberText];
-                    if (batch.cells[columns.customer][r] == TextBatch::Cell::Integer)
-                        slots[r] = totals_.of_number(batch.numbers[columns.customer][r]);
+                    if (key_cells[r] == TextBatch::Cell::Integer)
+                        slots[r] = totals_.of_number(keys[r]);
                     else if (const auto text = batch.text(columns.customer, r, scratch); text && !text->empty())
                         slots[r] = totals_.of_text(*text);
                     // else no customer: parse_order_into says so

@@ -486,13 +486,17 @@ TEST(ResultStore, TheAssignmentsOfAnOlderStoreMoveIntoTheCompactTablesUnchanged)
     EXPECT_EQ(query(db, "SELECT run_seq FROM custclass_runs WHERE run_id = 'r3'"), "4");
     EXPECT_EQ(query(db, live), "b:tags:-:r3:2026-12-02T10:00:00Z b:v:=top:r3:2026-12-02T10:00:00Z "
                                "c:v:=:r3:2026-12-02T10:00:00Z");
-    // The run's number, written once into the members' statement (BulkInsert::FixedInteger),
-    // is each of its rows' and stored as a number, as the migrated rows' are.
+    // The run's number, written once into the members' and the codes' statements
+    // (BulkInsert::FixedInteger), is each of their rows' and stored as a number, as the migrated
+    // rows' are.
     EXPECT_EQ(query(db, "SELECT group_concat(DISTINCT typeof(run_seq) || ':' || run_seq) FROM custclass_run_members "
                         "WHERE run_seq = 4"),
               "integer:4");
     EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_run_members WHERE run_seq = 4"), "2");
     EXPECT_EQ(query(db, "SELECT group_concat(DISTINCT typeof(run_seq)) FROM custclass_run_members"), "integer");
+    EXPECT_EQ(query(db, "SELECT count(*) FROM custclass_run_segments WHERE run_seq = 4 AND typeof(run_seq) = 'integer'"),
+              query(db, "SELECT count(*) FROM custclass_run_segments WHERE run_seq = 4"));
+    EXPECT_NE(query(db, "SELECT count(*) FROM custclass_run_segments WHERE run_seq = 4"), "0");
 }
 
 // The rows of one customer come together; one that comes back later is refused (the members'
