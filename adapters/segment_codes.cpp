@@ -1,9 +1,26 @@
 #include "segment_codes.h"
 
+#include <cstdint>
+
 namespace custclass::adapters {
 
 std::uint32_t SegmentCodes::code_of(std::string_view classification,
                                     std::optional<std::string_view> segment) {
+    const char* segment_at = segment ? segment->data() : nullptr;
+    const auto address = [](const char* p) { return static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(p)); };
+    Guess& guess = guesses_[(address(classification.data()) * 31 + address(segment_at)) / 8 % kGuesses];
+    if (guess.code != 0 && guess.classification == classification.data() && guess.segment == segment_at) {
+        const SegmentCode& pair = pairs_[guess.code - 1];
+        if (pair.classification == classification && pair.segment.has_value() == segment.has_value() &&
+            (!segment || *pair.segment == *segment))
+            return guess.code;
+    }
+    guess = {classification.data(), segment_at, code_from_key(classification, segment)};
+    return guess.code;
+}
+
+std::uint32_t SegmentCodes::code_from_key(std::string_view classification,
+                                          std::optional<std::string_view> segment) {
     // The key: the classification, a separator no name contains, then 'n' for no segment or
     // 's' and the segment (so that an empty segment and none differ).
     key_.assign(classification);

@@ -31,9 +31,22 @@ public:
     const std::vector<SegmentCode>& pairs() const { return pairs_; }
 
 private:
+    // The pair's code by its texts.
+    std::uint32_t code_from_key(std::string_view classification, std::optional<std::string_view> segment);
     std::unordered_map<std::string, std::uint32_t> codes_;
     std::vector<SegmentCode> pairs_;
     std::string key_;  // reused, so that looking a known pair up allocates nothing
+    // The code last given for names at these addresses, by a slot their addresses pick: a run
+    // names its pairs from its rule set, the same few strings a million times. Only a guess,
+    // taken when the pair it names has the same texts, so that names at another address, or
+    // other texts at the same address, are looked up in `codes_`.
+    struct Guess {
+        const char* classification = nullptr;
+        const char* segment = nullptr;
+        std::uint32_t code = 0;
+    };
+    static constexpr std::size_t kGuesses = 64;
+    Guess guesses_[kGuesses];
 };
 
 // Sets code `code`'s flag in `flags`, growing it with '0's as needed.

@@ -20,8 +20,20 @@ OptOutList OptOutList::read(adapters::Source& source) {
         }
     });
     // A value listed twice is found either way.
-    for (Listed* listed : {&list.ids_, &list.emails_, &list.phones_}) listed->index.build(listed->values);
+    for (Listed* listed : {&list.ids_, &list.emails_, &list.phones_}) listed->build();
     return list;
+}
+
+void OptOutList::Listed::build() {
+    index.build(values);
+    int bits = 6;  // at least one word
+    while ((std::size_t{1} << bits) < values.size() * 32) ++bits;
+    sieve.assign(std::size_t{1} << (bits - 6), 0);
+    sieve_shift = 64 - bits;
+    for (const std::string& v : values) {
+        const std::uint64_t bit = digest(v) >> sieve_shift;
+        sieve[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+    }
 }
 
 std::optional<bool> OptOutList::opted_out(const adapters::CustomerRow& c) const {

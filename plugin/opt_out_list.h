@@ -4,6 +4,9 @@
 // every direct-marketing output (member lists), so that both agree on who opted out.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,12 +34,30 @@ public:
     std::optional<bool> opted_out(const adapters::CustomerRow& customer) const;
 
 private:
-    // The values listed, indexed: a lookup of a value not listed (nearly every customer's)
-    // touches one slot of the index and no string.
+    // The values listed, indexed, behind a sieve: one bit per value listed, set at a cheap
+    // digest of it (its first and last 8 bytes and its length), in a bitmap 32 times as large
+    // as the list. A value whose bit is clear is not listed: nearly every customer's, three
+    // values each, a million customers a run, answered without hashing the value in full. A
+    // value whose bit is set (all listed values, and about one in 32 others) is looked up.
     struct Listed {
         std::vector<std::string> values;
         adapters::CustomerIndex index;
-        bool contains(std::string_view value) const { return index.find(value).has_value(); }
+        std::vector<std::uint64_t> sieve;
+        int sieve_shift = 64;
+        void build();
+        bool contains(std::string_view value) const {
+            if (values.empty()) return false;
+            const std::uint64_t bit = digest(value) >> sieve_shift;
+            if ((sieve[bit >> 6] >> (bit & 63) & 1) == 0) return false;
+            return index.find(value).has_value();
+        }
+        static std::uint64_t digest(std::string_view value) {
+            std::uint64_t head = 0, tail = 0;
+            std::memcpy(&head, value.data(), std::min<std::size_t>(value.size(), 8));
+            if (value.size() > 8) std::memcpy(&tail, value.data() + value.size() - 8, 8);
+            // The high bits of the product (those taken) depend on every bit of the three.
+            return (head ^ ((tail << 29) | (tail >> 35)) ^ value.size()) * 0x9E3779B97F4A7C15ULL;
+        }
     };
 
     bool have_table_ = false;

@@ -394,6 +394,34 @@ TEST(Features, OptedOutByIdLowerCasedEmailOrE164Phone) {
     EXPECT_EQ(col.json_value(*b.table.row_of("d")), false);
 }
 
+// The opt-out list answers a value not listed without a full lookup (OptOutList::Listed's
+// sieve): every value listed must still be found, whatever its length (shorter than 8 bytes,
+// 8 to 16, longer), and every value not listed must not, among thousands of each.
+TEST(Features, OptedOutFoundAmongThousandsListedAndNotListed) {
+    TestDatabase db;
+    db.add({}, {});
+    const auto config = rich_config(db, kRichRules);
+    // Customer i: id "k<i>" (2–5 bytes), e-mail of 9–30 bytes, phone of 8 digits. Listed: every
+    // third id, every fifth e-mail (upper-cased in the list), every seventh phone (with +852).
+    exec(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+             "INSERT INTO customer(id, created, email, phone) SELECT 'k' || i, '2025-01-01', "
+             "substr('abcdefghijklmnopqrstu', 1, i % 21) || i || '@x.hk', 90000000 + i FROM n;"
+             "INSERT INTO optout SELECT id, NULL, NULL FROM customer WHERE CAST(substr(id, 2) AS INTEGER) % 3 = 0;"
+             "INSERT INTO optout SELECT NULL, upper(email), NULL FROM customer "
+             "WHERE CAST(substr(id, 2) AS INTEGER) % 5 = 0;"
+             "INSERT INTO optout SELECT NULL, NULL, '+852 ' || phone FROM customer "
+             "WHERE CAST(substr(id, 2) AS INTEGER) % 7 = 0;");
+    const Built b = build_rich(config, "2026-11-30", {"opted_out"});
+    const auto& col = *b.table.find("opted_out");
+    std::size_t listed = 0;
+    for (int i = 1; i <= 3000; ++i) {
+        const bool expected = i % 3 == 0 || i % 5 == 0 || i % 7 == 0;
+        listed += expected;
+        ASSERT_EQ(col.json_value(*b.table.row_of("k" + std::to_string(i))), expected) << "customer k" << i;
+    }
+    EXPECT_EQ(listed, 1629u);  // 3000 less the 1371 divisible by none of 3, 5 and 7
+}
+
 TEST(Features, DeclaredAttributesAndEnrichmentTables) {
     TestDatabase db;
     db.add({{"a", "2025-01-01", "", "", "Sha Tin"}, {"b", "2025-01-01", "", "", "Islands"}}, {});
