@@ -36,16 +36,17 @@ private:
     std::unordered_map<std::string, std::uint32_t> codes_;
     std::vector<SegmentCode> pairs_;
     std::string key_;  // reused, so that looking a known pair up allocates nothing
-    // The code last given for names at these addresses, by a slot their addresses pick: a run
-    // names its pairs from its rule set, the same few strings a million times. Only a guess,
-    // taken when the pair it names has the same texts, so that names at another address, or
-    // other texts at the same address, are looked up in `codes_`.
+    // The code last given for names at these addresses, in one of a few slots their addresses
+    // pick: a run names its pairs from its rule set, the same few strings a million times. Only
+    // a guess, taken when the pair it names has the same texts, so that names at another
+    // address, or other texts at the same address, are looked up in `codes_`.
     struct Guess {
         const char* classification = nullptr;
         const char* segment = nullptr;
         std::uint32_t code = 0;
     };
-    static constexpr std::size_t kGuesses = 64;
+    static constexpr std::size_t kGuesses = 256;  // the top 8 bits of a mix of the addresses
+    static constexpr std::size_t kProbes = 4;
     Guess guesses_[kGuesses];
 };
 

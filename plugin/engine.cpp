@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <exception>
 #include <future>
+#include <optional>
 #include <set>
 
 #include "content_hash.h"
@@ -99,17 +101,34 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
 
     FeatureBuildReport report;
     source.set_threads(request.threads ? request.threads : available_threads());
-    // Once the features read the source no more: the mapped personal data that nothing read
-    // (check 2), then the referrals, read on a thread of their own beside the features that do
-    // not read the source and the rules. Nothing else uses the source until they are taken (a
-    // failure is thrown there).
+    // The referrals: read on the calling thread while the orders are read beside the customers,
+    // where the source does so (the thread would wait for the orders meanwhile); else, once the
+    // features read the source no more, on a thread of their own beside the features that do
+    // not read the source and the rules. Nothing else uses the source until they are taken.
+    // Either way a failure to read them is thrown where they are taken, after the orders' and
+    // the features' own. Once the features read the source no more, the mapped personal data
+    // that nothing read (check 2).
     std::vector<std::string> unread;
     std::future<std::vector<Referral>> referrals;
+    std::optional<std::vector<Referral>> referrals_beside_orders;
+    std::exception_ptr referrals_failure;
+    const auto beside_orders = [&] {
+        if (!rewards) return;
+        try {
+            referrals_beside_orders = referrals_until(source, as_of);
+        } catch (const Cancelled&) {
+            throw;
+        } catch (...) {
+            referrals_failure = std::current_exception();
+        }
+    };
     const auto source_free = [&] {
         unread = source.unread_customer_columns();
-        if (rewards) referrals = std::async(std::launch::async, [&] { return referrals_until(source, as_of); });
+        if (rewards && !referrals_beside_orders && !referrals_failure)
+            referrals = std::async(std::launch::async, [&] { return referrals_until(source, as_of); });
     };
-    FeatureTable table = build_table(source, as_of, rules, extra, &request, &report, nullptr, !dry_run, source_free);
+    FeatureTable table =
+        build_table(source, as_of, rules, extra, &request, &report, nullptr, !dry_run, source_free, beside_orders);
 
     RuleProgram program(rules, as_of);
     auto results = program.run(table, false, request.threads ? request.threads : available_threads());
@@ -162,7 +181,12 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
                                   policy->small_cell_k);
         });
     nlohmann::ordered_json referral_counts;
-    if (rewards) state->rewards = referral_rewards_due(referrals.get(), state->table, as_of, rewarded, referral_counts);
+    if (rewards) {
+        if (referrals_failure) std::rethrow_exception(referrals_failure);
+        state->rewards = referral_rewards_due(
+            referrals_beside_orders ? std::move(*referrals_beside_orders) : referrals.get(), state->table, as_of,
+            rewarded, referral_counts);
+    }
     if (summary) {
         RunSummary s;
         s.run_id = state->run_id;
@@ -207,12 +231,13 @@ std::shared_ptr<const Engine::RunState> Engine::compute(Day as_of, const RunRequ
 FeatureTable Engine::build_table(adapters::Source& source, Day as_of, const config::RuleSet& rules,
                                  const std::vector<std::string>& extra, const RunRequest* request,
                                  FeatureBuildReport* report, const PopulationCuts* population, bool id_order,
-                                 std::function<void()> source_free) {
+                                 std::function<void()> source_free, std::function<void()> beside_orders) {
     FeatureBuildOptions options;
     options.as_of = as_of;
     options.population = population;
     options.id_order = id_order;
     options.source_free = std::move(source_free);
+    options.beside_orders = std::move(beside_orders);
     if (config_.privacy) {
         options.retention_days = config_.privacy->retention_days;  // check 8
         options.mask_identifiers = true;                           // check 9

@@ -209,10 +209,12 @@ private:
                              const std::vector<std::string>& extra, const RunRequest* request,
                              FeatureBuildReport* report,
                              const PopulationCuts* population = nullptr, bool id_order = false,
-                             std::function<void()> source_free = nullptr);
+                             std::function<void()> source_free = nullptr,
+                             std::function<void()> beside_orders = nullptr);
     // The referrals made on or before as_of (or on no known day), read from the source
-    // (potential_customers.cpp). A run reads them as soon as its features read the source no
-    // more, beside the rest of the features and the rules.
+    // (potential_customers.cpp). A run reads them while the orders are read beside the
+    // customers (FeatureBuildOptions::beside_orders) where the source does so, else as soon as
+    // its features read the source no more, beside the rest of the features and the rules.
     std::vector<Referral> referrals_until(adapters::Source& source, Day as_of) const;
     // The referral rewards a run over `table` grants: the successful `referrals` whose referee
     // the store has not rewarded yet. The table holds tenure_days and monetary.

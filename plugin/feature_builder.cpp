@@ -144,6 +144,8 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
     };
     const adapters::OrderFolding folding(totals);
     if (ahead) {
+        // The caller's reading, in the time this thread would wait for the orders' end.
+        if (options.beside_orders) options.beside_orders();
         ahead->finish(merge_totals);
         ahead.reset();  // its memory, before the features'
     } else if (source.can_total_orders(totals))

@@ -51,6 +51,10 @@ struct FeatureBuildOptions {
     // Called once when the builder reads the source no more (before the families that do not
     // read it), so that the caller may read another table meanwhile, on a thread of its own.
     std::function<void()> source_free;
+    // Called once the customers are read while a source that reads the orders beside them
+    // (Source::total_orders_ahead) still does, and only then: the caller may read another table
+    // of the source meanwhile, on the calling thread, in the time it would wait for the orders.
+    std::function<void()> beside_orders;
     // Called between batches; may throw to cancel.
     std::function<void(const char* phase, std::uint64_t done)> progress;
 };

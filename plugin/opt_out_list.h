@@ -4,7 +4,6 @@
 // every direct-marketing output (member lists), so that both agree on who opted out.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -52,11 +51,26 @@ private:
             return index.find(value).has_value();
         }
         static std::uint64_t digest(std::string_view value) {
+            // Loads of a fixed size (a memcpy of a variable one is a call): the first and last 8
+            // bytes, or 4, overlapping in a short value; a value under 4 bytes byte by byte.
+            const char* p = value.data();
+            const std::size_t n = value.size();
             std::uint64_t head = 0, tail = 0;
-            std::memcpy(&head, value.data(), std::min<std::size_t>(value.size(), 8));
-            if (value.size() > 8) std::memcpy(&tail, value.data() + value.size() - 8, 8);
+            if (n >= 8) {
+                std::memcpy(&head, p, 8);
+                std::memcpy(&tail, p + n - 8, 8);
+            } else if (n >= 4) {
+                std::uint32_t first = 0, last = 0;
+                std::memcpy(&first, p, 4);
+                std::memcpy(&last, p + n - 4, 4);
+                head = first;
+                tail = last;
+            } else if (n > 0) {
+                head = static_cast<unsigned char>(p[0]) | static_cast<unsigned>(static_cast<unsigned char>(p[n / 2])) << 8 |
+                       static_cast<unsigned>(static_cast<unsigned char>(p[n - 1])) << 16;
+            }
             // The high bits of the product (those taken) depend on every bit of the three.
-            return (head ^ ((tail << 29) | (tail >> 35)) ^ value.size()) * 0x9E3779B97F4A7C15ULL;
+            return (head ^ ((tail << 29) | (tail >> 35)) ^ n) * 0x9E3779B97F4A7C15ULL;
         }
     };
 
