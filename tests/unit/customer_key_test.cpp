@@ -36,12 +36,13 @@ const std::string kOrdersByKey =
     "      SELECT id AS order_id, ckey AS customer_key, at AS ordered_at,\n"
     "      total AS amount, channel FROM sale\n";
 
+// `more`: further queries, each line as under `queries:`.
 std::string write_config(const TestDatabase& db, const std::string& name, const std::string& customers,
-                         const std::string& orders) {
+                         const std::string& orders, const std::string& more = "") {
     write_file(db.dir() / "rules.yaml", custclass::test::kShopRules);
     write_file(db.dir() / name,
                "custclass: 1\nsource:\n  preset: generic\n  connection: \"sqlite3://db=shop.sqlite\"\n"
-               "  queries:\n    customers: >-\n" + customers + "    orders: >-\n" + orders +
+               "  queries:\n    customers: >-\n" + customers + "    orders: >-\n" + orders + more +
                "store:\n  connection: \"sqlite3://db=" + name + ".results.sqlite\"\n"
                "rules: rules.yaml\n");
     return (db.dir() / name).string();
@@ -303,6 +304,56 @@ TEST(CustomerKey, TheOrdersReadBesideTheCustomersFailAsOneThreadDoes) {
     EXPECT_NE(customers_first.find("the key `8993` belongs to more than one customer"), std::string::npos)
         << customers_first;
     EXPECT_EQ(error_with_threads(config, 2), customers_first);
+}
+
+// With two threads or more the referrals a written run's rewards need are read while the orders
+// are read beside the customers (FeatureBuildOptions::beside_orders): the run's referral counts
+// are those of one thread, which reads them after the features; a referral the engine cannot
+// use fails the run as on one thread, and an order's failure is still the one reported first.
+TEST(CustomerKey, TheReferralsReadWhileTheOrdersAreGiveAndFailAsOneThreadDoes) {
+    TestDatabase db;
+    fill(db);
+    execute_sql(db.db_path(),
+                "CREATE TABLE referral (referrer TEXT, referee TEXT, at TEXT);"
+                "INSERT INTO referral VALUES ('c1', 'c2', '2025-01-05'), ('c1', 'c3', '2025-02-01'),"
+                " ('c4', 'c5', NULL), ('c4', 'c4', '2025-03-01'), ('c6', 'ghost', '2025-03-02'),"
+                " ('c7', 'c8', '2026-12-20');");
+    const std::string config =
+        write_config(db, "r.yaml", kCustomersWithKey, kOrdersByKey,
+                     "    referrals: SELECT referrer AS referrer_id, referee AS referee_id, at AS referred_at"
+                     " FROM referral\n");
+    auto written = [&](unsigned threads) {
+        std::remove((db.dir() / "r.yaml.results.sqlite").string().c_str());
+        auto request = custclass::test::run_request("2026-11-30", false);
+        request.threads = threads;
+        auto summary = plugin::Engine::open_file(config, "")->run(request);
+        return summary["referrals"];
+    };
+    const auto one = written(1);
+    EXPECT_GT(one["successful"].get<int>(), 0) << one.dump();
+    EXPECT_EQ(written(2).dump(), one.dump());
+    EXPECT_EQ(written(4).dump(), one.dump());
+
+    auto failed = [&](unsigned threads) {
+        std::remove((db.dir() / "r.yaml.results.sqlite").string().c_str());
+        auto request = custclass::test::run_request("2026-11-30", false);
+        request.threads = threads;
+        try {
+            plugin::Engine::open_file(config, "")->run(request);
+        } catch (const std::exception& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    execute_sql(db.db_path(), "UPDATE referral SET at = 'someday' WHERE referrer = 'c6';");
+    const std::string referral_error = failed(1);
+    EXPECT_NE(referral_error.find("referrals"), std::string::npos) << referral_error;
+    EXPECT_NE(referral_error.find("someday"), std::string::npos) << referral_error;
+    EXPECT_EQ(failed(2), referral_error);
+    execute_sql(db.db_path(), "UPDATE sale SET total = 'lots' WHERE id = 'c6-3';");
+    const std::string order_error = failed(1);
+    EXPECT_NE(order_error.find("`lots` is not an amount"), std::string::npos) << order_error;
+    EXPECT_EQ(failed(2), order_error);
 }
 
 // A run cancelled while the customers are read stops the read of the orders beside them too.
