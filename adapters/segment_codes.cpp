@@ -7,10 +7,12 @@ namespace custclass::adapters {
 std::uint32_t SegmentCodes::code_of(std::string_view classification,
                                     std::optional<std::string_view> segment) {
     const char* segment_at = segment ? segment->data() : nullptr;
-    const auto address = [](const char* p) { return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(p)); };
+    const auto address = [](const char* p) {
+        return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(p));
+    };
     constexpr std::uint64_t kMix = 0x9E3779B97F4A7C15ULL;
-    const std::size_t first =
-        static_cast<std::size_t>(((address(classification.data()) ^ address(segment_at) * kMix) * kMix) >> 56) % kGuesses;
+    const std::uint64_t mixed = (address(classification.data()) ^ address(segment_at) * kMix) * kMix;
+    const std::size_t first = static_cast<std::size_t>(mixed >> 56) % kGuesses;
     // The guesses at the first slot and the next few: the one for these addresses, if any.
     for (std::size_t k = 0; k < kProbes; ++k) {
         const Guess& guess = guesses_[(first + k) % kGuesses];

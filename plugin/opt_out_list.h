@@ -66,8 +66,8 @@ private:
                 head = first;
                 tail = last;
             } else if (n > 0) {
-                head = static_cast<unsigned char>(p[0]) | static_cast<unsigned>(static_cast<unsigned char>(p[n / 2])) << 8 |
-                       static_cast<unsigned>(static_cast<unsigned char>(p[n - 1])) << 16;
+                const auto byte = [&](std::size_t i) -> std::uint64_t { return static_cast<unsigned char>(p[i]); };
+                head = byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16;
             }
             // The high bits of the product (those taken) depend on every bit of the three.
             return (head ^ ((tail << 29) | (tail >> 35)) ^ n) * 0x9E3779B97F4A7C15ULL;
