@@ -401,7 +401,7 @@ TEST(Features, OptedOutFoundAmongThousandsListedAndNotListed) {
     TestDatabase db;
     db.add({}, {});
     const auto config = rich_config(db, kRichRules);
-    // Customer i: id "k<i>" (2–5 bytes), e-mail of 9–30 bytes, phone of 8 digits. Listed: every
+    // Customer i: id "k<i>" (2–5 bytes), e-mail of 7–29 bytes, phone of 8 digits. Listed: every
     // third id, every fifth e-mail (upper-cased in the list), every seventh phone (with +852).
     exec(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
              "INSERT INTO customer(id, created, email, phone) SELECT 'k' || i, '2025-01-01', "
