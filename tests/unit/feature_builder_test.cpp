@@ -377,21 +377,34 @@ TEST(Features, ReferralsCountRefereesWhoBoughtAndTheirMonetary) {
     EXPECT_EQ(b.report.data_quality.at("referrals_of_unknown_customer"), 1u);
 }
 
+namespace {
+
+// The opted_out column built after `sql` (run on the database of rich_config) filled the
+// customers' e-mails and phones and the opt-out list; opted_out(b, id) reads a customer's flag.
+Built opted_out_after(TestDatabase& db, const std::string& sql) {
+    const auto config = rich_config(db, kRichRules);
+    exec(db, sql);
+    return build_rich(config, "2026-11-30", {"opted_out"});
+}
+
+nlohmann::ordered_json opted_out(const Built& b, const std::string& id) {
+    return b.table.find("opted_out")->json_value(*b.table.row_of(id));
+}
+
+}  // namespace
+
 TEST(Features, OptedOutByIdLowerCasedEmailOrE164Phone) {
     TestDatabase db;
     db.add({{"a", "2025-01-01"}, {"b", "2025-01-01"}, {"c", "2025-01-01"}, {"d", "2025-01-01"}}, {});
-    const auto config = rich_config(db, kRichRules);
-    exec(db, "UPDATE customer SET email = 'Amy@Example.com' WHERE id = 'b';"
+    const Built b = opted_out_after(db, "UPDATE customer SET email = 'Amy@Example.com' WHERE id = 'b';"
              "UPDATE customer SET phone = '+852 9123 4567' WHERE id = 'c';"
              "UPDATE customer SET phone = '9876 5432' WHERE id = 'd';"
              "INSERT INTO optout VALUES ('a',NULL,NULL),(NULL,' amy@example.COM',NULL),"
              "(NULL,NULL,'9123-4567'),(NULL,NULL,'+852 9876 0000');");
-    const Built b = build_rich(config, "2026-11-30", {"opted_out"});
-    const auto& col = *b.table.find("opted_out");
-    EXPECT_EQ(col.json_value(*b.table.row_of("a")), true);
-    EXPECT_EQ(col.json_value(*b.table.row_of("b")), true);
-    EXPECT_EQ(col.json_value(*b.table.row_of("c")), true);
-    EXPECT_EQ(col.json_value(*b.table.row_of("d")), false);
+    EXPECT_EQ(opted_out(b, "a"), true);
+    EXPECT_EQ(opted_out(b, "b"), true);
+    EXPECT_EQ(opted_out(b, "c"), true);
+    EXPECT_EQ(opted_out(b, "d"), false);
 }
 
 // The opt-out list answers a value not listed without a full lookup (OptOutList::Listed's
@@ -400,10 +413,9 @@ TEST(Features, OptedOutByIdLowerCasedEmailOrE164Phone) {
 TEST(Features, OptedOutFoundAmongThousandsListedAndNotListed) {
     TestDatabase db;
     db.add({}, {});
-    const auto config = rich_config(db, kRichRules);
     // Customer i: id "k<i>" (2–5 bytes), e-mail of 7–29 bytes, phone of 8 digits. Listed: every
     // third id, every fifth e-mail (upper-cased in the list), every seventh phone (with +852).
-    exec(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+    const Built b = opted_out_after(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
              "INSERT INTO customer(id, created, email, phone) SELECT 'k' || i, '2025-01-01', "
              "substr('abcdefghijklmnopqrstu', 1, i % 21) || i || '@x.hk', 90000000 + i FROM n;"
              "INSERT INTO optout SELECT id, NULL, NULL FROM customer WHERE CAST(substr(id, 2) AS INTEGER) % 3 = 0;"
@@ -411,13 +423,11 @@ TEST(Features, OptedOutFoundAmongThousandsListedAndNotListed) {
              "WHERE CAST(substr(id, 2) AS INTEGER) % 5 = 0;"
              "INSERT INTO optout SELECT NULL, NULL, '+852 ' || phone FROM customer "
              "WHERE CAST(substr(id, 2) AS INTEGER) % 7 = 0;");
-    const Built b = build_rich(config, "2026-11-30", {"opted_out"});
-    const auto& col = *b.table.find("opted_out");
     std::size_t listed = 0;
     for (int i = 1; i <= 3000; ++i) {
         const bool expected = i % 3 == 0 || i % 5 == 0 || i % 7 == 0;
         listed += expected;
-        ASSERT_EQ(col.json_value(*b.table.row_of("k" + std::to_string(i))), expected) << "customer k" << i;
+        ASSERT_EQ(opted_out(b, "k" + std::to_string(i)), expected) << "customer k" << i;
     }
     EXPECT_EQ(listed, 1629u);  // 3000 less the 1371 divisible by none of 3, 5 and 7
 }
