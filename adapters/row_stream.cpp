@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <bit>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <string_view>
 #include <system_error>
@@ -280,6 +282,132 @@ std::size_t PreparedReads::size() const { return impl_->statements.size(); }
 
 namespace {
 
+// The values of a row, as SQLite hands them, written into a batch: each as SQLite's own text of
+// it (an integer in decimal, any other value as sqlite3_column_text gives it, the text a
+// CAST(… AS TEXT) gives), or, with `numbers` (Cells::Numbers), a whole number or a REAL as the
+// number, its text written by the thread that takes the batch.
+class SqliteValues {
+public:
+    SqliteValues(BatchWriter& out, sqlite_api::sqlite3* db, bool numbers)
+        : out_(out), db_(db), numbers_(numbers) {}
+
+    void put(std::size_t c, sqlite_api::sqlite3_value* value) {
+        const int type = sqlite_api::sqlite3_value_type(value);
+        if (numbers_ && type == SQLITE_INTEGER) {
+            out_.set_number(c, TextBatch::Cell::Integer, sqlite_api::sqlite3_value_int64(value));
+            return;
+        }
+        if (numbers_ && type == SQLITE_FLOAT) {
+            out_.set_number(c, TextBatch::Cell::Real,
+                            std::bit_cast<std::int64_t>(sqlite_api::sqlite3_value_double(value)));
+            return;
+        }
+        // An integer (ids, keys, counts) is written here, in decimal as SQLite writes it.
+        if (type == SQLITE_INTEGER) {
+            const auto end = std::to_chars(digits_, digits_ + sizeof digits_,
+                                           sqlite_api::sqlite3_value_int64(value)).ptr;
+            out_.set(c, digits_, static_cast<std::size_t>(end - digits_));
+            return;
+        }
+        // So is a REAL that SQLite would write as its shortest decimal (amounts).
+        if (type == SQLITE_FLOAT) {
+            if (const std::size_t n =
+                    sqlite_real_text(sqlite_api::sqlite3_value_double(value), digits_, sizeof digits_)) {
+                out_.set(c, digits_, n);
+                return;
+            }
+        }
+        if (type == SQLITE_NULL) {
+            out_.set(c, nullptr, 0);
+            return;
+        }
+        // Otherwise the text, then its length (in this order, as SQLite documents). The text is
+        // NULL only for a zero-length BLOB or a failed allocation.
+        const auto* text = reinterpret_cast<const char*>(sqlite_api::sqlite3_value_text(value));
+        if (text) {
+            out_.set(c, text, static_cast<std::size_t>(sqlite_api::sqlite3_value_bytes(value)));
+        } else {
+            if (sqlite_api::sqlite3_errcode(db_) == SQLITE_NOMEM)
+                throw DatabaseError(sqlite_api::sqlite3_errmsg(db_));
+            out_.set(c, "", 0);
+        }
+    }
+    void end_row() { out_.end_row(); }
+
+private:
+    BatchWriter& out_;
+    sqlite_api::sqlite3* db_;
+    bool numbers_;
+    char digits_[64];
+};
+
+// A whole-table read as one aggregate over the query's rows,
+//   WITH custclass_read(c0, …) AS (<query>) SELECT custclass_read_rows(c0, …) FROM custclass_read,
+// whose function takes each row's values as its arguments: the whole read is one sqlite3_step,
+// without SQLite's return from the virtual machine and a call per value for every row. SQLite
+// flattens such a query into the query itself (the same plan, the same values: a function's
+// arguments are the values as the query gives them); on the benchmark's 10 million orders the
+// read took 25% less of its thread. Only on a connection of the reader's own, which nothing
+// else uses: the function is registered there. False (read by stepping) when the query cannot be
+// so wrapped (not a SELECT, more columns than a function takes, a name the wrapping takes).
+class FoldedRead {
+public:
+    FoldedRead(sqlite_api::sqlite3* db, sqlite_api::sqlite3_stmt* query, std::size_t columns) : db_(db) {
+        if (columns == 0) return;
+        // The query's own statement (its text as prepared, which ends where its first statement
+        // does) without the semicolon and blanks that end it.
+        std::string_view text = sqlite_api::sqlite3_sql(query) ? sqlite_api::sqlite3_sql(query) : "";
+        while (!text.empty() && (text.back() == ';' || std::isspace(static_cast<unsigned char>(text.back()))))
+            text.remove_suffix(1);
+        if (text.empty()) return;
+        std::string names;
+        for (std::size_t c = 0; c < columns; ++c) names += (c ? ", c" : "c") + std::to_string(c);
+        // The query on lines of its own: a comment ending it ends with its line.
+        const std::string wrapped = "WITH custclass_read(" + names + ") AS (\n" + std::string(text) +
+                                    "\n) SELECT custclass_read_rows(" + names + ") FROM custclass_read";
+        if (sqlite_api::sqlite3_create_function_v2(db, "custclass_read_rows", static_cast<int>(columns),
+                                                   SQLITE_UTF8 | SQLITE_DIRECTONLY, this, nullptr,
+                                                   &FoldedRead::step, &FoldedRead::final, nullptr) != SQLITE_OK)
+            return;
+        sqlite_api::sqlite3_stmt* prepared = nullptr;
+        if (sqlite_api::sqlite3_prepare_v3(db, wrapped.c_str(), static_cast<int>(wrapped.size() + 1), 0,
+                                           &prepared, nullptr) != SQLITE_OK) {
+            sqlite_api::sqlite3_finalize(prepared);
+            return;
+        }
+        statement_.reset(prepared);
+    }
+    explicit operator bool() const { return statement_ != nullptr; }
+
+    // Reads every row into the batches; throws what the batches' function threw, or SQLite's
+    // error.
+    void run(SqliteValues& values) {
+        values_ = &values;
+        const int rc = sqlite_api::sqlite3_step(statement_.get());
+        if (failure_) std::rethrow_exception(failure_);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw DatabaseError(sqlite_api::sqlite3_errmsg(db_));
+    }
+
+private:
+    static void step(sqlite_api::sqlite3_context* context, int argc, sqlite_api::sqlite3_value** argv) {
+        auto* self = static_cast<FoldedRead*>(sqlite_api::sqlite3_user_data(context));
+        try {
+            for (int c = 0; c < argc; ++c) self->values_->put(static_cast<std::size_t>(c), argv[c]);
+            self->values_->end_row();
+        } catch (...) {
+            // Stops the statement (an error of its step); run() throws this instead.
+            self->failure_ = std::current_exception();
+            sqlite_api::sqlite3_result_error(context, "the read was stopped", -1);
+        }
+    }
+    static void final(sqlite_api::sqlite3_context* context) { sqlite_api::sqlite3_result_null(context); }
+
+    sqlite_api::sqlite3* db_;
+    SqliteValues* values_ = nullptr;
+    SqliteStatement statement_;
+    std::exception_ptr failure_;
+};
+
 // Runs `query` with `params` bound as text to its placeholders :p0, :p1, … Every value is handed
 // as SQLite's own text of it, whatever the column's declared type: an integer in decimal, any
 // other value as sqlite3_column_text gives it (the text a CAST(… AS TEXT) gives).
@@ -352,60 +480,28 @@ void read_sqlite(soci::session& sql, const std::string& query,
     const auto returned = static_cast<std::size_t>(sqlite_api::sqlite3_column_count(st));
     if (returned != columns) throw DatabaseError(column_count_error(returned, columns));
 
-    const bool numbers = cells == Cells::Numbers;
-    BatchWriter out(columns, batch_rows, fn, numbers);
+    BatchWriter out(columns, batch_rows, fn, cells == Cells::Numbers);
+    SqliteValues values(out, db, cells == Cells::Numbers);
+    // On a connection of its own, every row through one call of an aggregate function instead
+    // of a step and a call per value (FoldedRead), when the query can be read so.
+    if (own && db == own.get()) {
+        if (FoldedRead folded(db, st, columns); folded) {
+            folded.run(values);
+            out.flush();
+            return;
+        }
+    }
     // Every call below takes the connection's (recursive) mutex: taken once here, each of them
     // only counts up and down instead of locking. Nothing else uses the connection meanwhile.
     const SqliteMutexHold hold(sqlite_api::sqlite3_db_mutex(db));
-    char digits[64];
     int step;
     while ((step = sqlite_api::sqlite3_step(st)) == SQLITE_ROW) {
-        for (std::size_t c = 0; c < columns; ++c) {
+        for (std::size_t c = 0; c < columns; ++c)
             // The value itself, then its type and contents: only sqlite3_column_value takes the
             // connection's mutex (held here), the sqlite3_value_* calls do not. SQLite calls
             // such a value unprotected, to be used only while the connection is not used by
             // another thread: the hold above makes sure of that.
-            sqlite_api::sqlite3_value* value = sqlite_api::sqlite3_column_value(st, static_cast<int>(c));
-            const int type = sqlite_api::sqlite3_value_type(value);
-            // A number as it is, its text written by the thread that takes the batch.
-            if (numbers && type == SQLITE_INTEGER) {
-                out.set_number(c, TextBatch::Cell::Integer, sqlite_api::sqlite3_value_int64(value));
-                continue;
-            }
-            if (numbers && type == SQLITE_FLOAT) {
-                out.set_number(c, TextBatch::Cell::Real,
-                               std::bit_cast<std::int64_t>(sqlite_api::sqlite3_value_double(value)));
-                continue;
-            }
-            // An integer (ids, keys, counts) is written here, in decimal as SQLite writes it.
-            if (type == SQLITE_INTEGER) {
-                const auto end = std::to_chars(digits, digits + sizeof digits,
-                                               sqlite_api::sqlite3_value_int64(value)).ptr;
-                out.set(c, digits, static_cast<std::size_t>(end - digits));
-                continue;
-            }
-            // So is a REAL that SQLite would write as its shortest decimal (amounts).
-            if (type == SQLITE_FLOAT) {
-                if (const std::size_t n =
-                        sqlite_real_text(sqlite_api::sqlite3_value_double(value), digits, sizeof digits)) {
-                    out.set(c, digits, n);
-                    continue;
-                }
-            }
-            if (type == SQLITE_NULL) {
-                out.set(c, nullptr, 0);
-                continue;
-            }
-            // Otherwise the text, then its length (in this order, as SQLite documents). The text
-            // is NULL only for a zero-length BLOB or a failed allocation.
-            const auto* text = reinterpret_cast<const char*>(sqlite_api::sqlite3_value_text(value));
-            if (text) {
-                out.set(c, text, static_cast<std::size_t>(sqlite_api::sqlite3_value_bytes(value)));
-            } else {
-                if (sqlite_api::sqlite3_errcode(db) == SQLITE_NOMEM) throw fail();
-                out.set(c, "", 0);
-            }
-        }
+            values.put(c, sqlite_api::sqlite3_column_value(st, static_cast<int>(c)));
         out.end_row();
     }
     if (step != SQLITE_DONE) throw fail();
@@ -760,6 +856,21 @@ std::optional<std::string_view> TextBatch::text(std::size_t column, std::size_t 
 bool reads_on_own_connection(soci::session& sql, Dialect dialect) {
     if (dialect != Dialect::SQLite) return false;
     return reading_connection(static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_) != nullptr;
+}
+
+bool reads_folded(soci::session& sql, Dialect dialect, const std::string& query, std::size_t columns) {
+    if (dialect != Dialect::SQLite) return false;
+    const SqliteConnection own =
+        reading_connection(static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_);
+    if (!own) return false;
+    sqlite_api::sqlite3_stmt* prepared = nullptr;
+    const int rc = sqlite_api::sqlite3_prepare_v3(own.get(), query.c_str(), static_cast<int>(query.size() + 1), 0,
+                                                  &prepared, nullptr);
+    const SqliteStatement statement(prepared);
+    if (rc != SQLITE_OK || !prepared ||
+        static_cast<std::size_t>(sqlite_api::sqlite3_column_count(prepared)) != columns)
+        return false;
+    return static_cast<bool>(FoldedRead(own.get(), prepared, columns));
 }
 
 void stream_query(soci::session& sql, Dialect dialect, const std::string& query,

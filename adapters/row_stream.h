@@ -83,6 +83,13 @@ void stream_query(soci::session& sql, Dialect dialect, const std::string& query,
 // such reads can run at once on two threads, each its own connection.
 bool reads_on_own_connection(soci::session& sql, Dialect dialect);
 
+// Whether stream_query reads `query` (returning `columns` columns) with Cells::Numbers as one
+// aggregate over its rows, every row's values the arguments of one call of a function of the
+// reader's, rather than by stepping through the rows: on SQLite, on a connection of its own
+// (reads_on_own_connection), when the query can be wrapped so (a SELECT or VALUES with at most
+// as many columns as a function takes). The rows and values are the same either way.
+bool reads_folded(soci::session& sql, Dialect dialect, const std::string& query, std::size_t columns);
+
 // Runs `query` with `params` bound as text to its placeholders, written in the database's own
 // syntax (:p0, :p1, … on SQLite; $1, $2, … on PostgreSQL; ? on MySQL), and calls `fn` with
 // consecutive batches. For the small, parameterised reads of the hooks; throws DatabaseError on

@@ -44,13 +44,28 @@ std::function<void(TextBatch&)> collect_into(Read& out) {
     };
 }
 
-class RowStream : public ::testing::Test {
+// Each test runs on a database in memory and on a file. On the file a read with Cells::Numbers
+// has a connection of its own and reads the rows as one aggregate over them (reads_folded): there
+// every read is made both ways, folded and stepped (Cells::Text, on the shared connection), and
+// both must give the same batches and values; the folded one first, so that a test of an error
+// sees the folded read's.
+class RowStream : public ::testing::TestWithParam<bool> {
 protected:
     Read stream(const std::string& query, std::size_t columns, std::size_t batch_rows = 100,
                 Cells cells = Cells::Text) {
-        Read out;
-        stream_query(*sql_, Dialect::SQLite, query, columns, batch_rows, collect_into(out), cells);
-        return out;
+        if (!on_file_) {
+            Read out;
+            stream_query(*sql_, Dialect::SQLite, query, columns, batch_rows, collect_into(out), cells);
+            return out;
+        }
+        Read folded;
+        stream_query(*sql_, Dialect::SQLite, query, columns, batch_rows, collect_into(folded), Cells::Numbers);
+        Read stepped;
+        stream_query(*sql_, Dialect::SQLite, query, columns, batch_rows, collect_into(stepped), Cells::Text);
+        EXPECT_EQ(folded.rows, stepped.rows) << query;
+        EXPECT_EQ(folded.batch_sizes, stepped.batch_sizes) << query;
+        EXPECT_TRUE(reads_folded(*sql_, Dialect::SQLite, query, columns)) << query;
+        return cells == Cells::Numbers ? folded : stepped;
     }
     Read bound(const std::string& query, const std::vector<std::string>& params,
                std::size_t columns, std::size_t batch_rows = 100) {
@@ -71,14 +86,22 @@ protected:
     }
     void exec(const std::string& statement) { *sql_ << statement; }
 
-    std::unique_ptr<soci::session> sql_ = connect({"sqlite3://db=:memory:", ""});
+    const bool on_file_ = GetParam();
+    custclass::test::TestDatabase dir_;  // for its temporary directory: a file of no tables
+    std::unique_ptr<soci::session> sql_ = connect(
+        {on_file_ ? "sqlite3://db=" + (dir_.dir() / "rows.sqlite").string() : "sqlite3://db=:memory:", ""});
 };
+
+INSTANTIATE_TEST_SUITE_P(InMemoryAndOnAFile, RowStream, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                             return info.param ? "OnAFile" : "InMemory";
+                         });
 
 const std::string kNumbers2500 =
     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500) "
     "SELECT i, 'row ' || i FROM n";
 
-TEST_F(RowStream, DeliversFullBatchesThenTheRest) {
+TEST_P(RowStream, DeliversFullBatchesThenTheRest) {
     const Read read = stream(kNumbers2500, 2, 1000);
     EXPECT_EQ(read.batch_sizes, (std::vector<std::size_t>{1000, 1000, 500}));
     ASSERT_EQ(read.rows.size(), 2500u);
@@ -88,15 +111,15 @@ TEST_F(RowStream, DeliversFullBatchesThenTheRest) {
     EXPECT_EQ(read.rows.back(), (Row{"2500", "row 2500"}));
 }
 
-TEST_F(RowStream, AnExactMultipleOfTheBatchEndsWithAFullBatch) {
+TEST_P(RowStream, AnExactMultipleOfTheBatchEndsWithAFullBatch) {
     EXPECT_EQ(stream(kNumbers2500, 2, 500).batch_sizes, (std::vector<std::size_t>(5, 500)));
 }
 
-TEST_F(RowStream, AnEmptyResultDeliversNoBatch) {
+TEST_P(RowStream, AnEmptyResultDeliversNoBatch) {
     EXPECT_TRUE(stream("SELECT 1, 2 WHERE 0", 2).batch_sizes.empty());
 }
 
-TEST_F(RowStream, NullIsFlaggedAndEmptyTextIsAValue) {
+TEST_P(RowStream, NullIsFlaggedAndEmptyTextIsAValue) {
     exec("CREATE TABLE t(k INTEGER, a TEXT, b REAL)");
     exec("INSERT INTO t VALUES (1, NULL, NULL), (2, '', 1.5), (3, 'x', NULL)");
     const Read read = stream("SELECT k, a, b FROM t ORDER BY k", 3);
@@ -106,7 +129,7 @@ TEST_F(RowStream, NullIsFlaggedAndEmptyTextIsAValue) {
     EXPECT_EQ(read.rows[2], (Row{"3", "x", std::nullopt}));
 }
 
-TEST_F(RowStream, AValueShorterThanTheOneBeforeItInItsSlotReplacesItWhole) {
+TEST_P(RowStream, AValueShorterThanTheOneBeforeItInItsSlotReplacesItWhole) {
     // Batches of one row reuse the same buffers: a long value, then a short one, then NULL, then
     // an empty one.
     const Read read = stream(
@@ -123,7 +146,7 @@ TEST_F(RowStream, AValueShorterThanTheOneBeforeItInItsSlotReplacesItWhole) {
 // A column's values lie back to back in one buffer that grows while a batch is written: values
 // far longer than those before them, in the middle of a batch and in a later batch that reuses
 // the buffer, arrive byte for byte, and so do the values written before the buffer grew.
-TEST_F(RowStream, ValuesArriveWholeWhileTheBatchBufferGrows) {
+TEST_P(RowStream, ValuesArriveWholeWhileTheBatchBufferGrows) {
     exec("CREATE TABLE t(k INTEGER PRIMARY KEY, v TEXT, w TEXT)");
     exec("INSERT INTO t(v, w) VALUES ('a', 'b'), (hex(randomblob(50000)), 'c'), ('dd', NULL),"
          " (hex(randomblob(3)), hex(randomblob(300000))), ('', 'e'), ('f', hex(randomblob(20)))");
@@ -143,7 +166,7 @@ TEST_F(RowStream, ValuesArriveWholeWhileTheBatchBufferGrows) {
 // reader went to the C API. The reader writes integers itself and takes every other value's
 // text from SQLite. A REAL becomes text with 15 significant digits and at least one decimal
 // ("%!.15g"); these strings are the ones the SOCI reader produced.
-TEST_F(RowStream, ValuesArriveAsSqlitesTextOfThem) {
+TEST_P(RowStream, ValuesArriveAsSqlitesTextOfThem) {
     exec("CREATE TABLE t(k INTEGER, i INTEGER, r REAL, n NUMERIC, s TEXT)");
     exec(
         "INSERT INTO t VALUES"
@@ -180,7 +203,7 @@ TEST_F(RowStream, ValuesArriveAsSqlitesTextOfThem) {
 
 // Read with Cells::Numbers, a whole number or a REAL arrives as its value, its text written by
 // TextBatch::text; text and NULLs arrive as they are.
-TEST_F(RowStream, NumbersArriveAsNumbersAndTheirTextAfterwards) {
+TEST_P(RowStream, NumbersArriveAsNumbersAndTheirTextAfterwards) {
     exec("CREATE TABLE t(k INTEGER, i, s TEXT)");
     exec("INSERT INTO t VALUES (1, 42, 'a'), (2, NULL, NULL), (3, -9223372036854775808, ''),"
          " (4, 2.5, 'long text beyond sixteen bytes'), (5, '17', 'x'), (6, 0, 'y')");
@@ -227,7 +250,7 @@ TEST_F(RowStream, NumbersArriveAsNumbersAndTheirTextAfterwards) {
 // and asks SQLite otherwise: either way the text is SQLite's own, over 300,000 values of every
 // kind (cents up to a billion, values with 1 to 17 significant digits, both signs, from 1e-6 to
 // 1e16, whole numbers, the edges of SQLite's notation at 1e-4 and 1e15).
-TEST_F(RowStream, RealsWrittenByTheReaderAreSqlitesTextOfThem) {
+TEST_P(RowStream, RealsWrittenByTheReaderAreSqlitesTextOfThem) {
     exec("CREATE TABLE t(k INTEGER PRIMARY KEY, r REAL)");
     exec(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000) "
@@ -256,7 +279,7 @@ TEST_F(RowStream, RealsWrittenByTheReaderAreSqlitesTextOfThem) {
     }
 }
 
-TEST_F(RowStream, ExpressionsWithoutADeclaredTypeArriveAsSqlitesText) {
+TEST_P(RowStream, ExpressionsWithoutADeclaredTypeArriveAsSqlitesText) {
     const Read read = stream("SELECT 12.5, 42, 0.1, 'a', 1e20, -0.5, 2.0", 7);
     ASSERT_EQ(read.rows.size(), 1u);
     EXPECT_EQ(read.rows[0], (Row{"12.5", "42", "0.1", "a", "1.0e+20", "-0.5", "2.0"}));
@@ -265,7 +288,7 @@ TEST_F(RowStream, ExpressionsWithoutADeclaredTypeArriveAsSqlitesText) {
 // SOCI converted a column of a declared type by that type (a REAL 0.1 arrived as
 // 0.10000000000000000555, a NUMERIC '12,50' as 12, an INTEGER beyond 32 bits wrapped), which is
 // why the source casts to TEXT. The C API reader hands every column as SQLite's text of it.
-TEST_F(RowStream, DeclaredColumnTypesDoNotAlterTheText) {
+TEST_P(RowStream, DeclaredColumnTypesDoNotAlterTheText) {
     exec("CREATE TABLE t(i INTEGER, r REAL, n NUMERIC)");
     exec("INSERT INTO t VALUES (9223372036854775807, 0.1, '12,50')");
     const Read read = stream("SELECT i, r, n FROM t", 3);
@@ -276,7 +299,7 @@ TEST_F(RowStream, DeclaredColumnTypesDoNotAlterTheText) {
 // Amounts stored as REAL reach the parsers as text they read with the value that was stored:
 // 15 significant digits are the digits a person typed (2.675 is held as 2.67499999999999982…;
 // its text "2.675" rounds to 268 cents as the typed amount does).
-TEST_F(RowStream, RealAmountsParseToTheStoredValue) {
+TEST_P(RowStream, RealAmountsParseToTheStoredValue) {
     exec("CREATE TABLE sale(k INTEGER, total REAL)");
     exec(
         "INSERT INTO sale VALUES (1, 12.5), (2, 0.1), (3, 2.675), (4, -19.99), (5, 1234567.89),"
@@ -339,6 +362,100 @@ TEST(RowStreamOnAFile, AWholeTableReadHasAConnectionOfItsOwnWhereItCan) {
     EXPECT_EQ(read("SELECT k, v, s FROM t ORDER BY k", Cells::Numbers), committed);
 }
 
+// A whole-table read on a connection of its own reads the rows as one aggregate over them where
+// the query can be wrapped so: a SELECT with its own WITH, an ORDER BY, a LIMIT, a join, columns
+// of one name, VALUES, a semicolon, a comment or blanks after it. Where it cannot (a table of
+// the name the wrapping takes), the rows are stepped through. Either way the batches are those
+// of a stepped read on the shared connection, in its order. An exception from the batches'
+// function, and SQLite's error while the rows are read, end a folded read as they end a stepped
+// one, after the same batches.
+TEST(RowStreamOnAFile, AWholeTableReadIsOneAggregateWhereTheQueryAllowsIt) {
+    custclass::test::TestDatabase db;
+    const auto sql = connect({"sqlite3://db=" + db.db_path(), ""});
+    *sql << "CREATE TABLE t(k INTEGER PRIMARY KEY, i INTEGER, r REAL, n NUMERIC, s TEXT, b BLOB, x)";
+    *sql << "INSERT INTO t VALUES (1, 42, 12.5, '12.50', 'a', x'00ff', 3),"
+            " (2, NULL, 0.1, '12,50', '', NULL, 'text'), (3, -7, 1e20, 7, NULL, x'', 2.25),"
+            " (4, 9223372036854775807, -0.0, 1.5, 'long text beyond sixteen bytes', 'blob as text', NULL),"
+            " (5, -9223372036854775808, 100, '0x10', '陳大文', x'41', x'42')";
+    *sql << "CREATE TABLE u(k INTEGER, name TEXT)";
+    *sql << "INSERT INTO u VALUES (1, 'one'), (3, 'three')";
+    struct Both {
+        Read folded, stepped;
+    };
+    auto both = [&](const std::string& query, std::size_t columns, std::size_t batch_rows) {
+        Both out;
+        stream_query(*sql, Dialect::SQLite, query, columns, batch_rows, collect_into(out.folded), Cells::Numbers);
+        stream_query(*sql, Dialect::SQLite, query, columns, batch_rows, collect_into(out.stepped), Cells::Text);
+        return out;
+    };
+    const std::vector<std::pair<std::string, std::size_t>> folded = {
+        {"SELECT k, i, r, n, s, b, x FROM t", 7},
+        {"SELECT k, i, r, n, s, b, x FROM t ORDER BY k DESC", 7},
+        {"SELECT i, s FROM t ORDER BY k LIMIT 2 OFFSET 1", 2},
+        {kNumbers2500, 2},
+        {"SELECT t.k, u.name FROM t LEFT JOIN u ON u.k = t.k ORDER BY t.k DESC", 2},
+        {"SELECT k AS c0, s AS c0, i AS custclass_read FROM t", 3},
+        {"VALUES (1, 'a'), (2, NULL)", 2},
+        {"SELECT i, s FROM t;", 2},
+        {"SELECT i, s FROM t ; \n\t ", 2},
+        {"SELECT i, s FROM t -- the last comment", 2},
+        {"SELECT i, s FROM t /* a comment; */ ;", 2},
+        {"SELECT i, s FROM t; SELECT 1, 2", 2},
+    };
+    for (const auto& [query, columns] : folded) {
+        EXPECT_TRUE(reads_folded(*sql, Dialect::SQLite, query, columns)) << query;
+        for (const std::size_t batch_rows : {1u, 2u, 1000u}) {
+            const Both read = both(query, columns, batch_rows);
+            EXPECT_FALSE(read.folded.rows.empty()) << query;
+            EXPECT_EQ(read.folded.rows, read.stepped.rows) << query;
+            EXPECT_EQ(read.folded.batch_sizes, read.stepped.batch_sizes) << query;
+        }
+    }
+    // The rows of a table of the name the wrapping gives the query: stepped through.
+    *sql << "CREATE TABLE custclass_read(k INTEGER, v TEXT)";
+    *sql << "INSERT INTO custclass_read VALUES (1, 'kept'), (2, NULL)";
+    EXPECT_FALSE(reads_folded(*sql, Dialect::SQLite, "SELECT k, v FROM custclass_read", 2));
+    EXPECT_EQ(both("SELECT k, v FROM custclass_read", 2, 10).folded.rows,
+              (std::vector<Row>{{"1", "kept"}, {"2", std::nullopt}}));
+    // More columns than SQLite lets a function take (127 unless built otherwise): read all the same.
+    std::string wide = "SELECT k";
+    for (int c = 1; c < 200; ++c) wide += ", k + " + std::to_string(c);
+    const Both wide_read = both(wide + " FROM t", 200, 3);
+    ASSERT_EQ(wide_read.folded.rows.size(), 5u);
+    EXPECT_EQ(wide_read.folded.rows, wide_read.stepped.rows);
+    EXPECT_EQ(wide_read.folded.rows[4][199], "204");
+
+    // An exception from the batches' function, after the first batch: the same exception, and the
+    // next read works.
+    std::size_t handed = 0;
+    try {
+        stream_query(*sql, Dialect::SQLite, "SELECT k, s FROM t", 2, 2,
+                     [&](TextBatch&) {
+                         if (++handed == 2) throw std::invalid_argument("stopped by the caller");
+                     },
+                     Cells::Numbers);
+        ADD_FAILURE() << "no exception";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_STREQ(e.what(), "stopped by the caller");
+    }
+    EXPECT_EQ(handed, 2u);
+    EXPECT_EQ(both("SELECT k, s FROM t WHERE k = 1", 2, 2).folded.rows, (std::vector<Row>{{"1", "a"}}));
+    // SQLite's error at the third row: the first two rows' batches, then SQLite's message.
+    const std::string failing =
+        "SELECT CASE WHEN k < 3 THEN k ELSE abs(-9223372036854775807 - 1 + 0 * k) END FROM t ORDER BY k";
+    EXPECT_TRUE(reads_folded(*sql, Dialect::SQLite, failing, 1));
+    for (const Cells cells : {Cells::Numbers, Cells::Text}) {
+        Read read;
+        try {
+            stream_query(*sql, Dialect::SQLite, failing, 1, 1, collect_into(read), cells);
+            ADD_FAILURE() << "no error";
+        } catch (const DatabaseError& e) {
+            EXPECT_NE(std::string(e.what()).find("integer overflow"), std::string::npos) << e.what();
+        }
+        EXPECT_EQ(read.rows, (std::vector<Row>{{"1"}, {"2"}}));
+    }
+}
+
 // query_bound with statements kept: the same text prepared once and bound again with each
 // call's values; a kept statement holds no read open after its read, even one stopped by the
 // caller (another connection then writes at once); a failing text keeps nothing; at most 64.
@@ -377,7 +494,7 @@ TEST(RowStreamOnAFile, KeptStatementsAreBoundAgainAndHoldNoReadOpen) {
     EXPECT_LE(kept.size(), 64u);
 }
 
-TEST_F(RowStream, UnicodeTextArrivesByteForByte) {
+TEST_P(RowStream, UnicodeTextArrivesByteForByte) {
     exec("CREATE TABLE t(k INTEGER, s TEXT)");
     const std::vector<std::string> texts = {"陳大文",      "Zoë Ångström", "😀 emoji", "tab\there",
                                             "line\nbreak", "back\\slash",  "quote'"};
@@ -389,7 +506,7 @@ TEST_F(RowStream, UnicodeTextArrivesByteForByte) {
     for (std::size_t i = 0; i < texts.size(); ++i) EXPECT_EQ(read.rows[i][0], texts[i]);
 }
 
-TEST_F(RowStream, AFailingQueryThrowsSqlitesMessage) {
+TEST_P(RowStream, AFailingQueryThrowsSqlitesMessage) {
     const std::string message = error_of([&] { stream("SELECT a FROM missing_table", 1); });
     EXPECT_NE(message.find("no such table: missing_table"), std::string::npos) << message;
     const std::string bound_message =
@@ -397,31 +514,32 @@ TEST_F(RowStream, AFailingQueryThrowsSqlitesMessage) {
     EXPECT_NE(bound_message.find("no such column: nope"), std::string::npos) << bound_message;
 }
 
-TEST_F(RowStream, AnErrorWhileSteppingThrowsSqlitesMessage) {
+TEST_P(RowStream, AnErrorWhileSteppingThrowsSqlitesMessage) {
     // abs() of the smallest integer overflows when the row is computed, not when prepared.
     const std::string message =
         error_of([&] { stream("SELECT abs(-9223372036854775807 - 1)", 1); });
     EXPECT_NE(message.find("integer overflow"), std::string::npos) << message;
 }
 
-TEST_F(RowStream, AColumnCountOtherThanExpectedIsAnError) {
+TEST_P(RowStream, AColumnCountOtherThanExpectedIsAnError) {
     EXPECT_EQ(error_of([&] { stream("SELECT 1, 2", 3); }),
               "the query returned 2 columns, expected 3");
     EXPECT_EQ(error_of([&] { bound("SELECT 1, 2, 3 WHERE :p0 = '1'", {"1"}, 2); }),
               "the query returned 3 columns, expected 2");
 }
 
-TEST_F(RowStream, AnExceptionFromTheCallbackLeavesNoStatementOpen) {
+TEST_P(RowStream, AnExceptionFromTheCallbackLeavesNoStatementOpen) {
     exec("CREATE TABLE t(k INTEGER)");
     exec("INSERT INTO t VALUES (1), (2), (3)");
-    EXPECT_THROW(stream_query(*sql_, Dialect::SQLite, "SELECT k FROM t", 1, 1,
-                              [](const TextBatch&) { throw std::runtime_error("cancelled"); }),
-                 std::runtime_error);
+    for (const Cells cells : {Cells::Text, Cells::Numbers})
+        EXPECT_THROW(stream_query(*sql_, Dialect::SQLite, "SELECT k FROM t", 1, 1,
+                                  [](const TextBatch&) { throw std::runtime_error("cancelled"); }, cells),
+                     std::runtime_error);
     // SQLite refuses to drop a table that a statement still reads.
     EXPECT_NO_THROW(exec("DROP TABLE t"));
 }
 
-TEST_F(RowStream, QueryBoundBindsTheParametersAsText) {
+TEST_P(RowStream, QueryBoundBindsTheParametersAsText) {
     exec("CREATE TABLE customer(id TEXT, name TEXT)");
     exec(
         "INSERT INTO customer VALUES ('c1', 'Ann'), ('c2', 'Bo'), ('c3', NULL), ('c4', 'Di'),"
@@ -433,7 +551,7 @@ TEST_F(RowStream, QueryBoundBindsTheParametersAsText) {
     EXPECT_EQ(read.rows, expected);
 }
 
-TEST_F(RowStream, QueryBoundComparesTextWithIntegerKeysAsSqliteDoes) {
+TEST_P(RowStream, QueryBoundComparesTextWithIntegerKeysAsSqliteDoes) {
     // A text parameter against an INTEGER column: the column's affinity converts it.
     exec("CREATE TABLE customer(id INTEGER, name TEXT)");
     exec("INSERT INTO customer VALUES (17, 'Ann'), (18, 'Bo')");
@@ -441,7 +559,7 @@ TEST_F(RowStream, QueryBoundComparesTextWithIntegerKeysAsSqliteDoes) {
     EXPECT_EQ(read.rows, (std::vector<Row>{{"18", "Bo"}}));
 }
 
-TEST_F(RowStream, QueryBoundDeliversInBatches) {
+TEST_P(RowStream, QueryBoundDeliversInBatches) {
     const Read read = bound("SELECT * FROM (" + kNumbers2500 + ") WHERE i > CAST(:p0 AS INTEGER)",
                             {"2300"}, 2, 64);
     EXPECT_EQ(read.batch_sizes, (std::vector<std::size_t>{64, 64, 64, 8}));
@@ -449,12 +567,12 @@ TEST_F(RowStream, QueryBoundDeliversInBatches) {
     EXPECT_EQ(read.rows.front(), (Row{"2301", "row 2301"}));
 }
 
-TEST_F(RowStream, QueryBoundNeedsOnePlaceholderPerParameter) {
+TEST_P(RowStream, QueryBoundNeedsOnePlaceholderPerParameter) {
     EXPECT_EQ(error_of([&] { bound("SELECT :p0, :p1", {"a"}, 2); }),
               "the query has 2 placeholders, expected 1");
 }
 
-TEST_F(RowStream, QueryBoundWithoutParameters) {
+TEST_P(RowStream, QueryBoundWithoutParameters) {
     EXPECT_EQ(bound("SELECT 'a', NULL", {}, 2).rows, (std::vector<Row>{{"a", std::nullopt}}));
 }
 
