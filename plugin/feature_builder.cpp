@@ -252,8 +252,9 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
         id_order = std::async(std::launch::async, [&ids = table.customer_ids()] { return rows_in_id_order(ids); });
 
     // 4. The features, family by family.
+    std::vector<std::function<void()>> finish_later;
     const FeatureInputs in{source, options, zone, as_of, window_start, customers, index, agg,
-                           channels, channel_counts, rows, retired, background};
+                           channels, channel_counts, rows, retired, background, finish_later};
     std::vector<const FeatureFamily*> wanted;
     for (const auto& family : feature_families())
         if (family->wanted(in)) wanted.push_back(family.get());
@@ -264,6 +265,8 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
         if (k == reading && options.source_free) options.source_free();
         if (k < wanted.size()) wanted[k]->build(in, table, report);
     }
+    for (const auto& finish : finish_later) finish();
+    finish_later.clear();
     if (id_order.valid())
         report.id_order = id_order.get();
     else if (options.id_order)

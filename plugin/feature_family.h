@@ -6,6 +6,7 @@
 // validation reads (config/feature_catalog); a unit test checks that the two agree.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +45,12 @@ struct FeatureInputs {
     // Age and interests per customer read, worked out while the orders were read; the
     // demographic family may take its columns.
     CustomerBackground& background;
+    // Work a family leaves running beside the families after it (the r/f/m rankings): each
+    // called, in the order added, once every family has built, to wait for it and add what
+    // it computed. Its columns are therefore not in the table for the families after it (no
+    // family reads another's columns). Dropped uncalled when a family fails: each function's
+    // state then waits for its work as it goes.
+    std::vector<std::function<void()>>& finish_later;
 
     bool wants(std::string_view feature) const;
     // The calls of a parametrised function the rules make (`share` → share('A'), share('B')).

@@ -2,7 +2,10 @@
 // features, channel shares, and the r/f/m scores with their rfm code (RULES.md section 4),
 // all from the folded order totals.
 #include <algorithm>
+#include <array>
+#include <future>
 #include <iterator>
+#include <memory>
 #include <utility>
 
 #include "feature_family.h"
@@ -62,6 +65,9 @@ public:
         const auto& agg = in.orders;
         const Day as_of = in.as_of;
         constexpr Day none = adapters::OrderTotals::kNone;
+        // The r/f/m rankings first: on threads of their own, while the columns below and the
+        // families after this one are built; their columns are added once every family has.
+        auto scores = std::make_shared<Scores>(in, table, report);
         in.number(table, "recency_days", [&](std::uint32_t i) {
             return agg[i].last_purchase == none ? kNullNumber : double(as_of - agg[i].last_purchase);
         });
@@ -80,7 +86,7 @@ public:
             return a.orders_window == 0 ? kNullNumber : double(a.returns_window) / a.orders_window;
         });
         channel_shares(in, table);
-        scores(in, table, report);
+        in.finish_later.push_back([scores] { scores->finish(); });
     }
 
 private:
@@ -103,56 +109,106 @@ private:
         }
     }
 
-    // RFM scores among active customers (frequency >= 1).
-    static void scores(const FeatureInputs& in, FeatureTable& table, FeatureBuildReport& report) {
-        const bool want_rfm = in.wants("rfm");
-        if (!want_rfm && !in.wants("r_score") && !in.wants("f_score") && !in.wants("m_score")) return;
-        const std::size_t n = in.rows.size();
-        std::vector<bool> active(n);
-        std::vector<std::int64_t> recency(n), frequency(n), monetary(n);
-        for (std::size_t r = 0; r < n; ++r) {
-            const auto& a = in.orders[in.rows[r]];
-            active[r] = a.purchases_window >= 1;
-            recency[r] = active[r] ? in.as_of - a.last_purchase : 0;
-            frequency[r] = a.purchases_window;
-            monetary[r] = a.net_amount_window;
-        }
-        std::vector<double> rs(n, kNullNumber), fs(n, kNullNumber), ms(n, kNullNumber);
-        if (const PopulationCuts* cuts = in.options.population) {
-            cut_scores(recency, active, cuts->recency, rs);
-            cut_scores(frequency, active, cuts->frequency, fs);
-            cut_scores(monetary, active, cuts->monetary, ms);
-        } else {
-            // Three independent rankings (a sort of the active customers each): on up to three
-            // of the run's threads, each written by one.
+    // RFM scores among active customers (frequency >= 1): the three rankings started when made
+    // (on up to three of the run's threads, each written by one, beside the caller's work until
+    // finish(); on the calling thread alone with one thread), the columns added by finish().
+    class Scores {
+    public:
+        Scores(const FeatureInputs& in, FeatureTable& table, FeatureBuildReport& report)
+            : in_(in), table_(table) {
+            want_rfm_ = in.wants("rfm");
+            if (!want_rfm_ && !in.wants("r_score") && !in.wants("f_score") && !in.wants("m_score")) return;
+            wanted_ = true;
+            const std::size_t n = in.rows.size();
+            active_.resize(n);
+            recency_.resize(n);
+            frequency_.resize(n);
+            monetary_.resize(n);
+            for (std::size_t r = 0; r < n; ++r) {
+                const auto& a = in.orders[in.rows[r]];
+                active_[r] = a.purchases_window >= 1;
+                recency_[r] = active_[r] ? in.as_of - a.last_purchase : 0;
+                frequency_[r] = a.purchases_window;
+                monetary_[r] = a.net_amount_window;
+            }
+            // Each score into its column (added now, filled by one ranking) or, when only rfm
+            // is wanted, into a vector of its own.
+            auto out = [&](const char* name, std::vector<double>& own) -> std::vector<double>& {
+                if (!in.wants(name)) {
+                    own.assign(n, kNullNumber);
+                    return own;
+                }
+                return table.add(name, ValueType::Number).numbers;
+            };
+            std::vector<double>& rs = out("r_score", own_[0]);
+            std::vector<double>& fs = out("f_score", own_[1]);
+            std::vector<double>& ms = out("m_score", own_[2]);
+            scores_ = {&rs, &fs, &ms};
+            if (const PopulationCuts* cuts = in.options.population) {
+                cut_scores(recency_, active_, cuts->recency, rs);
+                cut_scores(frequency_, active_, cuts->frequency, fs);
+                cut_scores(monetary_, active_, cuts->monetary, ms);
+                return;
+            }
             struct Ranking {
                 const std::vector<std::int64_t>& values;
                 bool better_is_larger;
                 std::vector<double>& out;
                 std::optional<ScoreCuts>& cuts;
             };
-            const Ranking rankings[] = {{recency, false, rs, report.population.recency},
-                                        {frequency, true, fs, report.population.frequency},
-                                        {monetary, true, ms, report.population.monetary}};
-            parallel_rows(std::size(rankings), in.options.threads, 1,
-                          [&](std::size_t, std::size_t first, std::size_t last) {
-                              for (std::size_t k = first; k < last; ++k)
-                                  rank_scores(rankings[k].values, active, rankings[k].better_is_larger,
-                                              rankings[k].out, rankings[k].cuts);
-                          });
+            const auto rank = [this, &rs, &fs, &ms, &report] {
+                const Ranking rankings[] = {{recency_, false, rs, report.population.recency},
+                                            {frequency_, true, fs, report.population.frequency},
+                                            {monetary_, true, ms, report.population.monetary}};
+                parallel_rows(std::size(rankings), in_.options.threads, 1,
+                              [&](std::size_t, std::size_t first, std::size_t last) {
+                                  for (std::size_t k = first; k < last; ++k)
+                                      rank_scores(rankings[k].values, active_, rankings[k].better_is_larger,
+                                                  rankings[k].out, rankings[k].cuts);
+                              });
+            };
+            if (in.options.threads >= 2)
+                ranking_ = std::async(std::launch::async, rank);
+            else
+                rank();
         }
-        if (in.wants("r_score")) table.add("r_score", ValueType::Number).numbers = rs;
-        if (in.wants("f_score")) table.add("f_score", ValueType::Number).numbers = fs;
-        if (in.wants("m_score")) table.add("m_score", ValueType::Number).numbers = ms;
-        if (want_rfm) {
-            Column& col = table.add("rfm", ValueType::Text);
-            for (std::size_t r = 0; r < n; ++r)
-                if (active[r]) {
+        // Waits for the rankings (a failure of theirs is thrown here) and codes rfm.
+        void finish() {
+            if (!wanted_) return;
+            if (ranking_.valid()) ranking_.get();
+            if (!want_rfm_) return;
+            const std::vector<double>& rs = *scores_[0];
+            const std::vector<double>& fs = *scores_[1];
+            const std::vector<double>& ms = *scores_[2];
+            Column& col = table_.add("rfm", ValueType::Text);
+            for (std::size_t r = 0; r < active_.size(); ++r)
+                if (active_[r]) {
                     const char code[4] = {char('0' + int(rs[r])), char('0' + int(fs[r])), char('0' + int(ms[r])), 0};
                     col.codes[r] = col.intern(code);
                 }
         }
-    }
+        // Not finished (the caller's work failed): the rankings are waited for, their failure
+        // dropped, before what they write goes.
+        ~Scores() {
+            if (!ranking_.valid()) return;
+            try {
+                ranking_.get();
+            } catch (...) {
+            }
+        }
+        Scores(const Scores&) = delete;
+        Scores& operator=(const Scores&) = delete;
+
+    private:
+        const FeatureInputs& in_;
+        FeatureTable& table_;
+        bool wanted_ = false, want_rfm_ = false;
+        std::vector<bool> active_;
+        std::vector<std::int64_t> recency_, frequency_, monetary_;
+        std::vector<double> own_[3];
+        std::array<std::vector<double>*, 3> scores_{};
+        std::future<void> ranking_;  // declared last: waited for first
+    };
 };
 
 }  // namespace

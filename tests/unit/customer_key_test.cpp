@@ -356,6 +356,61 @@ TEST(CustomerKey, TheReferralsReadWhileTheOrdersAreGiveAndFailAsOneThreadDoes) {
     EXPECT_EQ(failed(2), order_error);
 }
 
+// The r/f/m rankings run beside the families after the orders' (FeatureInputs::finish_later):
+// the scores, the rfm codes and the referral features the rules read are those of one thread, on
+// 2 and 4; a family after the orders' that fails (a referral the referral features cannot use)
+// fails the run as on one thread while the rankings run, and the engine runs again afterwards.
+TEST(CustomerKey, TheScoresRankedBesideTheFamiliesAfterThemGiveAndFailAsOneThreadDoes) {
+    TestDatabase db;
+    fill(db);
+    execute_sql(db.db_path(),
+                "CREATE TABLE referral (referrer TEXT, referee TEXT, at TEXT);"
+                "INSERT INTO referral VALUES ('c1', 'c2', '2025-01-05'), ('c1', 'c3', '2025-02-01'),"
+                " ('c4', 'c5', '2025-03-01'), ('c6', 'c12', '2025-03-02');");
+    const std::string config =
+        write_config(db, "s.yaml", kCustomersWithKey, kOrdersByKey,
+                     "    referrals: SELECT referrer AS referrer_id, referee AS referee_id, at AS referred_at"
+                     " FROM referral\n");
+    write_file(db.dir() / "rules.yaml",
+               "custclass: 1\nname: s\nversion: \"1\"\nwindow_days: 60\nclassifications:\n"
+               "  - id: value\n    segments:\n"
+               "      - id: top_referrer\n        when: r_score >= 3 and referrals >= 1\n"
+               "      - id: top\n        when: rfm in ['555', '545', '455', '554']\n"
+               "      - id: scored\n        when: f_score >= 2 or m_score >= 4\n"
+               "      - id: buyer\n        when: frequency >= 1\n");
+    const auto engine = plugin::Engine::open_file(config, "");
+    auto run = [&](unsigned threads) {
+        auto request = custclass::test::run_request("2026-11-30", true);
+        request.threads = threads;
+        try {
+            return engine->run(request).dump();
+        } catch (const std::exception& e) {
+            return std::string("error: ") + e.what();
+        }
+    };
+    auto without_duration = [](std::string summary) {
+        auto document = nlohmann::ordered_json::parse(summary);
+        document.erase("run_id");
+        document.erase("duration_ms");
+        return document.dump();
+    };
+    const std::string one = run(1);
+    ASSERT_EQ(one.rfind("error", 0), std::string::npos) << one;
+    const auto counts = nlohmann::ordered_json::parse(one)["classifications"].dump();
+    for (const char* segment : {"\"top_referrer\"", "\"top\"", "\"scored\""})
+        EXPECT_NE(counts.find(segment), std::string::npos) << counts;
+    EXPECT_EQ(without_duration(run(2)), without_duration(one));
+    EXPECT_EQ(without_duration(run(4)), without_duration(one));
+
+    execute_sql(db.db_path(), "UPDATE referral SET at = 'someday' WHERE referrer = 'c6';");
+    const std::string error = run(1);
+    EXPECT_NE(error.find("someday"), std::string::npos) << error;
+    EXPECT_EQ(run(2), error);
+    EXPECT_EQ(run(4), error);
+    execute_sql(db.db_path(), "UPDATE referral SET at = '2025-03-02' WHERE referrer = 'c6';");
+    EXPECT_EQ(without_duration(run(2)), without_duration(one));
+}
+
 // A run cancelled while the customers are read stops the read of the orders beside them too.
 TEST(CustomerKey, ARunCancelledWhileTheOrdersAreReadBesideTheCustomersStops) {
     TestDatabase db;
