@@ -708,10 +708,16 @@ nlohmann::ordered_json point_json(const config::ScorePoints& p, bool held, const
     return point;
 }
 
-std::string tier_of(const config::Score& score, double value) {
-    for (const auto& t : score.tiers)
-        if (value >= t.min) return t.id;
-    return "cold";  // below every threshold (RULES.md: "else cold")
+// The index of the first tier whose threshold `value` reaches; score.tiers.size(): none (cold).
+std::size_t tier_index(const config::Score& score, double value) {
+    for (std::size_t t = 0; t < score.tiers.size(); ++t)
+        if (value >= score.tiers[t].min) return t;
+    return score.tiers.size();
+}
+
+// The name of tier index `t` (tier_index): below every threshold, "cold" (RULES.md: "else cold").
+std::string_view tier_name(const config::Score& score, std::size_t t) {
+    return t < score.tiers.size() ? std::string_view(score.tiers[t].id) : std::string_view("cold");
 }
 
 // Evaluates a boolean node for one row.
@@ -805,8 +811,16 @@ std::vector<ClassificationResult> RuleProgram::run(FeatureTable& table, bool cou
                 }
             }
         });
+        // Each row's tier by its index (the tiers', then cold), each tier's text interned on its
+        // first row: the codes of interning row by row, without hashing a text per row.
         Column& tier = table.add(score.id + "_tier", ValueType::Text);
-        for (std::size_t r = 0; r < n; ++r) tier.codes[r] = tier.intern(tier_of(score, total[r]));
+        constexpr std::int32_t unset = kNullCode - 1;
+        std::vector<std::int32_t> tier_code(score.tiers.size() + 1, unset);
+        for (std::size_t r = 0; r < n; ++r) {
+            const std::size_t t = tier_index(score, total[r]);
+            if (tier_code[t] == unset) tier_code[t] = tier.intern(tier_name(score, t));
+            tier.codes[r] = tier_code[t];
+        }
         table.add(score.id, ValueType::Number).numbers = std::move(total);
     }
 
