@@ -2,6 +2,7 @@
 // features, channel shares, and the r/f/m scores with their rfm code (RULES.md section 4),
 // all from the folded order totals.
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <future>
 #include <iterator>
@@ -20,7 +21,7 @@ namespace {
 // r/f/m score: 1 + floor(5 × w / n), w = active customers with a strictly worse value.
 // `better_is_larger` says which direction is better; `active` selects the ranked rows. The
 // cut points of the ranking go to `cuts`.
-void rank_scores(const std::vector<std::int64_t>& values, const std::vector<bool>& active,
+void rank_scores(const std::vector<std::int64_t>& values, const std::vector<std::uint8_t>& active,
                  bool better_is_larger, std::vector<double>& out, std::optional<ScoreCuts>& cuts) {
     // The active rows sorted by value: a run of equal values at positions [first, last) has
     // `first` values strictly smaller and n − last strictly larger, so every row's count comes
@@ -46,7 +47,7 @@ void rank_scores(const std::vector<std::int64_t>& values, const std::vector<bool
 }
 
 // The same scores against the cut points of an earlier run (the hooks).
-void cut_scores(const std::vector<std::int64_t>& values, const std::vector<bool>& active,
+void cut_scores(const std::vector<std::int64_t>& values, const std::vector<std::uint8_t>& active,
                 const std::optional<ScoreCuts>& cuts, std::vector<double>& out) {
     for (std::size_t i = 0; i < values.size(); ++i)
         if (active[i]) out[i] = cuts ? static_cast<double>(cuts->score(values[i])) : 1.0;
@@ -62,51 +63,70 @@ public:
     std::vector<std::string_view> functions() const override { return {"channel_share"}; }
 
     void build(const FeatureInputs& in, FeatureTable& table, FeatureBuildReport& report) const override {
-        const auto& agg = in.orders;
-        const Day as_of = in.as_of;
-        constexpr Day none = adapters::OrderTotals::kNone;
         // The r/f/m rankings first: on threads of their own, while the columns below and the
         // families after this one are built; their columns are added once every family has.
         auto scores = std::make_shared<Scores>(in, table, report);
-        in.number(table, "recency_days", [&](std::uint32_t i) {
-            return agg[i].last_purchase == none ? kNullNumber : double(as_of - agg[i].last_purchase);
-        });
-        in.number(table, "frequency", [&](std::uint32_t i) { return double(agg[i].purchases_window); });
-        in.number(table, "monetary", [&](std::uint32_t i) { return in.money(agg[i].net_amount_window); });
-        in.number(table, "avg_order_value", [&](std::uint32_t i) {
-            const auto& a = agg[i];
-            return a.purchases_window == 0 ? kNullNumber : in.money(a.purchase_amount_window) / a.purchases_window;
-        });
-        in.number(table, "tenure_days", [&](std::uint32_t i) {
-            return agg[i].first_purchase == none ? kNullNumber : double(as_of - agg[i].first_purchase);
-        });
-        in.number(table, "orders_total", [&](std::uint32_t i) { return double(agg[i].purchases_total); });
-        in.number(table, "returns_rate", [&](std::uint32_t i) {
-            const auto& a = agg[i];
-            return a.orders_window == 0 ? kNullNumber : double(a.returns_window) / a.orders_window;
-        });
-        channel_shares(in, table);
+        columns(in, table);
         in.finish_later.push_back([scores] { scores->finish(); });
     }
 
 private:
-    // channel_share(ch): the customer's purchases in the window through ch over all of them.
-    // The feature keeps the name the rule wrote; the channel is matched case-insensitively.
-    static void channel_shares(const FeatureInputs& in, FeatureTable& table) {
-        const std::size_t width = in.channels.size();
+    // The number columns and the channel shares, every wanted one, in one pass over the
+    // customers' totals over the run's threads: each 64-byte record is read once, not once per
+    // column. Amounts in the currency's units as FeatureInputs::money gives them (the same
+    // divisor, computed once).
+    static void columns(const FeatureInputs& in, FeatureTable& table) {
+        enum { Recency, Frequency, Monetary, AverageOrder, Tenure, OrdersTotal, ReturnsRate, kCount };
+        static constexpr const char* kNames[kCount] = {"recency_days", "frequency",    "monetary",    "avg_order_value",
+                                                       "tenure_days",  "orders_total", "returns_rate"};
+        double* out[kCount] = {};
+        for (int k = 0; k < kCount; ++k)
+            if (in.wants(kNames[k])) out[k] = table.add(kNames[k], ValueType::Number).numbers.data();
+        // channel_share(ch): the customer's purchases in the window through ch over all of them.
+        // The feature keeps the name the rule wrote; the channel is matched case-insensitively.
+        struct Share {
+            std::size_t channel;
+            double* out;
+        };
+        std::vector<Share> shares;
+        std::vector<std::string> named;
         for (const config::FeatureCall& call : in.calls("channel_share")) {
             const auto at = std::find(in.channels.begin(), in.channels.end(), config::ascii_lower(call.argument));
             if (at == in.channels.end()) continue;
-            const auto k = static_cast<std::size_t>(at - in.channels.begin());
-            Column& col = table.add(call.name(), ValueType::Number);
-            for (std::size_t r = 0; r < in.rows.size(); ++r) {
-                const std::uint32_t i = in.rows[r];
-                const std::uint32_t purchases = in.orders[i].purchases_window;
-                // Every channel asked for is counted (the builder lists them from the same calls).
-                col.numbers[r] = purchases == 0 ? kNullNumber
-                                                : double(in.channel_purchases[i * width + k]) / purchases;
-            }
+            if (std::find(named.begin(), named.end(), call.name()) != named.end()) continue;  // one column a name
+            named.push_back(call.name());
+            shares.push_back({static_cast<std::size_t>(at - in.channels.begin()),
+                              table.add(call.name(), ValueType::Number).numbers.data()});
         }
+        const std::size_t width = in.channels.size();
+        const double unit = std::pow(10.0, in.options.currency_decimals);  // FeatureInputs::money's divisor
+        const auto money = [unit](std::int64_t minor) { return static_cast<double>(minor) / unit; };
+        const Day as_of = in.as_of;
+        constexpr Day none = adapters::OrderTotals::kNone;
+        parallel_rows(in.rows.size(), in.options.threads, FeatureInputs::kGrain,
+                      [&](std::size_t, std::size_t first, std::size_t last) {
+            for (std::size_t r = first; r < last; ++r) {
+                const std::uint32_t i = in.rows[r];
+                const adapters::OrderTotals& a = in.orders[i];
+                if (out[Recency])
+                    out[Recency][r] = a.last_purchase == none ? kNullNumber : double(as_of - a.last_purchase);
+                if (out[Frequency]) out[Frequency][r] = double(a.purchases_window);
+                if (out[Monetary]) out[Monetary][r] = money(a.net_amount_window);
+                if (out[AverageOrder])
+                    out[AverageOrder][r] = a.purchases_window == 0 ? kNullNumber
+                                                                   : money(a.purchase_amount_window) / a.purchases_window;
+                if (out[Tenure])
+                    out[Tenure][r] = a.first_purchase == none ? kNullNumber : double(as_of - a.first_purchase);
+                if (out[OrdersTotal]) out[OrdersTotal][r] = double(a.purchases_total);
+                if (out[ReturnsRate])
+                    out[ReturnsRate][r] = a.orders_window == 0 ? kNullNumber : double(a.returns_window) / a.orders_window;
+                // Every channel asked for is counted (the builder lists them from the same calls).
+                for (const Share& share : shares)
+                    share.out[r] = a.purchases_window == 0
+                                       ? kNullNumber
+                                       : double(in.channel_purchases[i * width + share.channel]) / a.purchases_window;
+            }
+        });
     }
 
     // RFM scores among active customers (frequency >= 1): the three rankings started when made
@@ -124,13 +144,15 @@ private:
             recency_.resize(n);
             frequency_.resize(n);
             monetary_.resize(n);
-            for (std::size_t r = 0; r < n; ++r) {
-                const auto& a = in.orders[in.rows[r]];
-                active_[r] = a.purchases_window >= 1;
-                recency_[r] = active_[r] ? in.as_of - a.last_purchase : 0;
-                frequency_[r] = a.purchases_window;
-                monetary_[r] = a.net_amount_window;
-            }
+            parallel_rows(n, in.options.threads, FeatureInputs::kGrain, [&](std::size_t, std::size_t first, std::size_t last) {
+                for (std::size_t r = first; r < last; ++r) {
+                    const auto& a = in.orders[in.rows[r]];
+                    active_[r] = a.purchases_window >= 1;
+                    recency_[r] = active_[r] ? in.as_of - a.last_purchase : 0;
+                    frequency_[r] = a.purchases_window;
+                    monetary_[r] = a.net_amount_window;
+                }
+            });
             // Each score into its column (added now, filled by one ranking) or, when only rfm
             // is wanted, into a vector of its own.
             auto out = [&](const char* name, std::vector<double>& own) -> std::vector<double>& {
@@ -203,7 +225,7 @@ private:
         const FeatureInputs& in_;
         FeatureTable& table_;
         bool wanted_ = false, want_rfm_ = false;
-        std::vector<bool> active_;
+        std::vector<std::uint8_t> active_;  // bytes, not bits: written by ranges over threads
         std::vector<std::int64_t> recency_, frequency_, monetary_;
         std::vector<double> own_[3];
         std::array<std::vector<double>*, 3> scores_{};
