@@ -227,9 +227,16 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
         }
     }
     if (not_yet) report.excluded["not_yet_customer"] = not_yet;
+    // The ids due for erasure sorted beside the table and the features (nothing else reads them
+    // before this returns).
+    std::future<void> retention_sorted;
     if (!report.retention_due.empty()) {
-        std::sort(report.retention_due.begin(), report.retention_due.end());
         report.excluded["retention"] = report.retention_due.size();
+        const auto sort = [&due = report.retention_due] { std::sort(due.begin(), due.end()); };
+        if (options.threads >= 2)
+            retention_sorted = std::async(std::launch::async, sort);
+        else
+            sort();
     }
 
     // The index over the rows is the one above: as it is when every customer is kept, else
@@ -239,10 +246,7 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
     // here on (the table's ids are the kept customers' in row order).
     FeatureTable table = [&] {
         if (rows.size() == customers.size()) return FeatureTable(std::move(customers.ids), index);
-        std::vector<std::string> ids;
-        ids.reserve(rows.size());
-        for (std::uint32_t i : rows) ids.push_back(customers.ids[i]);
-        return FeatureTable(std::move(ids), index, rows, customers.size());
+        return FeatureTable(customers.ids, index, rows, options.threads);
     }();
 
     // The rows in the order of the store's key, beside the features (which add columns to the
@@ -272,6 +276,7 @@ FeatureTable build_features(adapters::Source& source, const FeatureBuildOptions&
     else if (options.id_order)
         report.id_order = rows_in_id_order(table.customer_ids());
 
+    if (retention_sorted.valid()) retention_sorted.get();
     if (options.progress) options.progress("features", rows.size());
     return table;
 }

@@ -1,5 +1,7 @@
 #include "feature_table.h"
 
+#include <future>
+
 namespace custclass::plugin {
 
 std::int32_t Column::code_of(std::string_view value) const {
@@ -46,9 +48,17 @@ FeatureTable::FeatureTable(std::vector<std::string> customer_ids) : ids_(std::mo
 FeatureTable::FeatureTable(std::vector<std::string> customer_ids, const adapters::CustomerIndex& index)
     : ids_(std::move(customer_ids)), rows_(index.over_copy(ids_)) {}
 
-FeatureTable::FeatureTable(std::vector<std::string> customer_ids, const adapters::CustomerIndex& index,
-                           const std::vector<std::uint32_t>& kept, std::size_t indexed)
-    : ids_(std::move(customer_ids)), rows_(index.over_subset(ids_, kept, indexed)) {}
+FeatureTable::FeatureTable(const std::vector<std::string>& ids, const adapters::CustomerIndex& index,
+                           const std::vector<std::uint32_t>& kept, unsigned threads)
+    : ids_(kept.size()) {
+    // The ids' buffer is allocated above and stays where it is: the narrowed index points into
+    // it (it reads the ids' number and address, not the ids) while they are copied in.
+    const auto narrow = [&] { return index.over_subset(ids_, kept, ids.size()); };
+    std::future<adapters::CustomerIndex> narrowed;
+    if (threads >= 2) narrowed = std::async(std::launch::async, narrow);
+    for (std::size_t r = 0; r < kept.size(); ++r) ids_[r] = ids[kept[r]];
+    rows_ = narrowed.valid() ? narrowed.get() : narrow();
+}
 
 std::optional<std::size_t> FeatureTable::row_of(std::string_view customer_id) const {
     const auto row = rows_.find(customer_id);

@@ -66,10 +66,11 @@ public:
     explicit FeatureTable(std::vector<std::string> customer_ids);
     // The same, `index` being an index over ids equal to `customer_ids`, in their order.
     FeatureTable(std::vector<std::string> customer_ids, const adapters::CustomerIndex& index);
-    // The same, `index` being an index over `indexed` distinct ids of which `customer_ids` are
-    // those at the positions `kept` (increasing): CustomerIndex::over_subset.
-    FeatureTable(std::vector<std::string> customer_ids, const adapters::CustomerIndex& index,
-                 const std::vector<std::uint32_t>& kept, std::size_t indexed);
+    // The customers at the positions `kept` (increasing) of `ids`, `index` being an index over
+    // `ids` (distinct): narrowed to them without hashing an id again (CustomerIndex::over_subset),
+    // on another thread while the ids are copied when `threads` >= 2.
+    FeatureTable(const std::vector<std::string>& ids, const adapters::CustomerIndex& index,
+                 const std::vector<std::uint32_t>& kept, unsigned threads);
 
     std::size_t rows() const { return ids_.size(); }
     const std::vector<std::string>& customer_ids() const { return ids_; }

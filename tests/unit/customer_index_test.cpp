@@ -1,6 +1,7 @@
 // The customer index: every id found at its position, absent ids not found, the first repeated
 // id named, and ids that differ only slightly (case, length, a trailing byte) kept apart.
 #include "customer_index.h"
+#include "feature_table.h"
 
 #include <gtest/gtest.h>
 
@@ -98,6 +99,29 @@ TEST(CustomerIndex, OverASubsetFindsTheKeptIdsAndNoneLeftOut) {
     EXPECT_EQ(repeated.build(with_repeat), 2u);
     EXPECT_THROW(repeated.over_subset({"a"}, {0}, 3), std::logic_error);
     EXPECT_THROW(index.over_subset({"x"}, {100000}, ids.size()), std::logic_error);
+}
+
+// A run's table of the customers it keeps: their ids copied in row order while the index is
+// narrowed to them on another thread (2 threads) or after (1): the same table either way, each
+// kept id at its row, none left out found (ids short and long: inline and on the heap).
+TEST(CustomerIndex, ATableOfTheKeptCustomersIsTheSameOnOneAndTwoThreads) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < 60000; ++i)
+        ids.push_back((i % 3 ? "C" : "customer-with-a-long-id-") + std::to_string(i * 7919 % 1000003));
+    CustomerIndex index;
+    ASSERT_FALSE(index.build(ids));
+    std::vector<std::uint32_t> kept;
+    for (std::uint32_t i = 0; i < ids.size(); ++i)
+        if (i % 5 != 2) kept.push_back(i);
+    for (const unsigned threads : {1u, 2u}) {
+        const plugin::FeatureTable table(ids, index, kept, threads);
+        ASSERT_EQ(table.rows(), kept.size());
+        for (std::size_t r = 0; r < kept.size(); ++r) {
+            ASSERT_EQ(table.customer_ids()[r], ids[kept[r]]);
+            ASSERT_EQ(table.row_of(ids[kept[r]]), r) << ids[kept[r]];
+        }
+        for (std::uint32_t i = 2; i < ids.size(); i += 5) ASSERT_FALSE(table.row_of(ids[i])) << ids[i];
+    }
 }
 
 }  // namespace
