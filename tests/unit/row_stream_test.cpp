@@ -365,10 +365,10 @@ TEST(RowStreamOnAFile, AWholeTableReadHasAConnectionOfItsOwnWhereItCan) {
 // A whole-table read on a connection of its own reads the rows as one aggregate over them where
 // the query can be wrapped so: a SELECT with its own WITH, an ORDER BY, a LIMIT, a join, columns
 // of one name, VALUES, a semicolon, a comment or blanks after it. Where it cannot (a table of
-// the name the wrapping takes), the rows are stepped through. Either way the batches are those
-// of a stepped read on the shared connection, in its order. An exception from the batches'
-// function, and SQLite's error while the rows are read, end a folded read as they end a stepped
-// one, after the same batches.
+// the name the wrapping takes, a comment left open at the end, too many columns), the rows are
+// stepped through. Either way the batches are those of a stepped read on the shared connection,
+// in its order. An exception from the batches' function, and SQLite's error while the rows are
+// read, end a folded read as they end a stepped one, after the same batches.
 TEST(RowStreamOnAFile, AWholeTableReadIsOneAggregateWhereTheQueryAllowsIt) {
     custclass::test::TestDatabase db;
     const auto sql = connect({"sqlite3://db=" + db.db_path(), ""});
@@ -417,6 +417,12 @@ TEST(RowStreamOnAFile, AWholeTableReadIsOneAggregateWhereTheQueryAllowsIt) {
     EXPECT_FALSE(reads_folded(*sql, Dialect::SQLite, "SELECT k, v FROM custclass_read", 2));
     EXPECT_EQ(both("SELECT k, v FROM custclass_read", 2, 10).folded.rows,
               (std::vector<Row>{{"1", "kept"}, {"2", std::nullopt}}));
+    // A query ending in a comment left open (SQLite ends it with the text): the wrapping would be
+    // inside the comment, so the rows are stepped through.
+    EXPECT_FALSE(reads_folded(*sql, Dialect::SQLite, "SELECT k, s FROM t ORDER BY k /* open", 2));
+    const Both open_comment = both("SELECT k, s FROM t ORDER BY k /* open", 2, 10);
+    EXPECT_EQ(open_comment.folded.rows.size(), 5u);
+    EXPECT_EQ(open_comment.folded.rows, open_comment.stepped.rows);
     // More columns than SQLite lets a function take (127 unless built otherwise): read all the same.
     std::string wide = "SELECT k";
     for (int c = 1; c < 200; ++c) wide += ", k + " + std::to_string(c);
