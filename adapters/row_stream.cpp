@@ -349,7 +349,8 @@ private:
 // arguments are the values as the query gives them); on the benchmark's 10 million orders the
 // read took 25% less of its thread. Only on a connection of the reader's own, which nothing
 // else uses: the function is registered there. False (read by stepping) when the query cannot be
-// so wrapped (not a SELECT, more columns than a function takes, a name the wrapping takes).
+// so wrapped (not a SELECT or VALUES, more columns than a function takes, a name the wrapping
+// takes, a comment left open at its end): SQLite then refuses the wrapped text.
 class FoldedRead {
 public:
     FoldedRead(sqlite_api::sqlite3* db, sqlite_api::sqlite3_stmt* query, std::size_t columns) : db_(db) {

@@ -86,9 +86,12 @@ Json Engine::data_access_export(const std::string& customer_id, const RunRequest
     const std::string requested_at = format_utc(now);
     const std::string deadline = utc_day_after(now, kAccessDeadlineDays);
     const std::string entry_id = random_uuid();
-    s.record_audit(entry_id, request.actor, "data_access_request", id, 1,
-                   "data access request; deadline " + deadline + " (s.19: " +
-                       std::to_string(kAccessDeadlineDays) + " days from the request)");
+    {
+        const auto one_writer = sqlite_writer();  // in turn with the hooks' writes
+        s.record_audit(entry_id, request.actor, "data_access_request", id, 1,
+                       "data access request; deadline " + deadline + " (s.19: " +
+                           std::to_string(kAccessDeadlineDays) + " days from the request)");
+    }
 
     const auto history = s.read_customer_history(id);
     const auto live = s.read_live_assignments_of(id);
@@ -199,7 +202,10 @@ Json Engine::erase_customer(const std::string& customer_id, const RunRequest& re
     const SerialWork serial(*this);
     adapters::ResultStore& s = migrated_store();
     const adapters::ErasureTombstone tombstone{random_uuid(), request.actor, subject};
-    const adapters::CustomerErasure erased = s.erase_customer(id, scrub, tombstone);
+    const adapters::CustomerErasure erased = [&] {
+        const auto one_writer = sqlite_writer();  // in turn with the hooks' writes
+        return s.erase_customer(id, scrub, tombstone);
+    }();
     {
         // The published run's feature table and results, the hooks' cut points (they may name
         // the customer) and its hook result: the next lookup or hook reads them again from the

@@ -193,6 +193,11 @@ private:
         std::vector<adapters::LiveAssignment> rows;
     };
     // A hook's live update: written now, or kept for the run under way.
+    // This engine's turn to write to its store, when a SQLite store: SQLite takes one writer at
+    // a time and makes the others sleep and retry (up to 100 ms a try), so that a writer left to
+    // it (an erasure) could wait out its busy timeout while the hooks' writes took turns; they
+    // all queue on sqlite_write_mutex_ instead. Unlocked for other stores.
+    std::unique_lock<std::mutex> sqlite_writer();
     void update_live(adapters::ResultStore& store, const std::string& customer_id,
                      const std::string& run_id, std::vector<adapters::LiveAssignment> rows);
     std::shared_ptr<const HookBaseline> hook_baseline(adapters::ResultStore& store);
@@ -282,7 +287,7 @@ private:
     std::shared_mutex live_gate_;          // run_in_progress_; hooks write the store under it (shared)
     bool run_in_progress_ = false;
     std::mutex pending_mutex_;             // guards pending_live_
-    std::mutex sqlite_write_mutex_;        // hooks' writes to a SQLite store, one at a time
+    std::mutex sqlite_write_mutex_;        // this engine's writes to a SQLite store, one at a time
     std::map<std::string, PendingLive> pending_live_;
     std::mutex hook_pool_mutex_;
     std::vector<std::unique_ptr<HookConnection>> hook_pool_;

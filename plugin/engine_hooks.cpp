@@ -94,11 +94,14 @@ void Engine::update_live(adapters::ResultStore& store, const std::string& custom
         pending_live_[customer_id] = PendingLive{run_id, std::move(rows)};
         return;
     }
-    // SQLite takes one writer at a time and makes the others sleep and retry (up to 100 ms a
-    // try): this engine's hooks queue for it here instead, in turn.
+    const auto one_writer = sqlite_writer();
+    store.replace_live_assignments(customer_id, run_id, rows);
+}
+
+std::unique_lock<std::mutex> Engine::sqlite_writer() {
     std::unique_lock<std::mutex> one_writer(sqlite_write_mutex_, std::defer_lock);
     if (config_.store.connection.rfind("sqlite3://", 0) == 0) one_writer.lock();
-    store.replace_live_assignments(customer_id, run_id, rows);
+    return one_writer;
 }
 
 std::shared_ptr<const Engine::HookBaseline> Engine::hook_baseline(adapters::ResultStore& store) {

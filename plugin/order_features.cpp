@@ -2,8 +2,8 @@
 // features, channel shares, and the r/f/m scores with their rfm code (RULES.md section 4),
 // all from the folded order totals.
 #include <algorithm>
-#include <cmath>
 #include <array>
+#include <cmath>
 #include <future>
 #include <iterator>
 #include <memory>
@@ -134,8 +134,7 @@ private:
     // finish(); on the calling thread alone with one thread), the columns added by finish().
     class Scores {
     public:
-        Scores(const FeatureInputs& in, FeatureTable& table, FeatureBuildReport& report)
-            : in_(in), table_(table) {
+        Scores(const FeatureInputs& in, FeatureTable& table, FeatureBuildReport& report) : table_(table) {
             want_rfm_ = in.wants("rfm");
             if (!want_rfm_ && !in.wants("r_score") && !in.wants("f_score") && !in.wants("m_score")) return;
             wanted_ = true;
@@ -178,11 +177,13 @@ private:
                 std::vector<double>& out;
                 std::optional<ScoreCuts>& cuts;
             };
-            const auto rank = [this, &rs, &fs, &ms, &report] {
+            // What the rankings use outlives them: this object's inputs, the table's columns
+            // (or own_), the caller's report; not `in`, which a failure may end first.
+            const auto rank = [this, &rs, &fs, &ms, &report, threads = in.options.threads] {
                 const Ranking rankings[] = {{recency_, false, rs, report.population.recency},
                                             {frequency_, true, fs, report.population.frequency},
                                             {monetary_, true, ms, report.population.monetary}};
-                parallel_rows(std::size(rankings), in_.options.threads, 1,
+                parallel_rows(std::size(rankings), threads, 1,
                               [&](std::size_t, std::size_t first, std::size_t last) {
                                   for (std::size_t k = first; k < last; ++k)
                                       rank_scores(rankings[k].values, active_, rankings[k].better_is_larger,
@@ -222,7 +223,6 @@ private:
         Scores& operator=(const Scores&) = delete;
 
     private:
-        const FeatureInputs& in_;
         FeatureTable& table_;
         bool wanted_ = false, want_rfm_ = false;
         std::vector<std::uint8_t> active_;  // bytes, not bits: written by ranges over threads
