@@ -192,12 +192,12 @@ private:
         std::string run_id;
         std::vector<adapters::LiveAssignment> rows;
     };
-    // A hook's live update: written now, or kept for the run under way.
     // This engine's turn to write to its store, when a SQLite store: SQLite takes one writer at
     // a time and makes the others sleep and retry (up to 100 ms a try), so that a writer left to
     // it (an erasure) could wait out its busy timeout while the hooks' writes took turns; they
     // all queue on sqlite_write_mutex_ instead. Unlocked for other stores.
     std::unique_lock<std::mutex> sqlite_writer();
+    // A hook's live update: written now, or kept for the run under way.
     void update_live(adapters::ResultStore& store, const std::string& customer_id,
                      const std::string& run_id, std::vector<adapters::LiveAssignment> rows);
     std::shared_ptr<const HookBaseline> hook_baseline(adapters::ResultStore& store);
