@@ -306,22 +306,27 @@ TEST(CustomerKey, TheOrdersReadBesideTheCustomersFailAsOneThreadDoes) {
     EXPECT_EQ(error_with_threads(config, 2), customers_first);
 }
 
+// The keyed shop of fill() with a `referral` table of `values` (referrer, referee, at), mapped;
+// the path of the config `name`.
+std::string with_referrals(TestDatabase& db, const std::string& name, const std::string& values) {
+    fill(db);
+    execute_sql(db.db_path(), "CREATE TABLE referral (referrer TEXT, referee TEXT, at TEXT);"
+                              "INSERT INTO referral VALUES " + values + ";");
+    return write_config(db, name, kCustomersWithKey, kOrdersByKey,
+                        "    referrals: SELECT referrer AS referrer_id, referee AS referee_id, at AS referred_at"
+                        " FROM referral\n");
+}
+
 // With two threads or more the referrals a written run's rewards need are read while the orders
 // are read beside the customers (FeatureBuildOptions::beside_orders): the run's referral counts
 // are those of one thread, which reads them after the features; a referral the engine cannot
 // use fails the run as on one thread, and an order's failure is still the one reported first.
 TEST(CustomerKey, TheReferralsReadWhileTheOrdersAreGiveAndFailAsOneThreadDoes) {
     TestDatabase db;
-    fill(db);
-    execute_sql(db.db_path(),
-                "CREATE TABLE referral (referrer TEXT, referee TEXT, at TEXT);"
-                "INSERT INTO referral VALUES ('c1', 'c2', '2025-01-05'), ('c1', 'c3', '2025-02-01'),"
-                " ('c4', 'c5', NULL), ('c4', 'c4', '2025-03-01'), ('c6', 'ghost', '2025-03-02'),"
-                " ('c7', 'c8', '2026-12-20');");
-    const std::string config =
-        write_config(db, "r.yaml", kCustomersWithKey, kOrdersByKey,
-                     "    referrals: SELECT referrer AS referrer_id, referee AS referee_id, at AS referred_at"
-                     " FROM referral\n");
+    const std::string config = with_referrals(db, "r.yaml",
+                                              "('c1', 'c2', '2025-01-05'), ('c1', 'c3', '2025-02-01'),"
+                                              " ('c4', 'c5', NULL), ('c4', 'c4', '2025-03-01'),"
+                                              " ('c6', 'ghost', '2025-03-02'), ('c7', 'c8', '2026-12-20')");
     auto written = [&](unsigned threads) {
         std::remove((db.dir() / "r.yaml.results.sqlite").string().c_str());
         auto request = custclass::test::run_request("2026-11-30", false);
@@ -362,15 +367,9 @@ TEST(CustomerKey, TheReferralsReadWhileTheOrdersAreGiveAndFailAsOneThreadDoes) {
 // fails the run as on one thread while the rankings run, and the engine runs again afterwards.
 TEST(CustomerKey, TheScoresRankedBesideTheFamiliesAfterThemGiveAndFailAsOneThreadDoes) {
     TestDatabase db;
-    fill(db);
-    execute_sql(db.db_path(),
-                "CREATE TABLE referral (referrer TEXT, referee TEXT, at TEXT);"
-                "INSERT INTO referral VALUES ('c1', 'c2', '2025-01-05'), ('c1', 'c3', '2025-02-01'),"
-                " ('c4', 'c5', '2025-03-01'), ('c6', 'c12', '2025-03-02');");
-    const std::string config =
-        write_config(db, "s.yaml", kCustomersWithKey, kOrdersByKey,
-                     "    referrals: SELECT referrer AS referrer_id, referee AS referee_id, at AS referred_at"
-                     " FROM referral\n");
+    const std::string config = with_referrals(db, "s.yaml",
+                                              "('c1', 'c2', '2025-01-05'), ('c1', 'c3', '2025-02-01'),"
+                                              " ('c4', 'c5', '2025-03-01'), ('c6', 'c12', '2025-03-02')");
     write_file(db.dir() / "rules.yaml",
                "custclass: 1\nname: s\nversion: \"1\"\nwindow_days: 60\nclassifications:\n"
                "  - id: value\n    segments:\n"
